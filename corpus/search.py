@@ -1,0 +1,202 @@
+"""Vietnamese-aware full-text search over the corpus.
+
+The user's query is never passed to FTS5 as written. It is parsed into phrases and
+rebuilt from its syllables, so quotes, parentheses, ``*``, ``NEAR`` or SQL typed by a
+user are text, not syntax. Each phrase picks its column by the rule in DESIGN.md: with
+diacritics (or đ) it searches the exact text; without, the folded text.
+
+Query language, in full:
+  * consecutive words form one phrase: ``hoi dong nhan dan`` matches those four
+    syllables in that order, in any case and with any marks;
+  * ``"…"`` quotes a phrase explicitly; ``AND`` / ``OR`` (upper case) join phrases,
+    phrases next to each other are joined by AND;
+  * a phrase ending in ``*`` matches any continuation of its last syllable.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.normalize import fold, has_diacritics, normalize
+
+MAX_QUERY_CHARS = 1000
+MAX_PHRASES = 16
+MAX_SYLLABLES = 32
+SNIPPET_CHARS = 240
+START, END = "\x01", "\x02"
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_SYLLABLE = re.compile(r"\w+")
+# Exact phrases search title and text; folded phrases their folded copies (FTS columns).
+EXACT_COLUMNS, FOLDED_COLUMNS = "{title text}", "{title_folded text_folded}"
+
+
+class QueryError(ValueError):
+    """A query we cannot run, said in one sentence."""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    syllables: tuple[str, ...]
+    exact: bool
+    prefix: bool = False
+
+    def fts(self) -> str:
+        columns = EXACT_COLUMNS if self.exact else FOLDED_COLUMNS
+        star = " *" if self.prefix else ""
+        return f'{columns} : "{" ".join(self.syllables)}"{star}'
+
+
+def _phrase(words: list[str]) -> Phrase | None:
+    raw = " ".join(words)
+    syllables = _SYLLABLE.findall(raw)[:MAX_SYLLABLES]
+    if not syllables:
+        return None
+    exact = has_diacritics(raw)
+    if not exact:
+        syllables = [fold(s) for s in syllables]
+    return Phrase(tuple(syllables), exact, prefix=raw.rstrip().endswith("*"))
+
+
+def parse_query(query: str) -> list[tuple[str, Phrase]]:
+    """The query as (operator, phrase) pairs; the first operator is always AND."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"The query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}.")
+    text = normalize(query).replace("“", '"').replace("”", '"')
+    parts: list[tuple[str, Phrase]] = []
+    operator, words = "AND", []
+
+    def flush() -> None:
+        nonlocal words, operator
+        phrase = _phrase(words)
+        if phrase:
+            parts.append((operator, phrase))
+            operator = "AND"
+        words = []
+
+    for match in _TOKEN.finditer(text):
+        quoted, bare = match.groups()
+        if quoted is not None:
+            flush()
+            words = [quoted]
+            flush()
+        elif bare in ("AND", "OR"):
+            flush()
+            operator = bare
+        else:
+            words.append(bare)
+    flush()
+    if not parts:
+        raise QueryError("The query has no letters or digits to search for.")
+    if len(parts) > MAX_PHRASES:
+        raise QueryError(f"The query has {len(parts)} phrases; the limit is {MAX_PHRASES}.")
+    return parts
+
+
+def fts_query(parts: list[tuple[str, Phrase]]) -> str:
+    expression = parts[0][1].fts()
+    for operator, phrase in parts[1:]:
+        expression = f"({expression}) {operator} {phrase.fts()}"
+    return expression
+
+
+def _spans(highlighted: str) -> list[tuple[int, int]]:
+    """Match offsets in the plain text, read from a highlight() result."""
+    spans, offset, start = [], 0, None
+    for piece in re.split(f"([{START}{END}])", highlighted):
+        if piece == START:
+            start = offset
+        elif piece == END and start is not None:
+            spans.append((start, offset))
+            start = None
+        else:
+            offset += len(piece)
+    return spans
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
+            mark: tuple[str, str] = ("**", "**")) -> str:
+    """A window of ``text`` around the first match, every match inside it marked."""
+    if not text:
+        return ""
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 3)
+    if start:
+        start = text.rfind(" ", 0, start) + 1
+    end = min(len(text), start + width)
+    if end < len(text) and text.find(" ", end) != -1:
+        end = text.find(" ", end)
+    pieces, cursor = [], start
+    for s, e in sorted(spans):
+        if s < cursor or e > end:
+            continue
+        pieces += [text[cursor:s], mark[0], text[s:e], mark[1]]
+        cursor = e
+    pieces.append(text[cursor:end])
+    body = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    return ("… " if start else "") + body + (" …" if end < len(text) else "")
+
+
+def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
+           source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Ranked articles for ``query`` with a highlighted snippet each."""
+    expression = fts_query(parse_query(query))
+    where, params = ["articles_fts MATCH :q"], {"q": expression, "limit": max(1, min(limit, 1000))}
+    if since:
+        where.append("substr(a.published, 1, 10) >= :since")
+        params["since"] = since
+    if until:
+        where.append("substr(a.published, 1, 10) <= :until")
+        params["until"] = until
+    if source:
+        where.append("(s.domain = :source OR s.domain LIKE '%.' || :source OR s.name = :source)")
+        params["source"] = source
+    sql = f"""
+        SELECT a.id, a.title, a.published, a.url, s.domain AS source,
+               bm25(articles_fts, 5.0, 1.0, 5.0, 1.0) AS score
+        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        LEFT JOIN sources s ON s.id = a.source_id
+        WHERE {' AND '.join(where)}
+        ORDER BY score, a.published DESC, a.id LIMIT :limit
+    """
+    try:
+        hits = [dict(row) for row in _rows(db, sql, params)]
+        if not hits:
+            return []
+        marks = _highlights(db, expression, [h["id"] for h in hits])
+    except sqlite3.OperationalError as err:
+        raise QueryError(f"The search index could not run this query ({err}).") from err
+    for hit in hits:
+        text, spans = marks.get(hit["id"], ("", []))
+        hit["snippet"] = snippet(text, spans)
+        hit["score"] = round(-hit["score"], 3)
+    return hits
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]):
+    cursor = db.conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return (dict(zip(names, row)) for row in cursor)
+
+
+def _highlights(db: sqlite_utils.Database, expression: str, ids: list[int]) -> dict[int, tuple[str, list]]:
+    """Match spans in each hit's text, from both the exact and the folded column.
+
+    Folding keeps lengths, so folded offsets are offsets into the exact text.
+    """
+    placeholders = ", ".join("?" for _ in ids)
+    sql = f"""
+        SELECT rowid, text,
+               highlight(articles_fts, 1, '{START}', '{END}'),
+               highlight(articles_fts, 3, '{START}', '{END}')
+        FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({placeholders})
+    """
+    found = {}
+    for rowid, text, exact, folded in db.conn.execute(sql, [expression, *ids]):
+        spans = sorted(set(_spans(exact or "")) | set(_spans(folded or "")))
+        found[rowid] = (text or "", spans)
+    return found

@@ -1,0 +1,80 @@
+"""Turning bytes into text: the declared charset first, then guesses.
+
+Vietnamese pages come in UTF-8 and Windows-1258, and some declare the wrong one; a page
+decoded with the wrong table yields mojibake that no later step can repair.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+class UndecodableError(ValueError):
+    """The bytes are not text in any encoding we accept."""
+
+
+def _known(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
+    """The charset named by a BOM, the HTTP header, or the document itself."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    if content_type:
+        found = re.search(r"charset\s*=\s*['\"]?([\w\-:.]+)", content_type, re.I)
+        if found and _known(found.group(1)):
+            return _known(found.group(1))
+    head = data[:4096]
+    for pattern in (_META_CHARSET, _XML_ENCODING):
+        found = pattern.search(head)
+        if found and _known(found.group(1).decode("ascii", "ignore")):
+            return _known(found.group(1).decode("ascii", "ignore"))
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first kilobytes: not a text file."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(sample) > 0.05
+
+
+def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text; returns the text and the encoding used.
+
+    Order: the declared charset (BOM, header, meta), strict UTF-8, then Windows-1258,
+    the Vietnamese Windows code page, which can decode any byte string, so it is tried
+    only when UTF-8 fails and the bytes are not binary.
+    """
+    if looks_binary(data):
+        raise UndecodableError("the file is binary, not text")
+    declared = declared_charset(data, content_type)
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass  # a wrong declaration is common; fall through to the guesses
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1258"), "cp1258"
+    except UnicodeDecodeError as err:
+        raise UndecodableError(f"the bytes are neither UTF-8 nor Windows-1258 ({err.reason})") from err

@@ -1,0 +1,228 @@
+"""HTML → article: a chain of small extraction steps with fallbacks.
+
+Metadata comes from the page head (``crawler.metadata``); the main text from the
+source's own body selector, else the generic ones, else trafilatura on the whole page,
+else the page's paragraphs. Listing and home pages are told apart from articles before
+any text is taken, so that a section front never enters the corpus as an article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import trafilatura
+from bs4 import BeautifulSoup, Tag
+
+from crawler import metadata
+from crawler.charset import decode
+from crawler.sources import GENERIC_BODY, GENERIC_DROP, GENERIC_LEAD, domain_of, source_for
+
+MIN_TEXT_CHARS = 200  # below this a page has no article text worth storing
+PROSE_BLOCK_CHARS = 1200  # an article without metadata still has one block of prose this long
+VIETNAMESE_MARKS = re.compile(
+    "[ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I
+)
+
+
+class NotAnArticle(Exception):
+    """A page that is fine but is not an article (a listing, a home page): skipped."""
+
+
+class ExtractionError(Exception):
+    """A page from which no usable article can be taken: reported as a failure."""
+
+
+@dataclass
+class ArticleItem:
+    """What the crawler and the importers hand to the corpus: one article, raw and parsed."""
+
+    url: str
+    title: str | None
+    text: str
+    lead: str | None = None
+    author: str | None = None
+    published: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    source: str | None = None
+    raw_html: bytes | None = None
+    encoding: str | None = None
+    kind: str = "article"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n+", text) if p.strip()]
+
+
+def vietnamese_share(text: str) -> float:
+    """Share of words carrying a Vietnamese-only letter or mark; about 0.5 in Vietnamese prose."""
+    words = re.findall(r"[^\W\d_]+", text[:20000])
+    if not words:
+        return 0.0
+    return sum(1 for w in words if VIETNAMESE_MARKS.search(w)) / len(words)
+
+
+def is_vietnamese(text: str) -> bool:
+    return vietnamese_share(text) >= 0.15
+
+
+def prose_block(soup: BeautifulSoup) -> tuple[int, int]:
+    """Length and paragraph count of the largest run of unlinked paragraphs under one parent.
+
+    An article has one such block of body text; a listing page has many short teasers,
+    each under its own link.
+    """
+    chars: Counter[int] = Counter()
+    count: Counter[int] = Counter()
+    for p in (soup.body or soup).find_all("p"):
+        text = p.get_text(" ", strip=True)
+        if not text:
+            continue
+        linked = sum(len(a.get_text(" ", strip=True)) for a in p.find_all("a"))
+        if linked / len(text) < 0.3:
+            chars[id(p.parent)] += len(text)
+            count[id(p.parent)] += 1
+    if not chars:
+        return 0, 0
+    key, size = chars.most_common(1)[0]
+    return size, count[key]
+
+
+def check_is_article(soup: BeautifulSoup, ld_article: dict | None) -> None:
+    """Raise NotAnArticle for listing and home pages."""
+    if ld_article is not None:
+        return
+    size, paragraphs = prose_block(soup)
+    has_date = metadata.published(soup, None) is not None
+    if has_date and size >= MIN_TEXT_CHARS * 2:
+        return
+    if size >= PROSE_BLOCK_CHARS and paragraphs >= 3:
+        return
+    raise NotAnArticle(
+        f"looks like a listing or home page: no article metadata and no block of body text "
+        f"(largest has {size} characters in {paragraphs} paragraphs)"
+    )
+
+
+def _select(soup: BeautifulSoup, selectors: tuple[str, ...]) -> Tag | None:
+    for selector in selectors:
+        try:
+            found = soup.select_one(selector)
+        except (ValueError, NotImplementedError):
+            continue
+        if found is not None and found.get_text(strip=True):
+            return found
+    return None
+
+
+def _text_of(element: Tag) -> str:
+    """Body paragraphs of one element, boxes dropped, through trafilatura's cleaning."""
+    fragment = BeautifulSoup(str(element), "lxml")
+    for selector in GENERIC_DROP:
+        try:
+            for tag in fragment.select(selector):
+                tag.decompose()
+        except (ValueError, NotImplementedError):
+            continue
+    wrapped = f"<html><body><article>{fragment.body.decode_contents() if fragment.body else ''}</article></body></html>"
+    text = trafilatura.extract(wrapped, favor_recall=True, include_comments=False, include_tables=True)
+    if not text:
+        text = "\n".join(
+            t for p in fragment.find_all(["p", "h2", "h3", "li"]) if (t := p.get_text(" ", strip=True))
+        )
+    return text or ""
+
+
+def body_from_selectors(soup: BeautifulSoup, url: str | None) -> str:
+    source = source_for(url)
+    selectors = (source.body if source else ()) + GENERIC_BODY
+    element = _select(soup, selectors)
+    return _text_of(element) if element is not None else ""
+
+
+def body_from_trafilatura(html: str) -> str:
+    return trafilatura.extract(html, favor_precision=True, include_comments=False, include_tables=True) or ""
+
+
+def body_from_paragraphs(soup: BeautifulSoup) -> str:
+    return "\n".join(t for p in soup.find_all("p") if len(t := p.get_text(" ", strip=True)) > 40)
+
+
+def lead_of(soup: BeautifulSoup, url: str | None, ld_article: dict | None) -> str | None:
+    source = source_for(url)
+    element = _select(soup, (source.lead if source else ()) + GENERIC_LEAD)
+    if element is not None:
+        return re.sub(r"\s+", " ", element.get_text(" ", strip=True))
+    return metadata.description(soup, ld_article)
+
+
+def compose_text(title: str | None, lead: str | None, body: str) -> str:
+    """Lead first, then the body, without repeating a title or lead the body already holds."""
+    paragraphs = _paragraphs(body)
+
+    def same(a: str, b: str | None) -> bool:
+        return bool(b) and re.sub(r"\W+", "", a).lower() == re.sub(r"\W+", "", b).lower()
+
+    while paragraphs and (same(paragraphs[0], title) or same(paragraphs[0], lead)):
+        paragraphs.pop(0)
+    if lead and len(lead) >= 40:
+        paragraphs.insert(0, lead)
+    return "\n".join(paragraphs)
+
+
+def extract_html(html: str, url: str | None = None) -> ArticleItem:
+    """One HTML page to an article item; raises NotAnArticle or ExtractionError."""
+    soup = BeautifulSoup(html, "lxml")
+    ld_article = metadata.article_json_ld(metadata.json_ld(soup))
+    canonical = metadata.canonical_url(soup)
+    page_url = canonical or url
+    check_is_article(soup, ld_article)
+    title = metadata.title(soup, ld_article)
+    for chain_step in (
+        lambda: body_from_selectors(soup, page_url),
+        lambda: body_from_trafilatura(html),
+        lambda: body_from_paragraphs(soup),
+    ):
+        body = chain_step()
+        if len(body) >= MIN_TEXT_CHARS:
+            break
+    else:
+        raise ExtractionError(f"no article text found (at most {len(body)} characters of body text)")
+    lead = lead_of(soup, page_url, ld_article)
+    text = compose_text(title, lead, body)
+    language = metadata.language(soup)
+    if not is_vietnamese(text):
+        raise ExtractionError(
+            f"the text is not Vietnamese (page language {language or 'not declared'}, "
+            f"{vietnamese_share(text):.0%} of words carry Vietnamese letters)"
+        )
+    return ArticleItem(
+        url=page_url or "",
+        title=title,
+        text=text,
+        lead=lead,
+        author=metadata.authors(soup, ld_article),
+        published=metadata.published(soup, ld_article),
+        section=metadata.section(soup, ld_article),
+        tags=metadata.tags(soup, ld_article),
+        language=language or "vi",
+        source=domain_of(page_url),
+    )
+
+
+def extract_bytes(data: bytes, url: str | None = None, content_type: str | None = None) -> ArticleItem:
+    """Decode with the declared charset first, then extract; keeps the raw bytes."""
+    html, encoding = decode(data, content_type)
+    if not html.strip():
+        raise ExtractionError("the page is empty")
+    item = extract_html(html, url)
+    item.raw_html = data
+    item.encoding = encoding
+    return item

@@ -1,0 +1,165 @@
+"""Local files to article items: HTML, plain text, folders of them, WARC archives.
+
+Every input yields either an ``ArticleItem`` or an ``ImportProblem`` (where, why, and
+whether it is a failure or a page deliberately skipped), so one bad file never stops a
+batch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from crawler.charset import UndecodableError, decode
+from crawler.extract import ArticleItem, ExtractionError, NotAnArticle, extract_bytes, is_vietnamese
+from crawler.metadata import parse_datetime
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+TEXT_SUFFIXES = {".txt", ".text"}
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class ImportProblem:
+    where: str
+    reason: str
+    skipped: bool = False  # True: not an article (a listing page); False: a failure
+
+
+def _is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES or _is_warc(path)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path | ImportProblem]:
+    """Files named directly, and the supported files inside folders (recursively, sorted)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    if _supported(child):
+                        yield child
+        elif path.is_file():
+            yield path
+        elif path.exists():
+            yield ImportProblem(str(path), "not a regular file")
+        else:
+            yield ImportProblem(str(path), "no such file or folder")
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_DATE_LINE = re.compile(r"(\d{1,2}/\d{1,2}/\d{4}(?:[,\s|-]+\d{1,2}[:h]\d{2})?|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)")
+
+
+def _title_of_text(lines: list[str]) -> str | None:
+    """The first line of the opening that reads like a headline, not site furniture."""
+    for line in lines[:12]:
+        words = line.split()
+        if 6 <= len(words) <= 60 and "|" not in line and not _CJK.search(line) and is_vietnamese(line):
+            return line
+    return next((line for line in lines if line), None)
+
+
+def _date_of_text(lines: list[str]) -> str | None:
+    for line in lines[:15]:
+        if len(line) < 120 and (found := _DATE_LINE.search(line)):
+            return parse_datetime(found.group(1))
+    return None
+
+
+def text_item(data: bytes, url: str) -> ArticleItem:
+    """A plain-text article: the whole file is the text; title and date from its opening lines."""
+    text, encoding = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise ExtractionError("the file is empty")
+    if not is_vietnamese(text):
+        raise ExtractionError("the text is not Vietnamese")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return ArticleItem(
+        url=url, title=_title_of_text(lines), text=text, published=_date_of_text(lines),
+        language="vi", raw_html=None, encoding=encoding, kind="text",
+    )
+
+
+def _from_bytes(data: bytes, where: str, url: str, is_html: bool, content_type: str | None = None):
+    try:
+        if not data.strip():
+            raise ExtractionError("the file is empty")
+        return extract_bytes(data, url, content_type) if is_html else text_item(data, url)
+    except NotAnArticle as skip:
+        return ImportProblem(where, str(skip), skipped=True)
+    except (ExtractionError, UndecodableError) as err:
+        return ImportProblem(where, str(err))
+
+
+def _sniff_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head
+
+
+def read_file(path: Path) -> Iterator[ArticleItem | ImportProblem]:
+    """One local file: a WARC yields its records, HTML and text yield one item."""
+    where = str(path)
+    if _is_warc(path):
+        yield from read_warc(path)
+        return
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield ImportProblem(where, f"the file is {size // 1_048_576} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB")
+            return
+        data = path.read_bytes()
+    except OSError as err:
+        yield ImportProblem(where, f"cannot be read ({err.strerror or err})")
+        return
+    suffix = path.suffix.lower()
+    is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _sniff_html(data))
+    yield _from_bytes(data, where, path.resolve().as_uri(), is_html)
+
+
+def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:
+    """HTML responses of a WARC/ARC file; a truncated or corrupt archive is reported after
+    the records read before the damage."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.bufferedreaders import ChunkedDataException
+    from warcio.exceptions import ArchiveLoadFailed
+
+    where = str(path)
+    count = 0
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream, arc2warc=True):
+                if record.rec_type != "response":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+                if content_type and "html" not in content_type.lower():
+                    continue
+                status = record.http_headers.get_statuscode() if record.http_headers else "200"
+                data = record.content_stream().read()
+                count += 1
+                if status and not status.startswith("2"):
+                    yield ImportProblem(f"{where} :: {url}", f"HTTP status {status}", skipped=True)
+                    continue
+                yield _from_bytes(data, f"{where} :: {url}", url, True, content_type)
+    except (ArchiveLoadFailed, ChunkedDataException, EOFError, OSError, ValueError, zlib.error) as err:
+        yield ImportProblem(where, f"the archive is truncated or corrupt after {count} records ({err})")
+
+
+def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[ArticleItem | ImportProblem]:
+    """Everything under the given paths, in a stable order."""
+    for entry in expand_paths(paths):
+        if isinstance(entry, ImportProblem):
+            yield entry
+        else:
+            yield from read_file(entry)

@@ -1,0 +1,174 @@
+"""Article metadata from the page head: JSON-LD, OpenGraph, meta tags.
+
+One small function per field, each trying its sources in order of reliability; the
+first non-empty answer wins.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from bs4 import BeautifulSoup, Tag
+
+VIETNAM = timezone(timedelta(hours=7))
+ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
+}
+
+
+def _clean(value: Any) -> str | None:
+    """Unescape (some sites escape entities twice), collapse spaces; None when empty."""
+    if value is None:
+        return None
+    text = str(value)
+    for _ in range(2):
+        text = html.unescape(text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            tag = soup.find("meta", attrs={attr: name})
+            if isinstance(tag, Tag) and _clean(tag.get("content")):
+                return _clean(tag.get("content"))
+    return None
+
+
+def _meta_all(soup: BeautifulSoup, name: str) -> list[str]:
+    return [
+        c for tag in soup.find_all("meta", attrs={"property": name}) if (c := _clean(tag.get("content")))
+    ]
+
+
+def json_ld(soup: BeautifulSoup) -> list[dict]:
+    """Every JSON-LD object on the page, flattened out of lists and @graph."""
+    found: list[dict] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            found.append(node)
+            walk(node.get("@graph", []))
+
+    for script in soup.find_all("script", type="application/ld+json"):
+        raw = script.string or script.get_text()
+        try:
+            walk(json.loads(raw, strict=False))
+        except (json.JSONDecodeError, TypeError):
+            continue  # broken JSON-LD is common; the other sources remain
+    return found
+
+
+def _types(obj: dict) -> set[str]:
+    kind = obj.get("@type", [])
+    return {str(k).lower() for k in (kind if isinstance(kind, list) else [kind])}
+
+
+def article_json_ld(objects: Iterable[dict]) -> dict | None:
+    """The page's Article/NewsArticle object, if it declares one."""
+    return next((o for o in objects if _types(o) & ARTICLE_TYPES), None)
+
+
+def parse_datetime(value: str | None) -> str | None:
+    """ISO 8601 with an offset; a time without a zone is Vietnam's (UTC+7)."""
+    if not value:
+        return None
+    text = value.strip().replace(" +", "+").replace(" -", "-")
+    text = re.sub(r"(\.\d+)(?=[+-]\d\d:?\d\d$|Z$|$)", "", text)
+    text = re.sub(r"Z$", "+00:00", text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        found = re.search(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:\D+(\d{1,2})[:h](\d{2}))?", value)
+        if not found:
+            return None
+        day, month, year, hour, minute = found.groups()
+        try:
+            parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=VIETNAM)
+    return parsed.isoformat()
+
+
+def canonical_url(soup: BeautifulSoup) -> str | None:
+    link = soup.find("link", rel=lambda r: r and "canonical" in r)
+    for url in (_clean(link.get("href")) if isinstance(link, Tag) else None, _meta(soup, "og:url")):
+        if url and url.startswith(("http://", "https://")):
+            return url
+    return None
+
+
+def title(soup: BeautifulSoup, article: dict | None) -> str | None:
+    h1 = soup.find("h1")
+    page_title = soup.find("title")
+    return (
+        _clean(article.get("headline")) if article else None
+    ) or _meta(soup, "og:title") or (_clean(h1.get_text()) if h1 else None) or (
+        _clean(page_title.get_text()) if page_title else None
+    )
+
+
+def description(soup: BeautifulSoup, article: dict | None) -> str | None:
+    return _meta(soup, "og:description", "description") or (
+        _clean(article.get("description")) if article else None
+    )
+
+
+def published(soup: BeautifulSoup, article: dict | None) -> str | None:
+    """Meta tags first: some sites round the JSON-LD time to the minute."""
+    candidates = [
+        _meta(soup, "article:published_time", "pubdate", "datePublished", "publishdate", "date"),
+        _clean(article.get("datePublished")) if article else None,
+        _meta(soup, "dateCreated"),
+    ]
+    return next((p for c in candidates if (p := parse_datetime(c))), None)
+
+
+def authors(soup: BeautifulSoup, article: dict | None) -> str | None:
+    """Named people only: organisations and site names in author fields are not authors."""
+    names: list[str] = []
+    raw = article.get("author") if article else None
+    for person in raw if isinstance(raw, list) else [raw]:
+        if isinstance(person, dict) and "organization" not in _types(person):
+            if name := _clean(person.get("name")):
+                names.append(name)
+        elif isinstance(person, str) and (name := _clean(person)) and not name.startswith("http"):
+            names.append(name)
+    if not names and (dable := _meta(soup, "dable:author")):
+        names = [n.strip() for n in dable.split(";") if n.strip()]
+    return "; ".join(dict.fromkeys(names)) or None
+
+
+def section(soup: BeautifulSoup, article: dict | None) -> str | None:
+    from_ld = article.get("articleSection") if article else None
+    if isinstance(from_ld, list):
+        from_ld = ", ".join(str(s) for s in from_ld)
+    return _meta(soup, "article:section", "articleSection") or _clean(from_ld)
+
+
+def tags(soup: BeautifulSoup, article: dict | None) -> list[str]:
+    values = _meta_all(soup, "article:tag")
+    if not values and (keywords := _meta(soup, "news_keywords", "keywords")):
+        values = [keywords]
+    if not values and article and article.get("keywords"):
+        kw = article["keywords"]
+        values = [", ".join(map(str, kw))] if isinstance(kw, list) else [str(kw)]
+    split = [t.strip() for v in values for t in re.split(r"[,;]", v)]
+    return list(dict.fromkeys(t for t in split if t))
+
+
+def language(soup: BeautifulSoup) -> str | None:
+    root = soup.find("html")
+    lang = root.get("lang") if isinstance(root, Tag) else None
+    return (_clean(lang) or "").split("-")[0].lower() or _meta(soup, "og:locale", "language")

@@ -1,0 +1,86 @@
+"""Text normalisation and folding for Vietnamese.
+
+Both functions keep the length of NFC text unchanged, character for character, so that
+an offset into the normalised or folded text is also an offset into the text it came
+from. That is what lets search snippets and extracted spans point back into the stored
+article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# A syllable: a run of letters (Vietnamese syllables are at most 7 letters long).
+_SYLLABLE = re.compile(r"[^\W\d_]{2,7}")
+
+# Letters that unicode's decomposition does not reduce to a Latin base letter.
+_SPECIAL_FOLD = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
+# Non-standard characters that look like Vietnamese ones (underthesea's character map).
+_CHARACTER_FIXES = str.maketrans({"ð": "đ", "Ð": "Đ"})
+
+
+@lru_cache(maxsize=1)
+def _tone_map() -> dict[str, str]:
+    """Old-style to new-style tone placement (hoá → hóa, thuỷ → thủy).
+
+    The table ships inside underthesea (its text_normalize rules); only the entries that
+    move a tone mark are kept, because spelling corrections would change lengths.
+    """
+    from underthesea.pipeline.text_normalize.text_normalizer import token_map
+
+    return {old: new for old, new in token_map.items() if len(old) == len(new) and old != new}
+
+
+def _restore_case(template: str, word: str) -> str:
+    if template.isupper():
+        return word.upper()
+    if template[0].isupper():
+        return word[0].upper() + word[1:]
+    return word
+
+
+def _place_tone(match: re.Match[str]) -> str:
+    syllable = match.group(0)
+    lower = syllable.lower()
+    new = _tone_map().get(lower)
+    if new is None:
+        return syllable
+    return _restore_case(syllable, new)
+
+
+def normalize(text: str) -> str:
+    """NFC, look-alike characters fixed, tone marks placed in the modern style.
+
+    Old and new spellings (*hoá*/*hóa*, *thuỷ*/*thủy*) otherwise never match in search or
+    in lexicons.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_CHARACTER_FIXES)
+    return _SYLLABLE.sub(_place_tone, text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in _SPECIAL_FOLD:
+        return _SPECIAL_FOLD[char]
+    if ord(char) < 128:
+        return char
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base.isascii() and base.isalpha() else char
+
+
+def fold(text: str) -> str:
+    """Strip tone and vowel marks and turn đ into d, one character for one.
+
+    *Hội đồng nhân dân* folds to *Hoi dong nhan dan*; case is kept (the search index
+    folds case itself).
+    """
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when folding would change the text: the user typed Vietnamese marks or đ."""
+    return fold(text) != text

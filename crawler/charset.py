@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
@@ -56,12 +57,18 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode bytes to text; returns the text and the encoding used.
+    """Decode bytes to NFC text; returns the text and the encoding used.
 
     Order: the declared charset (BOM, header, meta), strict UTF-8, then Windows-1258,
-    the Vietnamese Windows code page, which can decode any byte string, so it is tried
-    only when UTF-8 fails and the bytes are not binary.
+    the Vietnamese Windows code page, which writes tone marks as separate combining
+    characters (hence the NFC). Windows-1258 decodes almost any byte string, so it is
+    tried only when UTF-8 fails and the bytes are not binary.
     """
+    text, encoding = _decode(data, content_type)
+    return unicodedata.normalize("NFC", text), encoding
+
+
+def _decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     if looks_binary(data):
         raise UndecodableError("the file is binary, not text")
     declared = declared_charset(data, content_type)

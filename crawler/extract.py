@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from crawler import metadata
 from crawler.charset import decode
-from crawler.sources import GENERIC_BODY, GENERIC_DROP, GENERIC_LEAD, domain_of, source_for
+from crawler.sources import GENERIC_AUTHOR, GENERIC_BODY, GENERIC_DROP, GENERIC_LEAD, domain_of, source_for
 
 MIN_TEXT_CHARS = 200  # below this a page has no article text worth storing
 PROSE_BLOCK_CHARS = 1200  # an article without metadata still has one block of prose this long
@@ -99,10 +99,9 @@ def check_is_article(soup: BeautifulSoup, ld_article: dict | None) -> None:
     """Raise NotAnArticle for listing and home pages."""
     if ld_article is not None:
         return
+    if metadata.published(soup, None) is not None:
+        return  # dated like an article; if it holds no text, that is a failure, not a skip
     size, paragraphs = prose_block(soup)
-    has_date = metadata.published(soup, None) is not None
-    if has_date and size >= MIN_TEXT_CHARS * 2:
-        return
     if size >= PROSE_BLOCK_CHARS and paragraphs >= 3:
         return
     raise NotAnArticle(
@@ -163,6 +162,25 @@ def lead_of(soup: BeautifulSoup, url: str | None, ld_article: dict | None) -> st
     return metadata.description(soup, ld_article)
 
 
+def author_of(soup: BeautifulSoup, url: str | None, ld_article: dict | None) -> str | None:
+    """Named authors from JSON-LD, else the page's byline."""
+    named = metadata.authors(soup, ld_article)
+    if named:
+        return named
+    source = source_for(url)
+    element = _select(soup, (source.author if source else ()) + GENERIC_AUTHOR)
+    byline = re.sub(r"\s+", " ", element.get_text(" ", strip=True)) if element is not None else ""
+    return byline if 0 < len(byline) <= 80 else None
+
+
+def drop_signature(body: str, author: str | None) -> str:
+    """The author's signature line that closes some bodies ("Hà Thu (tổng hợp)") is not text."""
+    paragraphs = _paragraphs(body)
+    if author and paragraphs and paragraphs[-1].startswith(author) and len(paragraphs[-1]) <= len(author) + 30:
+        paragraphs.pop()
+    return "\n".join(paragraphs)
+
+
 def compose_text(title: str | None, lead: str | None, body: str) -> str:
     """Lead first, then the body, without repeating a title or lead the body already holds."""
     paragraphs = _paragraphs(body)
@@ -196,7 +214,8 @@ def extract_html(html: str, url: str | None = None) -> ArticleItem:
     else:
         raise ExtractionError(f"no article text found (at most {len(body)} characters of body text)")
     lead = lead_of(soup, page_url, ld_article)
-    text = compose_text(title, lead, body)
+    author = author_of(soup, page_url, ld_article)
+    text = compose_text(title, lead, drop_signature(body, author))
     language = metadata.language(soup)
     if not is_vietnamese(text):
         raise ExtractionError(
@@ -208,7 +227,7 @@ def extract_html(html: str, url: str | None = None) -> ArticleItem:
         title=title,
         text=text,
         lead=lead,
-        author=metadata.authors(soup, ld_article),
+        author=author,
         published=metadata.published(soup, ld_article),
         section=metadata.section(soup, ld_article),
         tags=metadata.tags(soup, ld_article),

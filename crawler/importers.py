@@ -147,6 +147,8 @@ def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:
                     continue
                 status = record.http_headers.get_statuscode() if record.http_headers else "200"
                 data = record.content_stream().read()
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    raise EOFError(f"the record for {url} ends {record.raw_stream.limit} bytes early")
                 count += 1
                 if status and not status.startswith("2"):
                     yield ImportProblem(f"{where} :: {url}", f"HTTP status {status}", skipped=True)

@@ -109,14 +109,24 @@ def canonical_url(soup: BeautifulSoup) -> str | None:
     return None
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
 def title(soup: BeautifulSoup, article: dict | None) -> str | None:
+    """The visible headline (h1) when it agrees with the declared one, else the declared one.
+
+    Declared headlines (JSON-LD, og:title) are sometimes an SEO variant or carry the
+    site's name; an h1 can be the site logo.
+    """
+    declared = (_clean(article.get("headline")) if article else None) or _meta(soup, "og:title")
     h1 = soup.find("h1")
+    visible = _clean(h1.get_text(" ")) if h1 else None
+    if visible and declared:
+        shared = len(_words(visible) & _words(declared)) / max(1, len(_words(declared)))
+        return visible if shared >= 0.6 else declared
     page_title = soup.find("title")
-    return (
-        _clean(article.get("headline")) if article else None
-    ) or _meta(soup, "og:title") or (_clean(h1.get_text()) if h1 else None) or (
-        _clean(page_title.get_text()) if page_title else None
-    )
+    return declared or visible or (_clean(page_title.get_text()) if page_title else None)
 
 
 def description(soup: BeautifulSoup, article: dict | None) -> str | None:

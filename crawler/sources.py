@@ -6,7 +6,7 @@ its lead (sapo) and article body. The selectors are tried before the generic one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
@@ -16,7 +16,7 @@ class Source:
     name: str
     lead: tuple[str, ...] = ()
     body: tuple[str, ...] = ()
-    drop: tuple[str, ...] = field(default=())
+    author: tuple[str, ...] = ()
 
 
 # Selectors that many Vietnamese CMSs share; tried after a source's own.
@@ -29,6 +29,8 @@ GENERIC_BODY = (
     ".article__body", ".article-content", ".detail__content", "[itemprop=articleBody]",
     ".post-content", ".entry-content",
 )
+# Bylines, used when the page's JSON-LD names no person.
+GENERIC_AUTHOR = (".detail-author", ".author-info .name", ".author-info", ".article__author", ".author-name", "p.author")
 # Boxes inside article bodies that are not the article: related links, embeds, ads.
 GENERIC_DROP = (
     "script", "style", "noscript", "iframe", "figure", "figcaption", ".VCSortableInPreviewMode[type=RelatedNews]",
@@ -42,7 +44,8 @@ SOURCES: tuple[Source, ...] = (
     Source("nld.com.vn", "Người Lao Động", lead=("h2.detail-sapo",), body=("div.detail-content",)),
     Source("tuoitre.vn", "Tuổi Trẻ", lead=("h2.detail-sapo",), body=("div.detail-content",)),
     Source("vietnamnet.vn", "VietNamNet", lead=("h2.content-detail-sapo",), body=("div.maincontent",)),
-    Source("vnexpress.net", "VnExpress", lead=("p.description",), body=("article.fck_detail",)),
+    Source("vnexpress.net", "VnExpress", lead=("p.description",), body=("article.fck_detail",),
+           author=('article.fck_detail > p[style*="text-align:right"]:last-of-type strong',)),
 )
 
 

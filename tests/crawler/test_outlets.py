@@ -1,0 +1,59 @@
+"""Every real page in ../shared/html, checked against the expected JSON beside this test.
+
+One shared test for all outlets: a new outlet needs only its page and its JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus.ingest import import_paths
+from crawler.extract import NotAnArticle, extract_bytes
+
+EXPECTED = Path(__file__).parent / "expected"
+OUTLETS = sorted(p.stem.removesuffix("_article") for p in EXPECTED.glob("*_article.json"))
+
+
+@pytest.mark.parametrize("outlet", OUTLETS)
+def test_article_page_fields(shared, outlet):
+    expected = json.loads((EXPECTED / f"{outlet}_article.json").read_text(encoding="utf-8"))
+    item = extract_bytes((shared / "html" / f"{outlet}_article.html").read_bytes())
+    assert item.url == expected["url"]
+    assert item.title == expected["title"]
+    assert item.published == expected["published"]
+    assert item.author == expected["author"]
+    assert item.text.startswith(expected["text_starts"])
+    assert item.text.endswith(expected["text_ends"])
+    assert item.source == item.url.split("/")[2].removeprefix("www.")
+    assert item.language == "vi"
+
+
+@pytest.mark.parametrize("outlet", OUTLETS)
+def test_listing_page_is_not_an_article(shared, outlet):
+    with pytest.raises(NotAnArticle):
+        extract_bytes((shared / "html" / f"{outlet}_list.html").read_bytes())
+
+
+def test_every_shared_page_has_expectations(shared):
+    pages = {p.stem.removesuffix("_article") for p in (shared / "html").glob("*_article.html")}
+    assert pages == set(OUTLETS)
+
+
+def test_import_shared_html_and_seeds(shared, fresh_db):
+    summary = import_paths(fresh_db, [shared / "html", shared / "seeds"])
+    pages = len(list((shared / "html").glob("*_article.html")))
+    seeds = len(list((shared / "seeds").glob("*.txt")))
+    assert summary.counts["new"] == pages + seeds
+    assert summary.counts["skipped"] == len(list((shared / "html").glob("*_list.html")))
+    assert summary.failed == 0
+    stored = {r["url"]: r for r in fresh_db.query("SELECT url, title, text, raw_html, kind FROM articles")}
+    for seed in (shared / "seeds").glob("*.txt"):
+        row = stored[seed.resolve().as_uri()]
+        assert row["kind"] == "text" and row["raw_html"] is None
+        # plain text is stored whole; only normalisation may touch it, never its length
+        assert len(row["text"]) == len(seed.read_text(encoding="utf-8").replace("\r\n", "\n"))
+    html_rows = [r for r in stored.values() if r["kind"] == "article"]
+    assert len(html_rows) == pages and all(r["raw_html"] for r in html_rows)

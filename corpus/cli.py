@@ -71,10 +71,18 @@ def import_command(paths: tuple[str, ...], db_path: str) -> None:
       hdnd import saved_pages/ session.txt crawl.warc.gz --db hdnd.db
     """
     db = _open(db_path)
-    show = sys.stderr.isatty()
-    with click.progressbar(length=0, label="Importing", file=sys.stderr, hidden=not show,
-                           item_show_func=lambda f: f) as bar:
-        summary = import_paths(db, paths, on_file=lambda name: bar.update(1, name[-40:]))
+    bar = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        bar = click.progressbar(length=total, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty())
+        bar.__enter__()
+
+    try:
+        summary = import_paths(db, paths, on_start=start, on_file=lambda name: bar.update(1))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     for problem in summary.problems:
         label = "skipped" if problem.skipped else "failed"
         click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)

@@ -34,14 +34,22 @@ class ImportSummary:
 
 
 def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike],
+                 on_start: Callable[[int], None] | None = None,
                  on_file: Callable[[str], None] | None = None) -> ImportSummary:
-    """Import every supported file under ``paths``; a bad file is recorded, never fatal."""
+    """Import every supported file under ``paths``; a bad file is recorded, never fatal.
+
+    ``on_start`` hears how many files there are, ``on_file`` each file when done (for a
+    progress bar).
+    """
     paths = [str(p) for p in paths]
+    entries = list(expand_paths(paths))
+    if on_start:
+        on_start(len(entries))
     summary = ImportSummary()
     summary.run_id = start_run(db, "import", {"paths": paths})
     status = "failed"
     try:
-        for entry in expand_paths(paths):
+        for entry in entries:
             results = [entry] if isinstance(entry, ImportProblem) else read_file(entry)
             for result in results:
                 if isinstance(result, ImportProblem):

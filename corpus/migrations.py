@@ -100,6 +100,8 @@ def migrate(db: sqlite_utils.Database, migrations: list[Migration] | None = None
     both create the schema.
     """
     migrations = MIGRATIONS if migrations is None else migrations
+    if migrations and current_version(db) >= max(m[0] for m in migrations):
+        return []  # up to date: no write lock taken, so readers never wait on writers here
     stamp = now or (lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     applied: list[int] = []
     conn = db.conn

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from contextlib import ExitStack
 from datetime import date
 
 import click
@@ -71,18 +72,14 @@ def import_command(paths: tuple[str, ...], db_path: str) -> None:
       hdnd import saved_pages/ session.txt crawl.warc.gz --db hdnd.db
     """
     db = _open(db_path)
-    bar = None
+    with ExitStack() as stack:
+        bars = []
 
-    def start(total: int) -> None:
-        nonlocal bar
-        bar = click.progressbar(length=total, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty())
-        bar.__enter__()
+        def start(total: int) -> None:
+            bars.append(stack.enter_context(click.progressbar(
+                length=total, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty())))
 
-    try:
-        summary = import_paths(db, paths, on_start=start, on_file=lambda name: bar.update(1))
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        summary = import_paths(db, paths, on_start=start, on_file=lambda name: bars[0].update(1))
     for problem in summary.problems:
         label = "skipped" if problem.skipped else "failed"
         click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 import trafilatura
 from bs4 import BeautifulSoup, Tag
@@ -52,9 +51,6 @@ class ArticleItem:
     raw_html: bytes | None = None
     encoding: str | None = None
     kind: str = "article"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -6,16 +6,16 @@ import csv
 import io
 import json
 import sys
-from contextlib import ExitStack
 from datetime import date
 
 import click
 
 from corpus.db import DEFAULT_DB, CorpusError, connect
 from corpus.export import FORMATS, export_table
-from corpus.ingest import import_paths
+from corpus.ingest import import_entries
 from corpus.search import QueryError, search
 from corpus.stats import corpus_stats
+from crawler.importers import expand_paths
 
 db_option = click.option(
     "--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="HDND_DB",
@@ -72,14 +72,9 @@ def import_command(paths: tuple[str, ...], db_path: str) -> None:
       hdnd import saved_pages/ session.txt crawl.warc.gz --db hdnd.db
     """
     db = _open(db_path)
-    with ExitStack() as stack:
-        bars = []
-
-        def start(total: int) -> None:
-            bars.append(stack.enter_context(click.progressbar(
-                length=total, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty())))
-
-        summary = import_paths(db, paths, on_start=start, on_file=lambda name: bars[0].update(1))
+    entries = list(expand_paths(paths))
+    with click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+        summary = import_entries(db, bar, list(paths))
     for problem in summary.problems:
         label = "skipped" if problem.skipped else "failed"
         click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)

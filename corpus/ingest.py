@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from pathlib import Path
+from typing import Iterable
 
 import sqlite_utils
 
@@ -33,18 +34,16 @@ class ImportSummary:
         )
 
 
-def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike],
-                 on_start: Callable[[int], None] | None = None,
-                 on_file: Callable[[str], None] | None = None) -> ImportSummary:
-    """Import every supported file under ``paths``; a bad file is recorded, never fatal.
-
-    ``on_start`` hears how many files there are, ``on_file`` each file when done (for a
-    progress bar).
-    """
+def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike]) -> ImportSummary:
+    """Import every supported file under ``paths``; a bad file is recorded, never fatal."""
     paths = [str(p) for p in paths]
-    entries = list(expand_paths(paths))
-    if on_start:
-        on_start(len(entries))
+    return import_entries(db, expand_paths(paths), paths)
+
+
+def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem],
+                   paths: list[str]) -> ImportSummary:
+    """Import already-expanded entries (a progress bar can wrap them); ``paths`` is what
+    the run records as asked for."""
     summary = ImportSummary()
     summary.run_id = start_run(db, "import", {"paths": paths})
     status = "failed"
@@ -63,8 +62,6 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike],
                     summary.problems.append(ImportProblem(result.url, f"could not be stored ({err})"))
                     continue
                 summary.counts[outcome] += 1
-            if on_file:
-                on_file(str(entry.where if isinstance(entry, ImportProblem) else entry))
         status = "failed" if summary.failed else "ok"
     finally:
         finish_run(

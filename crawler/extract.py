@@ -17,7 +17,9 @@ from bs4 import BeautifulSoup, Tag
 
 from crawler import metadata
 from crawler.charset import decode
-from crawler.sources import GENERIC_AUTHOR, GENERIC_BODY, GENERIC_DROP, GENERIC_LEAD, domain_of, source_for
+from crawler.sources import (
+    GENERIC_AUTHOR, GENERIC_BODY, GENERIC_DROP, GENERIC_LEAD, Source, domain_of, source_for,
+)
 
 MIN_TEXT_CHARS = 200  # below this a page has no article text worth storing
 PROSE_BLOCK_CHARS = 1200  # an article without metadata still has one block of prose this long
@@ -135,8 +137,7 @@ def _text_of(element: Tag) -> str:
     return text or ""
 
 
-def body_from_selectors(soup: BeautifulSoup, url: str | None) -> str:
-    source = source_for(url)
+def body_from_selectors(soup: BeautifulSoup, source: Source | None) -> str:
     selectors = (source.body if source else ()) + GENERIC_BODY
     element = _select(soup, selectors)
     return _text_of(element) if element is not None else ""
@@ -150,36 +151,29 @@ def body_from_paragraphs(soup: BeautifulSoup) -> str:
     return "\n".join(t for p in soup.find_all("p") if len(t := p.get_text(" ", strip=True)) > 40)
 
 
-def lead_of(soup: BeautifulSoup, url: str | None, ld_article: dict | None) -> str | None:
-    source = source_for(url)
+def lead_of(soup: BeautifulSoup, source: Source | None, ld_article: dict | None) -> str | None:
     element = _select(soup, (source.lead if source else ()) + GENERIC_LEAD)
     if element is not None:
         return re.sub(r"\s+", " ", element.get_text(" ", strip=True))
     return metadata.description(soup, ld_article)
 
 
-def author_of(soup: BeautifulSoup, url: str | None, ld_article: dict | None) -> str | None:
+def author_of(soup: BeautifulSoup, source: Source | None, ld_article: dict | None) -> str | None:
     """Named authors from JSON-LD, else the page's byline."""
     named = metadata.authors(soup, ld_article)
     if named:
         return named
-    source = source_for(url)
     element = _select(soup, (source.author if source else ()) + GENERIC_AUTHOR)
     byline = re.sub(r"\s+", " ", element.get_text(" ", strip=True)) if element is not None else ""
     return byline if 0 < len(byline) <= 80 else None
 
 
-def drop_signature(body: str, author: str | None) -> str:
-    """The author's signature line that closes some bodies ("Hà Thu (tổng hợp)") is not text."""
+def compose_text(title: str | None, lead: str | None, body: str, author: str | None = None) -> str:
+    """Lead first, then the body, without repeating a title or lead the body already holds,
+    and without the author's signature line that closes some bodies ("Hà Thu (tổng hợp)")."""
     paragraphs = _paragraphs(body)
     if author and paragraphs and paragraphs[-1].startswith(author) and len(paragraphs[-1]) <= len(author) + 30:
         paragraphs.pop()
-    return "\n".join(paragraphs)
-
-
-def compose_text(title: str | None, lead: str | None, body: str) -> str:
-    """Lead first, then the body, without repeating a title or lead the body already holds."""
-    paragraphs = _paragraphs(body)
 
     def same(a: str, b: str | None) -> bool:
         return bool(b) and re.sub(r"\W+", "", a).lower() == re.sub(r"\W+", "", b).lower()
@@ -197,10 +191,11 @@ def extract_html(html: str, url: str | None = None) -> ArticleItem:
     ld_article = metadata.article_json_ld(metadata.json_ld(soup))
     canonical = metadata.canonical_url(soup)
     page_url = canonical or url
+    source = source_for(page_url)
     check_is_article(soup, ld_article)
     title = metadata.title(soup, ld_article)
     for chain_step in (
-        lambda: body_from_selectors(soup, page_url),
+        lambda: body_from_selectors(soup, source),
         lambda: body_from_trafilatura(html),
         lambda: body_from_paragraphs(soup),
     ):
@@ -209,9 +204,9 @@ def extract_html(html: str, url: str | None = None) -> ArticleItem:
             break
     else:
         raise ExtractionError(f"no article text found (at most {len(body)} characters of body text)")
-    lead = lead_of(soup, page_url, ld_article)
-    author = author_of(soup, page_url, ld_article)
-    text = compose_text(title, lead, drop_signature(body, author))
+    lead = lead_of(soup, source, ld_article)
+    author = author_of(soup, source, ld_article)
+    text = compose_text(title, lead, body, author)
     language = metadata.language(soup)
     if not is_vietnamese(text):
         raise ExtractionError(

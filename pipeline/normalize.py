@@ -84,3 +84,28 @@ def fold(text: str) -> str:
 def has_diacritics(text: str) -> bool:
     """True when folding would change the text: the user typed Vietnamese marks or đ."""
     return fold(text) != text
+
+
+def normalize_aligned(text: str) -> tuple[str, list[int] | None]:
+    """``normalize(text)`` and, when lengths differ, where each of its characters came from.
+
+    Text from old files often writes tone marks as separate combining characters; NFC
+    then shortens it. The map (one original offset per normalised character, plus one for
+    the end) lets spans found in the normalised text point back into the text as given.
+    ``None`` means the offsets are the same.
+    """
+    norm = normalize(text)
+    if len(norm) == len(text):
+        return norm, None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    cluster_start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and unicodedata.combining(text[i]):
+            continue
+        composed = unicodedata.normalize("NFC", text[cluster_start:i])
+        pieces.append(composed)
+        offsets.extend([cluster_start] * len(composed))
+        cluster_start = i
+    offsets.append(len(text))
+    return normalize("".join(pieces)), offsets

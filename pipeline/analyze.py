@@ -1,0 +1,112 @@
+"""``analyze(text, published=None)``: one document in, its records out.
+
+The pipeline reads as its list of named steps (``STEPS``); each is a spaCy component
+declared beside the code it runs, leaving its spans in ``doc.spans[key]`` and its records
+in ``doc.user_data``. The text is normalised first (NFC, modern tone placement); every
+span is mapped back, so ``quote == text[start:end]`` holds for the text as given.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import pipeline.bodies  # noqa: F401  (registers hdnd_bodies)
+import pipeline.furniture  # noqa: F401
+import pipeline.index_values  # noqa: F401
+import pipeline.legal_refs  # noqa: F401
+import pipeline.places  # noqa: F401
+import pipeline.sessions  # noqa: F401
+from pipeline.dates import find_dates, parse_published
+from pipeline.normalize import normalize_aligned
+from pipeline.persons import find_persons, group_persons  # noqa: F401  (registers hdnd_persons)
+from pipeline.segment import make_doc
+from pipeline.sessions import main_session
+
+# Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
+PIPELINE_VERSION = "3.1"
+STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
+         "hdnd_index_values", "hdnd_sessions")
+MAX_CHARS = 2_000_000
+
+
+class AnalysisError(ValueError):
+    """The document cannot be analysed (empty, not text); the reason is one sentence."""
+
+
+@lru_cache(maxsize=None)
+def nlp() -> Language:
+    """The blank multi-language pipeline with our steps, built once per process."""
+    from pipeline.segment import blank
+
+    language = blank()
+    for step in STEPS:
+        if step not in language.pipe_names:
+            language.add_pipe(step)
+    return language
+
+
+def run(text: str, published=None) -> Doc:
+    """The annotated Doc for already-normalised text."""
+    language = nlp()
+    doc = make_doc(text, language)
+    doc.user_data["hdnd_published"] = parse_published(published)
+    for _, component in language.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _check(text) -> None:
+    if not isinstance(text, str):
+        raise AnalysisError(f"the text is {type(text).__name__}, not a string")
+    if not text.strip():
+        raise AnalysisError("the text is empty")
+    if len(text) > MAX_CHARS:
+        raise AnalysisError(f"the text has {len(text):,} characters, more than the {MAX_CHARS:,} one document may have")
+    if not any(c.isalpha() for c in text):
+        raise AnalysisError("the text has no letters")
+
+
+def _remap(records: list[dict], offsets: list[int] | None, original: str) -> list[dict]:
+    if offsets is None:
+        return records
+    for record in records:
+        record["start"], record["end"] = offsets[record["start"]], offsets[record["end"]]
+        record["quote"] = original[record["start"]:record["end"]]
+    return records
+
+
+def analyze(text: str, published=None) -> dict:
+    """Persons, bodies, places, index values, legal references, sessions and dates of one
+    document, in the shape of gold/FORMAT.md (plus ``bodies``, ``places``, ``sessions``,
+    ``dates`` and per-person ``mentions``). Raises :class:`AnalysisError` for bad input."""
+    _check(text)
+    norm, offsets = normalize_aligned(text)
+    doc = run(norm, published)
+    data = doc.user_data
+    pub = data["hdnd_published"]
+    persons = []
+    for person in group_persons(data["hdnd_persons"]):
+        mentions = _remap([m.as_dict(norm) for m in person.mentions], offsets, text)
+        persons.append({"name": person.name, "title": person.title, "titles": person.titles,
+                        "furniture": all(m["furniture"] for m in mentions), "mentions": mentions})
+    sessions = _remap([s.as_dict(norm) for s in data["hdnd_sessions"]], offsets, text)
+    return {
+        "published": pub.isoformat() if pub else None,
+        "session": main_session(data["hdnd_sessions"]),
+        "commitments": [],
+        "demands": [],
+        "index_values": _remap([v.as_dict(norm) for v in data["hdnd_index_values"]], offsets, text),
+        "persons": persons,
+        "legal_refs": _remap([r.as_dict(norm) for r in data["hdnd_legal_refs"]], offsets, text),
+        "bodies": _remap([b.as_dict(norm) for b in data["hdnd_bodies"] if not _in(doc, b.start)], offsets, text),
+        "places": _remap([p.as_dict(norm) for p in data["hdnd_places"] if not _in(doc, p.start)], offsets, text),
+        "sessions": sessions,
+        "dates": _remap([d.as_dict() for d in find_dates(norm, pub)], offsets, text),
+    }
+
+
+def _in(doc: Doc, pos: int) -> bool:
+    return any(start <= pos < end for start, end in doc._.furniture)

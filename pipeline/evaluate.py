@@ -1,0 +1,133 @@
+"""Scoring predictions against gold annotations by the rules of gold/FORMAT.md."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def _key(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "").casefold().strip()
+
+
+def _contains(a: str | None, b: str | None) -> bool:
+    a, b = _key(a), _key(b)
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+@dataclass
+class TaskScore:
+    task: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[dict] = field(default_factory=list)
+    false_hits: list[dict] = field(default_factory=list)
+    extra: dict[str, list[bool]] = field(default_factory=dict)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def accuracy(self, name: str) -> float | None:
+        values = self.extra.get(name)
+        return sum(values) / len(values) if values else None
+
+    def as_dict(self) -> dict:
+        result = {"task": self.task, "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                  "f1": round(self.f1, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        for name in self.extra:
+            accuracy = self.accuracy(name)
+            result[f"{name}_accuracy"] = None if accuracy is None else round(accuracy, 4)
+        return result
+
+
+def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) -> None:
+    """Commitments and demands: overlap of at least half the gold span, one match each."""
+    used: set[int] = set()
+    task.extra.setdefault("speaker", [])
+    task.extra.setdefault("deadline", [])
+    for g in gold:
+        length = max(1, g["end"] - g["start"])
+        hit = next((i for i, p in enumerate(pred) if i not in used and
+                    min(g["end"], p["end"]) - max(g["start"], p["start"]) >= length / 2), None)
+        if g.get("uncertain"):
+            if hit is not None:
+                used.add(hit)
+            continue
+        if hit is None:
+            task.fn += 1
+            task.misses.append({"doc": doc, **g})
+            continue
+        used.add(hit)
+        task.tp += 1
+        p = pred[hit]
+        task.extra["speaker"].append(_contains(g.get("speaker"), p.get("speaker")) or
+                                     (not g.get("speaker") and not p.get("speaker")))
+        task.extra["deadline"].append((g.get("deadline") or None) == (p.get("deadline") or None))
+    for i, p in enumerate(pred):
+        if i not in used:
+            task.fp += 1
+            task.false_hits.append({"doc": doc, **p})
+
+
+def _index_match(g: dict, p: dict) -> bool:
+    if g.get("index") != p.get("index") or not _contains(g.get("entity"), p.get("entity")):
+        return False
+    if g.get("value") is not None:
+        return p.get("value") is not None and abs(g["value"] - p["value"]) <= 1e-4
+    return g.get("rank") is not None and g.get("rank") == p.get("rank") and g.get("rank_of") == p.get("rank_of")
+
+
+def _match_index_values(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) -> None:
+    used: set[int] = set()
+    task.extra.setdefault("year", [])
+    for g in gold:
+        hit = next((i for i, p in enumerate(pred) if i not in used and _index_match(g, p)), None)
+        if hit is None:
+            task.fn += 1
+            task.misses.append({"doc": doc, **g})
+            continue
+        used.add(hit)
+        task.tp += 1
+        task.extra["year"].append(g.get("year") == pred[hit].get("year"))
+    for i, p in enumerate(pred):
+        if i not in used:
+            task.fp += 1
+            task.false_hits.append({"doc": doc, **p})
+
+
+def _match_sets(task: TaskScore, doc: str, gold: set, pred: set) -> None:
+    task.tp += len(gold & pred)
+    task.fn += len(gold - pred)
+    task.fp += len(pred - gold)
+    task.misses += [{"doc": doc, "item": list(x) if isinstance(x, tuple) else x} for x in sorted(gold - pred)]
+    task.false_hits += [{"doc": doc, "item": list(x) if isinstance(x, tuple) else x} for x in sorted(pred - gold)]
+
+
+TASKS = ("commitments", "demands", "index_values", "persons", "legal_refs")
+
+
+def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, TaskScore]:
+    """Per task scores over documents; ``predicted`` maps a doc id to its analysis."""
+    tasks = {name: TaskScore(name) for name in TASKS}
+    for gold in gold_docs:
+        doc = gold["doc"]
+        pred = predicted.get(doc) or {}
+        _match_spans(tasks["commitments"], doc, gold.get("commitments", []), pred.get("commitments", []))
+        _match_spans(tasks["demands"], doc, gold.get("demands", []), pred.get("demands", []))
+        _match_index_values(tasks["index_values"], doc, gold.get("index_values", []), pred.get("index_values", []))
+        _match_sets(tasks["persons"], doc, {_key(p["name"]) for p in gold.get("persons", [])},
+                    {_key(p["name"]) for p in pred.get("persons", [])})
+        _match_sets(tasks["legal_refs"], doc, {(_key(r["type"]), _key(r["number"])) for r in gold.get("legal_refs", [])},
+                    {(_key(r["type"]), _key(r["number"])) for r in pred.get("legal_refs", [])})
+    return tasks

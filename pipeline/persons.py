@@ -1,0 +1,245 @@
+"""People named in the text, with the titles the text gives them.
+
+A name is a run of two to four capitalised syllables that starts with a family name
+(``models/surnames.txt``), or any such run announced by a person word (ông, bà, đồng
+chí, nhà văn …), a credit (Ảnh:, Theo …) or a byline line. Places at the start of a run
+are cut off first ("Hà Nội Trần Sỹ Thanh" → "Trần Sỹ Thanh"), and runs after street,
+school or unit words ("đường Trần Hưng Đạo") are not people. Titles come from the text
+before the name ("Chủ tịch UBND thành phố Hà Nội Trần Sỹ Thanh"), after it
+("Phùng Thị Hồng Hà, Phó Chủ tịch Thường trực …", "Nguyễn Quang Trung - Chủ tịch …") or
+in brackets ("Hồ Vân Nga (Tổ đại biểu quận Hai Bà Trưng)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.places import PlaceMention
+from pipeline.resources import person_prefixes, places, surnames, titles
+from pipeline.text import CAP, CAP_RUN, inside, is_cap
+
+# Words after which a capitalised run names a thing, not a person.
+_NOT_PERSON_BEFORE = re.compile(
+    r"(?:đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|trường|cầu|sông|hồ|chùa|đền|đình|"
+    r"công viên|bệnh viện|khu|tuyến|dự án|thpt|thcs|tiểu học|đại học|học viện|giải|công ty|tập đoàn|ấp|thôn|"
+    r"bản|làng|xóm|khu phố|tổ dân phố|số|nhà|tàu|quỹ|đoàn tncs|báo|tạp chí|đài|kênh|lăng|quảng trường|"
+    r"nút giao|bến|chợ|hầm|phòng|ban|sở|bộ|cục|vụ|viện|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"
+    r"phim|tác phẩm|cuốn|bài thơ|bài hát|ca khúc|sách|thương hiệu|ngân hàng)\s+$", re.IGNORECASE)
+_CREDIT = re.compile(r"(?:Ảnh|Ảnh minh họa|Video|Clip|Bài và ảnh|Bài, ảnh|Tác giả|Nhóm PV|Theo|Người viết|"
+                     r"Thực hiện|Đồ họa|Trình bày)\s*:\s*$")
+_LIST_JOIN = re.compile(r"(?:,\s+|\s+và\s+|\s+hay\s+|\s+hoặc\s+|\s+cùng\s+)$")
+_TITLE_STOP = re.compile(
+    r"(?<![\w])(?:cho biết|đã|sẽ|đang|là|được|có|trả lời|nói|phát biểu|nêu|cùng|với|do|bởi|theo|khi|thì|mà|"
+    r"vào|tại|trong|về|để|này|đó|nhưng|vì|nên|chủ trì|dự|thăm|làm|yêu cầu|đề nghị|khẳng định|nhấn mạnh|"
+    r"chia sẻ|thông tin|tiếp thu|từ|đến|trước|sau|cũng|vẫn|không|chưa|rất)(?![\w])", re.IGNORECASE)
+_COUNTRIES = {"Việt Nam", "Trung Quốc", "Hàn Quốc", "Nhật Bản", "Hoa Kỳ", "Liên Xô", "Thái Lan", "Ấn Độ",
+              "Triều Tiên", "Đông Nam Á", "Liên Hợp Quốc", "Liên hợp quốc"}
+_BOUNDARY = re.compile(r"[.;:!?()\n\"“”]")
+_BYLINE_TAIL = re.compile(r"\s*(?:[-–|,]\s*)?(?:\d{1,2}[/:.-]\d{1,2}(?:[/:.-]\d{2,4})?\s*)*(?:\(GMT\+7\))?\s*$")
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    name: str
+    title: str | None = None
+    role: str | None = None          # author | photo | None
+    furniture: bool = False
+
+    def as_dict(self, text: str) -> dict:
+        return {"name": self.name, "title": self.title, "role": self.role, "furniture": self.furniture,
+                "start": self.start, "end": self.end, "quote": text[self.start:self.end]}
+
+
+@dataclass
+class Person:
+    name: str
+    title: str | None
+    titles: list[str] = field(default_factory=list)
+    mentions: list[PersonMention] = field(default_factory=list)
+
+
+@lru_cache(maxsize=None)
+def _prefix_regex() -> re.Pattern[str]:
+    words = "|".join(re.escape(p) for p in person_prefixes())
+    return re.compile(rf"(?<![\w])(?P<prefix>{words})(?:\s+(?:như|gồm|là|:))?\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _title_regex() -> re.Pattern[str]:
+    words = "|".join(re.escape(t) for t in titles())
+    return re.compile(rf"(?<![\w])(?:{words})(?![\w])", re.IGNORECASE)
+
+
+def _is_place(name: str) -> bool:
+    """A province, a district, or (for two-syllable names) a ward, or a country."""
+    units = places().get(name, ())
+    short = len(name.split()) <= 2
+    return name in _COUNTRIES or any(u.level in ("province", "district") or short for u in units)
+
+
+def _cut_place(words: list[str]) -> int:
+    """How many leading words are a place followed by a surname-led name of 2–4 words."""
+    for k in range(min(len(words) - 2, 4), 0, -1):
+        if words[k] in surnames() and len(words) - k <= 4 and places().get(" ".join(words[:k])):
+            return k
+    return 0
+
+
+def _title_ok(title: str) -> bool:
+    return bool(title) and not _TITLE_STOP.search(title) and len(title.split()) <= 16
+
+
+def _title_before(text: str, start: int) -> str | None:
+    window_start = max(0, start - 160)
+    breaks = list(_BOUNDARY.finditer(text, window_start, start))
+    if breaks:
+        window_start = breaks[-1].end()
+    for match in _title_regex().finditer(text, window_start, start):
+        candidate = text[match.start():start]
+        stripped = _prefix_regex().sub("", candidate).rstrip()
+        if stripped != candidate.rstrip() and stripped.endswith(","):
+            continue  # "…, đồng chí X": the title before the comma is someone else's
+        candidate = stripped.strip(" ,-–")
+        if candidate and _title_ok(candidate):
+            return candidate
+    return None
+
+
+def _title_after(text: str, end: int) -> str | None:
+    rest = text[end:end + 200]
+    paren = re.match(r"\s*\(([^()\n]{3,100})\)", rest)
+    if paren:
+        inner = paren.group(1).strip()
+        if _title_regex().match(inner) or inner.lower().startswith(("tổ đại biểu", "đoàn đại biểu")):
+            return inner
+        return None
+    lead = re.match(r"\s*(?:,|[-–—])\s*", rest)
+    if not lead:
+        return None
+    body = rest[lead.end():]
+    cut = _BOUNDARY.search(body)
+    body = body[:cut.start()] if cut else body
+    parts = []
+    for i, segment in enumerate(body.split(",")):
+        segment = segment.strip()
+        if not segment or not (_title_regex().match(segment) or (i and segment.startswith("kiêm"))):
+            break
+        stop = _TITLE_STOP.search(segment)
+        kept = segment[:stop.start()].strip() if stop else segment
+        if not kept:
+            break
+        parts.append(kept)
+        if stop:
+            break
+    return ", ".join(parts) or None
+
+
+def _byline_lines(text: str) -> list[tuple[int, int]]:
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    return lines[:8] + lines[-3:]
+
+
+def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
+    """How many of ``words`` (from ``start``) form a name; 0 when none."""
+    if len(words) < 2:
+        return 0
+    n = min(len(words), 4)
+    name = " ".join(words[:n])
+    if words[0] in surnames():
+        if (not prefixed and _is_place(name)) or _NOT_PERSON_BEFORE.search(text, max(0, start - 20), start):
+            return 0
+        return n
+    if prefixed:
+        return n
+    return 0
+
+
+def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[tuple[int, int]]) -> list[PersonMention]:
+    place_spans = [(p.start, p.end) for p in place_mentions]
+    bylines = _byline_lines(text)
+    found: list[PersonMention] = []
+    prefix_rx = _prefix_regex()
+    for run in CAP_RUN.finditer(text):
+        words = run.group().split(" ")
+        offset = run.start()
+        # Cut places and a capitalised person word at the start of the run.
+        while words and (inside(place_spans, offset) or words[0].lower() in ("ông", "bà", "anh", "chị", "bác")):
+            offset += len(words[0]) + 1
+            words = words[1:]
+        if _title_regex().match(text, offset):
+            continue  # "Phó Chủ tịch …": a title, not a name
+        cut = _cut_place(words)
+        offset += sum(len(w) + 1 for w in words[:cut])
+        words = words[cut:]
+        if len(words) < 2:
+            continue
+        before = text[max(0, offset - 40):offset]
+        prefix = prefix_rx.search(before)
+        role = None
+        credit = _CREDIT.search(before)
+        if credit:
+            role = "photo" if credit.group().lower().startswith(("ảnh", "video", "clip", "đồ họa")) else "author"
+        line = next(((s, e) for s, e in bylines if s <= offset < e), None)
+        if line and role is None and offset == line[0] and not inside(furniture, offset) and len(words) <= 4 \
+                and _BYLINE_TAIL.match(text, offset + len(" ".join(words)), line[1]):
+            role = "author"
+        listed = bool(found) and found[-1].end < offset and _LIST_JOIN.search(text, found[-1].end, offset) \
+            and found[-1].end >= offset - 8
+        # A surname further into the run: "Sơn Tây Trần Anh Tuấn" after a place we missed.
+        if words[0] not in surnames() and not (prefix or role or listed):
+            idx = next((i for i, w in enumerate(words) if w in surnames() and len(words) - i >= 2), None)
+            if idx is None:
+                continue
+            offset += len(" ".join(words[:idx])) + 1
+            words = words[idx:]
+        n = _accept(text, offset, words, bool(role) or (bool(prefix or listed) and " ".join(words[:4]) not in _COUNTRIES))
+        if not n:
+            continue
+        name = " ".join(words[:n])
+        end = offset + len(name)
+        title = _title_before(text, offset) if not role else None
+        after = _title_after(text, end)
+        if prefix and prefix.group("prefix").lower() in ("đại biểu", "đb"):
+            title = "Đại biểu" + (f", {after}" if after else "")
+        elif after:
+            title = after
+        found.append(PersonMention(offset, end, name, title, role, inside(furniture, offset)))
+    return found
+
+
+def _best_title(mentions: list[PersonMention]) -> str | None:
+    titles_seen = Counter(m.title for m in mentions if m.title)
+    if not titles_seen:
+        return None
+    return max(titles_seen, key=lambda t: (titles_seen[t], len(t)))
+
+
+def group_persons(mentions: list[PersonMention]) -> list[Person]:
+    """One person per name in a document, with every title it was given."""
+    by_name: dict[str, list[PersonMention]] = {}
+    for mention in mentions:
+        by_name.setdefault(mention.name, []).append(mention)
+    result = []
+    for name, group in by_name.items():
+        seen_titles = list(dict.fromkeys(m.title for m in group if m.title))
+        result.append(Person(name, _best_title(group), seen_titles, group))
+    return result
+
+
+@Language.factory("hdnd_persons")
+def make_persons(nlp: Language, name: str):
+    def find(doc: Doc) -> Doc:
+        mentions = find_persons(doc.text, doc.user_data.get("hdnd_places", []), doc._.furniture)
+        doc.spans["persons"] = [doc.char_span(m.start, m.end, label="PER", alignment_mode="expand")
+                                for m in mentions]
+        doc.user_data["hdnd_persons"] = mentions
+        return doc
+    return find

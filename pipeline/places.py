@@ -1,0 +1,127 @@
+"""Places: provinces, districts and wards, old names and post-July-2025 names.
+
+The gazetteer is underthesea's administrative-unit mapping (``models/places.tsv``). A
+name after its kind ("huyện Thạch Thất", "TP.Hà Nội") is looked up among units of that
+kind; a bare name counts only when it is a province ("Hà Nội").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.resources import Place, places, provinces
+from pipeline.text import CAP_RUN
+
+KIND_WORDS = {"thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "tỉnh": "tỉnh",
+              "quận": "quận", "huyện": "huyện", "thị xã": "thị xã", "tx.": "thị xã",
+              "thị trấn": "thị trấn", "phường": "phường", "xã": "xã"}
+_KIND_BEFORE = re.compile(r"(?P<kind>thành phố|tp\.?|tỉnh|quận|huyện|thị xã|tx\.|thị trấn|phường|xã)\s*$",
+                          re.IGNORECASE)
+_SPECIAL = {"TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "TP HCM": "Hồ Chí Minh",
+            "TP. HCM": "Hồ Chí Minh", "TP.Hồ Chí Minh": "Hồ Chí Minh"}
+_SPECIAL_RX = re.compile("|".join(re.escape(k) for k in sorted(_SPECIAL, key=len, reverse=True)))
+_PROVINCE_LEVEL = {"thành phố", "tỉnh"}
+
+if not Doc.has_extension("main_place"):
+    Doc.set_extension("main_place", default=None)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    name: str
+    kind: str | None
+    unit: Place
+
+    @property
+    def label(self) -> str:
+        """"Hà Nội" for a province, "quận Hai Bà Trưng" below it."""
+        if self.unit.level == "province":
+            return self.name
+        return f"{self.unit.kind} {self.name}"
+
+    def as_dict(self, text: str) -> dict:
+        return {"name": self.label, "level": self.unit.level, "kind": self.unit.kind,
+                "province": self.unit.province, "era": self.unit.era,
+                "start": self.start, "end": self.end, "quote": text[self.start:self.end]}
+
+
+def _choose(units: tuple[Place, ...], kind: str | None) -> Place | None:
+    if kind is None:
+        return next((u for u in units if u.level == "province"), None)
+    if kind == "thành phố":  # a province-level city, or a city inside a province
+        return next((u for u in units if u.kind == "thành phố"), None) or next(
+            (u for u in units if u.level == "province"), None)
+    return next((u for u in units if u.kind == kind), None)
+
+
+def place_at(text: str, start: int, words: list[str]) -> tuple[int, Place, str | None] | None:
+    """The longest place name at the start of ``words`` (a run beginning at ``start``):
+    (number of words, unit, kind word)."""
+    before = _KIND_BEFORE.search(text, max(0, start - 12), start)
+    kind = KIND_WORDS[before.group("kind").lower()] if before else None
+    for n in range(min(len(words), 5), 0, -1):
+        units = places().get(" ".join(words[:n]))
+        if units:
+            unit = _choose(units, kind)
+            if unit is not None:
+                return n, unit, kind
+    return None
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    found: list[PlaceMention] = []
+    for match in _SPECIAL_RX.finditer(text):
+        unit = places()[_SPECIAL[match.group()]][0]
+        found.append(PlaceMention(match.start(), match.end(), unit.name, "thành phố", unit))
+    taken = [(m.start, m.end) for m in found]
+    for run in CAP_RUN.finditer(text):
+        if any(s <= run.start() < e for s, e in taken):
+            continue
+        words = run.group().split(" ")
+        offset = run.start()
+        while words:
+            hit = place_at(text, offset, words)
+            if hit is None:
+                offset += len(words[0]) + 1
+                words = words[1:]
+                continue
+            n, unit, kind = hit
+            name = " ".join(words[:n])
+            start = offset
+            if kind:
+                before = _KIND_BEFORE.search(text, max(0, offset - 12), offset)
+                start = before.start()
+            found.append(PlaceMention(start, offset + len(name), name, kind, unit))
+            offset += len(name) + 1
+            words = words[n:]
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def main_place(mentions: list[PlaceMention]) -> str | None:
+    """The province the document is about: the one named most, the first on a tie."""
+    counts = Counter(m.unit.province if m.unit.level != "province" else m.name for m in mentions)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(m.unit.province if m.unit.level != "province" else m.name
+                for m in mentions if counts[m.unit.province if m.unit.level != "province" else m.name] == best)
+
+
+@Language.factory("hdnd_places")
+def make_places(nlp: Language, name: str):
+    def find(doc: Doc) -> Doc:
+        mentions = find_places(doc.text)
+        doc.spans["places"] = [doc.char_span(m.start, m.end, label=m.unit.level, alignment_mode="expand")
+                               for m in mentions]
+        doc.user_data["hdnd_places"] = mentions
+        doc._.main_place = main_place(mentions)
+        return doc
+    return find

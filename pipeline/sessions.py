@@ -1,0 +1,126 @@
+"""Council sessions: "Kỳ họp thứ 12 HĐND TP Hà Nội", "kỳ họp thứ mười hai, HĐND thành phố
+Hà Nội khóa XVI", "phiên chất vấn của HĐND TP.Hà Nội", with term, number, date and the
+kind of sitting (chất vấn, giám sát, thường lệ, chuyên đề, bất thường).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.bodies import BodyMention
+from pipeline.dates import find_dates, parse_published
+from pipeline.numbers import ROMAN, parse_number_words, roman_to_int
+from pipeline.text import inside
+
+_NUMBER_WORDS = r"(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mươi|mốt|tư|lăm|nhất|\s)+"
+_SESSION = re.compile(rf"(?<![\w])kỳ họp\s+(?:thứ\s+(?P<no>\d{{1,2}}|{_NUMBER_WORDS}\b)|(?P<kind>chuyên đề|bất thường|"
+                      rf"thường lệ|cuối năm|giữa năm)(?:\s+lần\s+thứ\s+(?P<no2>\d{{1,2}}))?)",
+                      re.IGNORECASE)
+_SITTING = re.compile(r"(?<![\w])phiên\s+(?P<kind>chất vấn|giải trình|thảo luận|khai mạc|bế mạc|họp)", re.IGNORECASE)
+_TERM = re.compile(rf"\bkhóa\s+(?P<term>{ROMAN})\b")
+_COUNCIL_HEADS = ("HĐND", "Hội đồng nhân dân")
+_KINDS = {"chất vấn": "chất vấn", "giải trình": "giải trình", "giám sát": "giám sát", "chuyên đề": "chuyên đề",
+          "bất thường": "bất thường", "thường lệ": "thường lệ", "cuối năm": "thường lệ", "giữa năm": "thường lệ"}
+
+
+@dataclass
+class SessionMention:
+    start: int
+    end: int
+    council: str | None
+    level: str | None
+    place: str | None
+    term: str | None
+    session_no: int | None
+    date: str | None
+    kind: str | None
+
+    def as_dict(self, text: str) -> dict:
+        return {"council": self.council, "level": self.level, "place": self.place, "term": self.term,
+                "session_no": self.session_no, "date": self.date, "kind": self.kind,
+                "quote": text[self.start:self.end], "start": self.start, "end": self.end}
+
+
+def _council_near(text: str, bodies: list[BodyMention], start: int, end: int) -> BodyMention | None:
+    near = [b for b in bodies if b.head in _COUNCIL_HEADS or b.head.startswith("Thường trực")]
+    after = [b for b in near if end <= b.start <= end + 60 and not re.search(r"[.\n]", text[end:b.start])]
+    before = [b for b in near if start - 80 <= b.end <= start and not re.search(r"[.\n]", text[b.end:start])]
+    return (after or [None])[0] or (before[-1] if before else None)
+
+
+def _short_council(canonical: str) -> str:
+    return canonical.replace("Hội đồng nhân dân", "HĐND").replace("Thường trực HĐND", "HĐND")
+
+
+def _session_date(text: str, start: int, end: int, published) -> str | None:
+    """A day named in the same sentence, before or just after the mention."""
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    right_cut = re.search(r"[.\n]", text[end:])
+    right = end + (right_cut.start() if right_cut else len(text) - end)
+    days = [d for d in find_dates(text[left:right], published) if d.granularity == "day" and d.deadline]
+    return days[0].value if days else None
+
+
+def find_sessions(text: str, bodies: list[BodyMention], published=None,
+                  furniture: list[tuple[int, int]] = ()) -> list[SessionMention]:
+    pub = parse_published(published)
+    furniture = list(furniture)
+    found: list[SessionMention] = []
+    for match in list(_SESSION.finditer(text)) + list(_SITTING.finditer(text)):
+        if inside(furniture, match.start()):
+            continue
+        council = _council_near(text, bodies, match.start(), match.end())
+        if council is None:
+            continue
+        groups = match.groupdict()
+        number = groups.get("no") or groups.get("no2")
+        session_no = None
+        if number:
+            session_no = int(number) if number.strip().isdigit() else parse_number_words(number.strip())
+        term = _TERM.search(text, match.end(), min(len(text), council.end + 30))
+        kind = _KINDS.get((groups.get("kind") or "").lower())
+        if "chất vấn" in text[match.start():match.start() + 300].lower() and kind is None:
+            kind = None
+        place = council.canonical.split("nhân dân", 1)[-1].strip() or None
+        level = next((k for k in ("thành phố", "tỉnh", "quận", "huyện", "thị xã", "xã", "phường")
+                      if place and place.startswith(k)), None)
+        end = max(match.end(), council.end if council.start >= match.end() else match.end())
+        if term and term.start() - end < 10:
+            end = term.end()
+        found.append(SessionMention(match.start(), end, _short_council(council.canonical), level, place,
+                                    term.group("term") if term and roman_to_int(term.group("term")) else None,
+                                    session_no, _session_date(text, match.start(), match.end(), pub), kind))
+    found.sort(key=lambda s: s.start)
+    return found
+
+
+def main_session(mentions: list[SessionMention]) -> dict | None:
+    """The session an article reports on: the first one named, completed from the others
+    that name the same council."""
+    if not mentions:
+        return None
+    first = mentions[0]
+    same = [m for m in mentions if m.council == first.council]
+    numbered = next((m for m in same if m.session_no is not None), None)
+    session_no = numbered.session_no if numbered else None
+    return {"council": first.council,
+            "session_no": session_no,
+            "term": next((m.term for m in same if m.term and (m.session_no in (None, session_no))), None),
+            "date": next((m.date for m in same if m.date), None),
+            "kind": next((m.kind for m in same if m.kind), None)}
+
+
+@Language.factory("hdnd_sessions")
+def make_sessions(nlp: Language, name: str):
+    def find(doc: Doc) -> Doc:
+        mentions = find_sessions(doc.text, doc.user_data.get("hdnd_bodies", []), doc.user_data.get("hdnd_published"),
+                                 doc._.furniture)
+        doc.spans["sessions"] = [doc.char_span(m.start, m.end, label="SESSION", alignment_mode="expand")
+                                 for m in mentions]
+        doc.user_data["hdnd_sessions"] = mentions
+        return doc
+    return find

@@ -13,6 +13,9 @@ import click
 from corpus.db import DEFAULT_DB, CorpusError, connect
 from corpus.export import FORMATS, export_table
 from corpus.ingest import import_entries
+from corpus.process import pending_count, process_corpus
+from corpus.records import TABLES as RECORD_TABLES
+from corpus.records import search_records
 from corpus.search import QueryError, search
 from corpus.stats import corpus_stats
 from crawler.importers import expand_paths
@@ -100,15 +103,39 @@ def _print_hits(hits: list[dict], fmt: str) -> None:
             click.echo(f"   {hit['snippet']}\n")
 
 
+def _print_records(rows: list[dict], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    for row in rows:
+        click.echo("  ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "") and k not in ("quote",)))
+        if row.get("quote"):
+            click.echo(f"    “{row['quote']}”")
+
+
 @cli.command("search")
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option("--in", "table", type=click.Choice(["articles", *RECORD_TABLES]), default="articles", show_default=True,
+              help="What to search: articles, or a table the analysis filled.")
+@click.option("--entity", help="With --in: only rows whose entity (index values), title (persons), issuer "
+                               "(legal references) or council (sessions) matches this phrase.")
 @click.option("--since", callback=_iso_date, help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Only articles published on or before this date (YYYY-MM-DD).")
 @click.option("--source", help="Only articles from this site (domain such as vnexpress.net, or its name).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many hits at most.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @db_option
-def search_command(query: str, since, until, source, limit: int, fmt: str, db_path: str) -> None:
+def search_command(query: str | None, table: str, entity: str | None, since, until, source, limit: int, fmt: str,
+                   db_path: str) -> None:
     """Full-text search over titles and texts, best match first.
 
     With diacritics a query matches exactly (Hội đồng nhân dân); without, it matches
@@ -116,12 +143,27 @@ def search_command(query: str, since, until, source, limit: int, fmt: str, db_pa
     one phrase; join phrases with AND or OR, quote them with "…", end one with * to
     match word beginnings.
 
+    With --in index_values, persons, legal_refs or sessions it searches what `hdnd
+    process` extracted; index values come out as a series (index, entity, year).
+
     \b
     Examples:
       hdnd search "hoi dong nhan dan"
       hdnd search '"chất vấn" AND "chuyển đổi số"' --since 2023-01-01 --format json
+      hdnd search --in index_values "SIPAS" --entity "Hà Nội"
     """
     db = _open(db_path)
+    if table != "articles":
+        try:
+            rows = search_records(db, table, query, entity=entity, since=since, until=until, limit=limit)
+        except QueryError as err:
+            _fail(str(err))
+        if not rows and fmt == "table":
+            click.echo(f"No {table.replace('_', ' ')} match.", err=True)
+        _print_records(rows, fmt)
+        return
+    if not query:
+        _fail("Searching articles needs a query.")
     try:
         hits = search(db, query, since=since, until=until, source=source, limit=limit)
     except QueryError as err:
@@ -181,6 +223,126 @@ def stats_command(fmt: str, db_path: str) -> None:
         for run in stats["last_runs"]:
             counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items() if v)
             click.echo(f"  #{run['id']} {run['command']} {run['started_at']} {run['status']}: {counts or 'nothing'}")
+
+
+@cli.command("analyze")
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+def analyze_command(source) -> None:
+    """Analyse documents given as JSON lines; print one line per document.
+
+    Each input line holds "doc", "text" and optionally "published" (YYYY-MM-DD); the
+    output has the shape of gold/FORMAT.md: persons, index values, legal references,
+    the session, plus bodies, places, sessions and dates with their spans. No database
+    is used. A document that cannot be analysed gets an "error" line, the others go on,
+    and the exit code is 1.
+
+    \b
+    Example:
+      echo '{"doc": "a", "text": "Chủ tịch UBND tỉnh Lê Văn A phát biểu."}' | hdnd analyze
+      hdnd analyze docs.jsonl > analysed.jsonl
+    """
+    from pipeline.analyze import AnalysisError, analyze
+
+    failed = 0
+    for number, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        doc_id = f"line {number}"
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise AnalysisError("the line is not a JSON object")
+            doc_id = item.get("doc", doc_id)
+            result = {"doc": doc_id, "source": item.get("source"),
+                      **analyze(item.get("text"), item.get("published"))}
+        except (json.JSONDecodeError, AnalysisError) as err:
+            failed += 1
+            reason = f"the line is not JSON ({err.msg})" if isinstance(err, json.JSONDecodeError) else str(err)
+            result = {"doc": doc_id, "error": f"{doc_id}: {reason}."}
+            click.echo(f"Error: {result['error']}", err=True)
+        click.echo(json.dumps(result, ensure_ascii=False))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command("process")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--reprocess", is_flag=True, help="Analyse every article again, not only new or changed ones.")
+@db_option
+def process_command(workers: int, reprocess: bool, db_path: str) -> None:
+    """Analyse the stored articles and store persons, bodies, index values, legal
+    references and sessions, each with the span it came from.
+
+    Only articles not yet analysed by the current pipeline version are done, so running
+    it again changes nothing. Each article is written in one transaction. Articles that
+    cannot be analysed are listed and make the exit code 1.
+
+    \b
+    Example:
+      hdnd process --workers 2 --db hdnd.db
+    """
+    db = _open(db_path)
+    total = pending_count(db, reprocess)
+    with click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+        summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1))
+    for problem in summary.problems:
+        click.echo(f"  failed: {problem['where']}: {problem['reason']}", err=True)
+    click.echo(summary.line())
+    if summary.counts["failed"]:
+        sys.exit(1)
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.File("r", encoding="utf-8"))
+@click.option("--pred", type=click.File("r", encoding="utf-8"),
+              help="Predictions (hdnd analyze output); by default the gold texts are analysed now.")
+@click.option("--verbose", "-v", is_flag=True, help="List the misses and false hits.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
+    """Score the analysis against hand annotations (gold/FORMAT.md rules).
+
+    Prints precision, recall and F1 per task (commitments, demands, index values,
+    persons, legal references) and, where the rules define them, speaker, deadline and
+    year accuracy.
+
+    \b
+    Example:
+      hdnd eval ../shared/gold/seeds.jsonl --verbose
+    """
+    from pipeline.analyze import AnalysisError, analyze
+    from pipeline.evaluate import score
+
+    try:
+        gold_docs = [json.loads(line) for line in gold if line.strip()]
+    except json.JSONDecodeError as err:
+        _fail(f"{gold.name} is not JSON lines (line {err.lineno}: {err.msg}).")
+    if pred is not None:
+        predicted = {d["doc"]: d for d in (json.loads(line) for line in pred if line.strip())}
+    else:
+        predicted = {}
+        for doc in gold_docs:
+            try:
+                predicted[doc["doc"]] = analyze(doc.get("text"), doc.get("published"))
+            except AnalysisError as err:
+                click.echo(f"Error: {doc['doc']}: {err}.", err=True)
+    tasks = score(gold_docs, predicted)
+    if fmt == "json":
+        click.echo(json.dumps([t.as_dict() for t in tasks.values()], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'task':<14}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}  accuracy")
+    for task in tasks.values():
+        extra = ", ".join(f"{k} {task.accuracy(k):.2f}" for k in task.extra if task.accuracy(k) is not None)
+        click.echo(f"{task.task:<14}{task.precision:8.3f}{task.recall:8.3f}{task.f1:8.3f}"
+                   f"{task.tp:6d}{task.fp:6d}{task.fn:6d}  {extra}")
+        if verbose:
+            for miss in task.misses:
+                click.echo(f"    miss:      {json.dumps(_brief(miss), ensure_ascii=False)}")
+            for hit in task.false_hits:
+                click.echo(f"    false hit: {json.dumps(_brief(hit), ensure_ascii=False)}")
+
+
+def _brief(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("start", "end", "mentions", "titles") and v is not None}
 
 
 def main() -> None:

@@ -85,6 +85,102 @@ MIGRATIONS: list[Migration] = [
         END;
         """,
     ),
+    (
+        2,
+        "analysis: persons, bodies, mentions, index values, legal references, sessions",
+        """
+        CREATE TABLE persons (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            title TEXT,
+            first_seen TEXT,
+            last_seen TEXT
+        );
+        -- Titles over time: one row per (person, title, article).
+        CREATE TABLE person_titles (
+            person_id INTEGER NOT NULL REFERENCES persons(id),
+            title TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            published TEXT,
+            PRIMARY KEY (person_id, title, article_id)
+        );
+        CREATE TABLE bodies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            head TEXT
+        );
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,              -- person | body | place
+            person_id INTEGER REFERENCES persons(id),
+            body_id INTEGER REFERENCES bodies(id),
+            name TEXT NOT NULL,
+            title TEXT,
+            role TEXT,
+            furniture INTEGER NOT NULL DEFAULT 0,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL
+        );
+        CREATE INDEX mentions_article ON mentions(article_id);
+        CREATE INDEX mentions_person ON mentions(person_id);
+        CREATE INDEX mentions_body ON mentions(body_id);
+        CREATE TABLE index_values (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            "index" TEXT NOT NULL,
+            subindex TEXT,
+            entity TEXT,
+            year INTEGER,
+            value REAL,
+            unit TEXT,
+            rank INTEGER,
+            rank_of INTEGER,
+            change REAL,
+            rank_change INTEGER,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL
+        );
+        CREATE INDEX index_values_article ON index_values(article_id);
+        CREATE INDEX index_values_series ON index_values("index", entity, year);
+        CREATE TABLE legal_refs (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            number TEXT NOT NULL,
+            date TEXT,
+            issuer TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL
+        );
+        CREATE INDEX legal_refs_article ON legal_refs(article_id);
+        CREATE INDEX legal_refs_number ON legal_refs(number);
+        -- One row per council sitting, whichever articles report it.
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            council TEXT NOT NULL,
+            term TEXT,
+            session_no INTEGER,
+            date TEXT,
+            kind TEXT,
+            key TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE session_mentions (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL
+        );
+        CREATE INDEX session_mentions_article ON session_mentions(article_id);
+        ALTER TABLE articles ADD COLUMN session_id INTEGER REFERENCES sessions(id);
+        ALTER TABLE articles ADD COLUMN analysis_error TEXT;
+        """,
+    ),
 ]
 
 

@@ -33,7 +33,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zà-ỹđ])|\n+")
 _VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+(?:số điểm\s+|tỷ lệ\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)", re.IGNORECASE)
 _CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?!\s*/)", re.IGNORECASE)
 _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|đứng ở vị trí|vị trí thứ|vị trí|hạng|xếp)\s+(?:thứ\s+)?"
-                   r"(?P<rank>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d,.%])",
+                   r"(?P<rank>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d%]|[,.]\d)",
                    re.IGNORECASE)
 _RANK_CHANGE = re.compile(r"(?P<verb>tăng|giảm|tụt|lên|xuống|thăng)\s+(?:thêm\s+)?(?P<n>\d{1,3})\s+(?:bậc|hạng|vị trí|thứ hạng)", re.IGNORECASE)
 _COMPARISON = re.compile(r"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)\s*$", re.IGNORECASE)

@@ -1,0 +1,117 @@
+"""Storing what ``pipeline.analyze`` found in an article, one transaction per article.
+
+Re-analysing an article replaces its rows (mentions, index values, legal references,
+session mentions, titles) and nothing else; persons, bodies and sessions are canonical
+rows shared by every article that names them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import sqlite_utils
+
+from corpus.db import transaction
+from corpus.store import now
+
+ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles")
+
+
+def _upsert(conn: sqlite3.Connection, table: str, key: str, value: str, extra: dict) -> int:
+    row = conn.execute(f"SELECT id FROM {table} WHERE {key} = ?", (value,)).fetchone()
+    if row:
+        return row[0]
+    columns = [key, *extra]
+    cursor = conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                          (value, *extra.values()))
+    return cursor.lastrowid
+
+
+def _session_id(conn: sqlite3.Connection, session: dict | None) -> int | None:
+    if not session or not session.get("council"):
+        return None
+    if session.get("session_no") is not None:
+        key = f"{session['council']}|{session.get('term') or ''}|{session['session_no']}"
+    elif session.get("date"):
+        key = f"{session['council']}|{session['date']}"
+    else:
+        return None
+    session_id = _upsert(conn, "sessions", "key", key,
+                         {"council": session["council"], "term": session.get("term"),
+                          "session_no": session.get("session_no"), "date": session.get("date"),
+                          "kind": session.get("kind")})
+    for column in ("term", "date", "kind"):
+        if session.get(column):
+            conn.execute(f"UPDATE sessions SET {column} = COALESCE({column}, ?) WHERE id = ?",
+                         (session[column], session_id))
+    return session_id
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
+    columns = ", ".join(f'"{c}"' for c in row)
+    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+
+
+def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, version: str,
+                   published: str | None = None) -> None:
+    """Replace the article's analysis rows with ``result`` and mark it analysed."""
+    with transaction(db) as conn:
+        for table in ARTICLE_TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        for person in result["persons"]:
+            person_id = _upsert(conn, "persons", "name", person["name"],
+                                {"title": person["title"], "first_seen": published, "last_seen": published})
+            if person["title"]:
+                conn.execute("UPDATE persons SET title = ? WHERE id = ? AND (last_seen IS NULL OR ? >= last_seen)",
+                             (person["title"], person_id, published or ""))
+            conn.execute("UPDATE persons SET first_seen = MIN(COALESCE(first_seen, ?), ?), "
+                         "last_seen = MAX(COALESCE(last_seen, ?), ?) WHERE id = ?",
+                         (published, published, published, published, person_id))
+            for title in person["titles"]:
+                conn.execute("INSERT OR IGNORE INTO person_titles VALUES (?, ?, ?, ?)",
+                             (person_id, title, article_id, published))
+            for m in person["mentions"]:
+                _insert(conn, "mentions", {"article_id": article_id, "kind": "person", "person_id": person_id,
+                                           "name": person["name"], "title": m["title"], "role": m["role"],
+                                           "furniture": int(m["furniture"]), "start": m["start"], "end": m["end"],
+                                           "quote": m["quote"]})
+        for body in result["bodies"]:
+            body_id = _upsert(conn, "bodies", "name", body["name"], {"head": body["head"]})
+            _insert(conn, "mentions", {"article_id": article_id, "kind": "body", "body_id": body_id,
+                                       "name": body["name"], "start": body["start"], "end": body["end"],
+                                       "quote": body["quote"]})
+        for place in result["places"]:
+            _insert(conn, "mentions", {"article_id": article_id, "kind": "place", "name": place["name"],
+                                       "start": place["start"], "end": place["end"], "quote": place["quote"]})
+        for value in result["index_values"]:
+            _insert(conn, "index_values", {"article_id": article_id, **value})
+        for ref in result["legal_refs"]:
+            _insert(conn, "legal_refs", {"article_id": article_id, **ref})
+        session_id = _session_id(conn, result.get("session"))
+        if session_id:
+            for mention in result["sessions"]:
+                if mention["council"] == result["session"]["council"]:
+                    _insert(conn, "session_mentions", {"session_id": session_id, "article_id": article_id,
+                                                       "start": mention["start"], "end": mention["end"],
+                                                       "quote": mention["quote"]})
+        conn.execute("UPDATE articles SET pipeline_version = ?, processed_at = ?, session_id = ?, "
+                     "analysis_error = NULL WHERE id = ?", (version, now(), session_id, article_id))
+
+
+def store_error(db: sqlite_utils.Database, article_id: int, error: str, version: str) -> None:
+    """Record why an article could not be analysed; it is not retried at this version."""
+    with transaction(db) as conn:
+        conn.execute("UPDATE articles SET pipeline_version = ?, processed_at = ?, analysis_error = ? WHERE id = ?",
+                     (version, now(), error, article_id))
+
+
+def pending(db: sqlite_utils.Database, version: str, reprocess: bool = False) -> list[int]:
+    if reprocess:
+        return [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id")]
+    return [r[0] for r in db.execute(
+        "SELECT id FROM articles WHERE pipeline_version IS NOT ? ORDER BY id", (version,))]
+
+
+def dumps(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False)

@@ -1,0 +1,98 @@
+"""``hdnd process``: analyse the articles not yet analysed at the current pipeline version.
+
+Workers analyse (pure, CPU-bound) in a process pool; the main process alone writes, one
+transaction per article, so an interrupted run loses at most the article in hand and a
+re-run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import sqlite_utils
+
+from corpus.analysis import pending, store_analysis, store_error
+from corpus.store import finish_run, start_run
+from pipeline.analyze import PIPELINE_VERSION, AnalysisError, analyze
+
+BATCH = 32
+
+
+@dataclass
+class ProcessSummary:
+    counts: dict[str, int] = field(default_factory=lambda: {"analysed": 0, "failed": 0, "persons": 0,
+                                                            "index_values": 0, "legal_refs": 0, "sessions": 0})
+    problems: list[dict[str, str]] = field(default_factory=list)
+    run_id: int | None = None
+
+    def line(self) -> str:
+        c = self.counts
+        return (f"Processed {c['analysed'] + c['failed']} articles: {c['analysed']} analysed, {c['failed']} failed; "
+                f"{c['persons']} persons, {c['index_values']} index values, {c['legal_refs']} legal references, "
+                f"{c['sessions']} session mentions.")
+
+
+def _warm() -> None:
+    """Load models and lexicons once per worker, before the first document."""
+    analyze("Chủ tịch UBND tỉnh Nguyễn Văn An.", None)
+
+
+def analyse_one(job: tuple[int, str, str | None]) -> tuple[int, dict | None, str | None]:
+    article_id, text, published = job
+    try:
+        return article_id, analyze(text, published), None
+    except AnalysisError as err:
+        return article_id, None, str(err)
+    except Exception as err:  # one bad document must not stop the others
+        return article_id, None, f"{type(err).__name__}: {err}"
+
+
+def _jobs(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str, str | None]]:
+    for i in range(0, len(ids), BATCH):
+        chunk = ids[i:i + BATCH]
+        marks = ", ".join("?" * len(chunk))
+        yield from db.execute(f"SELECT id, text, published FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)
+
+
+def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,
+                   on_article: Callable[[], None] | None = None, ids: list[int] | None = None) -> ProcessSummary:
+    ids = pending(db, PIPELINE_VERSION, reprocess) if ids is None else ids
+    summary = ProcessSummary()
+    summary.run_id = start_run(db, "process", {"workers": workers, "reprocess": reprocess,
+                                               "pipeline_version": PIPELINE_VERSION})
+    published = dict(db.execute("SELECT id, published FROM articles"))
+    status = "failed"
+    pool = None
+    try:
+        if workers > 1:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_warm)
+            results = pool.imap(analyse_one, _jobs(db, ids), chunksize=4)
+        else:
+            results = map(analyse_one, _jobs(db, ids))
+        for article_id, result, error in results:
+            if error:
+                store_error(db, article_id, error, PIPELINE_VERSION)
+                summary.counts["failed"] += 1
+                summary.problems.append({"where": f"article {article_id}", "reason": error})
+            else:
+                store_analysis(db, article_id, result, PIPELINE_VERSION, (published.get(article_id) or "")[:10] or None)
+                summary.counts["analysed"] += 1
+                summary.counts["persons"] += len(result["persons"])
+                summary.counts["index_values"] += len(result["index_values"])
+                summary.counts["legal_refs"] += len(result["legal_refs"])
+                summary.counts["sessions"] += len(result["sessions"])
+            if on_article:
+                on_article()
+        status = "done"
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        finish_run(db, summary.run_id, status, summary.counts, summary.problems)
+    return summary
+
+
+def pending_count(db: sqlite_utils.Database, reprocess: bool = False) -> int:
+    return len(pending(db, PIPELINE_VERSION, reprocess))

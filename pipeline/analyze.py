@@ -8,6 +8,7 @@ span is mapped back, so ``quote == text[start:end]`` holds for the text as given
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -30,6 +31,7 @@ PIPELINE_VERSION = "3.1"
 STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
          "hdnd_index_values", "hdnd_sessions")
 MAX_CHARS = 2_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class AnalysisError(ValueError):
@@ -83,7 +85,8 @@ def analyze(text: str, published=None) -> dict:
     document, in the shape of gold/FORMAT.md (plus ``bodies``, ``places``, ``sessions``,
     ``dates`` and per-person ``mentions``). Raises :class:`AnalysisError` for bad input."""
     _check(text)
-    norm, offsets = normalize_aligned(text)
+    # Lone surrogates (broken UTF-16 or bad decoding) become U+FFFD, one for one.
+    norm, offsets = normalize_aligned(_SURROGATE.sub("\ufffd", text))
     doc = run(norm, published)
     data = doc.user_data
     pub = data["hdnd_published"]

@@ -26,11 +26,11 @@ from pipeline.text import CAP, CAP_RUN, inside, is_cap
 
 # Words after which a capitalised run names a thing, not a person.
 _NOT_PERSON_BEFORE = re.compile(
-    r"(?:đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|trường|cầu|sông|hồ|chùa|đền|đình|"
+    r"(?<![\w])(?:THPT|THCS|TP\.?|Trường|Đường|Phố|đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|trường|cầu|sông|hồ|chùa|đền|đình|"
     r"công viên|bệnh viện|khu|tuyến|dự án|thpt|thcs|tiểu học|đại học|học viện|giải|công ty|tập đoàn|ấp|thôn|"
     r"bản|làng|xóm|khu phố|tổ dân phố|số|nhà|tàu|quỹ|đoàn tncs|báo|tạp chí|đài|kênh|lăng|quảng trường|"
-    r"nút giao|bến|chợ|hầm|phòng|ban|sở|bộ|cục|vụ|viện|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"
-    r"phim|tác phẩm|cuốn|bài thơ|bài hát|ca khúc|sách|thương hiệu|ngân hàng)\s+$", re.IGNORECASE)
+    r"nút giao|bến|chợ|hầm|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"
+    r"phim|tác phẩm|cuốn|bài thơ|bài hát|ca khúc|sách|thương hiệu|ngân hàng)\s+$")
 _CREDIT = re.compile(r"(?:Ảnh|Ảnh minh họa|Video|Clip|Bài và ảnh|Bài, ảnh|Tác giả|Nhóm PV|Theo|Người viết|"
                      r"Thực hiện|Đồ họa|Trình bày)\s*:\s*$")
 _LIST_JOIN = re.compile(r"(?:,\s+|\s+và\s+|\s+hay\s+|\s+hoặc\s+|\s+cùng\s+)$")

@@ -42,6 +42,11 @@ def _names_of(code: str) -> str:
     return " ".join(name for name, c in index_names().items() if c == code)
 
 
+def _words(text: str) -> str:
+    """Lower-cased words joined by single spaces, as query phrases are: "2210/QĐ-UBND" → "2210 qđ ubnd"."""
+    return " ".join(re.findall(r"\w+", normalize(text).lower()))
+
+
 def _matches(phrase: Phrase, exact: str, folded: str) -> bool:
     needle = " ".join(phrase.syllables).lower()
     hay = exact if phrase.exact else folded
@@ -62,7 +67,7 @@ def search_records(db: sqlite_utils.Database, table: str, query: str | None = No
     for row in rows:
         if table == "index_values":
             row["index_names"] = _names_of(row["index"]) + " " + row["index"].replace("_", " ")
-        exact = normalize(" ".join(str(row.get(f) or "") for f in fields)).lower()
+        exact = _words(" ".join(str(row.get(f) or "") for f in fields))
         folded = fold(exact)
         if parts:
             ok = _matches(parts[0][1], exact, folded)
@@ -72,7 +77,7 @@ def search_records(db: sqlite_utils.Database, table: str, query: str | None = No
             if not ok:
                 continue
         if entity_parts:
-            value = normalize(str(row.get(entity_field) or "")).lower()
+            value = _words(str(row.get(entity_field) or ""))
             if not all(_matches(p, value, fold(value)) for _, p in entity_parts):
                 continue
         day = (row.get("published") or row.get("date") or "")[:10]

@@ -1,0 +1,84 @@
+"""Tokens per second of ``pipeline.analyze`` beside underthesea's ``ner`` on the same
+sentences, in the same process, and the ratio (target: ≥ 5×). Also the ratio of
+``hdnd process`` with two workers to one, and peak RSS.
+
+Run: python benchmarks/analyze_speed.py [--docs 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "tests"))
+
+from conftest import SHARED, article_text  # noqa: E402
+
+from pipeline.analyze import analyze  # noqa: E402
+
+
+def texts(docs: int) -> tuple[list[str], list[str]]:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))] if SHARED.is_dir() else []
+    return seeds, [article_text(i, paragraphs=8) for i in range(docs)]
+
+
+def tokens_per_second(batch: list[str]) -> tuple[float, float, int]:
+    from underthesea import ner, word_tokenize
+
+    tokens = sum(len(word_tokenize(t)) for t in batch)
+    analyze(batch[0])
+    start = time.perf_counter()
+    for text in batch:
+        analyze(text)
+    ours = tokens / (time.perf_counter() - start)
+    lines = [line for text in batch for line in text.splitlines() if line.strip()]
+    start = time.perf_counter()
+    for line in lines:
+        ner(line)
+    theirs = tokens / (time.perf_counter() - start)
+    return ours, theirs, tokens
+
+
+def process_ratio(batch: list[str]) -> float:
+    from corpus.db import connect
+    from corpus.ingest import import_paths
+    from corpus.process import process_corpus
+
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        for i, text in enumerate(batch):
+            (folder / f"{i}.txt").write_text(text, encoding="utf-8")
+        for workers in (1, 2):
+            db = connect(Path(tmp) / f"w{workers}.db")
+            import_paths(db, [folder])
+            start = time.perf_counter()
+            process_corpus(db, workers=workers)
+            times.append(time.perf_counter() - start)
+    return times[0] / times[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=200)
+    args = parser.parse_args()
+    seeds, synthetic = texts(args.docs)
+    for label, batch in (("seeds", seeds), (f"synthetic ×{args.docs}", synthetic)):
+        if not batch:
+            continue
+        ours, theirs, tokens = tokens_per_second(batch)
+        print(f"{label}: {tokens} tokens; analyze {ours:,.0f} tokens/s, underthesea ner {theirs:,.0f} tokens/s, "
+              f"ratio {ours / theirs:.1f}×")
+    print(f"process --workers 2 vs 1 on {args.docs} articles: {process_ratio(synthetic):.2f}×")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB (this process)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""The evaluation gate: F1 on the shared gold seeds must not fall below recorded floors.
+
+Raise a floor when results improve; never lower one silently. Commitments are the
+subject of their own issue and have no floor yet.
+"""
+
+import json
+
+FLOORS = {"persons": 0.95, "index_values": 0.95, "legal_refs": 0.95}
+YEAR_ACCURACY_FLOOR = 0.95
+
+
+def test_seed_scores_stay_above_floors(shared, runner):
+    from corpus.cli import cli
+
+    result = runner.invoke(cli, ["eval", str(shared / "gold" / "seeds.jsonl"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = {row["task"]: row for row in json.loads(result.output)}
+    for task, floor in FLOORS.items():
+        assert scores[task]["f1"] >= floor, (task, scores[task])
+    assert scores["index_values"]["year_accuracy"] >= YEAR_ACCURACY_FLOOR
+
+
+def test_eval_counts_misses_and_false_hits(tmp_path, runner):
+    from corpus.cli import cli
+
+    gold = {"doc": "x", "text": "Ông Nguyễn Văn An phát biểu.", "persons": [{"name": "Nguyễn Văn An", "title": None},
+                                                                          {"name": "Lê Thị Bình", "title": None}],
+            "legal_refs": [], "index_values": [], "commitments": [], "demands": []}
+    pred = {"doc": "x", "persons": [{"name": "Nguyễn Văn An"}, {"name": "Trần Văn C"}]}
+    (tmp_path / "g.jsonl").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "p.jsonl").write_text(json.dumps(pred, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(cli, ["eval", str(tmp_path / "g.jsonl"), "--pred", str(tmp_path / "p.jsonl"), "-v"])
+    assert result.exit_code == 0
+    line = next(l for l in result.output.splitlines() if l.startswith("persons"))
+    assert line.split()[1:4] == ["0.500", "0.500", "0.500"]
+    assert "lê thị bình" in result.output and "trần văn c" in result.output

@@ -19,10 +19,10 @@ import pipeline.furniture  # noqa: F401
 import pipeline.index_values  # noqa: F401
 import pipeline.legal_refs  # noqa: F401
 import pipeline.places  # noqa: F401
-import pipeline.sessions  # noqa: F401
+import pipeline.sessions  # noqa: F401  (registers hdnd_sessions)
 from pipeline.dates import find_dates, parse_published
 from pipeline.normalize import normalize_aligned
-from pipeline.persons import find_persons, group_persons  # noqa: F401  (registers hdnd_persons)
+from pipeline.persons import group_persons  # registers hdnd_persons
 from pipeline.segment import make_doc
 from pipeline.sessions import main_session
 

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from pipeline.places import PlaceMention
 from pipeline.resources import person_prefixes, places, surnames, titles
-from pipeline.text import CAP, CAP_RUN, inside, is_cap
+from pipeline.text import CAP_RUN, inside
 
 # Words after which a capitalised run names a thing, not a person.
 _NOT_PERSON_BEFORE = re.compile(

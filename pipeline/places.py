@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.resources import Place, places, provinces
+from pipeline.resources import Place, places
 from pipeline.text import CAP_RUN
 
 KIND_WORDS = {"thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "tỉnh": "tỉnh",

@@ -14,18 +14,16 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import pipeline.bodies  # noqa: F401  (registers hdnd_bodies)
-import pipeline.furniture  # noqa: F401
-import pipeline.index_values  # noqa: F401
-import pipeline.legal_refs  # noqa: F401
-import pipeline.places  # noqa: F401
-import pipeline.sessions  # noqa: F401  (registers hdnd_sessions)
+from pipeline import bodies, furniture, index_values, legal_refs, persons, places, sessions
 from pipeline.dates import find_dates, parse_published
 from pipeline.normalize import normalize_aligned
-from pipeline.persons import group_persons  # registers hdnd_persons
+from pipeline.persons import group_persons
 from pipeline.segment import make_doc
 from pipeline.sessions import main_session
+from pipeline.text import inside
 
+# Importing a module registers the components it declares with @Language.factory.
+COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions)
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
 PIPELINE_VERSION = "3.1"
 STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
@@ -104,12 +102,9 @@ def analyze(text: str, published=None) -> dict:
         "index_values": _remap([v.as_dict(norm) for v in data["hdnd_index_values"]], offsets, text),
         "persons": persons,
         "legal_refs": _remap([r.as_dict(norm) for r in data["hdnd_legal_refs"]], offsets, text),
-        "bodies": _remap([b.as_dict(norm) for b in data["hdnd_bodies"] if not _in(doc, b.start)], offsets, text),
-        "places": _remap([p.as_dict(norm) for p in data["hdnd_places"] if not _in(doc, p.start)], offsets, text),
+        "bodies": _remap([b.as_dict(norm) for b in data["hdnd_bodies"] if not inside(doc._.furniture, b.start)], offsets, text),
+        "places": _remap([p.as_dict(norm) for p in data["hdnd_places"] if not inside(doc._.furniture, p.start)], offsets, text),
         "sessions": sessions,
         "dates": _remap([d.as_dict() for d in find_dates(norm, pub)], offsets, text),
     }
 
-
-def _in(doc: Doc, pos: int) -> bool:
-    return any(start <= pos < end for start, end in doc._.furniture)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.places import KIND_WORDS, PlaceMention
 from pipeline.resources import abbreviations, body_heads
+from pipeline.resources import places as gazetteer
+from pipeline.segment import annotate
 from pipeline.text import LOWER, UPPER
 
 # Heads that name nothing without a field after them.
@@ -24,12 +27,12 @@ _NEEDS_FIELD = {"Sở", "Bộ", "Ban", "Cục", "Tổng cục", "Chi cục", "V�
                 "Văn phòng", "Thanh tra", "Công an", "Đảng ủy", "Đảng bộ", "Ban Quản lý"}
 # Heads whose implicit place is the document's province ("UBND thành phố", "Thành ủy").
 _PROVINCE_HEADS = {"HĐND", "Hội đồng nhân dân", "UBND", "Ủy ban nhân dân", "Thường trực HĐND",
-                   "Thường trực Hội đồng nhân dân", "Thành ủy", "Tỉnh ủy", "Sở",
+                   "Thường trực Hội đồng nhân dân", "Thành ủy", "Tỉnh ủy",
                    "Văn phòng HĐND", "Văn phòng UBND", "Ủy ban MTTQ", "UBMTTQ", "Mặt trận Tổ quốc", "MTTQ"}
 _STOP = set("""đã sẽ cho về của tại với trong là được đang có thì mà này đó để các những từ đến theo khi
 nhưng cũng vẫn làm không chưa phải nên bị do vì nêu báo trả giải tham phối chủ rà kiểm tổ triển hoàn ban
-và cùng đề yêu nhằm thuộc trên dưới sau trước như cần tiếp đối xin rất thông đây cấp số ngày tháng năm
-lúc đi nay""".split()) - {"thông"}
+và cùng đề yêu nhằm thuộc trên dưới sau trước như cần tiếp đối xin rất đây cấp số ngày tháng năm
+lúc đi nay""".split())
 _WORD = rf"[{UPPER}{LOWER}&]+"
 _PLACE_KIND = re.compile(r"\s*(?:cấp\s+)?(thành phố|TP\.?|Tp\.?|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã)\b\s*",
                          re.IGNORECASE)
@@ -49,12 +52,10 @@ class BodyMention:
                 "quote": text[self.start:self.end]}
 
 
-def _head_regex() -> re.Pattern[str]:
+@lru_cache(maxsize=None)
+def _heads() -> re.Pattern[str]:
     heads = "|".join(re.escape(h) for h in body_heads())
     return re.compile(rf"(?<![\w])(?:{heads})(?![\w])")
-
-
-_HEADS: re.Pattern[str] | None = None
 
 
 def _field_end(text: str, pos: int) -> int:
@@ -112,8 +113,6 @@ _NAME_AFTER = re.compile(rf" ((?:[{UPPER}][{LOWER}]*)(?: [{UPPER}][{LOWER}]*){{0
 
 def _committee_place(text: str, head: str, end: int) -> int:
     """End of the place after a party committee, or ``end`` when none follows."""
-    from pipeline.resources import places as gazetteer
-
     kind = next((k for h, k in _COMMITTEE_KIND.items() if head.endswith(h)), None)
     match = _NAME_AFTER.match(text, end)
     if kind is None or match is None:
@@ -126,26 +125,25 @@ def _committee_place(text: str, head: str, end: int) -> int:
     return end
 
 
-def _recent_place(places: list[PlaceMention], pos: int, kind: str) -> PlaceMention | None:
-    for place in reversed(places):
-        if place.end <= pos and place.unit.kind == kind:
-            return place
-    return None
+def _implicit_place(places: list[PlaceMention], pos: int, level: str, main_place: str | None) -> str:
+    """The place a body leaves unnamed: the document's province for a city or province
+    level, else the last unit of that level named before ``pos``."""
+    if level in ("thành phố", "tỉnh"):
+        return main_place or ""
+    recent = next((p for p in reversed(places) if p.end <= pos and p.unit.kind == level), None)
+    return recent.name if recent else ""
 
 
 def _province_label(name: str) -> str:
-    from pipeline.resources import places as gazetteer
-
     unit = next((u for u in gazetteer().get(name, ()) if u.level == "province"), None)
     return f"{unit.kind} {name}" if unit else name
 
 
 def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -> list[BodyMention]:
-    global _HEADS
-    _HEADS = _HEADS or _head_regex()
+    heads = _heads()
     found: list[BodyMention] = []
     pos = 0
-    for match in _HEADS.finditer(text):
+    for match in heads.finditer(text):
         if match.start() < pos:
             continue
         head = match.group()
@@ -161,7 +159,7 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
         if numbered and head in ("Đoàn giám sát", "Tổ đại biểu", "Đoàn"):
             end = numbered.end()
         # A second head glued on: "Ban Thường vụ Huyện ủy", "Văn phòng UBND".
-        nxt = _HEADS.match(text, end + 1) if text[end:end + 1] == " " else None
+        nxt = heads.match(text, end + 1) if text[end:end + 1] == " " else None
         if nxt and nxt.group() not in _NEEDS_FIELD:
             end = nxt.end()
         head_end = end
@@ -176,19 +174,12 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
         elif kind and not text[kind.end():kind.end() + 3].strip().startswith(("các", "và")):
             end = kind.end(1)
             level = KIND_WORDS.get(kind.group(1).lower(), kind.group(1).lower())
-            if level in ("thành phố", "tỉnh"):
-                suffix = main_place or ""
-            else:
-                recent = _recent_place(places, match.start(), level)
-                suffix = recent.name if recent else ""
+            suffix = _implicit_place(places, match.start(), level, main_place)
         else:
             committee = next((k for h, k in _COMMITTEE_KIND.items() if text[match.start():end].endswith(h)), None)
-            if committee in ("thành phố", "tỉnh"):
-                suffix = main_place or ""
-            elif committee:
-                recent = _recent_place(places, match.start(), committee)
-                suffix = recent.name if recent else ""
-            elif head in _PROVINCE_HEADS and head != "Sở" and main_place:
+            if committee:
+                suffix = _implicit_place(places, match.start(), committee, main_place)
+            elif head in _PROVINCE_HEADS and main_place:
                 suffix = _province_label(main_place)
         canonical = _LOWER_KIND.sub(lambda m: m.group().lower(), _expand(text[match.start():end]))
         if suffix:
@@ -204,8 +195,5 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
 def make_bodies(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         mentions = find_bodies(doc.text, doc.user_data.get("hdnd_places", []), doc._.main_place)
-        doc.spans["bodies"] = [doc.char_span(m.start, m.end, label="BODY", alignment_mode="expand")
-                               for m in mentions]
-        doc.user_data["hdnd_bodies"] = mentions
-        return doc
+        return annotate(doc, "bodies", mentions, lambda m: "BODY")
     return find

@@ -51,6 +51,13 @@ class TaskScore:
         return result
 
 
+def _unmatched(task: TaskScore, doc: str, pred: list[dict], used: set[int]) -> None:
+    for i, p in enumerate(pred):
+        if i not in used:
+            task.fp += 1
+            task.false_hits.append({"doc": doc, **p})
+
+
 def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) -> None:
     """Commitments and demands: overlap of at least half the gold span, one match each."""
     used: set[int] = set()
@@ -74,10 +81,7 @@ def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) 
         task.extra["speaker"].append(_contains(g.get("speaker"), p.get("speaker")) or
                                      (not g.get("speaker") and not p.get("speaker")))
         task.extra["deadline"].append((g.get("deadline") or None) == (p.get("deadline") or None))
-    for i, p in enumerate(pred):
-        if i not in used:
-            task.fp += 1
-            task.false_hits.append({"doc": doc, **p})
+    _unmatched(task, doc, pred, used)
 
 
 def _index_match(g: dict, p: dict) -> bool:
@@ -100,10 +104,7 @@ def _match_index_values(task: TaskScore, doc: str, gold: list[dict], pred: list[
         used.add(hit)
         task.tp += 1
         task.extra["year"].append(g.get("year") == pred[hit].get("year"))
-    for i, p in enumerate(pred):
-        if i not in used:
-            task.fp += 1
-            task.false_hits.append({"doc": doc, **p})
+    _unmatched(task, doc, pred, used)
 
 
 def _match_sets(task: TaskScore, doc: str, gold: set, pred: set) -> None:

@@ -26,9 +26,9 @@ from pipeline.dates import find_dates, parse_published
 from pipeline.numbers import NUMBER, as_int, parse_number
 from pipeline.places import PlaceMention
 from pipeline.resources import index_names, index_subindices
+from pipeline.segment import annotate
 from pipeline.text import inside
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|$)|[^\n]+?(?=\n|$)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zà-ỹđ])|\n+")
 _VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+(?:số điểm\s+|tỷ lệ\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)", re.IGNORECASE)
 _CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?!\s*/)", re.IGNORECASE)
@@ -73,7 +73,6 @@ class _Context:
     subindex: str | None = None
     year: int | None = None
     year_inferred: bool = False
-    anchor: int = 0
 
 
 @lru_cache(maxsize=None)
@@ -251,8 +250,5 @@ def make_index_values(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         values = find_index_values(doc.text, doc.user_data.get("hdnd_places", []), doc.user_data.get("hdnd_bodies", []),
                                    doc._.main_place, doc.user_data.get("hdnd_published"), doc._.furniture)
-        doc.spans["index_values"] = [doc.char_span(v.start, v.end, label=v.index, alignment_mode="expand")
-                                     for v in values]
-        doc.user_data["hdnd_index_values"] = values
-        return doc
+        return annotate(doc, "index_values", values, lambda v: v.index)
     return find

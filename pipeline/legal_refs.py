@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from pipeline.dates import find_dates
 from pipeline.resources import abbreviations, legal_types
+from pipeline.segment import annotate
 from pipeline.text import inside
 
 _CODE = r"\d{1,5}(?:[/-][\dA-ZĐa-zđ&.]+)*[/-][A-ZĐ][\dA-ZĐa-zđ&.-]*(?<![.-])|\d{1,5}/(?:19|20)\d{2}/[A-ZĐ][\dA-ZĐa-zđ-]*"
@@ -88,7 +89,5 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
 def make_legal_refs(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         refs = find_legal_refs(doc.text, doc.user_data.get("hdnd_published"), doc._.furniture)
-        doc.spans["legal_refs"] = [doc.char_span(r.start, r.end, label=r.type, alignment_mode="expand") for r in refs]
-        doc.user_data["hdnd_legal_refs"] = refs
-        return doc
+        return annotate(doc, "legal_refs", refs, lambda r: r.type)
     return find

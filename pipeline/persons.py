@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from pipeline.places import PlaceMention
 from pipeline.resources import person_prefixes, places, surnames, titles
+from pipeline.segment import annotate
 from pipeline.text import CAP_RUN, inside
 
 # Words after which a capitalised run names a thing, not a person.
@@ -238,8 +239,5 @@ def group_persons(mentions: list[PersonMention]) -> list[Person]:
 def make_persons(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         mentions = find_persons(doc.text, doc.user_data.get("hdnd_places", []), doc._.furniture)
-        doc.spans["persons"] = [doc.char_span(m.start, m.end, label="PER", alignment_mode="expand")
-                                for m in mentions]
-        doc.user_data["hdnd_persons"] = mentions
-        return doc
+        return annotate(doc, "persons", mentions, lambda m: "PER")
     return find

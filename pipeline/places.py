@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.resources import Place, places
+from pipeline.segment import annotate
 from pipeline.text import CAP_RUN
 
 KIND_WORDS = {"thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "tỉnh": "tỉnh",
@@ -119,9 +120,6 @@ def main_place(mentions: list[PlaceMention]) -> str | None:
 def make_places(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         mentions = find_places(doc.text)
-        doc.spans["places"] = [doc.char_span(m.start, m.end, label=m.unit.level, alignment_mode="expand")
-                               for m in mentions]
-        doc.user_data["hdnd_places"] = mentions
         doc._.main_place = main_place(mentions)
-        return doc
+        return annotate(doc, "places", mentions, lambda m: m.unit.level)
     return find

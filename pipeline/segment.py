@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable, Sequence
 
 import spacy
 from spacy.language import Language
@@ -98,4 +99,12 @@ def make_doc(text: str, nlp: Language | None = None) -> Doc:
     doc = Doc(nlp.vocab, words=words, spaces=spaces,
               sent_starts=[True if s else (None if w.isspace() else False) for s, w in zip(starts, words)] or None)
     assert doc.text == text
+    return doc
+
+
+def annotate(doc: Doc, key: str, records: Sequence, label: Callable[[object], str]) -> Doc:
+    """Keep a component's records: spans in ``doc.spans[key]``, the records themselves
+    (same order) in ``doc.user_data["hdnd_" + key]``."""
+    doc.spans[key] = [doc.char_span(r.start, r.end, label=label(r), alignment_mode="expand") for r in records]
+    doc.user_data[f"hdnd_{key}"] = records
     return doc

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from pipeline.bodies import BodyMention
 from pipeline.dates import find_dates, parse_published
 from pipeline.numbers import ROMAN, parse_number_words, roman_to_int
+from pipeline.segment import annotate
 from pipeline.text import inside
 
 _NUMBER_WORDS = r"(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mươi|mốt|tư|lăm|nhất|\s)+"
@@ -83,8 +84,6 @@ def find_sessions(text: str, bodies: list[BodyMention], published=None,
             session_no = int(number) if number.strip().isdigit() else parse_number_words(number.strip())
         term = _TERM.search(text, match.end(), min(len(text), council.end + 30))
         kind = _KINDS.get((groups.get("kind") or "").lower())
-        if "chất vấn" in text[match.start():match.start() + 300].lower() and kind is None:
-            kind = None
         place = council.canonical.split("nhân dân", 1)[-1].strip() or None
         level = next((k for k in ("thành phố", "tỉnh", "quận", "huyện", "thị xã", "xã", "phường")
                       if place and place.startswith(k)), None)
@@ -119,8 +118,5 @@ def make_sessions(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         mentions = find_sessions(doc.text, doc.user_data.get("hdnd_bodies", []), doc.user_data.get("hdnd_published"),
                                  doc._.furniture)
-        doc.spans["sessions"] = [doc.char_span(m.start, m.end, label="SESSION", alignment_mode="expand")
-                                 for m in mentions]
-        doc.user_data["hdnd_sessions"] = mentions
-        return doc
+        return annotate(doc, "sessions", mentions, lambda m: "SESSION")
     return find

@@ -301,16 +301,19 @@ def process_command(workers: int, reprocess: bool, db_path: str) -> None:
 def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
     """Score the analysis against hand annotations (gold/FORMAT.md rules).
 
-    Prints precision, recall and F1 per task (commitments, demands, index values,
-    persons, legal references) and, where the rules define them, speaker, deadline and
-    year accuracy.
+    Prints precision, recall and F1 per task (commitments, demands, assignments when the
+    gold has them, index values, persons, legal references) and, where the rules define
+    them, speaker, deadline and year accuracy. When gold items carry a ``pattern`` (such
+    as "cue:sẽ|attr:quote_after") or documents a ``false_friend``, a second table gives
+    recall, speaker and deadline per pattern and the false hits per false friend.
 
     \b
     Example:
       hdnd eval ../shared/gold/seeds.jsonl --verbose
+      hdnd eval tests/data/commitments_dev.jsonl
     """
     from pipeline.analyze import AnalysisError, analyze
-    from pipeline.evaluate import score
+    from pipeline.evaluate import pattern_report, score
 
     try:
         gold_docs = [json.loads(line) for line in gold if line.strip()]
@@ -326,8 +329,10 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
             except AnalysisError as err:
                 click.echo(f"Error: {doc['doc']}: {err}.", err=True)
     tasks = score(gold_docs, predicted)
+    patterns = pattern_report(gold_docs, predicted)
     if fmt == "json":
-        click.echo(json.dumps([t.as_dict() for t in tasks.values()], ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"tasks": [t.as_dict() for t in tasks.values()],
+                               "patterns": [r.as_dict() for r in patterns]}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{'task':<14}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}  accuracy")
     for task in tasks.values():
@@ -339,6 +344,13 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
                 click.echo(f"    miss:      {json.dumps(_brief(miss), ensure_ascii=False)}")
             for hit in task.false_hits:
                 click.echo(f"    false hit: {json.dumps(_brief(hit), ensure_ascii=False)}")
+    if patterns:
+        click.echo(f"\n{'pattern':<28}{'gold':>6}{'found':>7}{'speaker':>9}{'deadline':>10}")
+        for row in patterns:
+            if row.pattern.startswith("ff:"):
+                click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}  false hits")
+            else:
+                click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}{row.speaker:>9}{row.deadline:>10}")
 
 
 def _brief(record: dict) -> dict:

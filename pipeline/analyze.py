@@ -14,7 +14,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline import bodies, furniture, index_values, legal_refs, persons, places, sessions
+from pipeline import bodies, commitments, furniture, index_values, legal_refs, persons, places, sessions
 from pipeline.dates import find_dates, parse_published
 from pipeline.normalize import normalize_aligned
 from pipeline.persons import group_persons
@@ -23,11 +23,11 @@ from pipeline.sessions import main_session
 from pipeline.text import inside
 
 # Importing a module registers the components it declares with @Language.factory.
-COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions)
+COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions, commitments)
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
-PIPELINE_VERSION = "3.1"
+PIPELINE_VERSION = "4.0"
 STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
-         "hdnd_index_values", "hdnd_sessions")
+         "hdnd_index_values", "hdnd_sessions", "hdnd_commitments")
 MAX_CHARS = 2_000_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -79,9 +79,10 @@ def _remap(records: list[dict], offsets: list[int] | None, original: str) -> lis
 
 
 def analyze(text: str, published=None) -> dict:
-    """Persons, bodies, places, index values, legal references, sessions and dates of one
-    document, in the shape of gold/FORMAT.md (plus ``bodies``, ``places``, ``sessions``,
-    ``dates`` and per-person ``mentions``). Raises :class:`AnalysisError` for bad input."""
+    """Commitments, demands, assignments, persons, bodies, places, index values, legal
+    references, sessions and dates of one document, in the shape of gold/FORMAT.md (plus
+    ``assignments``, ``bodies``, ``places``, ``sessions``, ``dates`` and per-person
+    ``mentions``). Raises :class:`AnalysisError` for bad input."""
     _check(text)
     # Lone surrogates (broken UTF-16 or bad decoding) become U+FFFD, one for one.
     norm, offsets = normalize_aligned(_SURROGATE.sub("\ufffd", text))
@@ -94,11 +95,13 @@ def analyze(text: str, published=None) -> dict:
         persons.append({"name": person.name, "title": person.title, "titles": person.titles,
                         "furniture": all(m["furniture"] for m in mentions), "mentions": mentions})
     sessions = _remap([s.as_dict(norm) for s in data["hdnd_sessions"]], offsets, text)
+    statements = _remap([s.as_dict(norm) for s in data["hdnd_commitments"]], offsets, text)
     return {
         "published": pub.isoformat() if pub else None,
         "session": main_session(data["hdnd_sessions"]),
-        "commitments": [],
-        "demands": [],
+        "commitments": [s for s in statements if s["kind"] == "commitment"],
+        "demands": [s for s in statements if s["kind"] == "demand"],
+        "assignments": [s for s in statements if s["kind"] == "assignment"],
         "index_values": _remap([v.as_dict(norm) for v in data["hdnd_index_values"]], offsets, text),
         "persons": persons,
         "legal_refs": _remap([r.as_dict(norm) for r in data["hdnd_legal_refs"]], offsets, text),

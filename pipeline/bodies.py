@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.places import KIND_WORDS, PlaceMention
-from pipeline.resources import abbreviations, body_heads
+from pipeline.resources import abbreviations, body_heads, surnames
 from pipeline.resources import places as gazetteer
 from pipeline.segment import annotate
 from pipeline.text import LOWER, UPPER
@@ -73,6 +73,9 @@ def _field_end(text: str, pos: int) -> int:
         if word[0].isupper():
             if word.isupper() and len(word) > 1 and word not in ("TP",):
                 break  # an abbreviation: the next body (or place kind) begins
+            if lower_run and word in surnames() and i + 1 < len(words) and words[i + 1].group(1)[:1].isupper() \
+                    and words[i + 1].start() == match.end():
+                break  # "Sở Tài nguyên và Môi trường Trần Thị Hồng": a person's name begins
             lower_run = 0
         else:
             if word in _STOP and word != "và":

@@ -166,3 +166,20 @@ def find_dates(text: str, published: str | date | None = None) -> list[TimeExpr]
             continue
         result.append(expr)
     return result
+
+
+def deadline_date(deadline: str | None) -> date | None:
+    """The last day a deadline (YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY) allows."""
+    if not deadline:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])))?", deadline)
+    if not match:
+        return None
+    y, m, d, q = match.groups()
+    if d:
+        return date(int(y), int(m), int(d)) if _valid_day(int(y), int(m), int(d)) else None
+    month = int(m) if m else (int(q) * 3 if q else 12)
+    if not 1 <= month <= 12:
+        return None
+    following = date(int(y) + (month == 12), month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)

@@ -58,15 +58,24 @@ def _unmatched(task: TaskScore, doc: str, pred: list[dict], used: set[int]) -> N
             task.false_hits.append({"doc": doc, **p})
 
 
+def _span_hit(g: dict, pred: list[dict], used: set[int]) -> int | None:
+    """The first unused prediction overlapping at least half of the gold span."""
+    length = max(1, g["end"] - g["start"])
+    return next((i for i, p in enumerate(pred) if i not in used and
+                 min(g["end"], p["end"]) - max(g["start"], p["start"]) >= length / 2), None)
+
+
+def _speaker_ok(g: dict, p: dict) -> bool:
+    return _contains(g.get("speaker"), p.get("speaker")) or (not g.get("speaker") and not p.get("speaker"))
+
+
 def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) -> None:
-    """Commitments and demands: overlap of at least half the gold span, one match each."""
+    """Commitments, demands, assignments: overlap of at least half the gold span, one match each."""
     used: set[int] = set()
     task.extra.setdefault("speaker", [])
     task.extra.setdefault("deadline", [])
     for g in gold:
-        length = max(1, g["end"] - g["start"])
-        hit = next((i for i, p in enumerate(pred) if i not in used and
-                    min(g["end"], p["end"]) - max(g["start"], p["start"]) >= length / 2), None)
+        hit = _span_hit(g, pred, used)
         if g.get("uncertain"):
             if hit is not None:
                 used.add(hit)
@@ -78,8 +87,7 @@ def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) 
         used.add(hit)
         task.tp += 1
         p = pred[hit]
-        task.extra["speaker"].append(_contains(g.get("speaker"), p.get("speaker")) or
-                                     (not g.get("speaker") and not p.get("speaker")))
+        task.extra["speaker"].append(_speaker_ok(g, p))
         task.extra["deadline"].append((g.get("deadline") or None) == (p.get("deadline") or None))
     _unmatched(task, doc, pred, used)
 
@@ -115,20 +123,71 @@ def _match_sets(task: TaskScore, doc: str, gold: set, pred: set) -> None:
     task.false_hits += [{"doc": doc, "item": list(x) if isinstance(x, tuple) else x} for x in sorted(pred - gold)]
 
 
-TASKS = ("commitments", "demands", "index_values", "persons", "legal_refs")
+TASKS = ("commitments", "demands", "assignments", "index_values", "persons", "legal_refs")
+STATEMENT_TASKS = ("commitments", "demands", "assignments")
 
 
 def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, TaskScore]:
     """Per task scores over documents; ``predicted`` maps a doc id to its analysis."""
     tasks = {name: TaskScore(name) for name in TASKS}
+    annotated: set[str] = set()
     for gold in gold_docs:
         doc = gold["doc"]
         pred = predicted.get(doc) or {}
-        _match_spans(tasks["commitments"], doc, gold.get("commitments", []), pred.get("commitments", []))
-        _match_spans(tasks["demands"], doc, gold.get("demands", []), pred.get("demands", []))
-        _match_index_values(tasks["index_values"], doc, gold.get("index_values", []), pred.get("index_values", []))
-        _match_sets(tasks["persons"], doc, {_key(p["name"]) for p in gold.get("persons", [])},
-                    {_key(p["name"]) for p in pred.get("persons", [])})
-        _match_sets(tasks["legal_refs"], doc, {(_key(r["type"]), _key(r["number"])) for r in gold.get("legal_refs", [])},
-                    {(_key(r["type"]), _key(r["number"])) for r in pred.get("legal_refs", [])})
-    return tasks
+        # A gold file scores only the tasks it annotates (FORMAT.md gold has no assignments;
+        # a commitments set may have no persons).
+        annotated.update(name for name in TASKS if name in gold)
+        for name in STATEMENT_TASKS:
+            if name in gold:
+                _match_spans(tasks[name], doc, gold[name], pred.get(name, []))
+        if "index_values" in gold:
+            _match_index_values(tasks["index_values"], doc, gold["index_values"], pred.get("index_values", []))
+        if "persons" in gold:
+            _match_sets(tasks["persons"], doc, {_key(p["name"]) for p in gold["persons"]},
+                        {_key(p["name"]) for p in pred.get("persons", [])})
+        if "legal_refs" in gold:
+            _match_sets(tasks["legal_refs"], doc, {(_key(r["type"]), _key(r["number"])) for r in gold["legal_refs"]},
+                        {(_key(r["type"]), _key(r["number"])) for r in pred.get("legal_refs", [])})
+    return {name: task for name, task in tasks.items() if name in annotated}
+
+
+@dataclass
+class PatternRow:
+    pattern: str
+    gold: int = 0          # gold items carrying the pattern, or documents holding the false friend
+    found: int = 0         # of those, matched by a prediction (for false friends: false hits)
+    speaker: int = 0
+    deadline: int = 0
+
+    def as_dict(self) -> dict:
+        return {"pattern": self.pattern, "gold": self.gold, "found": self.found,
+                "speaker_ok": self.speaker, "deadline_ok": self.deadline}
+
+
+def pattern_report(gold_docs: list[dict], predicted: dict[str, dict]) -> list[PatternRow]:
+    """Recall, speaker and deadline per pattern label ("cue:sẽ", "attr:quote_after"), and
+    false hits per false friend ("ff:agenda"), for gold files that carry these labels."""
+    rows: dict[str, PatternRow] = {}
+    for gold in gold_docs:
+        pred = predicted.get(gold["doc"]) or {}
+        for name in STATEMENT_TASKS:
+            used: set[int] = set()
+            for g in gold.get(name, []):
+                if g.get("uncertain"):
+                    continue
+                hit = _span_hit(g, pred.get(name, []), used)
+                if hit is not None:
+                    used.add(hit)
+                for label in [f"kind:{name}", *filter(None, (g.get("pattern") or "").split("|"))]:
+                    row = rows.setdefault(label, PatternRow(label))
+                    row.gold += 1
+                    if hit is not None:
+                        p = pred[name][hit]
+                        row.found += 1
+                        row.speaker += _speaker_ok(g, p)
+                        row.deadline += (g.get("deadline") or None) == (p.get("deadline") or None)
+        if gold.get("false_friend"):
+            row = rows.setdefault(f"ff:{gold['false_friend']}", PatternRow(f"ff:{gold['false_friend']}"))
+            row.gold += 1
+            row.found += sum(len(pred.get(name, [])) for name in STATEMENT_TASKS)
+    return sorted(rows.values(), key=lambda r: (r.pattern.startswith("ff:"), r.pattern))

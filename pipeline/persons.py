@@ -27,11 +27,12 @@ from pipeline.text import CAP_RUN, inside
 
 # Words after which a capitalised run names a thing, not a person.
 _NOT_PERSON_BEFORE = re.compile(
-    r"(?<![\w])(?:THPT|THCS|TP\.?|Trường|Đường|Phố|đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|trường|cầu|sông|hồ|chùa|đền|đình|"
+    r"(?<![\w])(?:THPT|THCS|TP\.?|Trường|Đường|Phố|đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|(?<![Mm]ôi )trường|cầu|sông|hồ|chùa|đền|đình|"
     r"công viên|bệnh viện|khu|tuyến|dự án|thpt|thcs|tiểu học|đại học|học viện|giải|công ty|tập đoàn|ấp|thôn|"
     r"bản|làng|xóm|khu phố|tổ dân phố|số|nhà|tàu|quỹ|đoàn tncs|báo|tạp chí|đài|kênh|lăng|quảng trường|"
     r"nút giao|bến|chợ|hầm|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"
     r"phim|tác phẩm|cuốn|bài thơ|bài hát|ca khúc|sách|thương hiệu|ngân hàng)\s+$")
+_UNIT_KINDS = {"tỉnh", "thành phố", "quận", "huyện", "thị xã", "thị trấn", "xã", "phường"}
 _CREDIT = re.compile(r"(?:Ảnh|Ảnh minh họa|Video|Clip|Bài và ảnh|Bài, ảnh|Tác giả|Nhóm PV|Theo|Người viết|"
                      r"Thực hiện|Đồ họa|Trình bày)\s*:\s*$")
 _LIST_JOIN = re.compile(r"(?:,\s+|\s+và\s+|\s+hay\s+|\s+hoặc\s+|\s+cùng\s+)$")
@@ -74,7 +75,7 @@ def _prefix_regex() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=None)
-def _title_regex() -> re.Pattern[str]:
+def title_regex() -> re.Pattern[str]:
     words = "|".join(re.escape(t) for t in titles())
     return re.compile(rf"(?<![\w])(?:{words})(?![\w])", re.IGNORECASE)
 
@@ -89,7 +90,11 @@ def _is_place(name: str) -> bool:
 def _cut_place(words: list[str]) -> int:
     """How many leading words are a place followed by a surname-led name of 2–4 words."""
     for k in range(min(len(words) - 2, 4), 0, -1):
-        if words[k] in surnames() and len(words) - k <= 4 and places().get(" ".join(words[:k])):
+        units = places().get(" ".join(words[:k]), ())
+        if words[k] in surnames() and len(words) - k <= 4 and units:
+            # "Phan Công Bằng" is a name even though some ward is called Phan.
+            if words[0] in surnames() and len(words) <= 4 and all(u.level == "ward" for u in units):
+                continue
             return k
     return 0
 
@@ -103,7 +108,7 @@ def _title_before(text: str, start: int) -> str | None:
     breaks = list(_BOUNDARY.finditer(text, window_start, start))
     if breaks:
         window_start = breaks[-1].end()
-    for match in _title_regex().finditer(text, window_start, start):
+    for match in title_regex().finditer(text, window_start, start):
         candidate = text[match.start():start]
         stripped = _prefix_regex().sub("", candidate).rstrip()
         if stripped != candidate.rstrip() and stripped.endswith(","):
@@ -119,7 +124,7 @@ def _title_after(text: str, end: int) -> str | None:
     paren = re.match(r"\s*\(([^()\n]{3,100})\)", rest)
     if paren:
         inner = paren.group(1).strip()
-        if _title_regex().match(inner) or inner.lower().startswith(("tổ đại biểu", "đoàn đại biểu")):
+        if title_regex().match(inner) or inner.lower().startswith(("tổ đại biểu", "đoàn đại biểu")):
             return inner
         return None
     lead = re.match(r"\s*(?:,|[-–—])\s*", rest)
@@ -131,7 +136,7 @@ def _title_after(text: str, end: int) -> str | None:
     parts = []
     for i, segment in enumerate(body.split(",")):
         segment = segment.strip()
-        if not segment or not (_title_regex().match(segment) or (i and segment.startswith("kiêm"))):
+        if not segment or not (title_regex().match(segment) or (i and segment.startswith("kiêm"))):
             break
         stop = _TITLE_STOP.search(segment)
         kept = segment[:stop.start()].strip() if stop else segment
@@ -155,7 +160,11 @@ def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
     n = min(len(words), 4)
     name = " ".join(words[:n])
     if words[0] in surnames():
-        if (not prefixed and _is_place(name)) or _NOT_PERSON_BEFORE.search(text, max(0, start - 20), start):
+        before = _NOT_PERSON_BEFORE.search(text, max(0, start - 20), start)
+        if before and before.group().strip().lower() in _UNIT_KINDS and n >= 3 and not places().get(name) \
+                and not places().get(" ".join(words[:2])):
+            before = None  # "Chủ tịch UBND tỉnh Cao Tường Huy": no province is called that
+        if (not prefixed and _is_place(name)) or before:
             return 0
         return n
     if prefixed:
@@ -175,7 +184,7 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         while words and (inside(place_spans, offset) or words[0].lower() in ("ông", "bà", "anh", "chị", "bác")):
             offset += len(words[0]) + 1
             words = words[1:]
-        if _title_regex().match(text, offset):
+        if title_regex().match(text, offset):
             continue  # "Phó Chủ tịch …": a title, not a name
         cut = _cut_place(words)
         offset += sum(len(w) + 1 for w in words[:cut])

@@ -104,3 +104,24 @@ def places() -> dict[str, tuple[Place, ...]]:
 def provinces() -> frozenset[str]:
     return frozenset(name for name, units in places().items()
                      if any(unit.level == "province" for unit in units))
+
+
+@lru_cache(maxsize=None)
+def commitment_cues() -> dict[str, tuple[str, ...]]:
+    """Cue group (promise, directive, hedge, past, agenda_verb …) → phrases, longest first."""
+    groups: dict[str, list[str]] = {}
+    for group, phrase in _rows("commitment_cues.tsv"):
+        groups.setdefault(group, []).append(phrase)
+    return {group: _longest_first(phrases) for group, phrases in groups.items()}
+
+
+@dataclass(frozen=True)
+class Topic:
+    code: str
+    label: str
+    keywords: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def topics() -> tuple[Topic, ...]:
+    return tuple(Topic(code, label, _longest_first(keywords.split("|"))) for code, label, keywords in _rows("topics.tsv"))

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 
 import sqlite_utils
 
+from corpus.commitments import link_followups, store_statements, store_status_reports
 from corpus.db import transaction
+from corpus.duplicates import NearDuplicates
 from corpus.store import now
 
 ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles")
@@ -53,10 +56,31 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
     conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
 
 
+def _made_on(session: dict | None, published: str | None) -> str | None:
+    """When something said at a sitting was said: the sitting's date, unless the article
+    (a scraper copy with a wrong date, say) puts it after its own publication."""
+    sat = (session or {}).get("date")
+    if sat and (not published or sat <= published):
+        return sat
+    return published
+
+
 def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, version: str,
-                   published: str | None = None) -> None:
-    """Replace the article's analysis rows with ``result`` and mark it analysed."""
+                   published: str | None = None, signature: bytes | None = None,
+                   duplicates: NearDuplicates | None = None, today: date | None = None) -> dict[str, int]:
+    """Replace the article's analysis rows with ``result`` and mark it analysed; store its
+    commitments (merged with those of the article it copies) and link follow-ups.
+    Returns counts of what it added."""
+    today = today or date.today()
+    counts = {"commitments_new": 0, "followups": 0, "duplicate": 0}
     with transaction(db) as conn:
+        duplicate_of = similarity = None
+        if signature is not None:
+            if duplicates is not None:
+                duplicate_of, similarity = duplicates.add(article_id, signature)
+            conn.execute("INSERT OR REPLACE INTO article_signatures VALUES (?, ?, ?, ?)",
+                         (article_id, signature, duplicate_of, similarity))
+            counts["duplicate"] = int(duplicate_of is not None)
         for table in ARTICLE_TABLES:
             conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         for person in result["persons"]:
@@ -95,8 +119,14 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
                     _insert(conn, "session_mentions", {"session_id": session_id, "article_id": article_id,
                                                        "start": mention["start"], "end": mention["end"],
                                                        "quote": mention["quote"]})
+        made_on = _made_on(result.get("session"), published)
+        created = store_statements(conn, article_id, result, made_on, session_id, duplicate_of, today)
+        reports = store_status_reports(conn, article_id, result, published)
+        counts["commitments_new"] = len(created)
+        counts["followups"] = link_followups(conn, report_ids=reports, commitment_ids=created)
         conn.execute("UPDATE articles SET pipeline_version = ?, processed_at = ?, session_id = ?, "
                      "analysis_error = NULL WHERE id = ?", (version, now(), session_id, article_id))
+    return counts
 
 
 def store_error(db: sqlite_utils.Database, article_id: int, error: str, version: str) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 
 import click
 
+from corpus.commitments import STATUSES, VERDICTS, PromiseError, commitment_detail, confirm, list_commitments
 from corpus.db import DEFAULT_DB, CorpusError, connect
 from corpus.export import FORMATS, export_table
 from corpus.ingest import import_entries
@@ -19,6 +20,7 @@ from corpus.records import search_records
 from corpus.search import QueryError, search
 from corpus.stats import corpus_stats
 from crawler.importers import expand_paths
+from pipeline.resources import topics
 
 db_option = click.option(
     "--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="HDND_DB",
@@ -265,17 +267,31 @@ def analyze_command(source) -> None:
         sys.exit(1)
 
 
+def _today(ctx, param, value: str | None) -> date:
+    return date.fromisoformat(_iso_date(ctx, param, value)) if value else date.today()
+
+
+today_option = click.option("--today", callback=_today, metavar="YYYY-MM-DD",
+                            help="Judge deadlines as of this date instead of today.")
+
+
 @cli.command("process")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option("--reprocess", is_flag=True, help="Analyse every article again, not only new or changed ones.")
+@today_option
 @db_option
-def process_command(workers: int, reprocess: bool, db_path: str) -> None:
+def process_command(workers: int, reprocess: bool, today: date, db_path: str) -> None:
     """Analyse the stored articles and store persons, bodies, index values, legal
-    references and sessions, each with the span it came from.
+    references, sessions, commitments, demands and assignments, each with the span it
+    came from.
 
     Only articles not yet analysed by the current pipeline version are done, so running
-    it again changes nothing. Each article is written in one transaction. Articles that
-    cannot be analysed are listed and make the exit code 1.
+    it again changes nothing. Each article is written in one transaction. Near-copies of
+    an earlier article (MinHash) add their quotes as sources of its commitments instead
+    of new ones; sentences reporting how a promise went are proposed as follow-ups;
+    commitments whose deadline is near or past become due or overdue, each change
+    recorded as an event. Articles that cannot be analysed are listed and make the exit
+    code 1.
 
     \b
     Example:
@@ -284,7 +300,8 @@ def process_command(workers: int, reprocess: bool, db_path: str) -> None:
     db = _open(db_path)
     total = pending_count(db, reprocess)
     with click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-        summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1))
+        summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1),
+                                 today=today)
     for problem in summary.problems:
         click.echo(f"  failed: {problem['where']}: {problem['reason']}", err=True)
     click.echo(summary.line())
@@ -351,6 +368,125 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}  false hits")
             else:
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}{row.speaker:>9}{row.deadline:>10}")
+
+
+@cli.command("promises")
+@click.argument("query", required=False)
+@click.option("--speaker", help="Only those said by this person (part of the name; tone marks optional).")
+@click.option("--body", help="Only those whose speaker's title or body contains this, e.g. \"UBND quận\".")
+@click.option("--topic", type=click.Choice([t.code for t in topics()]), help="Only this topic.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status (as of --today).")
+@click.option("--kind", type=click.Choice(["commitment", "demand", "assignment", "all"]), default="commitment",
+              show_default=True, help="Promises, delegates' demands, or orders to other bodies.")
+@click.option("--since", callback=_iso_date, help="Only those made on or after this date (YYYY-MM-DD).")
+@click.option("--until", callback=_iso_date, help="Only those made on or before this date (YYYY-MM-DD).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@today_option
+@db_option
+def promises_command(query, speaker, body, topic, status, kind, since, until, limit, fmt, today, db_path) -> None:
+    """List what officials promised: quote, speaker and title, deadline, status, sources.
+
+    QUERY matches words in the quote or its target, with or without tone marks. Status
+    is open (deadline ahead or none), due (within 30 days), overdue (passed, with no
+    evidence of completion) or a verdict someone confirmed (kept, partly, not_kept,
+    in_progress).
+
+    \b
+    Example:
+      hdnd promises "dự án chậm tiến độ" --status overdue
+      hdnd promises --speaker "Trần Sỹ Thanh" --format json
+    """
+    db = _open(db_path)
+    rows = list_commitments(db, today, query=query, speaker=speaker, body=body, topic=topic, status=status,
+                            kind=None if kind == "all" else kind, since=since, until=until, limit=limit)
+    for row in rows:
+        row.pop("stored_status")
+    if fmt != "table":
+        if fmt == "csv":
+            for row in rows:
+                row["urls"] = " ".join(row["urls"])
+        _print_records(rows, fmt)
+        return
+    if not rows:
+        click.echo("No commitments match.", err=True)
+        return
+    for row in rows:
+        who = ", ".join(filter(None, [row["speaker"], row["speaker_title"]])) or "(speaker unknown)"
+        due = row["deadline"] or "no deadline"
+        click.echo(click.style(f"#{row['id']} [{row['status']}] {due}", bold=True) +
+                   f"  {who}  ({row['made_on'] or 'date unknown'}; {row['sources']} source"
+                   f"{'s' if row['sources'] != 1 else ''}{'; hedged' if row['hedged'] else ''})")
+        click.echo(f"    “{row['quote']}”")
+        for url in row["urls"][:3]:
+            click.echo(f"    {url}")
+
+
+@cli.command("promise")
+@click.argument("commitment_id", type=int)
+@click.option("--confirm", "verdict", type=click.Choice([*VERDICTS, "rejected"]),
+              help="Record your verdict on the promise (or reject a proposed follow-up with --followup).")
+@click.option("--evidence", help="With --confirm: the URL of what shows it.")
+@click.option("--note", help="With --confirm: why, in your words.")
+@click.option("--followup", type=int, help="With --confirm: the proposed follow-up event you accept or reject.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@today_option
+@db_option
+def promise_command(commitment_id: int, verdict, evidence, note, followup, fmt: str, today: date, db_path: str) -> None:
+    """Show one commitment: the quote inside its paragraph, the session, every source,
+    the event history and the proposed follow-ups; or record a decision about it.
+
+    A decision is a new event (events are never changed or deleted), and the status
+    follows it: kept, partly and not_kept are final; in_progress stays until the
+    deadline passes.
+
+    \b
+    Example:
+      hdnd promise 12
+      hdnd promise 12 --confirm not_kept --evidence https://example.vn/tai-chat-van --note "Mới xử lý 120/293 dự án"
+      hdnd promise 12 --confirm rejected --followup 40 --note "Báo cáo nói về dự án khác"
+    """
+    db = _open(db_path)
+    if (evidence or note or followup is not None) and not verdict:
+        _fail("--evidence, --note and --followup go with --confirm STATUS.")
+    try:
+        if verdict:
+            event_id = confirm(db, commitment_id, verdict, evidence, note, today, followup)
+            click.echo(f"Recorded event {event_id} on commitment {commitment_id}: {verdict}.")
+            return
+        record = commitment_detail(db, commitment_id, today)
+    except PromiseError as err:
+        _fail(str(err))
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    who = ", ".join(filter(None, [record["speaker"], record["speaker_title"]])) or "(speaker unknown)"
+    click.echo(click.style(f"#{record['id']} {record['kind']} [{record['status']}]", bold=True) + f"  {who}")
+    click.echo(f"  deadline: {record['deadline'] or 'none'}" + (f" (“{record['deadline_text']}”)" if record["deadline_text"] else ""))
+    for label in ("target", "topic", "made_on"):
+        if record[label]:
+            click.echo(f"  {label.replace('_', ' ')}: {record[label]}")
+    if record["session"]:
+        s = record["session"]
+        click.echo(f"  session: {s['council']}" + (f" khóa {s['term']}" if s["term"] else "") +
+                   (f", kỳ họp thứ {s['session_no']}" if s["session_no"] else "") + (f", {s['date']}" if s["date"] else ""))
+    click.echo(f"\nSources ({len(record['sources'])}):")
+    for source in record["sources"]:
+        paragraph, a, b = source["paragraph"], source["quote_start"], source["quote_end"]
+        click.echo(f"  {source['published'] or ''} {source['url']}")
+        click.echo("    " + paragraph[:a] + click.style(paragraph[a:b], bold=True) + paragraph[b:])
+    click.echo("\nEvents:")
+    for event in record["events"]:
+        line = f"  {event['id']}. {event['at']} {event['kind']}"
+        line += f" → {event['status']}" if event["status"] else ""
+        line += f" (score {event['score']})" if event["score"] is not None else ""
+        line += f" by {event['actor']}" if event["actor"] != "hdnd" else ""
+        click.echo(line)
+        for key in ("evidence_article", "evidence_url", "note"):
+            if event[key]:
+                click.echo(f"       {key.replace('_', ' ')}: {event[key]}")
+        if event["kind"] == "followup" and event["evidence_quote"]:
+            click.echo(f"       “{event['evidence_quote']}”")
 
 
 def _brief(record: dict) -> dict:

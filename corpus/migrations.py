@@ -181,6 +181,95 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE articles ADD COLUMN analysis_error TEXT;
         """,
     ),
+    (
+        3,
+        "commitments with their sources and append-only events; status reports; near-duplicate articles",
+        """
+        -- One MinHash signature per article; duplicate_of names the earlier near-copy.
+        CREATE TABLE article_signatures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            minhash BLOB NOT NULL,
+            duplicate_of INTEGER REFERENCES articles(id),
+            similarity REAL
+        );
+        -- One row per promise, demand or assignment, however many articles carry it.
+        CREATE TABLE commitments (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            fingerprint TEXT NOT NULL UNIQUE,
+            quote TEXT NOT NULL,
+            speaker TEXT,
+            speaker_title TEXT,
+            speaker_kind TEXT,
+            person_id INTEGER REFERENCES persons(id),
+            body_id INTEGER REFERENCES bodies(id),
+            deadline TEXT,
+            deadline_text TEXT,
+            deadline_granularity TEXT,
+            target TEXT,
+            quantity REAL,
+            unit TEXT,
+            topic TEXT,
+            hedged INTEGER NOT NULL DEFAULT 0,
+            session_id INTEGER REFERENCES sessions(id),
+            made_on TEXT,
+            status TEXT NOT NULL DEFAULT 'open',
+            first_article_id INTEGER REFERENCES articles(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX commitments_status ON commitments(status);
+        CREATE INDEX commitments_topic ON commitments(topic);
+        CREATE TABLE commitment_sources (
+            commitment_id INTEGER NOT NULL REFERENCES commitments(id),
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            attribution TEXT,
+            cue TEXT,
+            PRIMARY KEY (commitment_id, article_id, start)
+        );
+        CREATE INDEX commitment_sources_article ON commitment_sources(article_id);
+        -- What happened to a commitment, in order. Rows are never changed or removed.
+        CREATE TABLE commitment_events (
+            id INTEGER PRIMARY KEY,
+            commitment_id INTEGER NOT NULL REFERENCES commitments(id),
+            at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT,
+            evidence_article_id INTEGER REFERENCES articles(id),
+            evidence_url TEXT,
+            evidence_quote TEXT,
+            note TEXT,
+            actor TEXT NOT NULL,
+            followup_of INTEGER REFERENCES commitment_events(id),
+            score REAL
+        );
+        CREATE INDEX commitment_events_commitment ON commitment_events(commitment_id);
+        CREATE TRIGGER commitment_events_append_only_update BEFORE UPDATE ON commitment_events
+        BEGIN
+            SELECT RAISE(ABORT, 'commitment_events is append-only: add an event instead');
+        END;
+        CREATE TRIGGER commitment_events_append_only_delete BEFORE DELETE ON commitment_events
+        BEGIN
+            SELECT RAISE(ABORT, 'commitment_events is append-only: add an event instead');
+        END;
+        -- Sentences that report on how a promise went ("đã hoàn thành", "chậm tiến độ").
+        CREATE TABLE status_reports (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            status TEXT NOT NULL,
+            cue TEXT NOT NULL,
+            topic TEXT,
+            reported_on TEXT
+        );
+        CREATE INDEX status_reports_article ON status_reports(article_id);
+        """,
+    ),
 ]
 
 

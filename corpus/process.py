@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable, Iterator
 
 import sqlite_utils
 
 from corpus.analysis import pending, store_analysis, store_error
+from corpus.commitments import refresh_statuses
+from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
 from pipeline.analyze import PIPELINE_VERSION, AnalysisError, analyze
 
@@ -22,8 +25,10 @@ BATCH = 32
 
 @dataclass
 class ProcessSummary:
-    counts: dict[str, int] = field(default_factory=lambda: {"analysed": 0, "failed": 0, "persons": 0,
-                                                            "index_values": 0, "legal_refs": 0, "sessions": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {
+        "analysed": 0, "failed": 0, "persons": 0, "index_values": 0, "legal_refs": 0, "sessions": 0,
+        "commitments": 0, "demands": 0, "assignments": 0, "commitments_new": 0, "followups": 0, "duplicates": 0,
+        "status_changes": 0})
     problems: list[dict[str, str]] = field(default_factory=list)
     run_id: int | None = None
 
@@ -31,7 +36,10 @@ class ProcessSummary:
         c = self.counts
         return (f"Processed {c['analysed'] + c['failed']} articles: {c['analysed']} analysed, {c['failed']} failed; "
                 f"{c['persons']} persons, {c['index_values']} index values, {c['legal_refs']} legal references, "
-                f"{c['sessions']} session mentions.")
+                f"{c['sessions']} session mentions; {c['commitments']} commitments, {c['demands']} demands, "
+                f"{c['assignments']} assignments ({c['commitments_new']} new after merging copies), "
+                f"{c['duplicates']} near-duplicate articles, {c['followups']} follow-ups proposed, "
+                f"{c['status_changes']} status changes.")
 
 
 def _warm() -> None:
@@ -40,9 +48,12 @@ def _warm() -> None:
 
 
 def analyse_one(job: tuple[int, str, str | None]) -> tuple[int, dict | None, str | None]:
+    """The analysis of one article and its near-duplicate signature, computed in a worker."""
     article_id, text, published = job
     try:
-        return article_id, analyze(text, published), None
+        result = analyze(text, published)
+        result["signature"] = signature(text)
+        return article_id, result, None
     except AnalysisError as err:
         return article_id, None, str(err)
     except Exception as err:  # one bad document must not stop the others
@@ -57,12 +68,17 @@ def _jobs(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str,
 
 
 def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,
-                   on_article: Callable[[], None] | None = None, ids: list[int] | None = None) -> ProcessSummary:
+                   on_article: Callable[[], None] | None = None, ids: list[int] | None = None,
+                   today: date | None = None) -> ProcessSummary:
+    """Analyse pending articles; then move commitments whose deadlines came near or passed
+    (as of ``today``) to due / overdue."""
+    today = today or date.today()
     ids = pending(db, PIPELINE_VERSION, reprocess) if ids is None else ids
     summary = ProcessSummary()
     summary.run_id = start_run(db, "process", {"workers": workers, "reprocess": reprocess,
                                                "pipeline_version": PIPELINE_VERSION})
     published = dict(db.execute("SELECT id, published FROM articles"))
+    duplicates = NearDuplicates(db)
     status = "failed"
     pool = None
     try:
@@ -77,14 +93,19 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
                 summary.counts["failed"] += 1
                 summary.problems.append({"where": f"article {article_id}", "reason": error})
             else:
-                store_analysis(db, article_id, result, PIPELINE_VERSION, (published.get(article_id) or "")[:10] or None)
+                added = store_analysis(db, article_id, result, PIPELINE_VERSION,
+                                       (published.get(article_id) or "")[:10] or None, result.pop("signature"),
+                                       duplicates, today)
                 summary.counts["analysed"] += 1
-                summary.counts["persons"] += len(result["persons"])
-                summary.counts["index_values"] += len(result["index_values"])
-                summary.counts["legal_refs"] += len(result["legal_refs"])
-                summary.counts["sessions"] += len(result["sessions"])
+                for key in ("persons", "index_values", "legal_refs", "sessions", "commitments", "demands",
+                            "assignments"):
+                    summary.counts[key] += len(result[key])
+                summary.counts["commitments_new"] += added["commitments_new"]
+                summary.counts["followups"] += added["followups"]
+                summary.counts["duplicates"] += added["duplicate"]
             if on_article:
                 on_article()
+        summary.counts["status_changes"] = refresh_statuses(db, today)
         status = "done"
     finally:
         if pool is not None:

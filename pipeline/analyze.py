@@ -81,8 +81,8 @@ def _remap(records: list[dict], offsets: list[int] | None, original: str) -> lis
 def analyze(text: str, published=None) -> dict:
     """Commitments, demands, assignments, persons, bodies, places, index values, legal
     references, sessions and dates of one document, in the shape of gold/FORMAT.md (plus
-    ``assignments``, ``bodies``, ``places``, ``sessions``, ``dates`` and per-person
-    ``mentions``). Raises :class:`AnalysisError` for bad input."""
+    ``assignments``, ``status_reports``, ``bodies``, ``places``, ``sessions``, ``dates``
+    and per-person ``mentions``). Raises :class:`AnalysisError` for bad input."""
     _check(text)
     # Lone surrogates (broken UTF-16 or bad decoding) become U+FFFD, one for one.
     norm, offsets = normalize_aligned(_SURROGATE.sub("\ufffd", text))
@@ -102,6 +102,7 @@ def analyze(text: str, published=None) -> dict:
         "commitments": [s for s in statements if s["kind"] == "commitment"],
         "demands": [s for s in statements if s["kind"] == "demand"],
         "assignments": [s for s in statements if s["kind"] == "assignment"],
+        "status_reports": _remap([r.as_dict(norm) for r in data["hdnd_status_reports"]], offsets, text),
         "index_values": _remap([v.as_dict(norm) for v in data["hdnd_index_values"]], offsets, text),
         "persons": persons,
         "legal_refs": _remap([r.as_dict(norm) for r in data["hdnd_legal_refs"]], offsets, text),

@@ -181,6 +181,9 @@ def clauses(text: str, sentences: list[tuple[int, int]], quotes: list[tuple[int,
                 a += 1
             while b > a and text[b - 1] in _TRIM + "\n":
                 b -= 1
+            conjunction = re.match(r"(?:nhưng|song|tuy nhiên|trong khi)\s+", text[a:b], re.IGNORECASE)
+            if conjunction:
+                a += conjunction.end()
             lead_start = a
             connective = _CONNECTIVE.match(text, a, b)
             if connective:
@@ -524,22 +527,6 @@ def _topic(text: str, start: int, end: int, paragraph: tuple[int, int] | None) -
     return None
 
 
-def _no_cue_commitment(text: str, clause: Clause, dates: list[TimeExpr], published: date | None,
-                       attributor: Attributor) -> re.Match[str] | None:
-    """An agent, an action verb and either a deadline still ahead or a look-ahead frame."""
-    action = cue_regex("action").search(text, clause.start, clause.end)
-    if not action or not _has_agent(text, clause.start, action.start(), attributor):
-        return None
-    if cue_regex("past").search(text, clause.start, action.start()) or _ends_with("noun_before", text, action.start()):
-        return None
-    frame = _CONNECTIVE.search(text, clause.sentence_start, clause.start) and re.search(
-        r"(?:thời gian tới|sắp tới|tới đây|từ nay)", text[clause.sentence_start:clause.start], re.IGNORECASE)
-    deadline = _deadline(text, dates, clause.start, clause.end, published)
-    ahead = deadline and deadline.modifier in ("before", "by", "within") and (
-        not published or (deadline_date(deadline.deadline) or published) >= published)
-    return action if (frame or ahead) else None
-
-
 def _classify(text: str, clause: Clause, group: str | None, match: re.Match[str], speaker: Speaker | None,
               dates: list[TimeExpr], published: date | None, attributor: Attributor) -> str | None:
     """commitment, demand or assignment; None for a false friend."""
@@ -655,6 +642,48 @@ def _subject_speaker(text: str, clause: Clause, cue: re.Match[str], attributor: 
     return None
 
 
+@dataclass
+class StatusReport:
+    """A sentence that says how a promise went: "đã hoàn thành", "chậm tiến độ"."""
+    start: int
+    end: int
+    status: str             # kept | partly | not_kept | in_progress
+    cue: str
+    topic: str | None
+
+    def as_dict(self, text: str) -> dict:
+        return {"quote": text[self.start:self.end], "start": self.start, "end": self.end,
+                "status": self.status, "cue": self.cue, "topic": self.topic}
+
+
+STATUSES = ("kept", "partly", "not_kept", "in_progress")
+
+
+def find_status_reports(text: str, sentences: list[tuple[int, int]],
+                        furniture: list[tuple[int, int]]) -> list[StatusReport]:
+    """Sentences with a follow-up cue and the status it suggests. An adjective naming a
+    kind of project ("các dự án chậm tiến độ") is not a report on one."""
+    lines = _lines(text)
+    found = []
+    for start, end in sentences:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start < 12 or inside(furniture, start):
+            continue
+        hits = [(m, status) for status in STATUSES for m in cue_regex(f"followup_{status}").finditer(text, start, end)
+                if not (re.search(r"(?:dự án|công trình|các|những)\s*$", text[max(0, m.start() - 12):m.start()])
+                        and not re.match(r"(?:đã|chưa|vẫn|đang|không|mới|cơ bản)\s", m.group(), re.IGNORECASE))]
+        if not hits:
+            continue
+        # The first cue decides ("mới xử lý 120 dự án …"); at one place, the longest.
+        match, status = min(hits, key=lambda h: (h[0].start(), -len(h[0].group())))
+        line = next(((a, b) for a, b in lines if a <= start < b), None)
+        found.append(StatusReport(start, end, status, match.group(), _topic(text, start, end, line)))
+    return found
+
+
 @Language.factory("hdnd_commitments")
 def make_commitments(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
@@ -662,5 +691,7 @@ def make_commitments(nlp: Language, name: str):
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
         found = find_statements(doc.text, sentences, data.get("hdnd_persons", []), data.get("hdnd_bodies", []),
                                 doc._.furniture, data.get("hdnd_published"))
+        annotate(doc, "status_reports", find_status_reports(doc.text, sentences, doc._.furniture),
+                 lambda r: r.status.upper())
         return annotate(doc, "commitments", found, lambda s: s.kind.upper())
     return find

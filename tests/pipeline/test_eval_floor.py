@@ -1,13 +1,14 @@
 """The evaluation gate: F1 on the shared gold seeds must not fall below recorded floors.
 
-Raise a floor when results improve; never lower one silently. Commitments are the
-subject of their own issue and have no floor yet.
+Raise a floor when results improve; never lower one silently. The seeds hold only three
+scored commitments, so their floor is the issue's target, not the seed result.
 """
 
 import json
 
-FLOORS = {"persons": 0.95, "index_values": 0.95, "legal_refs": 0.95}
+FLOORS = {"persons": 0.95, "index_values": 0.95, "legal_refs": 0.95, "commitments": 0.85}
 YEAR_ACCURACY_FLOOR = 0.95
+COMMITMENT_ACCURACY_FLOOR = 0.9  # speaker and deadline, over matched commitments
 
 
 def test_seed_scores_stay_above_floors(shared, runner):
@@ -19,6 +20,8 @@ def test_seed_scores_stay_above_floors(shared, runner):
     for task, floor in FLOORS.items():
         assert scores[task]["f1"] >= floor, (task, scores[task])
     assert scores["index_values"]["year_accuracy"] >= YEAR_ACCURACY_FLOOR
+    assert scores["commitments"]["speaker_accuracy"] >= COMMITMENT_ACCURACY_FLOOR
+    assert scores["commitments"]["deadline_accuracy"] >= COMMITMENT_ACCURACY_FLOOR
 
 
 def test_eval_counts_misses_and_false_hits(tmp_path, runner):

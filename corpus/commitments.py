@@ -1,0 +1,351 @@
+"""Commitments in the corpus: one row per promise with all its sources, an append-only
+history of events, follow-up evidence proposed from later articles, and a status.
+
+Status is open (deadline ahead or none), due (within ``DUE_DAYS``), overdue (deadline
+passed, no evidence of completion), or a person's verdict (kept, partly, not_kept,
+in_progress) recorded with ``hdnd promise ID --confirm``. Every change of status is an
+event; nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from corpus.db import transaction
+from corpus.store import now
+from pipeline.dates import deadline_date
+from pipeline.normalize import fold
+
+DUE_DAYS = 30
+VERDICTS = ("kept", "partly", "not_kept", "in_progress")
+STATUSES = ("open", "due", "overdue", *VERDICTS)
+FOLLOWUP_MIN_SCORE = 0.3   # share of a commitment's content words a report must repeat
+MERGE_MIN_SIMILARITY = 0.6  # quotes in copied articles that are one commitment
+_WORD = re.compile(r"\w+")
+# Words too common in council reporting to tie a report to one promise.
+_COMMON = frozenset(fold(w) for w in (
+    "thành phố tỉnh quận huyện xã phường sẽ đã đang các những của và cho với trong trên tại theo để được "
+    "có là này đó thực hiện tiếp tục triển khai hoàn thành năm tháng ngày trước đến việc công tác cùng "
+    "đồng thời ubnd hđnd ủy ban nhân dân hội đồng chúng tôi nay thời gian tới").split())
+
+
+class PromiseError(ValueError):
+    """A request about a commitment that cannot be carried out; the reason is one sentence."""
+
+
+def fingerprint(quote: str) -> str:
+    """Identical quotes in any outlet, with any spelling of tone marks or case, are one."""
+    return " ".join(_WORD.findall(fold(quote).lower()))
+
+
+def _content(text: str) -> set[str]:
+    words = [w for w in _WORD.findall(fold(text).lower()) if w not in _COMMON and not w.isdigit()]
+    return {f"{a} {b}" for a, b in zip(words, words[1:])} | {w for w in words if len(w) > 3}
+
+
+def _similarity(a: str, b: str) -> float:
+    """The share of ``a``'s content words and word pairs that ``b`` repeats."""
+    x, y = _content(a), _content(b)
+    return len(x & y) / len(x) if x and y else 0.0
+
+
+def status_for(deadline: str | None, today: date, verdict: str | None = None) -> str:
+    """A person's final verdict; else where the deadline stands against ``today``."""
+    if verdict in ("kept", "partly", "not_kept"):
+        return verdict
+    last = deadline_date(deadline)
+    if last is not None and last < today:
+        return "overdue"
+    if last is not None and last <= today + timedelta(days=DUE_DAYS):
+        return "due"
+    return verdict or "open"
+
+
+def _verdict(conn: sqlite3.Connection, commitment_id: int) -> str | None:
+    row = conn.execute("SELECT status FROM commitment_events WHERE commitment_id = ? AND kind = 'confirmed' "
+                       "ORDER BY id DESC LIMIT 1", (commitment_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _event(conn: sqlite3.Connection, commitment_id: int, kind: str, status: str | None, at: str,
+           actor: str = "hdnd", **extra) -> int:
+    row = {"commitment_id": commitment_id, "at": at, "recorded_at": now(), "kind": kind, "status": status,
+           "actor": actor, **extra}
+    cursor = conn.execute(f"INSERT INTO commitment_events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                          tuple(row.values()))
+    return cursor.lastrowid
+
+
+def _set_status(conn: sqlite3.Connection, commitment_id: int, today: date, note: str | None = None) -> None:
+    row = conn.execute("SELECT status, deadline FROM commitments WHERE id = ?", (commitment_id,)).fetchone()
+    status = status_for(row[1], today, _verdict(conn, commitment_id))
+    if status != row[0]:
+        conn.execute("UPDATE commitments SET status = ? WHERE id = ?", (status, commitment_id))
+        _event(conn, commitment_id, "status", status, today.isoformat(),
+               note=note or f"status {row[0]} → {status} (deadline {row[1] or 'none'})")
+
+
+def _id_of(conn: sqlite3.Connection, table: str, name: str | None) -> int | None:
+    if not name:
+        return None
+    row = conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def _merge_target(conn: sqlite3.Connection, item: dict, duplicate_of: int | None) -> int | None:
+    """An existing commitment this quote belongs to: the same words, or, in a copy of an
+    earlier article, nearly the same words."""
+    row = conn.execute("SELECT id FROM commitments WHERE fingerprint = ?", (fingerprint(item["quote"]),)).fetchone()
+    if row:
+        return row[0]
+    if duplicate_of is None:
+        return None
+    for commitment_id, quote in conn.execute(
+            "SELECT c.id, c.quote FROM commitments c JOIN commitment_sources s ON s.commitment_id = c.id "
+            "WHERE s.article_id = ? AND c.kind = ?", (duplicate_of, item["kind"])):
+        if min(_similarity(quote, item["quote"]), _similarity(item["quote"], quote)) >= MERGE_MIN_SIMILARITY:
+            return commitment_id
+    return None
+
+
+def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, made_on: str | None,
+                     session_id: int | None, duplicate_of: int | None, today: date) -> list[int]:
+    """Add the article's commitments, demands and assignments (inside the caller's
+    transaction); returns the ids of commitments created, not merged."""
+    before = [r[0] for r in conn.execute("SELECT DISTINCT commitment_id FROM commitment_sources WHERE article_id = ?",
+                                         (article_id,))]
+    conn.execute("DELETE FROM commitment_sources WHERE article_id = ?", (article_id,))
+    created = []
+    items = [*result.get("commitments", []), *result.get("demands", []), *result.get("assignments", [])]
+    for item in items:
+        commitment_id = _merge_target(conn, item, duplicate_of)
+        if commitment_id is None:
+            row = {"kind": item["kind"], "fingerprint": fingerprint(item["quote"]), "quote": item["quote"],
+                   "speaker": item["speaker"], "speaker_title": item["speaker_title"],
+                   "speaker_kind": item["speaker_kind"],
+                   "person_id": _id_of(conn, "persons", item["speaker"]) if item["speaker_kind"] == "person" else None,
+                   "body_id": _id_of(conn, "bodies", item["speaker_title"]) if item["speaker_kind"] == "body" else None,
+                   "deadline": item["deadline"], "deadline_text": item["deadline_text"],
+                   "deadline_granularity": item["deadline_granularity"], "target": item["target"],
+                   "quantity": item["quantity"], "unit": item["unit"], "topic": item["topic"],
+                   "hedged": int(item["hedged"]), "session_id": session_id, "made_on": made_on,
+                   "status": status_for(item["deadline"], today), "first_article_id": article_id,
+                   "created_at": now()}
+            commitment_id = conn.execute(
+                f"INSERT INTO commitments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values())).lastrowid
+            _event(conn, commitment_id, "extracted", row["status"], made_on or today.isoformat(),
+                   evidence_article_id=article_id, evidence_quote=item["quote"])
+            created.append(commitment_id)
+        conn.execute("INSERT OR IGNORE INTO commitment_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (commitment_id, article_id, item["start"], item["end"], item["quote"],
+                      item.get("attribution"), item.get("cue")))
+    for commitment_id in before:
+        left = conn.execute("SELECT COUNT(*) FROM commitment_sources WHERE commitment_id = ?", (commitment_id,))
+        if not left.fetchone()[0]:
+            _event(conn, commitment_id, "unsourced", None, today.isoformat(), evidence_article_id=article_id,
+                   note="no article carries this quote any more after re-analysis")
+    return created
+
+
+def store_status_reports(conn: sqlite3.Connection, article_id: int, result: dict, reported_on: str | None) -> list[int]:
+    conn.execute("DELETE FROM status_reports WHERE article_id = ?", (article_id,))
+    ids = []
+    for report in result.get("status_reports", []):
+        ids.append(conn.execute(
+            'INSERT INTO status_reports (article_id, start, "end", quote, status, cue, topic, reported_on) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, report["start"], report["end"], report["quote"], report["status"], report["cue"],
+             report["topic"], reported_on)).lastrowid)
+    return ids
+
+
+@dataclass
+class _Candidate:
+    id: int
+    text: str           # quote and target
+    speaker: str | None
+    body: str | None
+    made_on: str | None
+    articles: set[int]
+
+
+def _score(report_text: str, paragraph: str, candidate: _Candidate) -> float:
+    """How surely a report speaks of a commitment: its content words, plus the speaker or
+    body named nearby."""
+    score = _similarity(candidate.text, report_text)
+    folded = fold(paragraph).lower()
+    for name in (candidate.speaker, candidate.body):
+        if name and fold(name).lower() in folded:
+            score += 0.15
+    return score
+
+
+def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None,
+                   commitment_ids: list[int] | None = None) -> int:
+    """Propose follow-up events between status reports and commitments made before them,
+    from either side (a new report, or a new commitment with older-stored reports)."""
+    def candidates(where: str, args: tuple) -> list[_Candidate]:
+        rows = conn.execute(
+            "SELECT c.id, c.quote || ' ' || COALESCE(c.target, ''), c.speaker, c.speaker_title, c.made_on, "
+            "group_concat(s.article_id) FROM commitments c JOIN commitment_sources s ON s.commitment_id = c.id "
+            f"WHERE {where} GROUP BY c.id", args)
+        return [_Candidate(r[0], r[1], r[2], r[3], r[4], {int(a) for a in (r[5] or "").split(",") if a}) for r in rows]
+
+    pairs: list[tuple[tuple, _Candidate]] = []
+    report_cols = 'r.id, r.article_id, r.quote, r.status, r.topic, r.reported_on, a.text, r.start, r."end"'
+    if report_ids:
+        marks = ",".join("?" * len(report_ids))
+        for report in conn.execute(f"SELECT {report_cols} FROM status_reports r JOIN articles a ON a.id = r.article_id "
+                                   f"WHERE r.id IN ({marks})", report_ids).fetchall():
+            for candidate in candidates("c.topic IS ? OR c.topic IS NULL", (report[4],)):
+                pairs.append((report, candidate))
+    if commitment_ids:
+        marks = ",".join("?" * len(commitment_ids))
+        for candidate in candidates(f"c.id IN ({marks})", tuple(commitment_ids)):
+            topic = conn.execute("SELECT topic FROM commitments WHERE id = ?", (candidate.id,)).fetchone()[0]
+            for report in conn.execute(f"SELECT {report_cols} FROM status_reports r JOIN articles a ON a.id = r.article_id "
+                                       "WHERE r.topic IS ? OR ? IS NULL", (topic, topic)).fetchall():
+                pairs.append((report, candidate))
+    linked = 0
+    for report, candidate in pairs:
+        report_id, article_id, quote, status, _, reported_on, text, start, end = report
+        if article_id in candidate.articles or (candidate.made_on and reported_on and reported_on <= candidate.made_on):
+            continue  # the promise itself, or a report from before it was made
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        score = _score(quote, text[line_start:line_end if line_end >= 0 else len(text)], candidate)
+        if score < FOLLOWUP_MIN_SCORE:
+            continue
+        seen = conn.execute("SELECT 1 FROM commitment_events WHERE commitment_id = ? AND kind = 'followup' "
+                            "AND evidence_article_id = ? AND evidence_quote = ?",
+                            (candidate.id, article_id, quote)).fetchone()
+        if seen:
+            continue
+        _event(conn, candidate.id, "followup", status, reported_on or now()[:10], evidence_article_id=article_id,
+               evidence_quote=quote, score=round(score, 3), note="proposed: confirm or reject with hdnd promise")
+        linked += 1
+    return linked
+
+
+def refresh_statuses(db: sqlite_utils.Database, today: date) -> int:
+    """Move commitments whose deadline came near or passed to due / overdue, with an event each."""
+    changed = 0
+    with transaction(db) as conn:
+        for commitment_id, status, deadline in conn.execute("SELECT id, status, deadline FROM commitments").fetchall():
+            if status_for(deadline, today, _verdict(conn, commitment_id)) != status:
+                _set_status(conn, commitment_id, today)
+                changed += 1
+    return changed
+
+
+def confirm(db: sqlite_utils.Database, commitment_id: int, status: str, evidence: str | None, note: str | None,
+            today: date, followup: int | None = None) -> int:
+    """Record a person's verdict (or, with status "rejected", their rejection of a proposed
+    follow-up) as an event; returns the event id."""
+    if status not in (*VERDICTS, "rejected"):
+        raise PromiseError(f"--confirm {status!r} is not a status; use one of {', '.join(VERDICTS)} or rejected.")
+    with transaction(db) as conn:
+        if not conn.execute("SELECT 1 FROM commitments WHERE id = ?", (commitment_id,)).fetchone():
+            raise PromiseError(f"there is no commitment {commitment_id} in this corpus.")
+        if followup is not None and not conn.execute(
+                "SELECT 1 FROM commitment_events WHERE id = ? AND commitment_id = ? AND kind = 'followup'",
+                (followup, commitment_id)).fetchone():
+            raise PromiseError(f"event {followup} is not a proposed follow-up of commitment {commitment_id}.")
+        if status == "rejected" and followup is None:
+            raise PromiseError("--confirm rejected needs --followup EVENT_ID, the proposal being rejected.")
+        kind = "rejected" if status == "rejected" else "confirmed"
+        event_id = _event(conn, commitment_id, kind, None if kind == "rejected" else status, today.isoformat(),
+                          actor="person", evidence_url=evidence, note=note, followup_of=followup)
+        _set_status(conn, commitment_id, today, note=f"confirmed by a person: {status}" if kind == "confirmed" else None)
+    return event_id
+
+
+_LIST_SQL = """
+SELECT c.id, c.kind, c.quote, c.speaker, c.speaker_title, c.deadline, c.deadline_text, c.target, c.topic,
+       c.hedged, c.made_on, c.status AS stored_status, c.status,
+       (SELECT COUNT(DISTINCT article_id) FROM commitment_sources s WHERE s.commitment_id = c.id) AS sources,
+       (SELECT group_concat(DISTINCT a.url) FROM commitment_sources s JOIN articles a ON a.id = s.article_id
+         WHERE s.commitment_id = c.id) AS urls,
+       (SELECT status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'confirmed'
+         ORDER BY e.id DESC LIMIT 1) AS verdict
+FROM commitments c
+"""
+
+
+def list_commitments(db: sqlite_utils.Database, today: date, query: str | None = None, speaker: str | None = None,
+                     body: str | None = None, topic: str | None = None, status: str | None = None,
+                     kind: str | None = "commitment", since: str | None = None, until: str | None = None,
+                     limit: int = 50) -> list[dict]:
+    """Commitments with at least one source, newest first; text filters ignore case and
+    tone marks. Status is computed as of ``today``."""
+    where, args = ["EXISTS (SELECT 1 FROM commitment_sources s WHERE s.commitment_id = c.id)"], []
+    for column_sql, value in ((("c.quote", "c.target"), query), (("c.speaker",), speaker),
+                              (("c.speaker_title",), body)):
+        if value:
+            where.append("(" + " OR ".join(f"hdnd_fold(lower({c})) LIKE ?" for c in column_sql) + ")")
+            args += [f"%{fold(value).lower()}%"] * len(column_sql)
+    for condition, value in (("c.topic = ?", topic), ("c.kind = ?", kind), ("c.made_on >= ?", since),
+                             ("c.made_on <= ?", until)):
+        if value:
+            where.append(condition)
+            args.append(value)
+    rows = db.execute(f"{_LIST_SQL} WHERE {' AND '.join(where)} ORDER BY c.made_on DESC, c.id DESC", args)
+    columns = [d[0] for d in rows.description]
+    result = []
+    for row in rows:
+        record = dict(zip(columns, row))
+        record["status"] = status_for(record["deadline"], today, record.pop("verdict"))
+        record["hedged"] = bool(record["hedged"])
+        record["urls"] = (record["urls"] or "").split(",") if record["urls"] else []
+        if status and record["status"] != status:
+            continue
+        result.append(record)
+        if len(result) >= limit:
+            break
+    return result
+
+
+def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date) -> dict:
+    """One commitment: its fields, each source with the quote's paragraph, the session,
+    and the event history with proposed follow-ups."""
+    rows = db.execute(f"{_LIST_SQL} WHERE c.id = ?", (commitment_id,))
+    columns = [d[0] for d in rows.description]
+    row = rows.fetchone()
+    if row is None:
+        raise PromiseError(f"there is no commitment {commitment_id} in this corpus.")
+    record = dict(zip(columns, row))
+    record["status"] = status_for(record["deadline"], today, record.pop("verdict"))
+    record["hedged"] = bool(record["hedged"])
+    record.pop("urls")
+    sources = []
+    for article_id, url, title, published, text, start, end, attribution in db.execute(
+            'SELECT a.id, a.url, a.title, a.published, a.text, s.start, s."end", s.attribution '
+            "FROM commitment_sources s JOIN articles a ON a.id = s.article_id WHERE s.commitment_id = ? "
+            "ORDER BY a.published, a.id", (commitment_id,)):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        sources.append({"article_id": article_id, "url": url, "title": title, "published": published,
+                        "attribution": attribution, "paragraph": text[line_start:line_end].strip(),
+                        "quote_start": start - line_start - (len(text[line_start:line_end]) -
+                                                             len(text[line_start:line_end].lstrip())),
+                        "quote_end": end - line_start})
+    record["sources"] = sources
+    session = db.execute("SELECT s.council, s.term, s.session_no, s.date, s.kind FROM sessions s "
+                         "JOIN commitments c ON c.session_id = s.id WHERE c.id = ?", (commitment_id,)).fetchone()
+    record["session"] = dict(zip(("council", "term", "session_no", "date", "kind"), session)) if session else None
+    events = db.execute("SELECT e.id, e.at, e.recorded_at, e.kind, e.status, e.actor, e.score, e.note, e.evidence_url, "
+                        "e.evidence_quote, e.followup_of, a.url FROM commitment_events e "
+                        "LEFT JOIN articles a ON a.id = e.evidence_article_id WHERE e.commitment_id = ? ORDER BY e.id",
+                        (commitment_id,))
+    names = [d[0] for d in events.description]
+    record["events"] = [dict(zip(names, e)) for e in events]
+    for event in record["events"]:
+        event["evidence_article"] = event.pop("url")
+    return record

@@ -2,7 +2,10 @@
 sentences, in the same process, and the ratio (target: ≥ 5×). Also the ratio of
 ``hdnd process`` with two workers to one, and peak RSS.
 
-Run: python benchmarks/analyze_speed.py [--docs 200]
+Run: python benchmarks/analyze_speed.py [--docs 200] [--rss-articles 10000]
+
+``--rss-articles N`` processes N synthetic articles with two workers in a fresh corpus
+and prints the peak RSS of this process and of the largest worker (target: under 1 GB).
 """
 
 from __future__ import annotations
@@ -65,10 +68,34 @@ def process_ratio(batch: list[str]) -> float:
     return times[0] / times[1]
 
 
+def process_rss(count: int) -> None:
+    from corpus.db import connect
+    from corpus.ingest import import_paths
+    from corpus.process import process_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        for i in range(count):
+            (folder / f"{i}.txt").write_text(article_text(i, paragraphs=8), encoding="utf-8")
+        db = connect(Path(tmp) / "rss.db")
+        import_paths(db, [folder])
+        start = time.perf_counter()
+        summary = process_corpus(db, workers=2)
+        elapsed = time.perf_counter() - start
+    print(f"process --workers 2 on {count:,} articles: {elapsed:,.0f} s; {summary.line()}")
+    print(f"peak RSS: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB, "
+          f"largest worker {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=200)
+    parser.add_argument("--rss-articles", type=int, default=0)
     args = parser.parse_args()
+    if args.rss_articles:
+        process_rss(args.rss_articles)
+        return
     seeds, synthetic = texts(args.docs)
     for label, batch in (("seeds", seeds), (f"synthetic ×{args.docs}", synthetic)):
         if not batch:

@@ -25,6 +25,7 @@ DUE_DAYS = 30
 VERDICTS = ("kept", "partly", "not_kept", "in_progress")
 STATUSES = ("open", "due", "overdue", *VERDICTS)
 FOLLOWUP_MIN_SCORE = 0.3   # share of a commitment's content words a report must repeat
+FOLLOWUP_CANDIDATES = 25   # best full-text matches scored for each new report or commitment
 MERGE_MIN_SIMILARITY = 0.6  # quotes in copied articles that are one commitment
 _WORD = re.compile(r"\w+")
 # Words too common in council reporting to tie a report to one promise.
@@ -43,9 +44,20 @@ def fingerprint(quote: str) -> str:
     return " ".join(_WORD.findall(fold(quote).lower()))
 
 
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text).lower()) if w not in _COMMON and not w.isdigit()]
+
+
 def _content(text: str) -> set[str]:
-    words = [w for w in _WORD.findall(fold(text).lower()) if w not in _COMMON and not w.isdigit()]
+    words = _words(text)
     return {f"{a} {b}" for a, b in zip(words, words[1:])} | {w for w in words if len(w) > 3}
+
+
+def _match_query(text: str) -> str | None:
+    """An FTS5 query: any of the text's content word pairs, as phrases."""
+    words = _words(text)
+    pairs = list(dict.fromkeys(f'"{a} {b}"' for a, b in zip(words, words[1:])))[:40]
+    return " OR ".join(pairs) or None
 
 
 def _similarity(a: str, b: str) -> float:
@@ -141,6 +153,8 @@ def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, ma
                 tuple(row.values())).lastrowid
             _event(conn, commitment_id, "extracted", row["status"], made_on or today.isoformat(),
                    evidence_article_id=article_id, evidence_quote=item["quote"])
+            conn.execute("INSERT INTO commitments_fts (rowid, words) VALUES (?, ?)",
+                         (commitment_id, " ".join(_words(f"{item['quote']} {item['target'] or ''}"))))
             created.append(commitment_id)
         conn.execute("INSERT OR IGNORE INTO commitment_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (commitment_id, article_id, item["start"], item["end"], item["quote"],
@@ -154,14 +168,20 @@ def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, ma
 
 
 def store_status_reports(conn: sqlite3.Connection, article_id: int, result: dict, reported_on: str | None) -> list[int]:
+    """Replace the article's status reports (inside the caller's transaction); returns their ids."""
+    conn.execute("DELETE FROM status_reports_fts WHERE rowid IN (SELECT id FROM status_reports WHERE article_id = ?)",
+                 (article_id,))
     conn.execute("DELETE FROM status_reports WHERE article_id = ?", (article_id,))
     ids = []
     for report in result.get("status_reports", []):
-        ids.append(conn.execute(
+        report_id = conn.execute(
             'INSERT INTO status_reports (article_id, start, "end", quote, status, cue, topic, reported_on) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (article_id, report["start"], report["end"], report["quote"], report["status"], report["cue"],
-             report["topic"], reported_on)).lastrowid)
+             report["topic"], reported_on)).lastrowid
+        conn.execute("INSERT INTO status_reports_fts (rowid, words) VALUES (?, ?)",
+                     (report_id, " ".join(_words(report["quote"]))))
+        ids.append(report_id)
     return ids
 
 
@@ -189,7 +209,8 @@ def _score(report_text: str, paragraph: str, candidate: _Candidate) -> float:
 def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None,
                    commitment_ids: list[int] | None = None) -> int:
     """Propose follow-up events between status reports and commitments made before them,
-    from either side (a new report, or a new commitment with older-stored reports)."""
+    from either side (a new report, or a new commitment with reports stored earlier).
+    Full-text search picks the best candidates; content overlap decides."""
     def candidates(where: str, args: tuple) -> list[_Candidate]:
         rows = conn.execute(
             "SELECT c.id, c.quote || ' ' || COALESCE(c.target, ''), c.speaker, c.speaker_title, c.made_on, "
@@ -197,21 +218,25 @@ def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None
             f"WHERE {where} GROUP BY c.id", args)
         return [_Candidate(r[0], r[1], r[2], r[3], r[4], {int(a) for a in (r[5] or "").split(",") if a}) for r in rows]
 
+    def best(table: str, text: str) -> list[int]:
+        query = _match_query(text)
+        if not query:
+            return []
+        return [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+                                           (query, FOLLOWUP_CANDIDATES))]
+
     pairs: list[tuple[tuple, _Candidate]] = []
-    report_cols = 'r.id, r.article_id, r.quote, r.status, r.topic, r.reported_on, a.text, r.start, r."end"'
-    if report_ids:
-        marks = ",".join("?" * len(report_ids))
-        for report in conn.execute(f"SELECT {report_cols} FROM status_reports r JOIN articles a ON a.id = r.article_id "
-                                   f"WHERE r.id IN ({marks})", report_ids).fetchall():
-            for candidate in candidates("c.topic IS ? OR c.topic IS NULL", (report[4],)):
-                pairs.append((report, candidate))
-    if commitment_ids:
-        marks = ",".join("?" * len(commitment_ids))
-        for candidate in candidates(f"c.id IN ({marks})", tuple(commitment_ids)):
-            topic = conn.execute("SELECT topic FROM commitments WHERE id = ?", (candidate.id,)).fetchone()[0]
-            for report in conn.execute(f"SELECT {report_cols} FROM status_reports r JOIN articles a ON a.id = r.article_id "
-                                       "WHERE r.topic IS ? OR ? IS NULL", (topic, topic)).fetchall():
-                pairs.append((report, candidate))
+    report_sql = ('SELECT r.id, r.article_id, r.quote, r.status, r.topic, r.reported_on, a.text, r.start, r."end" '
+                  "FROM status_reports r JOIN articles a ON a.id = r.article_id WHERE r.id IN ({})")
+    for report in conn.execute(report_sql.format(",".join("?" * len(report_ids or []))), report_ids or []).fetchall():
+        found = best("commitments_fts", report[2])
+        marks = ",".join("?" * len(found))
+        pairs += [(report, c) for c in candidates(f"c.id IN ({marks})", tuple(found))] if found else []
+    for candidate in candidates(f"c.id IN ({','.join('?' * len(commitment_ids or []))})", tuple(commitment_ids or [])):
+        found = best("status_reports_fts", candidate.text)
+        if found:
+            rows = conn.execute(report_sql.format(",".join("?" * len(found))), found).fetchall()
+            pairs += [(report, candidate) for report in rows]
     linked = 0
     for report, candidate in pairs:
         report_id, article_id, quote, status, _, reported_on, text, start, end = report

@@ -268,6 +268,9 @@ MIGRATIONS: list[Migration] = [
             reported_on TEXT
         );
         CREATE INDEX status_reports_article ON status_reports(article_id);
+        -- Content words (folded) of commitments and reports: how follow-ups find candidates.
+        CREATE VIRTUAL TABLE commitments_fts USING fts5(words, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE status_reports_fts USING fts5(words, tokenize = 'unicode61 remove_diacritics 2');
         """,
     ),
 ]

@@ -175,3 +175,21 @@ def test_promise_command_bad_input_is_one_sentence(corpus, db_path, runner, args
     result = runner.invoke(cli, [*args, "--db", str(db_path)])
     assert result.exit_code == 2 and message in result.output
     assert corpus[0]["commitment_events"].count == before
+
+
+def test_follow_up_stored_before_the_promise_is_still_linked(fresh_db):
+    _save(fresh_db, "https://bao-b.vn/tai-chat-van-hai-phong", FOLLOW_UP, "2025-03-12")
+    _save(fresh_db, "https://bao-a.vn/hai-phong-du-an-cham-tien-do", PROMISE, "2024-07-05")
+    process_corpus(fresh_db, today=date(2024, 8, 1))
+    row = _promise(fresh_db)
+    (event,) = fresh_db.query("SELECT * FROM commitment_events WHERE commitment_id = ? AND kind = 'followup'",
+                              [row["id"]])
+    assert event["evidence_article_id"] == 1 and event["status"] == "partly"
+
+
+def test_unrelated_report_is_not_proposed(fresh_db):
+    _save(fresh_db, "https://bao-a.vn/hai-phong-du-an-cham-tien-do", PROMISE, "2024-07-05")
+    _save(fresh_db, "https://bao-c.vn/truong-hoc", "Trường tiểu học Nam Sơn đã hoàn thành xây dựng 12 phòng học mới "
+          "trước năm học 2024-2025, đáp ứng nhu cầu học tập của học sinh.\n", "2024-09-01")
+    process_corpus(fresh_db, today=date(2024, 9, 2))
+    assert fresh_db.execute("SELECT COUNT(*) FROM commitment_events WHERE kind = 'followup'").fetchone()[0] == 0

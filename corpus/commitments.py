@@ -18,11 +18,12 @@ import sqlite_utils
 
 from corpus.db import transaction
 from corpus.store import now
+from pipeline.commitments import REPORT_STATUSES
 from pipeline.dates import deadline_date
 from pipeline.normalize import fold
 
 DUE_DAYS = 30
-VERDICTS = ("kept", "partly", "not_kept", "in_progress")
+VERDICTS = REPORT_STATUSES   # what a person can confirm: the statuses a report can suggest
 STATUSES = ("open", "due", "overdue", *VERDICTS)
 FOLLOWUP_MIN_SCORE = 0.3   # share of a commitment's content words a report must repeat
 FOLLOWUP_CANDIDATES = 25   # best full-text matches scored for each new report or commitment

@@ -30,7 +30,6 @@ from pipeline.resources import commitment_cues, topics
 from pipeline.segment import annotate
 from pipeline.text import LOWER, UPPER, inside
 
-KINDS = ("commitment", "demand", "assignment")
 CARRY_PARAGRAPHS = 2   # reported speech runs on for this many paragraphs after its attribution
 _CONNECTIVE = re.compile(
     r"(?:(?:Trên cơ sở đó|Theo đó|Đồng thời|Bên cạnh đó|Ngoài ra|Do đó|Vì vậy|Vì thế|Tuy nhiên|Mặt khác|"
@@ -227,6 +226,10 @@ class Attributor:
             person = self.by_title(phrase, start)
             if person:
                 return self._person(person, how)
+            # "Chủ tịch UBND tỉnh yêu cầu …" with nobody named: the title is the speaker.
+            phrase = re.split(r"\s+(?:" + "|".join(re.escape(p) for p in commitment_cues()["speech"]) + r")(?![\w])",
+                              phrase)[0].strip(" ,")
+            return Speaker(None, phrase, "person", how)
         body = next((b for b in self.bodies if start <= b.start < end), None)
         if body:
             return Speaker(None, body.canonical, "body", how)
@@ -319,9 +322,10 @@ class Attributor:
         return None
 
     def subject(self, start: int, end: int) -> Speaker | None:
-        """A person named in the clause's subject: "Giám đốc Sở Y tế Trần Văn Tuấn cam kết …"."""
-        named = [p for p in self.persons if start <= p.start < end]
-        return self._person(named[-1], "subject") if named else None
+        """A person (or a title) in the clause's subject: "Giám đốc Sở Y tế Trần Văn Tuấn
+        cam kết …", "Chủ tịch UBND tỉnh yêu cầu …"."""
+        speaker = self.speaker_in(start, end, "subject")
+        return speaker if speaker and speaker.kind == "person" else None
 
 
 # Verbs of saying that ask or order: they are the cue of a demand, never a lead before one.
@@ -455,7 +459,8 @@ def _result_after(text: str, pos: int) -> bool:
 
 
 def _side(speaker: Speaker | None, subject: str) -> str | None:
-    """council (makes demands) or executive (gives assignments), from the subject or speaker."""
+    """council (makes demands) or executive (gives assignments), from the subject or
+    speaker; a person with no title asking a body to act is a citizen making a demand."""
     for words in (subject, speaker.title if speaker and speaker.title else ""):
         council = cue_regex("council").search(words)
         executive = cue_regex("executive").search(words)
@@ -463,6 +468,8 @@ def _side(speaker: Speaker | None, subject: str) -> str | None:
             return "council"
         if executive:
             return "executive"
+    if speaker and speaker.kind == "person" and speaker.name and not speaker.title:
+        return "council"
     return None
 
 
@@ -613,7 +620,7 @@ def find_statements(text: str, sentences: list[tuple[int, int]], persons: list[P
         kind = _classify(text, clause, group, match, speaker, dates, published, attributor)
         if kind is None:
             continue
-        speaker = speaker or _subject_speaker(text, clause, match, attributor)
+        speaker = speaker or _subject_speaker(clause, match, attributor)
         action_start = _action_start(text, match, clause.end) if group != "directive" else match.end()
         target, quantity, unit = _target(text, action_start, clause.end, dates)
         line = attributor.lines[clause.paragraph] if attributor.lines else None
@@ -625,7 +632,7 @@ def find_statements(text: str, sentences: list[tuple[int, int]], persons: list[P
     return found
 
 
-def _subject_speaker(text: str, clause: Clause, cue: re.Match[str], attributor: Attributor) -> Speaker | None:
+def _subject_speaker(clause: Clause, cue: re.Match[str], attributor: Attributor) -> Speaker | None:
     """No attribution in the sentence: reported speech carried over, else the subject body."""
     carried = attributor.carried(clause.start)
     subject_body = next((b for b in attributor.bodies if clause.start <= b.start < cue.start()), None)
@@ -656,7 +663,7 @@ class StatusReport:
                 "status": self.status, "cue": self.cue, "topic": self.topic}
 
 
-STATUSES = ("kept", "partly", "not_kept", "in_progress")
+REPORT_STATUSES = ("kept", "partly", "not_kept", "in_progress")
 
 
 def find_status_reports(text: str, sentences: list[tuple[int, int]],
@@ -672,7 +679,7 @@ def find_status_reports(text: str, sentences: list[tuple[int, int]],
             end -= 1
         if end - start < 12 or inside(furniture, start):
             continue
-        hits = [(m, status) for status in STATUSES for m in cue_regex(f"followup_{status}").finditer(text, start, end)
+        hits = [(m, status) for status in REPORT_STATUSES for m in cue_regex(f"followup_{status}").finditer(text, start, end)
                 if not (re.search(r"(?:dự án|công trình|các|những)\s*$", text[max(0, m.start() - 12):m.start()])
                         and not re.match(r"(?:đã|chưa|vẫn|đang|không|mới|cơ bản)\s", m.group(), re.IGNORECASE))]
         if not hits:

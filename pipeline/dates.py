@@ -37,6 +37,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx, re.IGNOREC
     ("year", r"\bnăm\s+" + _Y + _E),
     ("year", r"\bnăm\s+" + _NOW_YEAR + r"\b"),
     ("daymonth", r"\b" + _CAL_WORD + r"(?P<core>" + _D + r"\s*[/\-]\s*" + _M + r")" + _E),
+    # "trong tháng 8", "trước tháng 10": the next such month from the published date.
+    ("monthonly", r"\b(?:trong|trước|đến|tới|cuối|giữa|hết|đầu)\s+(?P<core>tháng\s+(?P<m>1[0-2]|0?[1-9]))"
+                  r"(?![\w/-]|[.,]\d)(?!\s*(?:năm|/|-)\s*\d)"),
 ]]
 
 _MODIFIER = re.compile(
@@ -107,6 +110,13 @@ def _build(kind: str, match: re.Match[str], published: date | None) -> tuple[str
             return f"--{m:02d}-{d:02d}", "day", None, None
         value = f"{y:04d}-{m:02d}-{d:02d}"
         return value, "day", None, value
+    if kind == "monthonly":
+        m = int(g["m"])
+        if not published:
+            return None
+        y = published.year + (m < published.month)
+        value = f"{y:04d}-{m:02d}"
+        return value, "month", None, value
     if kind == "month":
         y, m = int(g["y"]), int(g["m"])
         if not 1 <= m <= 12:
@@ -155,7 +165,7 @@ def find_dates(text: str, published: str | date | None = None) -> list[TimeExpr]
             if built is None:
                 continue
             value, granularity, part, deadline = built
-            start, end = match.span("core") if kind == "daymonth" else match.span()
+            start, end = match.span("core") if kind in ("daymonth", "monthonly") else match.span()
             before = _MODIFIER.search(text, max(0, start - 25), start)
             modifier = _MODIFIERS[before.group("mod").lower()] if before else part
             found.append(TimeExpr(start, end, text[start:end], value, granularity, modifier, deadline))

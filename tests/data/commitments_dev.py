@@ -144,6 +144,23 @@ Quận tiếp tục rà soát, cắt giảm thời gian giải quyết thủ t�
       a=[C("Chủ tịch UBND tỉnh Khánh Hòa Nguyễn Tấn Tuân giao Sở Giao thông vận tải chủ trì, phối hợp với các địa phương hoàn thành sửa chữa quốc lộ 26 trước Tết Nguyên đán",
            "Nguyễn Tấn Tuân", "Chủ tịch UBND tỉnh Khánh Hòa", None, "cue:giao|attr:subject_person")]),
 
+    D("dev-colon-lead", "2024-07-10", """Giám đốc Sở Xây dựng Võ Nguyên Phong cho biết: đến hết năm 2024, sở sẽ hoàn thành kiểm tra toàn bộ 1.500 công trình nhà ở riêng lẻ xây dựng sai phép.""",
+      c=[C("đến hết năm 2024, sở sẽ hoàn thành kiểm tra toàn bộ 1.500 công trình nhà ở riêng lẻ xây dựng sai phép",
+           "Võ Nguyên Phong", "Giám đốc Sở Xây dựng", "2024", "cue:sẽ|attr:colon_lead")]),
+    D("dev-month-only", "2024-07-10", """Lãnh đạo Sở Giao thông vận tải hứa sẽ đề xuất phương án điều chỉnh 6 tuyến xe buýt qua khu vực nội đô trong tháng 8.""",
+      c=[C("Lãnh đạo Sở Giao thông vận tải hứa sẽ đề xuất phương án điều chỉnh 6 tuyến xe buýt qua khu vực nội đô trong tháng 8",
+           None, "Sở Giao thông vận tải", "2024-08", "cue:hứa|attr:subject_body")]),
+    D("dev-demand-citizen", "2024-05-18", """Tại buổi tiếp xúc, bà Nguyễn Thị Hoa (phường Tân Mai) đề nghị UBND phường sớm sửa chữa tuyến đường dân sinh bị sụt lún.""",
+      d=[C("bà Nguyễn Thị Hoa (phường Tân Mai) đề nghị UBND phường sớm sửa chữa tuyến đường dân sinh bị sụt lún",
+           "Nguyễn Thị Hoa", None, None, "cue:đề nghị|attr:subject_person")]),
+    D("dev-assignment-title", "2024-07-10", """Chủ tịch UBND tỉnh yêu cầu Sở Nông nghiệp và Phát triển nông thôn khẩn trương kiểm tra, báo cáo kết quả trước ngày 15/8/2024.""",
+      a=[C("Chủ tịch UBND tỉnh yêu cầu Sở Nông nghiệp và Phát triển nông thôn khẩn trương kiểm tra, báo cáo kết quả trước ngày 15/8/2024",
+           None, "Chủ tịch UBND tỉnh", "2024-08-15", "cue:yêu cầu|attr:subject_title")]),
+    D("dev-ff-project-subject", "2024-03-01", """Khi hoàn thành, dự án sẽ góp phần giảm ùn tắc giao thông cho khu vực phía Tây thành phố.""",
+      ff="non_agent"),
+    D("dev-ff-beneficiary", "2024-03-01", """Theo chính sách mới, người dân sẽ được hỗ trợ 50% chi phí lắp đặt hệ thống điện mặt trời mái nhà.""",
+      ff="non_agent"),
+
     # False friends: nothing here is a commitment, demand or assignment.
     D("dev-ff-agenda", "2024-07-01", """Theo chương trình, kỳ họp thứ 18 HĐND thành phố khóa XVI sẽ diễn ra trong 4 ngày, từ ngày 2 đến 5/7. HĐND thành phố sẽ dành 1 ngày cho phiên chất vấn và trả lời chất vấn.""",
       ff="agenda"),

@@ -400,8 +400,6 @@ def promises_command(query, speaker, body, topic, status, kind, since, until, li
     db = _open(db_path)
     rows = list_commitments(db, today, query=query, speaker=speaker, body=body, topic=topic, status=status,
                             kind=None if kind == "all" else kind, since=since, until=until, limit=limit)
-    for row in rows:
-        row.pop("stored_status")
     if fmt != "table":
         if fmt == "csv":
             for row in rows:

@@ -191,17 +191,17 @@ class _Candidate:
     id: int
     text: str           # quote and target
     speaker: str | None
-    body: str | None
+    title: str | None   # the speaker's title, or the body that promised
     made_on: str | None
     articles: set[int]
 
 
 def _score(report_text: str, paragraph: str, candidate: _Candidate) -> float:
     """How surely a report speaks of a commitment: its content words, plus the speaker or
-    body named nearby."""
+    their title (or the body) named in the report's paragraph."""
     score = _similarity(candidate.text, report_text)
     folded = fold(paragraph).lower()
-    for name in (candidate.speaker, candidate.body):
+    for name in (candidate.speaker, candidate.title):
         if name and fold(name).lower() in folded:
             score += 0.15
     return score
@@ -294,7 +294,7 @@ def confirm(db: sqlite_utils.Database, commitment_id: int, status: str, evidence
 
 _LIST_SQL = """
 SELECT c.id, c.kind, c.quote, c.speaker, c.speaker_title, c.deadline, c.deadline_text, c.target, c.topic,
-       c.hedged, c.made_on, c.status AS stored_status, c.status,
+       c.hedged, c.made_on, c.status,
        (SELECT COUNT(DISTINCT article_id) FROM commitment_sources s WHERE s.commitment_id = c.id) AS sources,
        (SELECT group_concat(DISTINCT a.url) FROM commitment_sources s JOIN articles a ON a.id = s.article_id
          WHERE s.commitment_id = c.id) AS urls,

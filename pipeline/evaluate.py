@@ -69,6 +69,10 @@ def _speaker_ok(g: dict, p: dict) -> bool:
     return _contains(g.get("speaker"), p.get("speaker")) or (not g.get("speaker") and not p.get("speaker"))
 
 
+def _deadline_ok(g: dict, p: dict) -> bool:
+    return (g.get("deadline") or None) == (p.get("deadline") or None)
+
+
 def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) -> None:
     """Commitments, demands, assignments: overlap of at least half the gold span, one match each."""
     used: set[int] = set()
@@ -88,7 +92,7 @@ def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) 
         task.tp += 1
         p = pred[hit]
         task.extra["speaker"].append(_speaker_ok(g, p))
-        task.extra["deadline"].append((g.get("deadline") or None) == (p.get("deadline") or None))
+        task.extra["deadline"].append(_deadline_ok(g, p))
     _unmatched(task, doc, pred, used)
 
 
@@ -185,7 +189,7 @@ def pattern_report(gold_docs: list[dict], predicted: dict[str, dict]) -> list[Pa
                         p = pred[name][hit]
                         row.found += 1
                         row.speaker += _speaker_ok(g, p)
-                        row.deadline += (g.get("deadline") or None) == (p.get("deadline") or None)
+                        row.deadline += _deadline_ok(g, p)
         if gold.get("false_friend"):
             row = rows.setdefault(f"ff:{gold['false_friend']}", PatternRow(f"ff:{gold['false_friend']}"))
             row.gold += 1

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from corpus.db import transaction
 from corpus.store import now
-from pipeline.commitments import REPORT_STATUSES
+from pipeline.commitments import REPORT_STATUSES, cue_regex
 from pipeline.dates import deadline_date
 from pipeline.normalize import fold
 
@@ -198,12 +198,15 @@ class _Candidate:
 
 def _score(report_text: str, paragraph: str, candidate: _Candidate) -> float:
     """How surely a report speaks of a commitment: its content words, plus the speaker or
-    their title (or the body) named in the report's paragraph."""
+    their title (or the body) named in the report's paragraph, and words that return to
+    earlier promises."""
     score = _similarity(candidate.text, report_text)
     folded = fold(paragraph).lower()
     for name in (candidate.speaker, candidate.title):
         if name and fold(name).lower() in folded:
             score += 0.15
+    if cue_regex("followup_frame").search(paragraph):
+        score += 0.1  # "tái chất vấn", "lời hứa": the article returns to earlier promises
     return score
 
 

@@ -27,11 +27,11 @@ INTERNAL_TABLES = ("schema_migrations",)
 
 
 def exportable_tables(db: sqlite_utils.Database) -> list[str]:
-    """Tables a user can export: not the search index's shadow tables or bookkeeping."""
-    return [
-        t for t in db.table_names()
-        if not t.startswith("articles_fts") and t not in INTERNAL_TABLES and not db[t].virtual_table_using
-    ]
+    """Tables a user can export: not full-text indexes, their shadow tables, or bookkeeping."""
+    names = db.table_names()
+    virtual = [t for t in names if db[t].virtual_table_using]
+    return [t for t in names if t not in INTERNAL_TABLES and t not in virtual
+            and not any(t.startswith(f"{v}_") for v in virtual)]
 
 
 def columns_of(db: sqlite_utils.Database, table: str) -> list[tuple[str, str]]:

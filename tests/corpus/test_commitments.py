@@ -193,3 +193,11 @@ def test_unrelated_report_is_not_proposed(fresh_db):
           "trước năm học 2024-2025, đáp ứng nhu cầu học tập của học sinh.\n", "2024-09-01")
     process_corpus(fresh_db, today=date(2024, 9, 2))
     assert fresh_db.execute("SELECT COUNT(*) FROM commitment_events WHERE kind = 'followup'").fetchone()[0] == 0
+
+
+def test_commitment_tables_export_and_search_indexes_do_not(corpus):
+    from corpus.export import exportable_tables
+
+    tables = exportable_tables(corpus[0])
+    assert {"commitments", "commitment_sources", "commitment_events", "status_reports"} <= set(tables)
+    assert not [t for t in tables if "_fts" in t]

@@ -468,7 +468,8 @@ def _side(speaker: Speaker | None, subject: str) -> str | None:
             return "council"
         if executive:
             return "executive"
-    if speaker and speaker.kind == "person" and speaker.name and not speaker.title:
+    if speaker and speaker.kind == "person" and speaker.name and not speaker.title and \
+            re.search(r"(?<![\w])(?:ông|bà|anh|chị|cử tri|người dân)\s", subject, re.IGNORECASE):
         return "council"
     return None
 

@@ -184,6 +184,8 @@ Quận tiếp tục rà soát, cắt giảm thời gian giải quyết thủ t�
       ff="noun_use"),
     D("dev-ff-upward", "2024-09-18", """Sở Kế hoạch và Đầu tư đề nghị HĐND tỉnh xem xét điều chỉnh kế hoạch đầu tư công trung hạn cho phù hợp với khả năng cân đối vốn.""",
       ff="upward_proposal"),
+    D("dev-ff-ministry", "2024-03-07", """Bộ Công Thương cũng kiến nghị Ngân hàng Nhà nước ưu tiên nguồn ngoại tệ cho doanh nghiệp kinh doanh xăng dầu.""",
+      ff="upward_proposal"),
     D("dev-ff-noun-request", "2024-03-12", """Đội ngũ cán bộ, công chức cấp xã chưa đáp ứng yêu cầu nhiệm vụ trong vận hành chính quyền số, theo đánh giá của đoàn giám sát.""",
       ff="noun_use"),
     D("dev-ff-heading", "2024-07-05", """Kiên quyết thu hồi dự án vi phạm

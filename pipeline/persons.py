@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from pipeline.places import PlaceMention
 from pipeline.resources import person_prefixes, places, surnames, titles
 from pipeline.segment import annotate
-from pipeline.text import CAP_RUN, inside
+from pipeline.text import CAP, CAP_RUN, inside
 
 # Words after which a capitalised run names a thing, not a person.
 _NOT_PERSON_BEFORE = re.compile(
@@ -222,7 +222,23 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         elif after:
             title = after
         found.append(PersonMention(offset, end, name, title, role, inside(furniture, offset)))
-    return found
+    return found + _short_mentions(text, found, furniture)
+
+
+_SHORT = re.compile(rf"(?<![\w])(?:ông|bà|anh|chị|đồng chí|Ông|Bà|Anh|Chị|Đồng chí)\s+(?P<given>{CAP})(?![\w]| {CAP})")
+
+
+def _short_mentions(text: str, found: list[PersonMention], furniture: list[tuple[int, int]]) -> list[PersonMention]:
+    """"ông Thanh" after "Trần Sỹ Thanh" is the same man: a person word and the given name
+    of exactly one person named in full earlier in the document."""
+    result = []
+    for match in _SHORT.finditer(text):
+        start = match.start("given")
+        earlier = {m.name for m in found if m.end <= start and m.role is None and
+                   m.name.split()[-1] == match.group("given")}
+        if len(earlier) == 1 and not any(m.start <= start < m.end for m in found):
+            result.append(PersonMention(start, match.end("given"), earlier.pop(), None, None, inside(furniture, start)))
+    return result
 
 
 def _best_title(mentions: list[PersonMention]) -> str | None:

@@ -130,3 +130,13 @@ def test_odd_text_does_not_crash():
     for text in ["“Không đóng ngoặc kép " * 50, "中文 Tiếng Việt mixed русский", "\ud800 lỗi mã hóa", "a" * 200_000]:
         result = analyze(text)
         assert isinstance(result["persons"], list)
+
+
+def test_given_name_after_a_person_word_is_the_person_named_before():
+    from pipeline.analyze import analyze
+
+    text = ("Giám đốc Sở Y tế Nguyễn Văn Thắng trả lời chất vấn. Theo ông Thắng, sở đã bố trí đủ thuốc. "
+            "Bà Hoa, một cử tri, hỏi thêm về bảo hiểm y tế.")
+    persons = {p["name"]: [m["quote"] for m in p["mentions"]] for p in analyze(text)["persons"]}
+    assert persons["Nguyễn Văn Thắng"] == ["Nguyễn Văn Thắng", "Thắng"]
+    assert not any("Hoa" in name for name in persons)  # nobody named Hoa in full before

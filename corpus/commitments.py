@@ -25,7 +25,7 @@ from pipeline.normalize import fold
 DUE_DAYS = 30
 VERDICTS = REPORT_STATUSES   # what a person can confirm: the statuses a report can suggest
 STATUSES = ("open", "due", "overdue", *VERDICTS)
-FOLLOWUP_MIN_SCORE = 0.3   # share of a commitment's content words a report must repeat
+FOLLOWUP_MIN_SCORE = 0.4   # share of a commitment's syllable pairs a report must repeat (plus bonuses)
 FOLLOWUP_CANDIDATES = 25   # best full-text matches scored for each new report or commitment
 MERGE_MIN_SIMILARITY = 0.6  # quotes in copied articles that are one commitment
 _WORD = re.compile(r"\w+")
@@ -50,8 +50,10 @@ def _words(text: str) -> list[str]:
 
 
 def _content(text: str) -> set[str]:
+    """Adjacent syllable pairs: most Vietnamese words are two syllables, and one syllable
+    alone ("trung", "hành") says little."""
     words = _words(text)
-    return {f"{a} {b}" for a, b in zip(words, words[1:])} | {w for w in words if len(w) > 3}
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
 
 
 def _match_query(text: str) -> str | None:

@@ -15,6 +15,7 @@ speech carried over from the last attribution, or from the body that is the subj
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -28,7 +29,7 @@ from pipeline.numbers import NUMBER, parse_number
 from pipeline.persons import PersonMention, group_persons, title_regex
 from pipeline.resources import commitment_cues, topics
 from pipeline.segment import annotate
-from pipeline.text import LOWER, UPPER, inside
+from pipeline.text import LOWER, UPPER, SpanIndex, inside
 
 CARRY_PARAGRAPHS = 2   # reported speech runs on for this many paragraphs after its attribution
 _CONNECTIVE = re.compile(
@@ -169,6 +170,7 @@ class Clause:
 def clauses(text: str, sentences: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[Clause]:
     """Sentences cut at ";", ":" and quote edges, trimmed of marks and connectives."""
     lines = _lines(text)
+    starts = [start for start, _ in lines]
     edges = sorted({p for q in quotes for p in (q[0] - 1, q[1])})
     result = []
     for s_start, s_end in sentences:
@@ -190,7 +192,8 @@ def clauses(text: str, sentences: list[tuple[int, int]], quotes: list[tuple[int,
             if b - a < 12 or len(text[a:b].split()) < 3:
                 continue
             quote = next((q for q in quotes if q[0] <= a and b <= q[1]), None)
-            paragraph = next((i for i, (ls, le) in enumerate(lines) if ls <= a < le), 0)
+            i = bisect_right(starts, a) - 1
+            paragraph = i if i >= 0 and a < lines[i][1] else 0
             result.append(Clause(a, b, s_start, quote, paragraph, lead_start))
     return result
 
@@ -203,22 +206,25 @@ class Attributor:
     def __init__(self, text: str, persons: list[PersonMention], bodies: list[BodyMention],
                  furniture: list[tuple[int, int]]):
         self.text = text
-        self.persons = [p for p in persons if not p.furniture and p.role is None]
-        self.bodies = bodies
+        self.persons = SpanIndex(p for p in persons if not p.furniture and p.role is None)
+        self.bodies = SpanIndex(bodies)
+        self._titled: dict[str, list[PersonMention]] = {}
         self.lines = _lines(text)
-        self.best_title = {p.name: p.title for p in group_persons(self.persons)}
+        self.line_starts = [start for start, _ in self.lines]
+        self.best_title = {p.name: p.title for p in group_persons(self.persons.records)}
         self.furniture = furniture
         self.said = self._speech_acts()
 
     def paragraph_of(self, pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(self.lines) if s <= pos < e), -1)
+        i = bisect_right(self.line_starts, pos) - 1
+        return i if i >= 0 and pos < self.lines[i][1] else -1
 
     def _person(self, mention: PersonMention, how: str) -> Speaker:
         return Speaker(mention.name, self.best_title.get(mention.name) or mention.title, "person", how)
 
     def speaker_in(self, start: int, end: int, how: str) -> Speaker | None:
         """The last person named in [start, end); else a title that names one; else a body."""
-        named = [p for p in self.persons if start <= p.start < end]
+        named = self.persons.between(start, end)
         if named:
             return self._person(named[-1], how)
         for match in title_regex().finditer(self.text, start, end):
@@ -230,23 +236,22 @@ class Attributor:
             phrase = re.split(r"\s+(?:" + "|".join(re.escape(p) for p in commitment_cues()["speech"]) + r")(?![\w])",
                               phrase)[0].strip(" ,")
             return Speaker(None, phrase, "person", how)
-        body = next((b for b in self.bodies if start <= b.start < end), None)
+        body = next(iter(self.bodies.between(start, end)), None)
         if body:
             return Speaker(None, body.canonical, "body", how)
         return None
 
     def by_title(self, phrase: str, before: int) -> PersonMention | None:
-        """The person most recently given a title that ``phrase`` starts."""
+        """The person most recently given a title that ``phrase`` starts (or that starts
+        it), else the first such person in the text."""
         key = phrase.casefold()
-        for mention in reversed(self.persons):
-            title = (self.best_title.get(mention.name) or mention.title or "").casefold()
-            if mention.start < before + len(phrase) and title and (title.startswith(key) or key.startswith(title)):
-                return mention
-        for mention in self.persons:
-            title = (self.best_title.get(mention.name) or "").casefold()
-            if title and (title.startswith(key) or key.startswith(title)):
-                return mention
-        return None
+        if key not in self._titled:
+            self._titled[key] = [m for m in self.persons.records if (title := (
+                self.best_title.get(m.name) or m.title or "").casefold()) and
+                (title.startswith(key) or key.startswith(title))]
+        matching = self._titled[key]
+        earlier = [m for m in matching if m.start < before + len(phrase)]
+        return (earlier or matching or [None])[-1 if earlier else 0]
 
     def _speech_acts(self) -> list[tuple[int, Speaker]]:
         """Every "X cho biết / khẳng định / …" in the text, with X, in order."""
@@ -266,9 +271,10 @@ class Attributor:
         """The named speaker is the subject of the verb, not someone named further back."""
         if speaker.kind != "person":
             return True
-        last = max((p for p in self.persons if p.start < verb), key=lambda p: p.start, default=None)
-        if last is None:
+        earlier = self.persons.before(verb)
+        if not earlier:
             return True
+        last = earlier[-1]
         between = self.text[last.end:verb]
         return len(between) <= 120 and not re.search(r"[.;!?]", between)
 
@@ -304,7 +310,7 @@ class Attributor:
             line = self.text[start:end].strip()
             if needs_colon != line.endswith(":") or len(line.split()) > 18 or line[:1] in _QUOTE_CHARS:
                 continue
-            named = [p for p in self.persons if start <= p.start < end]
+            named = self.persons.between(start, end)
             if named and (needs_colon or named[-1].end >= start + len(self.text[start:end].rstrip(" .")) - 2):
                 return self._person(named[-1], "quote_name_line")
         return None
@@ -395,11 +401,11 @@ def _verbal(text: str, match: re.Match[str], clause_start: int) -> bool:
     return True
 
 
-def _first_cue(text: str, start: int, end: int, names: list[tuple[int, int]]) -> tuple[str, re.Match[str]] | None:
+def _first_cue(text: str, start: int, end: int, names: SpanIndex) -> tuple[str, re.Match[str]] | None:
     """The first cue used as a verb, outside names ("Ban Chỉ đạo", "Sở Giao thông")."""
     found = [(m.start(), group, m) for group in ("promise", "directive")
              for m in cue_regex(group).finditer(text, start, end)
-             if not inside(names, m.start()) and _verbal(text, m, start)]
+             if not names.covers(m.start()) and _verbal(text, m, start)]
     if not found:
         return None
     _, group, match = min(found, key=lambda f: (f[0], f[1] == "directive"))
@@ -448,7 +454,7 @@ def _has_agent(text: str, start: int, end: int, attributor: Attributor) -> bool:
         return True
     if cue_regex("agent").search(subject):
         return True
-    if any(start <= p.start < end for p in attributor.persons) or any(start <= b.start < end for b in attributor.bodies):
+    if attributor.persons.between(start, end) or attributor.bodies.between(start, end):
         return True
     return bool(re.search(rf"(?<![\w])[{UPPER}][{LOWER}]+ [{UPPER}][{LOWER}]+", subject))
 
@@ -596,7 +602,7 @@ def find_statements(text: str, sentences: list[tuple[int, int]], persons: list[P
     attributor = Attributor(text, persons, bodies, furniture)
     dates = find_dates(text, published)
     sentence_end = {s: e for s, e in sentences}
-    names = [(b.start, b.end) for b in bodies] + [(p.start, p.end) for p in persons]
+    names = SpanIndex([*bodies, *persons])
     found: list[Statement] = []
     for clause in clauses(text, sentences, quotes):
         if inside(furniture, clause.start) or _heading(text, clause, attributor.lines) or \
@@ -636,7 +642,7 @@ def find_statements(text: str, sentences: list[tuple[int, int]], persons: list[P
 def _subject_speaker(clause: Clause, cue: re.Match[str], attributor: Attributor) -> Speaker | None:
     """No attribution in the sentence: reported speech carried over, else the subject body."""
     carried = attributor.carried(clause.start)
-    subject_body = next((b for b in attributor.bodies if clause.start <= b.start < cue.start()), None)
+    subject_body = next(iter(attributor.bodies.between(clause.start, cue.start())), None)
     if carried:
         speaker, paragraph = carried
         # "Sở Xây dựng sẽ …" two paragraphs after the mayor spoke: the body's own promise,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 
 
 def _letters(upper: bool) -> str:
@@ -40,3 +41,23 @@ def line_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def inside(ranges: list[tuple[int, int]], pos: int) -> bool:
     return any(start <= pos < end for start, end in ranges)
+
+
+class SpanIndex:
+    """Records with ``start``/``end``, sorted, for range lookups in O(log n) on long texts."""
+
+    def __init__(self, records) -> None:
+        self.records = sorted(records, key=lambda r: r.start)
+        self.starts = [r.start for r in self.records]
+
+    def between(self, start: int, end: int) -> list:
+        """Records that start in [start, end)."""
+        return self.records[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+
+    def before(self, pos: int) -> list:
+        """Records that start before ``pos``, in order."""
+        return self.records[:bisect_left(self.starts, pos)]
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos)
+        return any(r.end > pos for r in self.records[max(0, i - 4):i])

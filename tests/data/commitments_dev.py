@@ -226,6 +226,29 @@ Thời gian tới, quận tiếp tục kiểm tra toàn bộ 126 cơ sở nhà, 
     D("ho-assignment", "2024-04-16", """UBND tỉnh Long An chỉ đạo các huyện hoàn thành giải ngân vốn hỗ trợ nhà ở cho hộ nghèo trước ngày 31/10/2024.""",
        a=[C("UBND tỉnh Long An chỉ đạo các huyện hoàn thành giải ngân vốn hỗ trợ nhà ở cho hộ nghèo trước ngày 31/10/2024",
             None, "Ủy ban nhân dân tỉnh Long An", "2024-10-31", "cue:chỉ đạo|attr:subject_body")]),
+    D("ho-session-report", "2024-12-11", """Kỳ họp thứ 21 HĐND tỉnh Quảng Nam: chất vấn về sạt lở và tái định cư
+
+Sáng 10/12, HĐND tỉnh Quảng Nam khóa X tiếp tục chương trình kỳ họp thứ 21 với phiên chất vấn và trả lời chất vấn. Kỳ họp dự kiến bế mạc vào chiều 12/12.
+
+Năm 2024, toàn tỉnh đã bố trí tái định cư cho 1.240 hộ dân vùng sạt lở, đạt 62% kế hoạch. Tuy nhiên, nhiều khu tái định cư ở huyện Nam Trà My chưa có nước sạch.
+
+Đại biểu Hồ Quang Bửu (Tổ đại biểu huyện Hiệp Đức) chất vấn: "Vì sao khu tái định cư Trà Linh đã xây xong hơn một năm nhưng người dân vẫn chưa thể vào ở?".
+
+Trả lời chất vấn, Giám đốc Sở Nông nghiệp và Phát triển nông thôn Lê Văn Hoàng cho biết, nguyên nhân chính là chưa hoàn thiện hệ thống cấp nước. "Chúng tôi sẽ hoàn thành hệ thống cấp nước cho khu tái định cư Trà Linh trước ngày 30/4/2025 để người dân vào ở ổn định", ông Lê Văn Hoàng nói.
+
+Ông cũng cho rằng giá vật liệu xây dựng sẽ tiếp tục tăng trong năm tới, gây khó khăn cho các nhà thầu.
+
+Phó Chủ tịch UBND tỉnh Trần Nam Hưng khẳng định, tỉnh sẽ bố trí 350 tỷ đồng để di dời toàn bộ các hộ dân còn lại ra khỏi vùng nguy cơ sạt lở cao trong năm 2025. Ông Hưng giao Sở Tài chính tham mưu phân bổ vốn trước ngày 15/1/2025.
+
+Kết luận phiên chất vấn, Chủ tịch HĐND tỉnh Lê Văn Dũng đề nghị UBND tỉnh chỉ đạo các địa phương rà soát, công khai danh sách hộ dân trong vùng sạt lở trước ngày 31/3/2025.""",
+       c=[C("Chúng tôi sẽ hoàn thành hệ thống cấp nước cho khu tái định cư Trà Linh trước ngày 30/4/2025 để người dân vào ở ổn định",
+            "Lê Văn Hoàng", "Giám đốc Sở Nông nghiệp và Phát triển nông thôn", "2025-04-30", "cue:sẽ|attr:quote_after"),
+          C("tỉnh sẽ bố trí 350 tỷ đồng để di dời toàn bộ các hộ dân còn lại ra khỏi vùng nguy cơ sạt lở cao trong năm 2025",
+            "Trần Nam Hưng", "Phó Chủ tịch UBND tỉnh", "2025", "cue:sẽ|attr:speech_verb")],
+       d=[C("Chủ tịch HĐND tỉnh Lê Văn Dũng đề nghị UBND tỉnh chỉ đạo các địa phương rà soát, công khai danh sách hộ dân trong vùng sạt lở trước ngày 31/3/2025",
+            "Lê Văn Dũng", "Chủ tịch HĐND tỉnh", "2025-03-31", "cue:đề nghị|attr:subject_person")],
+       a=[C("Ông Hưng giao Sở Tài chính tham mưu phân bổ vốn trước ngày 15/1/2025",
+            "Trần Nam Hưng", "Phó Chủ tịch UBND tỉnh", "2025-01-15", "cue:giao|attr:short_name")]),
     D("ho-ff-agenda", "2024-12-01", """Kỳ họp thứ 20 HĐND tỉnh dự kiến kéo dài 3 ngày và sẽ xem xét, thông qua 35 nghị quyết quan trọng.""",
        ff="agenda"),
     D("ho-ff-past", "2024-08-02", """Quý II/2024, huyện đã hoàn thành 12 công trình giao thông nông thôn và đưa vào sử dụng 3 trạm y tế xã.""",

@@ -20,6 +20,7 @@ from corpus.records import search_records
 from corpus.search import QueryError, search
 from corpus.stats import corpus_stats
 from crawler.importers import expand_paths
+from crawler.sources import SOURCES
 from pipeline.resources import topics
 
 db_option = click.option(
@@ -368,6 +369,29 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}  false hits")
             else:
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}{row.speaker:>9}{row.deadline:>10}")
+
+
+@cli.command("sources")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def sources_command(fmt: str) -> None:
+    """List the configured news sources and how their articles are found: RSS feeds,
+    sitemaps, listing pages, site search, and whether a parser of its own is used.
+
+    \b
+    Example:
+      hdnd sources
+      hdnd sources --format json
+    """
+    rows = [{"key": s.label, "domain": s.domain, "name": s.name, "feeds": list(s.feeds), "sitemaps": list(s.sitemaps),
+             "listings": list(s.listings), "search": s.search, "article": s.article,
+             "own_selectors": bool(s.lead or s.body or s.author)} for s in SOURCES]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'key':<13}{'domain':<19}{'feeds':>6}{'sitemaps':>9}{'listings':>9}  search  parser  name")
+    for r in rows:
+        click.echo(f"{r['key']:<13}{r['domain']:<19}{len(r['feeds']):>6}{len(r['sitemaps']):>9}{len(r['listings']):>9}"
+                   f"  {'yes' if r['search'] else 'no':<6}  {'own' if r['own_selectors'] else 'generic':<7} {r['name']}")
 
 
 @cli.command("promises")

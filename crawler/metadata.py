@@ -10,6 +10,7 @@ import html
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, Iterable
 
 from bs4 import BeautifulSoup, Tag
@@ -78,6 +79,14 @@ def article_json_ld(objects: Iterable[dict]) -> dict | None:
     return next((o for o in objects if _types(o) & ARTICLE_TYPES), None)
 
 
+def _rfc822(value: str) -> datetime | None:
+    """RSS dates: "Fri, 05 Jul 2024 10:00:00 +0700"."""
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def parse_datetime(value: str | None) -> str | None:
     """ISO 8601 with an offset; a time without a zone is Vietnam's (UTC+7)."""
     if not value:
@@ -88,6 +97,8 @@ def parse_datetime(value: str | None) -> str | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
+        parsed = _rfc822(value)
+    if parsed is None:
         found = re.search(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:\D+(\d{1,2})[:h](\d{2}))?", value)
         if not found:
             return None

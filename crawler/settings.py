@@ -1,0 +1,47 @@
+"""Scrapy settings: polite by default.
+
+robots.txt is obeyed; AutoThrottle adapts the pace to each site, with at most two
+requests at a time per domain; the User-Agent names the project and a contact
+(``HDND_CONTACT``, or the ``--contact`` option of ``hdnd crawl``); failed requests are
+retried with backoff; the HTTP cache is off unless ``HDND_HTTPCACHE=1`` (development).
+"""
+
+import os
+
+BOT_NAME = "hdnd"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+CONTACT = os.environ.get("HDND_CONTACT", "https://github.com/hdnd-project/hdnd")
+USER_AGENT = f"hdnd/0.1 (research crawler for Vietnamese council coverage; +{CONTACT})"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = float(os.environ.get("HDND_DOWNLOAD_DELAY", "0.5"))
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = max(DOWNLOAD_DELAY, 0.01) * 2
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024       # a page larger than this is counted as failed, not read
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+HTTPCACHE_ENABLED = os.environ.get("HDND_HTTPCACHE") == "1"
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 24 * 3600
+
+HTTPERROR_ALLOW_ALL = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("HDND_LOG_LEVEL", "WARNING")
+
+# No consoles listening on local ports during a crawl.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

@@ -1,0 +1,132 @@
+"""The news spider against a loopback site: discovery, filters before fetching, robots,
+relevance, faults, storing, and a second crawl that fetches nothing already stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from corpus.db import connect
+from tests.conftest import ROOT, article_html
+from tests.crawler.mock_site import MockSite, html, xml
+
+COUNCIL = [
+    "Sáng 5/7, HĐND tỉnh Bắc Giang khóa XIX khai mạc kỳ họp thứ 18 với phiên chất vấn về ngập úng đô thị.",
+    "Trả lời chất vấn của đại biểu Nguyễn Thị Lan, Giám đốc Sở Xây dựng Trần Văn Hải cho biết, sở sẽ hoàn thành "
+    "cải tạo 12 tuyến cống thoát nước trước ngày 31/12/2024.",
+    "Nhiều cử tri phản ánh tình trạng ngập kéo dài tại các khu dân cư mới sau mỗi trận mưa lớn, ảnh hưởng đến "
+    "sinh hoạt và sản xuất của người dân trên địa bàn thành phố Bắc Giang và các huyện lân cận.",
+    "Hội đồng nhân dân tỉnh yêu cầu Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện tại kỳ họp cuối năm.",
+]
+MARKET = [
+    "Giá vàng miếng trong nước sáng nay giảm 500.000 đồng mỗi lượng so với cuối tuần trước, theo các doanh nghiệp.",
+    "Các chuyên gia cho rằng giá vàng thế giới còn biến động mạnh trong những tuần tới do lo ngại lạm phát kéo dài.",
+    "Nhiều nhà đầu tư nhỏ lẻ đã chốt lời, trong khi các ngân hàng thương mại giữ nguyên lãi suất huy động vốn.",
+]
+CHALLENGE = "<html><head><title>Just a moment...</title></head><body>Please enable JavaScript.</body></html>"
+
+
+def _rss(base: str, items: list[tuple[str, str]]) -> str:
+    entries = "".join(f"<item><title>x</title><link>{base}{path}</link><pubDate>{day}</pubDate></item>"
+                      for path, day in items)
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>{entries}</channel></rss>'
+
+
+@pytest.fixture
+def site():
+    with MockSite({}) as server:
+        base = server.base
+        article = lambda path, title, paragraphs, day: html(article_html(  # noqa: E731
+            title, paragraphs, url=base + path, published=day))
+        server.pages.update({
+            "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"),
+            "/rss.xml": xml(_rss(base, [
+                ("/thoi-su/ky-hop-hdnd-tinh-chat-van-ve-ngap-ung-1234567.html", "Fri, 05 Jul 2024 10:00:00 +0700"),
+                ("/the-thao/doi-tuyen-thang-dam-7654321.html", "Fri, 05 Jul 2024 11:00:00 +0700"),
+                ("/thoi-su/ky-hop-hdnd-nam-2019-1111111.html", "Mon, 01 Jul 2019 09:00:00 +0700"),
+                ("/private/chat-van-hdnd-bi-chan-2222222.html", "Fri, 05 Jul 2024 12:00:00 +0700"),
+                ("/thoi-su/chat-van-gia-vang-3333333.html", "Fri, 05 Jul 2024 13:00:00 +0700"),
+                ("/thoi-su/ky-hop-loi-4444444.html", "Fri, 05 Jul 2024 14:00:00 +0700"),
+                ("/thoi-su/ky-hop-js-5555555.html", "Fri, 05 Jul 2024 15:00:00 +0700"),
+            ])),
+            "/sitemap.xml": xml('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                f"<sitemap><loc>{base}/sitemap-news.xml</loc><lastmod>2024-07-06</lastmod></sitemap>"
+                                f"<sitemap><loc>{base}/sitemap-2018.xml</loc><lastmod>2018-12-31</lastmod></sitemap>"
+                                "</sitemapindex>"),
+            "/sitemap-news.xml": xml(
+                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                f"<url><loc>{base}/thoi-su/hdnd-giam-sat-chuyen-doi-so-6666666.html</loc>"
+                "<news:news><news:publication_date>2024-07-06T08:00:00+07:00</news:publication_date></news:news></url>"
+                "</urlset>"),
+            "/sitemap-2018.xml": xml("<urlset></urlset>"),
+            "/thoi-su/ky-hop-hdnd-tinh-chat-van-ve-ngap-ung-1234567.html": article(
+                "/thoi-su/ky-hop-hdnd-tinh-chat-van-ve-ngap-ung-1234567.html",
+                "Kỳ họp HĐND tỉnh Bắc Giang: chất vấn về ngập úng", COUNCIL, "2024-07-05T10:00:00+07:00"),
+            "/thoi-su/chat-van-gia-vang-3333333.html": article(
+                "/thoi-su/chat-van-gia-vang-3333333.html", "Giá vàng giảm mạnh", MARKET, "2024-07-05T13:00:00+07:00"),
+            "/thoi-su/ky-hop-loi-4444444.html": (500, {"Content-Type": "text/plain"}, b"server error"),
+            "/thoi-su/ky-hop-js-5555555.html": html(CHALLENGE),
+            "/thoi-su/hdnd-giam-sat-chuyen-doi-so-6666666.html": article(
+                "/thoi-su/hdnd-giam-sat-chuyen-doi-so-6666666.html", "HĐND tỉnh giám sát chuyển đổi số",
+                [p.replace("ngập úng", "chuyển đổi số") for p in COUNCIL], "2024-07-06T08:00:00+07:00"),
+        })
+        yield server
+
+
+def _crawl(db_path, *args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_LOG_LEVEL": "ERROR"}
+    return subprocess.run([sys.executable, "-m", "corpus", "crawl", *args, "--db", str(db_path)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_feed_crawl_filters_before_fetching_and_stores_relevant_articles(site, db_path):
+    result = _crawl(db_path, "--url", f"{site.base}/rss.xml", "--since", "2024-01-01")
+    assert result.returncode == 0, result.stderr
+    requested = set(site.log)
+    assert "/thoi-su/ky-hop-hdnd-tinh-chat-van-ve-ngap-ung-1234567.html" in requested
+    assert "/the-thao/doi-tuyen-thang-dam-7654321.html" not in requested       # slug
+    assert "/thoi-su/ky-hop-hdnd-nam-2019-1111111.html" not in requested       # date
+    assert not [p for p in requested if p.startswith("/private/")]            # robots.txt
+    db = connect(db_path)
+    urls = {row[0] for row in db.execute("SELECT url FROM articles")}
+    assert urls == {f"{site.base}/thoi-su/ky-hop-hdnd-tinh-chat-van-ve-ngap-ung-1234567.html"}
+    (run,) = db.execute("SELECT counts, problems, status FROM runs WHERE command = 'crawl'").fetchall()
+    counts, problems = json.loads(run[0]), json.loads(run[1])
+    assert counts["hdnd/kept"] == 1 and counts["hdnd/not_relevant"] == 1 and counts["hdnd/filtered_slug"] == 1
+    assert counts["hdnd/filtered_date"] == 1 and run[2] == "ok"
+    reasons = " ".join(p["reason"] for p in problems)
+    assert "HTTP 500" in reasons and "JavaScript challenge" in reasons
+    assert "1 kept" in result.stdout and "1 not relevant" in result.stdout
+
+
+def test_sitemap_index_is_followed_by_date_and_a_second_crawl_fetches_nothing_stored(site, db_path):
+    first = _crawl(db_path, "--url", f"{site.base}/sitemap.xml", "--since", "2024-01-01")
+    assert first.returncode == 0, first.stderr
+    assert "/sitemap-news.xml" in site.log and "/sitemap-2018.xml" not in site.log
+    article = "/thoi-su/hdnd-giam-sat-chuyen-doi-so-6666666.html"
+    assert site.log.count(article) == 1
+    second = _crawl(db_path, "--url", f"{site.base}/sitemap.xml", "--since", "2024-01-01")
+    assert second.returncode == 0, second.stderr
+    assert site.log.count(article) == 1 and "1 already stored" in second.stdout
+    assert connect(db_path)["articles"].count == 1
+
+
+def test_a_real_page_served_as_an_article_is_extracted(shared, db_path):
+    page = (shared / "html" / "vnexpress_article.html").read_bytes()
+    with MockSite({"/bai-viet.html": (200, {"Content-Type": "text/html; charset=utf-8"}, page)}) as server:
+        result = _crawl(db_path, "--url", f"{server.base}/bai-viet.html", "--all")
+    assert result.returncode == 0, result.stderr
+    (title,) = [row[0] for row in connect(db_path).execute("SELECT title FROM articles")]
+    assert title and "năng lượng" in title.lower()
+
+
+def test_unknown_source_is_one_sentence(db_path, runner):
+    from corpus.cli import cli
+
+    result = runner.invoke(cli, ["crawl", "khong-co-bao-nay", "--db", str(db_path)])
+    assert result.exit_code == 2 and "no source is called 'khong-co-bao-nay'" in result.output

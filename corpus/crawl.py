@@ -2,8 +2,8 @@
 
 The crawler package knows nothing of the corpus; this module adds what joins them: an
 item pipeline that stores each kept article (and counts what it did in the crawl stats),
-a downloader middleware that skips article URLs already stored, and the run record with
-Scrapy's stats.
+downloader middlewares that skip article URLs already stored and make conditional
+requests for feeds, sitemaps and listings, and the run record with Scrapy's stats.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.project import get_project_settings
 
 from corpus.db import connect
-from corpus.store import finish_run, save_article, start_run
+from corpus.store import finish_run, now, save_article, start_run
 from crawler.extract import ArticleItem
 
 ITEM_FIELDS = set(ArticleItem.__dataclass_fields__)
@@ -72,6 +72,51 @@ class SkipStoredMiddleware:
         return None
 
 
+class ConditionalMiddleware:
+    """A later crawl asks feeds, sitemaps and listings "changed since?" (If-None-Match /
+    If-Modified-Since with what the site sent last time); a 304 is counted, not parsed."""
+
+    def __init__(self, db_path: str, stats):
+        self.db = connect(db_path)
+        self.known = {row[0]: (row[1], row[2]) for row in
+                      self.db.execute("SELECT url, etag, last_modified FROM http_validators")}
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler.settings.get("HDND_DB"), crawler.stats)
+        crawler.signals.connect(lambda: middleware.db.conn.close(), signal=signals.spider_closed)
+        return middleware
+
+    @staticmethod
+    def _discovery(request) -> bool:
+        return getattr(request.callback, "__name__", "") in ("parse_feed", "parse_sitemap", "parse_listing", "parse_any")
+
+    def process_request(self, request, spider=None):
+        if self._discovery(request) and request.url in self.known:
+            etag, modified = self.known[request.url]
+            if etag:
+                request.headers.setdefault("If-None-Match", etag)
+            if modified:
+                request.headers.setdefault("If-Modified-Since", modified)
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if not self._discovery(request):
+            return response
+        if response.status == 304:
+            self.stats.inc_value("hdnd/not_modified")
+            raise IgnoreRequest(f"{request.url} has not changed since the last crawl")
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if response.status == 200 and (etag or modified):
+            with self.db.conn:
+                self.db.conn.execute("INSERT OR REPLACE INTO http_validators VALUES (?, ?, ?, ?)",
+                                     (request.url, etag.decode("latin-1") if etag else None,
+                                      modified.decode("latin-1") if modified else None, now()))
+        return response
+
+
 @dataclass
 class CrawlSummary:
     stats: dict = field(default_factory=dict)
@@ -86,7 +131,7 @@ class CrawlSummary:
                 f"({stored['new']} new, {stored['updated']} updated, {stored['duplicate'] + stored['unchanged']} "
                 f"already known), {self.count('not_relevant')} not relevant, {self.count('filtered_slug')} skipped "
                 f"by slug and {self.count('filtered_date')} by date before fetching, {self.count('already_stored')} "
-                f"already stored, {self.count('failed')} failed.")
+                f"already stored, {self.count('not_modified')} feeds or listings unchanged, {self.count('failed')} failed.")
 
     def per_source(self) -> dict[str, dict[str, int]]:
         table: dict[str, dict[str, int]] = {}
@@ -107,7 +152,7 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
     project.update({
         "HDND_DB": str(db_path),
         "ITEM_PIPELINES": {"corpus.crawl.StorePipeline": 300},
-        "DOWNLOADER_MIDDLEWARES": {"corpus.crawl.SkipStoredMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {"corpus.crawl.SkipStoredMiddleware": 50, "corpus.crawl.ConditionalMiddleware": 60},
         **(settings or {}),
     }, priority="cmdline")
     process = CrawlerProcess(project, install_root_handler=False)

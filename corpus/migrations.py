@@ -273,6 +273,19 @@ MIGRATIONS: list[Migration] = [
         CREATE VIRTUAL TABLE status_reports_fts USING fts5(words, tokenize = 'unicode61 remove_diacritics 2');
         """,
     ),
+    (
+        4,
+        "HTTP validators for conditional requests by the crawler",
+        """
+        -- ETag and Last-Modified of feeds, sitemaps and listings, sent back on the next crawl.
+        CREATE TABLE http_validators (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            seen_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 

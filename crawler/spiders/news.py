@@ -17,7 +17,9 @@ from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract import ExtractionError, NotAnArticle, extract_bytes
 from crawler.metadata import parse_datetime
@@ -240,6 +242,8 @@ class NewsSpider(scrapy.Spider):
         self.logger.info("%s: %s", url, reason)
 
     def failed(self, failure):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt, already stored, not modified: counted where decided
         request = failure.request
         response = getattr(failure.value, "response", None)
         if response is not None:

@@ -21,6 +21,8 @@ class MockSite:
             def do_GET(self):  # noqa: N802 (the http.server API)
                 site.log.append(self.path)
                 status, headers, body = site.pages.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
+                if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
+                    status, body = 304, b""
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

@@ -114,6 +114,18 @@ def test_sitemap_index_is_followed_by_date_and_a_second_crawl_fetches_nothing_st
     assert second.returncode == 0, second.stderr
     assert site.log.count(article) == 1 and "1 already stored" in second.stdout
     assert connect(db_path)["articles"].count == 1
+    assert "0 failed" in second.stdout
+
+
+def test_unchanged_feed_is_not_parsed_again(site, db_path):
+    status, headers, body = site.pages["/rss.xml"]
+    site.pages["/rss.xml"] = (status, {**headers, "ETag": '"v1"'}, body)
+    first = _crawl(db_path, "--url", f"{site.base}/rss.xml", "--since", "2024-01-01")
+    assert first.returncode == 0 and "1 kept" in first.stdout
+    fetched = len(site.log)
+    second = _crawl(db_path, "--url", f"{site.base}/rss.xml", "--since", "2024-01-01")
+    assert "1 feeds or listings unchanged" in second.stdout and "0 failed" in second.stdout
+    assert site.log[fetched:] == ["/robots.txt", "/rss.xml"]  # nothing behind the feed was requested
 
 
 def test_a_real_page_served_as_an_article_is_extracted(shared, db_path):

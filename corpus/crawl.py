@@ -155,7 +155,8 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
         "DOWNLOADER_MIDDLEWARES": {"corpus.crawl.SkipStoredMiddleware": 50, "corpus.crawl.ConditionalMiddleware": 60},
         **(settings or {}),
     }, priority="cmdline")
-    process = CrawlerProcess(project, install_root_handler=False)
+    project.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(project)
     crawler = process.create_crawler("news")
 
     def keep_stats(spider, reason):

@@ -6,6 +6,7 @@ Every request is logged, so tests can assert what was never fetched.
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Page = tuple[int, dict[str, str], bytes]
@@ -15,11 +16,14 @@ class MockSite:
     def __init__(self, pages: dict[str, Page]):
         self.pages = pages
         self.log: list[str] = []
+        self.delay = 0.0          # seconds before answering an article (a slow site)
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (the http.server API)
                 site.log.append(self.path)
+                if site.delay and self.path.endswith(".html"):
+                    time.sleep(site.delay)
                 status, headers, body = site.pages.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
                 if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
                     status, body = 304, b""

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -142,3 +144,33 @@ def test_unknown_source_is_one_sentence(db_path, runner):
 
     result = runner.invoke(cli, ["crawl", "khong-co-bao-nay", "--db", str(db_path)])
     assert result.exit_code == 2 and "no source is called 'khong-co-bao-nay'" in result.output
+
+
+def test_interrupted_crawl_resumes_to_the_same_articles(tmp_path, db_path):
+    paths = [f"/thoi-su/ky-hop-hdnd-chat-van-so-{i}-{1000000 + i}.html" for i in range(24)]
+    with MockSite({}) as server:
+        base = server.base
+        server.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+        server.pages["/rss.xml"] = xml(_rss(base, [(p, "Fri, 05 Jul 2024 10:00:00 +0700") for p in paths]))
+        for i, path in enumerate(paths):
+            body = COUNCIL + [f"Đây là phiên chất vấn thứ {i} trong ngày, với {i + 3} đại biểu đăng ký phát biểu."]
+            server.pages[path] = html(article_html(f"Kỳ họp HĐND: chất vấn số {i}", body, url=base + path,
+                                                   published="2024-07-05T10:00:00+07:00"))
+        server.delay = 0.3
+        env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_LOG_LEVEL": "ERROR"}
+        args = [sys.executable, "-m", "corpus", "crawl", "--url", f"{base}/rss.xml", "--db", str(db_path),
+                "--resume-dir", str(tmp_path / "state")]
+        first = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while sum(p in paths for p in server.log) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first.send_signal(signal.SIGINT)  # what Ctrl-C sends: Scrapy stops gracefully and keeps its queue
+        first.communicate(timeout=60)
+        stored_first = connect(db_path)["articles"].count
+        assert 0 < stored_first < len(paths)
+        server.delay = 0
+        second = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 0, second.stderr
+    urls = [row[0] for row in connect(db_path).execute("SELECT url FROM articles")]
+    assert sorted(urls) == sorted(base + p for p in paths)
+    assert all(server.log.count(p) == 1 for p in paths)  # none fetched twice

@@ -400,6 +400,7 @@ def crawl_command(sources, url, since, until, limit, keep_all, pages, resume_dir
       hdnd crawl --url https://example.vn/rss/thoi-su.rss --resume-dir .crawl-state
     """
     from corpus.crawl import run_crawl  # Scrapy loads only when crawling
+    from crawler.progress import progress_lines
     from crawler.sources import source_named
 
     unknown = [s for s in sources if source_named(s) is None]
@@ -413,8 +414,8 @@ def crawl_command(sources, url, since, until, limit, keep_all, pages, resume_dir
         settings["USER_AGENT"] = f"hdnd/0.1 (research crawler for Vietnamese council coverage; +{contact})"
     summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,
                                   "limit": limit, "all": keep_all, "pages": pages}, settings)
-    for name, counts in sorted(summary.per_source().items()):
-        click.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+    for line in progress_lines(summary.stats):
+        click.echo(line, err=True)
     for problem in summary.stats.get("hdnd/problems", [])[:20]:
         click.echo(f"  {'skipped' if problem['skipped'] else 'failed'}: {problem['where']}: {problem['reason']}",
                    err=True)

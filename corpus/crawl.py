@@ -8,6 +8,7 @@ requests for feeds, sitemaps and listings, and the run record with Scrapy's stat
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from scrapy.utils.project import get_project_settings
 from corpus.db import connect
 from corpus.store import finish_run, now, save_article, start_run
 from crawler.extract import ArticleItem
+from crawler.progress import per_source
+from crawler.spiders.news import NewsSpider
 
 ITEM_FIELDS = set(ArticleItem.__dataclass_fields__)
 
@@ -112,7 +115,7 @@ class ConditionalMiddleware:
         if response.status == 200 and (etag or modified):
             with self.db.conn:
                 self.db.conn.execute("INSERT OR REPLACE INTO http_validators VALUES (?, ?, ?, ?)",
-                                     (request.url, etag.decode("latin-1") if etag else None,
+                                     (response.url, etag.decode("latin-1") if etag else None,
                                       modified.decode("latin-1") if modified else None, now()))
         return response
 
@@ -134,12 +137,7 @@ class CrawlSummary:
                 f"already stored, {self.count('not_modified')} feeds or listings unchanged, {self.count('failed')} failed.")
 
     def per_source(self) -> dict[str, dict[str, int]]:
-        table: dict[str, dict[str, int]] = {}
-        for key, value in self.stats.items():
-            parts = key.split("/")
-            if len(parts) == 3 and parts[0] == "hdnd" and parts[1] != "store":
-                table.setdefault(parts[2], {})[parts[1]] = value
-        return table
+        return per_source(self.stats)
 
 
 def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = None) -> CrawlSummary:
@@ -152,10 +150,12 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
     project.update({
         "HDND_DB": str(db_path),
         "ITEM_PIPELINES": {"corpus.crawl.StorePipeline": 300},
-        "DOWNLOADER_MIDDLEWARES": {"corpus.crawl.SkipStoredMiddleware": 50, "corpus.crawl.ConditionalMiddleware": 60},
+        "DOWNLOADER_MIDDLEWARES": {"corpus.crawl.SkipStoredMiddleware": 50, "corpus.crawl.ConditionalMiddleware": 60,
+                                   "crawler.middlewares.HostMapMiddleware": 950},
         **(settings or {}),
     }, priority="cmdline")
-    project.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    for name in ("scrapy", "twisted", "py.warnings", NewsSpider.name):
+        logging.getLogger(name).setLevel(project.get("LOG_LEVEL"))  # whatever handlers other libraries added
     process = CrawlerProcess(project)
     crawler = process.create_crawler("news")
 

@@ -45,3 +45,11 @@ LOG_LEVEL = os.environ.get("HDND_LOG_LEVEL", "WARNING")
 # No consoles listening on local ports during a crawl.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Requests for these hosts go to another server (tests, mirrors); see crawler.middlewares.
+HDND_HOST_MAP: dict[str, str] = {}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.HostMapMiddleware": 950}
+
+# One line per source on standard error every so many seconds while crawling (0: off).
+HDND_PROGRESS_INTERVAL = float(os.environ.get("HDND_PROGRESS_INTERVAL", "10"))
+EXTENSIONS = {"crawler.progress.Progress": 500}

@@ -17,6 +17,7 @@ from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -117,29 +118,40 @@ class NewsSpider(scrapy.Spider):
                 return
             yield from self._keep(item, response)
 
-    def parse_feed(self, response: Response):
+    def _xml(self, response: Response, what: str) -> scrapy.Selector | None:
+        """The feed or sitemap as XML; a malformed one is reported, and what can be
+        recovered from it is still read."""
+        try:
+            etree.fromstring(response.body)
+        except etree.XMLSyntaxError as err:
+            self._problem(response.url, f"the {what} is malformed XML ({err}); reading what can be recovered")
         try:
             selector = scrapy.Selector(text=response.text, type="xml")
             selector.remove_namespaces()
         except (ValueError, AttributeError) as err:
-            self._problem(response.url, f"the feed is not XML ({err})")
+            self._problem(response.url, f"the {what} cannot be read as XML ({err})")
+            return None
+        return selector
+
+    def parse_feed(self, response: Response):
+        selector = self._xml(response, "feed")
+        if selector is None:
             return
         entries = selector.xpath("//item | //entry")
         if not entries:
             self._problem(response.url, "the feed has no items")
         for entry in entries:
-            link = entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or ""
+            link = (entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or "").strip()
+            if not link:
+                continue
             stamp = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
             request = self._candidate(urljoin(response.url, link.strip()), _day(stamp), response)
             if request is not None:
                 yield request
 
     def parse_sitemap(self, response: Response):
-        try:
-            selector = scrapy.Selector(text=response.text, type="xml")
-            selector.remove_namespaces()
-        except (ValueError, AttributeError) as err:
-            self._problem(response.url, f"the sitemap is not XML ({err})")
+        selector = self._xml(response, "sitemap")
+        if selector is None:
             return
         children = selector.xpath("//sitemapindex/sitemap")
         for child in children:
@@ -239,7 +251,7 @@ class NewsSpider(scrapy.Spider):
         if len(problems) < 500:
             problems.append({"where": url, "reason": reason, "skipped": skipped})
             self.crawler.stats.set_value("hdnd/problems", problems)
-        self.logger.info("%s: %s", url, reason)
+        self.logger.debug("%s: %s", url, reason)
 
     def failed(self, failure):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):

@@ -174,3 +174,62 @@ def test_interrupted_crawl_resumes_to_the_same_articles(tmp_path, db_path):
     urls = [row[0] for row in connect(db_path).execute("SELECT url FROM articles")]
     assert sorted(urls) == sorted(base + p for p in paths)
     assert all(server.log.count(p) == 1 for p in paths)  # none fetched twice
+
+
+def test_configured_source_crawled_against_its_real_pages(shared, db_path):
+    """hdnd crawl vnexpress, with vnexpress.net mapped to the loopback server: the real
+    listing page leads to the real article, and the listing's next page is asked for."""
+    article = "/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
+    pages = {"/thoi-su/chinh-tri-p1": (shared / "html" / "vnexpress_list.html").read_bytes(),
+             article: (shared / "html" / "vnexpress_article.html").read_bytes()}
+    with MockSite({path: (200, {"Content-Type": "text/html; charset=utf-8"}, body)
+                   for path, body in pages.items()}) as server:
+        env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_LOG_LEVEL": "ERROR",
+               "HDND_HOST_MAP": json.dumps({"vnexpress.net": server.base})}
+        result = subprocess.run([sys.executable, "-m", "corpus", "crawl", "vnexpress", "--all", "--pages", "2",
+                                 "--db", str(db_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert {"/rss/thoi-su.rss", "/sitemap.xml", "/thoi-su/chinh-tri-p1", "/thoi-su/chinh-tri-p2", article} <= set(server.log)
+    assert server.log.count(article) == 1  # the "#box_comment" link is the same page
+    rows = list(connect(db_path).execute("SELECT url, title FROM articles"))
+    assert rows == [("https://vnexpress.net" + article, rows[0][1])] and "năng lượng" in rows[0][1].lower()
+    assert "vnexpress.net:" in result.stderr  # per-source counts
+
+
+def test_faults_are_counted_with_reasons_and_the_crawl_goes_on(db_path):
+    good = "/thoi-su/ky-hop-hdnd-tot-8888888.html"
+    cp1258 = "/thoi-su/ky-hop-hdnd-windows-1258-9999999.html"
+    with MockSite({}) as server:
+        base = server.base
+        day = "2024-07-05T10:00:00+07:00"
+        legacy = article_html("Kỳ họp HĐND huyện: chất vấn", COUNCIL, url=base + cp1258, published=day)
+        server.pages.update({
+            "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
+            "/rss.xml": xml(_rss(base, [(p, "Fri, 05 Jul 2024 10:00:00 +0700") for p in (
+                "/thoi-su/ky-hop-ve-trang-chu-7777777.html", "/thoi-su/ky-hop-qua-lon-6666666.html", good, cp1258)])),
+            "/broken.xml": xml('<?xml version="1.0"?><rss><channel><item><link>'),
+            "/thoi-su/ky-hop-ve-trang-chu-7777777.html": (302, {"Location": "/"}, b""),
+            "/": html("<html><body><a href='/a'>Trang chủ</a></body></html>"),
+            "/thoi-su/ky-hop-qua-lon-6666666.html": (200, {"Content-Type": "text/html"}, b"<p>x</p>" * 1_300_000),
+            good: html(article_html("Kỳ họp HĐND tỉnh: chất vấn", COUNCIL, url=base + good, published=day)),
+            # Windows-1258 bytes and no charset anywhere.
+            cp1258: (200, {"Content-Type": "text/html"},
+                     legacy.replace('<meta charset="utf-8">', "").encode("cp1258", errors="replace")),
+        })
+        feed = _crawl(db_path, "--url", f"{base}/rss.xml")
+        broken = _crawl(db_path, "--url", f"{base}/broken.xml")
+    assert feed.returncode == 0 and broken.returncode == 0, feed.stderr + broken.stderr
+    db = connect(db_path)
+    assert {row[0] for row in db.execute("SELECT url FROM articles")} == {base + good, base + cp1258}
+    problems = [json.loads(row[0]) for row in db.execute("SELECT problems FROM runs WHERE command = 'crawl'")]
+    reasons = " | ".join(p["reason"] for run in problems for p in run)
+    assert "redirected to the home page" in reasons
+    assert "ResponseNeverReceived" in reasons or "maxsize" in reasons.lower() or "cancelled" in reasons.lower()
+    assert "the feed" in reasons  # malformed or empty feed, said in one line
+
+
+def test_progress_lines_group_counts_by_source():
+    from crawler.progress import progress_lines
+
+    stats = {"hdnd/fetched/a.vn": 3, "hdnd/kept/a.vn": 1, "hdnd/failed/b.vn": 2, "hdnd/kept": 1, "other": 5}
+    assert progress_lines(stats) == ["  a.vn: fetched 3, kept 1", "  b.vn: failed 2"]

@@ -53,3 +53,7 @@ DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.HostMapMiddleware": 950}
 # One line per source on standard error every so many seconds while crawling (0: off).
 HDND_PROGRESS_INTERVAL = float(os.environ.get("HDND_PROGRESS_INTERVAL", "10"))
 EXTENSIONS = {"crawler.progress.Progress": 500}
+
+# `scrapy crawl news -O items.jsonl` writes these fields (not the raw page bytes).
+FEED_EXPORT_FIELDS = ["url", "title", "published", "source", "author", "section", "tags", "lead", "text",
+                      "language", "encoding", "kind", "relevance", "relevance_reasons"]

@@ -233,3 +233,15 @@ def test_progress_lines_group_counts_by_source():
 
     stats = {"hdnd/fetched/a.vn": 3, "hdnd/kept/a.vn": 1, "hdnd/failed/b.vn": 2, "hdnd/kept": 1, "other": 5}
     assert progress_lines(stats) == ["  a.vn: fetched 3, kept 1", "  b.vn: failed 2"]
+
+
+def test_the_spider_runs_alone_with_scrapy(site, tmp_path):
+    out = tmp_path / "items.jsonl"
+    env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_LOG_LEVEL": "ERROR"}
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.base}/rss.xml",
+                             "-a", "since=2024-01-01", "-O", str(out)], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (item,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert item["url"].endswith("ky-hop-hdnd-tinh-chat-van-ve-ngap-ung-1234567.html")
+    assert item["relevance"] >= 4 and "raw_html" not in item

@@ -145,7 +145,7 @@ class NewsSpider(scrapy.Spider):
             if not link:
                 continue
             stamp = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
-            request = self._candidate(urljoin(response.url, link.strip()), _day(stamp), response)
+            request = self._candidate(urljoin(response.url, link), _day(stamp), response)
             if request is not None:
                 yield request
 
@@ -156,7 +156,7 @@ class NewsSpider(scrapy.Spider):
         children = selector.xpath("//sitemapindex/sitemap")
         for child in children:
             loc = (child.xpath("loc/text()").get() or "").strip()
-            if loc and self._in_range_month(_day(child.xpath("lastmod/text()").get())):
+            if loc and self._sitemap_may_hold_new(_day(child.xpath("lastmod/text()").get())):
                 yield response.follow(loc, callback=self.parse_sitemap, errback=self.failed)
         urls = selector.xpath("//urlset/url")
         if not children and not urls:
@@ -168,7 +168,7 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _in_range_month(self, day: date | None) -> bool:
+    def _sitemap_may_hold_new(self, day: date | None) -> bool:
         """A child sitemap modified before --since holds nothing newer."""
         return day is None or self.since is None or day >= self.since
 

@@ -136,9 +136,6 @@ class CrawlSummary:
                 f"by slug and {self.count('filtered_date')} by date before fetching, {self.count('already_stored')} "
                 f"already stored, {self.count('not_modified')} feeds or listings unchanged, {self.count('failed')} failed.")
 
-    def per_source(self) -> dict[str, dict[str, int]]:
-        return per_source(self.stats)
-
 
 def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = None) -> CrawlSummary:
     """Run one crawl to the end (blocking) and record it in the runs table."""
@@ -172,7 +169,7 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
     finally:
         problems = summary.stats.pop("hdnd/problems", [])
         counts = {k: v for k, v in summary.stats.items() if isinstance(v, (int, float, str))}
-        finish_run(db, summary.run_id, status, {**counts, "per_source": summary.per_source()}, problems)
+        finish_run(db, summary.run_id, status, {**counts, "per_source": per_source(summary.stats)}, problems)
         summary.stats["hdnd/problems"] = problems
         db.conn.close()
     return summary

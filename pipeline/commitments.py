@@ -167,6 +167,26 @@ class Clause:
     lead_start: int         # before connectives and time frames were trimmed ("Thời gian tới, …")
 
 
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int, int]:
+    """(lead start, start, end) of a span without marks at its edges, a leading "nhưng",
+    and leading connectives or time frames (kept apart as the lead)."""
+    while a < b and text[a] in _TRIM + "\n":
+        a += 1
+    while b > a and text[b - 1] in _TRIM + "\n":
+        b -= 1
+    conjunction = re.match(r"(?:nhưng|song|tuy nhiên|trong khi)\s+", text[a:b], re.IGNORECASE)
+    if conjunction:
+        a += conjunction.end()
+    connective = _CONNECTIVE.match(text, a, b)
+    return a, connective.end() if connective else a, b
+
+
+def _paragraph(lines: list[tuple[int, int]], starts: list[int], pos: int) -> int:
+    """The index of the line holding ``pos``; -1 between lines."""
+    i = bisect_right(starts, pos) - 1
+    return i if i >= 0 and pos < lines[i][1] else -1
+
+
 def clauses(text: str, sentences: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[Clause]:
     """Sentences cut at ";", ":" and quote edges, trimmed of marks and connectives."""
     lines = _lines(text)
@@ -175,26 +195,13 @@ def clauses(text: str, sentences: list[tuple[int, int]], quotes: list[tuple[int,
     result = []
     for s_start, s_end in sentences:
         cuts = [s_start] + [e for e in edges if s_start < e < s_end]
-        cuts += [m.start() for m in _SPLIT.finditer(text, s_start, s_end)] + [s_end]
-        cuts = sorted(set(cuts))
+        cuts = sorted(set(cuts + [m.start() for m in _SPLIT.finditer(text, s_start, s_end)] + [s_end]))
         for a, b in zip(cuts, cuts[1:]):
-            while a < b and text[a] in _TRIM + "\n":
-                a += 1
-            while b > a and text[b - 1] in _TRIM + "\n":
-                b -= 1
-            conjunction = re.match(r"(?:nhưng|song|tuy nhiên|trong khi)\s+", text[a:b], re.IGNORECASE)
-            if conjunction:
-                a += conjunction.end()
-            lead_start = a
-            connective = _CONNECTIVE.match(text, a, b)
-            if connective:
-                a = connective.end()
+            lead_start, a, b = _trimmed(text, a, b)
             if b - a < 12 or len(text[a:b].split()) < 3:
                 continue
             quote = next((q for q in quotes if q[0] <= a and b <= q[1]), None)
-            i = bisect_right(starts, a) - 1
-            paragraph = i if i >= 0 and a < lines[i][1] else 0
-            result.append(Clause(a, b, s_start, quote, paragraph, lead_start))
+            result.append(Clause(a, b, s_start, quote, max(0, _paragraph(lines, starts, a)), lead_start))
     return result
 
 
@@ -216,8 +223,7 @@ class Attributor:
         self.said = self._speech_acts()
 
     def paragraph_of(self, pos: int) -> int:
-        i = bisect_right(self.line_starts, pos) - 1
-        return i if i >= 0 and pos < self.lines[i][1] else -1
+        return _paragraph(self.lines, self.line_starts, pos)
 
     def _person(self, mention: PersonMention, how: str) -> Speaker:
         return Speaker(mention.name, self.best_title.get(mention.name) or mention.title, "person", how)
@@ -339,16 +345,10 @@ _DIRECTIVE_SPEECH = ("yêu cầu", "đề nghị", "kiến nghị", "chỉ đạ
 
 
 def _retrim(text: str, clause: Clause, start: int | None = None, end: int | None = None) -> Clause:
-    a = clause.start if start is None else start
-    b = clause.end if end is None else end
-    while a < b and text[a] in _TRIM:
-        a += 1
-    while b > a and text[b - 1] in _TRIM:
-        b -= 1
-    lead_start = a if start is not None else clause.lead_start
-    connective = _CONNECTIVE.match(text, a, b)
-    return Clause(connective.end() if connective else a, b, clause.sentence_start, clause.quote,
-                  clause.paragraph, lead_start)
+    """The clause cut at a new start (after an attribution lead) or end (before one)."""
+    lead_start, a, b = _trimmed(text, clause.start if start is None else start, clause.end if end is None else end)
+    return Clause(a, b, clause.sentence_start, clause.quote, clause.paragraph,
+                  lead_start if start is not None else clause.lead_start)
 
 
 def _cut_lead(text: str, clause: Clause, cue_start: int, attributor: Attributor) -> tuple[Clause, Speaker | None]:

@@ -58,6 +58,17 @@ def _unmatched(task: TaskScore, doc: str, pred: list[dict], used: set[int]) -> N
             task.false_hits.append({"doc": doc, **p})
 
 
+def _tally(task: TaskScore, doc: str, g: dict, hit: int | None, used: set[int]) -> bool:
+    """Count a gold item as found (marking its prediction used) or missed."""
+    if hit is None:
+        task.fn += 1
+        task.misses.append({"doc": doc, **g})
+        return False
+    used.add(hit)
+    task.tp += 1
+    return True
+
+
 def _span_hit(g: dict, pred: list[dict], used: set[int]) -> int | None:
     """The first unused prediction overlapping at least half of the gold span."""
     length = max(1, g["end"] - g["start"])
@@ -84,12 +95,8 @@ def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) 
             if hit is not None:
                 used.add(hit)
             continue
-        if hit is None:
-            task.fn += 1
-            task.misses.append({"doc": doc, **g})
+        if not _tally(task, doc, g, hit, used):
             continue
-        used.add(hit)
-        task.tp += 1
         p = pred[hit]
         task.extra["speaker"].append(_speaker_ok(g, p))
         task.extra["deadline"].append(_deadline_ok(g, p))
@@ -109,12 +116,8 @@ def _match_index_values(task: TaskScore, doc: str, gold: list[dict], pred: list[
     task.extra.setdefault("year", [])
     for g in gold:
         hit = next((i for i, p in enumerate(pred) if i not in used and _index_match(g, p)), None)
-        if hit is None:
-            task.fn += 1
-            task.misses.append({"doc": doc, **g})
+        if not _tally(task, doc, g, hit, used):
             continue
-        used.add(hit)
-        task.tp += 1
         task.extra["year"].append(g.get("year") == pred[hit].get("year"))
     _unmatched(task, doc, pred, used)
 

@@ -377,6 +377,9 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
 @click.option("--since", callback=_iso_date, help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Only articles published on or before this date (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1), help="Stop after keeping this many articles.")
+@click.option("--search", "queries", multiple=True,
+              help="Use the sources' own site search for this query instead of feeds, sitemaps and listings "
+                   "(repeatable).")
 @click.option("--all", "keep_all", is_flag=True, help="Keep pages judged not relevant too.")
 @click.option("--pages", default=3, show_default=True, type=click.IntRange(1, 500),
               help="Listing pages to follow per listing.")
@@ -384,7 +387,8 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
               help="Keep the crawl's state here; run again with the same folder to resume after an interruption.")
 @click.option("--contact", help="A URL or e-mail for the User-Agent, so site owners can reach you.")
 @db_option
-def crawl_command(sources, url, since, until, limit, keep_all, pages, resume_dir, contact, db_path) -> None:
+def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, resume_dir, contact,
+                  db_path) -> None:
     """Collect council-session coverage from the configured news sites (all of them, or
     the SOURCES named by key or domain, see hdnd sources) or from --url.
 
@@ -398,6 +402,7 @@ def crawl_command(sources, url, since, until, limit, keep_all, pages, resume_dir
     Example:
       hdnd crawl vnexpress tuoitre --since 2024-07-01 --limit 50
       hdnd crawl --url https://example.vn/rss/thoi-su.rss --resume-dir .crawl-state
+      hdnd crawl tuoitre dantri --search "chất vấn HĐND" --pages 5
     """
     from corpus.crawl import run_crawl  # Scrapy loads only when crawling
     from crawler.progress import progress_lines
@@ -406,6 +411,10 @@ def crawl_command(sources, url, since, until, limit, keep_all, pages, resume_dir
     unknown = [s for s in sources if source_named(s) is None]
     if unknown:
         _fail(f"no source is called {unknown[0]!r}; hdnd sources lists the configured ones.")
+    if queries and url:
+        _fail("--search asks the configured sources' own search pages, so it cannot be combined with --url.")
+    if any("|" in query for query in queries):
+        _fail("a --search query cannot contain '|'; give each query its own --search.")
     _open(db_path).conn.close()
     settings = {}
     if resume_dir:
@@ -413,7 +422,8 @@ def crawl_command(sources, url, since, until, limit, keep_all, pages, resume_dir
     if contact:
         settings["USER_AGENT"] = f"hdnd/0.1 (research crawler for Vietnamese council coverage; +{contact})"
     summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,
-                                  "limit": limit, "all": keep_all, "pages": pages}, settings)
+                                  "limit": limit, "all": keep_all, "pages": pages,
+                                  "search": "|".join(queries) or None}, settings)
     for line in progress_lines(summary.stats):
         click.echo(line, err=True)
     for problem in summary.stats.get("hdnd/problems", [])[:20]:

@@ -27,12 +27,20 @@ class HostMapMiddleware:
         return cls(host_map)
 
     def process_request(self, request, spider=None):
-        target = self.host_map.get(domain_of(request.url) or "")
+        target = self._target(domain_of(request.url) or "")
         if target is None or ORIGINAL in request.meta:
             return None
         parts = urlsplit(request.url)
         mapped = urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
         return request.replace(url=mapped, meta={**request.meta, ORIGINAL: request.url}, dont_filter=True)
+
+    def _target(self, host: str):
+        """The server for this host or for the site it is a subdomain of (timkiem.vnexpress.net)."""
+        while host:
+            if host in self.host_map:
+                return self.host_map[host]
+            host = host.partition(".")[2]
+        return None
 
     def process_response(self, request, response, spider=None):
         original = request.meta.get(ORIGINAL)

@@ -6,7 +6,8 @@ folder, with ``SCRAPY_SETTINGS_MODULE=crawler.settings``), or through ``hdnd cra
 which adds the item pipeline that stores into the corpus. Arguments: ``source`` (keys or
 domains, comma-separated), ``url`` (any feed, sitemap, listing or article), ``since`` and
 ``until`` (YYYY-MM-DD), ``limit`` (articles kept), ``all`` (keep pages judged not relevant),
-``pages`` (listing pages per listing).
+``pages`` (listing pages per listing), ``search`` (queries for the sources' own search
+pages, joined by "|"; used instead of feeds, sitemaps and listings).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
@@ -39,7 +40,7 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, source: str | None = None, url: str | None = None, since: str | None = None,
                  until: str | None = None, limit: str | int | None = None, all: str | bool = False,
-                 pages: str | int = 3, **kwargs):
+                 pages: str | int = 3, search: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.sources: list[Source] = []
         for label in filter(None, (source or "").split(",")):
@@ -56,6 +57,8 @@ class NewsSpider(scrapy.Spider):
         self.limit = int(limit) if limit else None
         self.keep_all = str(all).lower() in ("1", "true", "yes") if not isinstance(all, bool) else all
         self.pages = int(pages)
+        # Site search replaces feeds, sitemaps and listings; several queries are joined by "|".
+        self.queries = [q.strip() for q in (search or "").split("|") if q.strip()]
         self.kept = 0
 
     # --- discovery -------------------------------------------------------------------
@@ -68,6 +71,9 @@ class NewsSpider(scrapy.Spider):
         if self.url:
             yield scrapy.Request(self.url, callback=self.parse_any, cb_kwargs={"listing": None},
                                  errback=self.failed)
+        if self.queries:
+            yield from self._search_requests()
+            return
         for source in self.sources:
             for feed in source.feeds:
                 yield scrapy.Request(feed, callback=self.parse_feed, errback=self.failed)
@@ -76,6 +82,16 @@ class NewsSpider(scrapy.Spider):
             for listing in source.listings:
                 yield scrapy.Request(listing.format(page=1), callback=self.parse_listing, errback=self.failed,
                                      cb_kwargs={"listing": listing, "page": 1})
+
+    def _search_requests(self):
+        """Each query on each source's own search page; its results are read as a listing."""
+        for source in self.sources:
+            if not source.search:
+                self._problem(f"https://{source.domain}/", "has no site search configured", skipped=True)
+                continue
+            for query in self.queries:
+                yield scrapy.Request(source.search.format(query=quote_plus(query)), callback=self.parse_listing,
+                                     errback=self.failed, cb_kwargs={"listing": None, "page": 1})
 
     def _count(self, key: str, source: str | None = None) -> None:
         self.crawler.stats.inc_value(f"hdnd/{key}")
@@ -179,7 +195,8 @@ class NewsSpider(scrapy.Spider):
         seen: set[str] = set()
         for href in response.css("a::attr(href)").getall():
             url = urljoin(response.url, href.split("#")[0])
-            if url in seen or domain_of(url) != host or url.rstrip("/") == response.url.rstrip("/"):
+            same_site = domain_of(url) == host or (source is not None and source_for(url) == source)
+            if url in seen or not same_site or url.rstrip("/") == response.url.rstrip("/"):
                 continue
             path = urlsplit(url).path
             if pattern is not None and not pattern.search(path):

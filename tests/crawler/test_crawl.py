@@ -245,3 +245,45 @@ def test_the_spider_runs_alone_with_scrapy(site, tmp_path):
     (item,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert item["url"].endswith("ky-hop-hdnd-tinh-chat-van-ve-ngap-ung-1234567.html")
     assert item["relevance"] >= 4 and "raw_html" not in item
+
+
+def test_site_search_reads_result_pages_as_listings_across_subdomains(db_path):
+    """hdnd crawl vnexpress dantri --search: vnexpress's search lives on timkiem.vnexpress.net
+    and links to vnexpress.net articles; the next result page is followed; dantri's search
+    page is asked with the query in its path; feeds and sitemaps are not asked at all."""
+    day = "2024-07-05T10:00:00+07:00"
+    kept = "/thoi-su/chat-van-hdnd-ve-ngap-ung-4812345.html"
+    second = "/thoi-su/ky-hop-hdnd-giam-sat-4812346.html"
+    off_topic = "/the-thao/bong-da-4812347.html"
+    with MockSite({}) as server:
+        base = server.base
+        results = lambda *paths, nxt="": html(  # noqa: E731
+            "<html><body>" + "".join(f"<a href='https://vnexpress.net{p}'>x</a>" for p in paths) + nxt + "</body></html>")
+        server.pages.update({
+            "/?q=ch%E1%BA%A5t+v%E1%BA%A5n+H%C4%90ND": results(kept, off_topic,
+                                                               nxt="<a rel='next' href='/?q=x&page=2'>2</a>"),
+            "/?q=x&page=2": results(second),
+            kept: html(article_html("Chất vấn HĐND về ngập úng", COUNCIL, url="https://vnexpress.net" + kept,
+                                    published=day)),
+            second: html(article_html("Kỳ họp HĐND giám sát", [p.replace("ngập úng", "chuyển đổi số") for p in COUNCIL],
+                                      url="https://vnexpress.net" + second, published=day)),
+        })
+        env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_LOG_LEVEL": "ERROR",
+               "HDND_HOST_MAP": json.dumps({"vnexpress.net": base, "dantri.com.vn": base})}
+        result = subprocess.run([sys.executable, "-m", "corpus", "crawl", "vnexpress", "dantri", "--search",
+                                 "chất vấn HĐND", "--db", str(db_path)],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "/tim-kiem/ch%E1%BA%A5t+v%E1%BA%A5n+H%C4%90ND.htm" in server.log   # dantri's search page
+    assert off_topic not in server.log                                        # slug filter still applies
+    assert not [p for p in server.log if "rss" in p or "sitemap" in p]
+    urls = {row[0] for row in connect(db_path).execute("SELECT url FROM articles")}
+    assert urls == {"https://vnexpress.net" + kept, "https://vnexpress.net" + second}
+
+
+def test_search_cannot_be_combined_with_url(db_path, runner):
+    from corpus.cli import cli
+
+    result = runner.invoke(cli, ["crawl", "--url", "http://127.0.0.1:9/rss.xml", "--search", "HĐND",
+                                 "--db", str(db_path)])
+    assert result.exit_code == 2 and "cannot be combined with --url" in result.output

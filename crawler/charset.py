@@ -10,6 +10,8 @@ import codecs
 import re
 import unicodedata
 
+from crawler import legacy
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -59,13 +61,20 @@ def looks_binary(data: bytes) -> bool:
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode bytes to NFC text; returns the text and the encoding used.
 
-    Order: the declared charset (BOM, header, meta), strict UTF-8, then Windows-1258,
-    the Vietnamese Windows code page, which writes tone marks as separate combining
-    characters (hence the NFC). Windows-1258 decodes almost any byte string, so it is
-    tried only when UTF-8 fails and the bytes are not binary.
+    Order: the declared charset (BOM, header, meta), strict UTF-8, the legacy Vietnamese
+    encodings of old documents (TCVN3, VNI, VISCII: chosen only when most words become
+    Vietnamese syllables), then Windows-1258, the Vietnamese Windows code page, which
+    writes tone marks as separate combining characters (hence the NFC). Windows-1258
+    decodes almost any byte string, so it is tried only when the others fail and the
+    bytes are not binary. UTF-8 text that still holds a legacy font's code points
+    ("Héi ®ång", from a converted Word file) is converted too.
     """
     text, encoding = _decode(data, content_type)
-    return unicodedata.normalize("NFC", text), encoding
+    text = unicodedata.normalize("NFC", text)
+    converted = legacy.detect(text)
+    if converted:
+        return converted[0], f"{encoding}+{converted[1]}"
+    return text, encoding
 
 
 def _decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -81,6 +90,9 @@ def _decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    converted = legacy.detect(data)
+    if converted:
+        return converted
     try:
         return data.decode("cp1258"), "cp1258"
     except UnicodeDecodeError as err:

@@ -1,4 +1,5 @@
-"""Local files to article items: HTML, plain text, folders of them, WARC archives.
+"""Local files to article items: HTML, plain text, Word and PDF documents, folders of
+them, WARC archives.
 
 Every input yields either an ``ArticleItem`` or an ``ImportProblem`` (where, why, and
 whether it is a failure or a page deliberately skipped), so one bad file never stops a
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from crawler.charset import UndecodableError, decode
+from crawler.documents import DOCX_SUFFIXES, PDF_SUFFIXES, docx_text, pdf_text
 from crawler.extract import ArticleItem, ExtractionError, NotAnArticle, extract_bytes, is_vietnamese
 from crawler.metadata import parse_datetime
 
@@ -36,7 +38,8 @@ def _is_warc(path: Path) -> bool:
 
 
 def _supported(path: Path) -> bool:
-    return path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES or _is_warc(path)
+    suffix = path.suffix.lower()
+    return suffix in HTML_SUFFIXES | TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES or _is_warc(path)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path | ImportProblem]:
@@ -79,6 +82,16 @@ def _date_of_text(lines: list[str]) -> str | None:
 def text_item(data: bytes, url: str) -> ArticleItem:
     """A plain-text article: the whole file is the text; title and date from its opening lines."""
     text, encoding = decode(data)
+    return _text_article(text, url, encoding, "text")
+
+
+def document_item(data: bytes, url: str, suffix: str) -> ArticleItem:
+    """A Word or PDF document: its text, like a plain-text file."""
+    text, converted = docx_text(data) if suffix in DOCX_SUFFIXES else pdf_text(data)
+    return _text_article(text, url, converted or suffix.lstrip("."), suffix.lstrip("."))
+
+
+def _text_article(text: str, url: str, encoding: str, kind: str) -> ArticleItem:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise ExtractionError("the file is empty")
@@ -87,14 +100,17 @@ def text_item(data: bytes, url: str) -> ArticleItem:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return ArticleItem(
         url=url, title=_title_of_text(lines), text=text, published=_date_of_text(lines),
-        language="vi", raw_html=None, encoding=encoding, kind="text",
+        language="vi", raw_html=None, encoding=encoding, kind=kind,
     )
 
 
-def _from_bytes(data: bytes, where: str, url: str, is_html: bool, content_type: str | None = None):
+def _from_bytes(data: bytes, where: str, url: str, is_html: bool, content_type: str | None = None,
+                suffix: str = ""):
     try:
         if not data.strip():
             raise ExtractionError("the file is empty")
+        if suffix in DOCX_SUFFIXES | PDF_SUFFIXES:
+            return document_item(data, url, suffix)
         return extract_bytes(data, url, content_type) if is_html else text_item(data, url)
     except NotAnArticle as skip:
         return ImportProblem(where, str(skip), skipped=True)
@@ -123,8 +139,9 @@ def read_file(path: Path) -> Iterator[ArticleItem | ImportProblem]:
         yield ImportProblem(where, f"cannot be read ({err.strerror or err})")
         return
     suffix = path.suffix.lower()
-    is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _sniff_html(data))
-    yield _from_bytes(data, where, path.resolve().as_uri(), is_html)
+    is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
+                                          and _sniff_html(data))
+    yield _from_bytes(data, where, path.resolve().as_uri(), is_html, suffix=suffix)
 
 
 def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:

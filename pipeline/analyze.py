@@ -14,20 +14,21 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline import bodies, commitments, furniture, index_values, legal_refs, persons, places, sessions
+from pipeline import bodies, commitments, furniture, index_values, legal_refs, persons, places, sessions, turns
 from pipeline.dates import find_dates, parse_published
 from pipeline.normalize import normalize_aligned
 from pipeline.persons import group_persons
 from pipeline.segment import make_doc
 from pipeline.sessions import main_session
 from pipeline.text import inside
+from pipeline.turns import question_of
 
 # Importing a module registers the components it declares with @Language.factory.
-COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions, commitments)
+COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions, turns, commitments)
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
-PIPELINE_VERSION = "4.0"
+PIPELINE_VERSION = "5.0"
 STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
-         "hdnd_index_values", "hdnd_sessions", "hdnd_commitments")
+         "hdnd_index_values", "hdnd_sessions", "hdnd_turns", "hdnd_commitments")
 MAX_CHARS = 2_000_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -48,11 +49,13 @@ def nlp() -> Language:
     return language
 
 
-def run(text: str, published=None) -> Doc:
-    """The annotated Doc for already-normalised text."""
+def run(text: str, published=None, transcript: bool | None = None) -> Doc:
+    """The annotated Doc for already-normalised text; ``transcript`` forces (True) or
+    forbids (False) reading speaker labels as a session record, None detects it."""
     language = nlp()
     doc = make_doc(text, language)
     doc.user_data["hdnd_published"] = parse_published(published)
+    doc.user_data["hdnd_transcript"] = transcript
     for _, component in language.pipeline:
         doc = component(doc)
     return doc
@@ -78,15 +81,17 @@ def _remap(records: list[dict], offsets: list[int] | None, original: str) -> lis
     return records
 
 
-def analyze(text: str, published=None) -> dict:
+def analyze(text: str, published=None, transcript: bool | None = None) -> dict:
     """Commitments, demands, assignments, persons, bodies, places, index values, legal
     references, sessions and dates of one document, in the shape of gold/FORMAT.md (plus
-    ``assignments``, ``status_reports``, ``bodies``, ``places``, ``sessions``, ``dates``
-    and per-person ``mentions``). Raises :class:`AnalysisError` for bad input."""
+    ``assignments``, ``status_reports``, ``bodies``, ``places``, ``sessions``, ``dates``,
+    speaker ``turns``, ``questions`` paired with answers, and per-person ``mentions``).
+    Each statement names its ``turn`` and ``question`` (indices into those lists).
+    Raises :class:`AnalysisError` for bad input."""
     _check(text)
     # Lone surrogates (broken UTF-16 or bad decoding) become U+FFFD, one for one.
     norm, offsets = normalize_aligned(_SURROGATE.sub("\ufffd", text))
-    doc = run(norm, published)
+    doc = run(norm, published, transcript)
     data = doc.user_data
     pub = data["hdnd_published"]
     persons = []
@@ -96,6 +101,9 @@ def analyze(text: str, published=None) -> dict:
                         "furniture": all(m["furniture"] for m in mentions), "mentions": mentions})
     sessions = _remap([s.as_dict(norm) for s in data["hdnd_sessions"]], offsets, text)
     statements = _remap([s.as_dict(norm) for s in data["hdnd_commitments"]], offsets, text)
+    questions = [e.as_dict() for e in data["hdnd_exchanges"]]
+    for statement in statements:
+        statement["question"] = question_of(questions, statement["turn"])
     return {
         "published": pub.isoformat() if pub else None,
         "session": main_session(data["hdnd_sessions"]),
@@ -109,6 +117,8 @@ def analyze(text: str, published=None) -> dict:
         "bodies": _remap([b.as_dict(norm) for b in data["hdnd_bodies"] if not inside(doc._.furniture, b.start)], offsets, text),
         "places": _remap([p.as_dict(norm) for p in data["hdnd_places"] if not inside(doc._.furniture, p.start)], offsets, text),
         "sessions": sessions,
+        "turns": _remap([t.as_dict(norm) for t in data["hdnd_turns"]], offsets, text),
+        "questions": questions,
         "dates": _remap([d.as_dict() for d in find_dates(norm, pub)], offsets, text),
     }
 

@@ -67,6 +67,7 @@ class Statement:
     topic: str | None
     hedged: bool
     in_quote: bool
+    turn: int | None = None  # index of the speaker turn (pipeline.turns) that holds it
 
     def as_dict(self, text: str) -> dict:
         s = self.speaker
@@ -77,7 +78,7 @@ class Statement:
                 "deadline": d.deadline if d else None, "deadline_text": d.text if d else None,
                 "deadline_granularity": d.granularity if d else None,
                 "target": self.target, "quantity": self.quantity, "unit": self.unit, "topic": self.topic,
-                "cue": self.cue, "hedged": self.hedged, "in_quote": self.in_quote}
+                "cue": self.cue, "hedged": self.hedged, "in_quote": self.in_quote, "turn": self.turn}
 
 
 # --- lexicon regexes -------------------------------------------------------------------
@@ -532,7 +533,8 @@ def _action_start(text: str, cue: re.Match[str], end: int) -> int:
     return cue.end() + (chain.end() if chain else 0)
 
 
-def _topic(text: str, start: int, end: int, paragraph: tuple[int, int] | None) -> str | None:
+def topic_of(text: str, start: int, end: int, paragraph: tuple[int, int] | None = None) -> str | None:
+    """The topic (models/topics.tsv) most named in the span, else in its paragraph."""
     for lo, hi in ((start, end), paragraph or (start, end)):
         hits = {code: len(rx.findall(text, lo, hi)) for code, rx in _topic_regexes()}
         best = max(hits, key=lambda c: hits[c]) if hits else None
@@ -595,9 +597,24 @@ def _heading(text: str, clause: Clause, lines: list[tuple[int, int]]) -> bool:
     return len(line.split()) <= 20 and line[-1:] not in ".!?:;\"”…)" and clause.end >= start + len(line) - 1
 
 
+def _turn_speaker(turns: SpanIndex, pos: int) -> tuple[int | None, Speaker | None, bool]:
+    """The speaker turn holding ``pos``: its index, its speaker, and whether a transcript
+    label names that speaker (then it outranks every other attribution)."""
+    index = turns.holding(pos)
+    if index is None:
+        return None, None, False
+    turn = turns.records[index]
+    if not (turn.speaker or turn.title):
+        return index, None, False
+    return index, Speaker(turn.speaker, turn.title, turn.speaker_kind, "turn"), turn.source == "transcript"
+
+
 def find_statements(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention],
                     bodies: list[BodyMention], furniture: list[tuple[int, int]],
-                    published: date | None) -> list[Statement]:
+                    published: date | None, turns: list = ()) -> list[Statement]:
+    """Commitments, demands and assignments; ``turns`` (from pipeline.turns) give the
+    speaker of what is said in a transcript turn or a reported answer."""
+    turn_index = SpanIndex(turns)
     quotes = speech_quotes(text)
     attributor = Attributor(text, persons, bodies, furniture)
     dates = find_dates(text, published)
@@ -622,8 +639,10 @@ def find_statements(text: str, sentences: list[tuple[int, int]], persons: list[P
             if clause.start > match.start():
                 continue
         clause, tail = _cut_tail(text, clause, match.end(), attributor)
-        speaker = (attributor.for_quote(clause.quote) if clause.quote else None) or lead or tail or \
-            attributor.subject(clause.start, match.start())
+        turn, turn_speaker, labelled = _turn_speaker(turn_index, clause.start)
+        speaker = (turn_speaker if labelled else None) or \
+            (attributor.for_quote(clause.quote) if clause.quote else None) or lead or tail or \
+            attributor.subject(clause.start, match.start()) or turn_speaker
         kind = _classify(text, clause, group, match, speaker, dates, published, attributor)
         if kind is None:
             continue
@@ -634,8 +653,8 @@ def find_statements(text: str, sentences: list[tuple[int, int]], persons: list[P
         found.append(Statement(
             kind, clause.start, clause.end, match.group(), speaker,
             _deadline(text, dates, clause.lead_start, clause.end, published, after=match.start()), target, quantity, unit,
-            _topic(text, clause.start, clause.end, line),
-            bool(cue_regex("hedge").search(text, clause.lead_start, clause.end)), clause.quote is not None))
+            topic_of(text, clause.start, clause.end, line),
+            bool(cue_regex("hedge").search(text, clause.lead_start, clause.end)), clause.quote is not None, turn))
     return found
 
 
@@ -694,7 +713,7 @@ def find_status_reports(text: str, sentences: list[tuple[int, int]],
         # The first cue decides ("mới xử lý 120 dự án …"); at one place, the longest.
         match, status = min(hits, key=lambda h: (h[0].start(), -len(h[0].group())))
         line = next(((a, b) for a, b in lines if a <= start < b), None)
-        found.append(StatusReport(start, end, status, match.group(), _topic(text, start, end, line)))
+        found.append(StatusReport(start, end, status, match.group(), topic_of(text, start, end, line)))
     return found
 
 
@@ -704,7 +723,7 @@ def make_commitments(nlp: Language, name: str):
         data = doc.user_data
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
         found = find_statements(doc.text, sentences, data.get("hdnd_persons", []), data.get("hdnd_bodies", []),
-                                doc._.furniture, data.get("hdnd_published"))
+                                doc._.furniture, data.get("hdnd_published"), data.get("hdnd_turns", []))
         annotate(doc, "status_reports", find_status_reports(doc.text, sentences, doc._.furniture),
                  lambda r: r.status.upper())
         return annotate(doc, "commitments", found, lambda s: s.kind.upper())

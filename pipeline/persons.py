@@ -103,6 +103,16 @@ def _title_ok(title: str) -> bool:
     return bool(title) and not _TITLE_STOP.search(title) and len(title.split()) <= 16
 
 
+def _names_someone(segment: str) -> bool:
+    """A surname-led run of two or more capitalised words that is not a place: another
+    person's name inside what would otherwise be a title."""
+    for run in CAP_RUN.finditer(segment):
+        words = run.group().split()
+        if len(words) >= 2 and words[0] in surnames() and not _is_place(" ".join(words[:4])):
+            return True
+    return False
+
+
 def _title_before(text: str, start: int) -> str | None:
     window_start = max(0, start - 160)
     breaks = list(_BOUNDARY.finditer(text, window_start, start))
@@ -114,6 +124,8 @@ def _title_before(text: str, start: int) -> str | None:
         if stripped != candidate.rstrip() and stripped.endswith(","):
             continue  # "…, đồng chí X": the title before the comma is someone else's
         candidate = stripped.strip(" ,-–")
+        if "," in candidate and _names_someone(candidate.rsplit(",", 1)[0]):
+            continue  # "đại biểu X, Giám đốc Sở Y <name>": the first title is X's
         if candidate and _title_ok(candidate):
             return candidate
     return None
@@ -140,8 +152,8 @@ def _title_after(text: str, end: int) -> str | None:
             break
         stop = _TITLE_STOP.search(segment)
         kept = segment[:stop.start()].strip() if stop else segment
-        if not kept:
-            break
+        if not kept or _names_someone(kept):
+            break  # "X, Giám đốc Sở Y Trần Văn Z": the title belongs to the next person
         parts.append(kept)
         if stop:
             break

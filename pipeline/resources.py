@@ -109,8 +109,18 @@ def provinces() -> frozenset[str]:
 @lru_cache(maxsize=None)
 def commitment_cues() -> dict[str, tuple[str, ...]]:
     """Cue group (promise, directive, hedge, past, agenda_verb …) → phrases, longest first."""
+    return _groups("commitment_cues.tsv")
+
+
+@lru_cache(maxsize=None)
+def turn_cues() -> dict[str, tuple[str, ...]]:
+    """Speaker-turn words (label_head, ask, answer, debate, chair, report, delegation) → phrases."""
+    return _groups("turn_cues.tsv")
+
+
+def _groups(name: str) -> dict[str, tuple[str, ...]]:
     groups: dict[str, list[str]] = {}
-    for group, phrase in _rows("commitment_cues.tsv"):
+    for group, phrase in _rows(name):
         groups.setdefault(group, []).append(phrase)
     return {group: _longest_first(phrases) for group, phrases in groups.items()}
 

@@ -61,3 +61,10 @@ class SpanIndex:
     def covers(self, pos: int) -> bool:
         i = bisect_right(self.starts, pos)
         return any(r.end > pos for r in self.records[max(0, i - 4):i])
+
+    def holding(self, pos: int) -> int | None:
+        """The index (in ``records``) of the latest-starting record whose span holds ``pos``."""
+        for i in range(bisect_right(self.starts, pos) - 1, -1, -1):
+            if self.records[i].end > pos:
+                return i
+        return None

@@ -1,0 +1,429 @@
+"""Speaker turns and question–answer exchanges of a council sitting.
+
+Two kinds of text carry them:
+
+* **Records and live reports**: a line opens with a speaker label, "Đại biểu Nguyễn Văn
+  A (Tổ đại biểu huyện X) chất vấn: …", "Giám đốc Sở Y trả lời: …", "Chủ tọa: …", often
+  after a time ("09h15: …"). The turn runs to the next label. A document with at least
+  ``TRANSCRIPT_LABELS`` labels is a transcript.
+* **News prose**: "Đại biểu X (Tổ đại biểu …) chất vấn về …", "Trả lời chất vấn của đại
+  biểu X, Giám đốc Sở Y cho biết, …". A turn runs from its sentence to the end of its
+  paragraph (an answer to the next turn, at most ``ANSWER_PARAGRAPHS`` paragraphs).
+
+Each turn has a speaker (name and title), delegation, role (chair, question, answer,
+debate, report, other), timestamp, the official a question addresses and a topic. A
+question is paired with the answer that follows it, by the official addressed when the
+text names one; an answer that names its asker ("của đại biểu X") is paired with X.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.bodies import BodyMention
+from pipeline.commitments import Attributor, Speaker, cue_regex, topic_of
+from pipeline.persons import PersonMention, title_regex
+from pipeline.resources import turn_cues
+from pipeline.segment import annotate
+from pipeline.text import inside
+
+TRANSCRIPT_LABELS = 3
+ANSWER_PARAGRAPHS = 4
+ROLES = ("chair", "question", "answer", "debate", "report", "other")
+
+_TIME = r"(?P<hour>[01]?\d|2[0-3])\s*(?:h|giờ|:)\s*(?P<minute>[0-5]\d)?(?:\s*phút)?"
+_LINE = re.compile(rf"^[ \t*•\-–]*(?:[\[(]?{_TIME}[\])]?\s*(?:[:\-–—.,]\s*)?)?(?P<label>[^\n:]{{2,180}}?)\s*:[ \t]*(?=\S)",
+                   re.MULTILINE)
+_TIMESTAMP_LINE = re.compile(rf"^[ \t*•\-–]*[\[(]?{_TIME}[\])]?\s*[:\-–—.]\s+(?=\S)", re.MULTILINE)
+_UPPER_NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)(?:\s+(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)){1,4})\s*$")
+
+
+@dataclass
+class Turn:
+    start: int
+    end: int
+    speaker: str | None
+    title: str | None
+    delegation: str | None
+    role: str
+    timestamp: str | None
+    addressee: str | None
+    topic: str | None
+    source: str                      # transcript (a speaker label) | prose (reported in a news article)
+    label_end: int | None = None     # where the label stops and the words start
+    asked_by: str | None = None      # an answer that names its asker
+    speaker_kind: str | None = "person"
+    label: str | None = None         # the label's text, for a transcript turn
+
+    def as_dict(self, text: str) -> dict:
+        return {"speaker": self.speaker, "title": self.title, "delegation": self.delegation, "role": self.role,
+                "timestamp": self.timestamp, "addressee": self.addressee, "topic": self.topic, "source": self.source,
+                "start": self.start, "end": self.end, "quote": text[self.start:self.end]}
+
+
+@dataclass
+class Exchange:
+    question: int | None         # turn index
+    answer: int | None           # turn index
+    asker: str | None
+    answerer: str | None
+    answerer_title: str | None
+    topic: str | None
+    statements: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "asker": self.asker, "answerer": self.answerer,
+                "answerer_title": self.answerer_title, "topic": self.topic}
+
+
+@lru_cache(maxsize=None)
+def _cue(group: str) -> re.Pattern[str]:
+    words = "|".join(re.escape(p) for p in turn_cues()[group])
+    return re.compile(rf"(?<![\w])(?:{words})(?![\w])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _delegation() -> re.Pattern[str]:
+    heads = "|".join(re.escape(p) for p in turn_cues()["delegation"])
+    return re.compile(rf"(?:\(\s*|[-–,]\s*)(?P<delegation>(?:{heads})\s[^()\n:;,]{{2,80}}?)\s*(?:\)|(?=[,:;\n]|\s[-–]\s)|$)",
+                      re.IGNORECASE)
+
+
+def _timestamp(match: re.Match[str]) -> str | None:
+    if match.group("hour") is None:
+        return None
+    return f"{int(match.group('hour')):02d}:{match.group('minute') or '00'}"
+
+
+def _role(label: str, title: str | None, default: str) -> str:
+    """From the label's verb, else the speaker's title."""
+    verbs = [(m.start(), group) for group in _TURN_VERBS for m in _cue(group).finditer(label)]
+    if verbs:
+        group = max(verbs)[1]  # the verb closest to the colon: "… phát biểu kết luận"
+        return {"ask": "question"}.get(group, group)
+    if _cue("chair_title").match(label.strip()) or (title and _cue("chair_title").match(title)):
+        return "chair"
+    if title and cue_regex("executive").search(title) and not cue_regex("council").match(title):
+        return "answer" if default == "question_time" else "other"
+    if re.match(r"\s*(?:đại biểu|ĐB)\b", label, re.IGNORECASE):
+        return "question" if default == "question_time" else "debate"
+    return "other"
+
+
+class _Speakers:
+    """Names and titles inside labels and sentences, from the persons already found."""
+
+    def __init__(self, text: str, attributor: Attributor):
+        self.text = text
+        self.attributor = attributor
+
+    def in_label(self, start: int, end: int) -> tuple[str | None, str | None]:
+        label = self.text[start:end]
+        named = self.attributor.persons.between(start, end)
+        if named:
+            return named[-1].name, self.attributor.best_title.get(named[-1].name) or named[-1].title
+        bare = _delegation().sub("", label)
+        bare = re.split(r"\s+(?:" + "|".join(re.escape(p) for group in _TURN_VERBS for p in turn_cues()[group])
+                        + r")(?![\w]).*$", bare, flags=re.IGNORECASE)[0].strip(" ,-–")
+        title = title_regex().match(bare) or _cue("label_head").match(bare)
+        rest = bare[title.end():].strip(" ,") if title else bare
+        upper = _UPPER_NAME.search(rest)
+        if upper and len(upper.group(1).split()) >= 2 and rest.endswith(upper.group(1)):
+            name = " ".join(w.capitalize() if w.isupper() else w for w in upper.group(1).split())
+            head = rest[:upper.start()].strip(" ,")
+            title_text = " ".join(filter(None, [title.group() if title else None, head])) or None
+            if title_text and title_text.casefold() in ("ông", "bà", "đồng chí"):
+                title_text = None
+            return name, title_text
+        # A title alone ("Giám đốc Sở Xây dựng"): the person given that title elsewhere.
+        if title and bare:
+            person = self.attributor.by_title(bare, start)
+            if person:
+                return person.name, bare
+            return None, bare
+        return None, None
+
+    def speaker(self, start: int, end: int) -> Speaker | None:
+        return self.attributor.speaker_in(start, end, "turn")
+
+
+_TURN_VERBS = ("ask", "answer", "debate", "chair", "report")
+
+
+def _is_label(label: str) -> bool:
+    words = label.split()
+    if not words or len(words) > 30 or re.search(r"[.!?]\s|[“”\"]", label):
+        return False
+    if cue_regex("speech").search(label) and not any(_cue(g).search(label) for g in _TURN_VERBS):
+        return False  # "Ông A cho biết: …" is reported speech in an article, not a label
+    head = label.lstrip(" *•-–")
+    return bool(_cue("label_head").match(head) or title_regex().match(head) or
+                (head.isupper() and len(words) <= 12 and re.match(r"[A-ZĐÀ-Ỹ]", head)))
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]]) -> list[Turn]:
+    turns = []
+    for match in _LINE.finditer(text):
+        label = match.group("label")
+        if inside(furniture, match.start()) or not _is_label(label) or text[match.end():match.end() + 1] in "“\"":
+            continue
+        start, end = match.start("label"), match.end("label")
+        name, title = speakers.in_label(start, end)
+        if name is None and title is None:
+            continue
+        delegation = _delegation().search(label)
+        if title and delegation:
+            title = title.replace(delegation.group("delegation").strip(), "").strip(" ,-–()") or None
+        turns.append(Turn(match.start(), match.end(), name, title,
+                          delegation.group("delegation").strip() if delegation else None,
+                          "", _timestamp(match), None, None, "transcript", label_end=match.end(), label=label))
+    return turns
+
+
+def _close_label_turns(text: str, turns: list[Turn], transcript: bool) -> None:
+    """A transcript turn runs to the next label or timestamp; elsewhere, to its paragraph end."""
+    stamps = [m.start() for m in _TIMESTAMP_LINE.finditer(text)]
+    for i, turn in enumerate(turns):
+        following = turns[i + 1].start if i + 1 < len(turns) else len(text)
+        if transcript:
+            stamp = next((s for s in stamps if turn.label_end <= s < following), following)
+            turn.end = min(following, stamp)
+        else:
+            turn.end = min(following, _paragraph_end(text, turn.label_end))
+        while turn.end > turn.start and text[turn.end - 1].isspace():
+            turn.end -= 1
+
+
+def _question_time(text: str) -> bool:
+    return bool(re.search(r"chất vấn|trả lời chất vấn|phiên giải trình", text[:20000], re.IGNORECASE))
+
+
+# --- news prose -------------------------------------------------------------------------
+
+_ASKER = re.compile(r"(?<![\w])(?:của|do)\s+(?:các\s+)?(?:đại biểu|ĐB)\s+", re.IGNORECASE)
+
+
+def _sentences_by_paragraph(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for start, end in sentences:
+        while start < end and text[start].isspace():
+            start += 1
+        out.append((start, end))
+    return out
+
+
+def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speakers, taken: list[tuple[int, int]],
+                 furniture: list[tuple[int, int]]) -> list[Turn]:
+    turns: list[Turn] = []
+    for start, end in _sentences_by_paragraph(text, sentences):
+        if inside(furniture, start) or inside(taken, start) or end - start < 20:
+            continue
+        stamp = _TIMESTAMP_LINE.match(text, start)
+        if stamp:
+            start = stamp.end()
+        sentence = text[start:end]
+        lead = _cue("answer_lead").match(sentence)
+        if lead:
+            asked_before = {t.speaker for t in turns if t.role == "question"}
+            turns.extend(t for t in _prose_answer(text, start, end, lead, speakers)
+                         if t.role == "answer" or t.speaker not in asked_before)
+            continue
+        asked = _cue("ask").search(sentence)
+        if asked and re.search(r"(?<![\w])(?:đại biểu|ĐB)\s", sentence[:asked.start() + 1] + sentence[asked.end():],
+                               re.IGNORECASE):
+            turn = _prose_question(text, start, end, asked, speakers)
+            if turn:
+                turns.append(turn)
+    return turns
+
+
+def _delegate_after(text: str, pos: int, end: int, speakers: _Speakers) -> PersonMention | None:
+    named = speakers.attributor.persons.between(pos, min(end, pos + 80))
+    return named[0] if named else None
+
+
+def _delegation_near(text: str, pos: int, end: int) -> str | None:
+    found = _delegation().search(text, pos, min(end, pos + 160))
+    return found.group("delegation").strip() if found else None
+
+
+def _prose_question(text: str, start: int, end: int, asked: re.Match[str], speakers: _Speakers) -> Turn | None:
+    """"Đại biểu X (Tổ đại biểu …) chất vấn về …" or "Chất vấn về …, đại biểu X …"."""
+    delegate = re.search(r"(?<![\w])(?:đại biểu|ĐB)\s+", text[start:end], re.IGNORECASE)
+    person = _delegate_after(text, start + delegate.end(), end, speakers) if delegate else None
+    if person is None or person.start - (start + delegate.end()) > 2:
+        return None
+    addressee = _addressee(text, start + asked.end(), end, after_verb=True)
+    return Turn(start, _paragraph_end(text, start), person.name, "Đại biểu", _delegation_near(text, person.end, end),
+                "question", None, addressee, None, "prose")
+
+
+def _prose_answer(text: str, start: int, end: int, lead: re.Match[str], speakers: _Speakers) -> list[Turn]:
+    """"Trả lời chất vấn (về …) của/do đại biểu X (…), <speaker> cho biết, …": the answer,
+    and the question it names."""
+    found = []
+    verb = next((m for m in cue_regex("speech").finditer(text, start + lead.end(), end)), None)
+    if verb is None:
+        return []
+    comma = text.rfind(",", start + lead.end(), verb.start())
+    speaker = speakers.speaker(comma + 1 if comma > 0 else start + lead.end(), verb.start() + 1)
+    if speaker is None:
+        return []
+    asker = None
+    mentioned = _ASKER.search(text, start, comma if comma > 0 else verb.start())
+    if mentioned:
+        person = _delegate_after(text, mentioned.end(), end, speakers)
+        if person and person.start - mentioned.end() <= 2:
+            asker = person.name
+            question_end = max(person.end, text.find(")", person.end, person.end + 120) + 1)
+            found.append(Turn(start, question_end, person.name, "Đại biểu",
+                              _delegation_near(text, person.end, end), "question", None,
+                              speaker.title or speaker.name, None, "prose"))
+    found.append(Turn(start, _paragraph_end(text, start), speaker.name, speaker.title, None, "answer", None, None,
+                      None, "prose", asked_by=asker, speaker_kind=speaker.kind))
+    return found
+
+
+_ASKS_OF = re.compile(r"(?<![\w])(?:xin hỏi|hỏi|đề nghị|câu hỏi (?:xin )?(?:gửi )?(?:tới|đến)|gửi (?:tới|đến)|chất vấn)\s+",
+                     re.IGNORECASE)
+_ADDRESSEE_END = re.compile(r"\s+(?:về|cho biết|làm rõ|giải thích|trả lời|có|đã|về việc|liên quan|vì sao|tại sao|khi nào|"
+                            r"bao giờ|như thế nào|và)(?![\w])|[,.:;?(\n]", re.IGNORECASE)
+
+
+def _addressee(text: str, start: int, end: int, after_verb: bool = False) -> str | None:
+    """The official a question is put to: "chất vấn Giám đốc Sở Y", "Xin hỏi Chủ tịch UBND
+    tỉnh …", "đề nghị Giám đốc Sở Y cho biết". ``after_verb``: ``start`` is right after the
+    verb of asking."""
+    starts = [start] if after_verb else []
+    starts += [m.end() for m in _ASKS_OF.finditer(text, start, end)]
+    for at in starts:
+        at += len(text[at:end]) - len(text[at:end].lstrip())
+        honorific = re.match(r"(?:ông|bà|đồng chí)\s+", text[at:end], re.IGNORECASE)
+        at += honorific.end() if honorific else 0
+        title = title_regex().match(text, at)
+        if title and not re.match(r"đại biểu|ĐB", title.group(), re.IGNORECASE):
+            stop = _ADDRESSEE_END.search(text, title.end(), end)
+            return text[title.start():stop.start() if stop else end].strip()
+    return None
+
+
+# --- assembling -------------------------------------------------------------------------
+
+def _extend_answers(text: str, turns: list[Turn]) -> None:
+    """A prose answer continues over the next paragraphs until another turn starts."""
+    for i, turn in enumerate(turns):
+        if turn.source != "prose" or turn.role != "answer":
+            continue
+        limit = turns[i + 1].start if i + 1 < len(turns) else len(text)
+        end = turn.end
+        for _ in range(ANSWER_PARAGRAPHS - 1):
+            nxt = text.find("\n", end + 1)
+            candidate = len(text) if nxt < 0 else nxt
+            paragraph = text[end:candidate].strip()
+            if not paragraph or candidate > limit or len(paragraph.split()) < 8:
+                break
+            end = candidate
+        turn.end = end
+
+
+def pair_exchanges(turns: list[Turn]) -> list[Exchange]:
+    """Each question with the answer that follows it, by the official addressed when named;
+    an answer that names its asker takes that delegate's latest question."""
+    exchanges: list[Exchange] = []
+    paired: set[int] = set()
+    for i, turn in enumerate(turns):
+        if turn.role != "question":
+            continue
+        answer = None
+        for j in range(i + 1, len(turns)):
+            other = turns[j]
+            if other.role == "answer" and j not in paired:
+                if other.asked_by and other.asked_by != turn.speaker:
+                    continue
+                if turn.addressee and other.title and not _same_office(turn.addressee, other.title) and \
+                        any(_same_office(turn.addressee, t.title or "") for t in turns[j + 1:] if t.role == "answer"):
+                    continue
+                answer = j
+                break
+            if other.role == "question" and other.speaker != turn.speaker and answer is None and \
+                    turn.source == "prose" and other.source == "prose":
+                break
+        if answer is not None:
+            paired.add(answer)
+        exchanges.append(Exchange(i, answer, turn.speaker, turns[answer].speaker if answer is not None else None,
+                                  turns[answer].title if answer is not None else turn.addressee,
+                                  turn.topic or (turns[answer].topic if answer is not None else None)))
+    return exchanges
+
+
+def _same_office(a: str, b: str) -> bool:
+    a, b = a.casefold(), b.casefold()
+    return a in b or b in a
+
+
+def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention], bodies: list[BodyMention],
+               furniture: list[tuple[int, int]], transcript: bool | None = None) -> tuple[list[Turn], list[Exchange]]:
+    speakers = _Speakers(text, Attributor(text, persons, bodies, furniture))
+    labelled = _label_turns(text, speakers, furniture)
+    if transcript is None:
+        transcript = len(labelled) >= TRANSCRIPT_LABELS
+    _close_label_turns(text, labelled, transcript)
+    default = "question_time" if _question_time(text) else "debate"
+    for turn in labelled:
+        turn.role = _role(turn.label or "", turn.title, default)
+        if turn.role == "question":
+            verb = _cue("ask").search(text, turn.start, turn.label_end)
+            turn.addressee = (_addressee(text, verb.end(), turn.label_end, after_verb=True) if verb else None) or \
+                _addressee(text, turn.label_end, turn.end)
+    taken = [(t.start, t.end) for t in labelled]
+    turns = sorted(labelled + _prose_turns(text, sentences, speakers, taken, furniture), key=lambda t: t.start)
+    _extend_answers(text, turns)
+    stamps = list(_TIMESTAMP_LINE.finditer(text))
+    for turn in turns:
+        turn.topic = topic_of(text, turn.label_end or turn.start, turn.end)
+        if turn.timestamp is None:
+            entry = next((m for m in reversed(stamps) if m.start() <= turn.start), None)
+            if entry and not re.search(r"\n\s*\n", text[entry.end():turn.start]) and \
+                    _paragraph_end(text, entry.start()) >= turn.start:
+                turn.timestamp = _timestamp(entry)
+    return turns, pair_exchanges(turns)
+
+
+def is_transcript(text: str) -> bool:
+    """Speaker labels on at least ``TRANSCRIPT_LABELS`` lines, or as many timestamped entries."""
+    labels = sum(1 for m in _LINE.finditer(text[:200_000]) if _is_label(m.group("label")))
+    stamps = len(_TIMESTAMP_LINE.findall(text[:200_000]))
+    return labels >= TRANSCRIPT_LABELS or stamps >= TRANSCRIPT_LABELS
+
+
+def question_of(questions: list[dict], turn: int | None) -> int | None:
+    """The exchange a statement belongs to: the one whose answer (or question) is its turn."""
+    if turn is None:
+        return None
+    for role in ("answer", "question"):
+        found = next((i for i, q in enumerate(questions) if q[role] == turn), None)
+        if found is not None:
+            return found
+    return None
+
+
+@Language.factory("hdnd_turns")
+def make_turns(nlp: Language, name: str):
+    def find(doc: Doc) -> Doc:
+        data = doc.user_data
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        turns, exchanges = find_turns(doc.text, sentences, data.get("hdnd_persons", []), data.get("hdnd_bodies", []),
+                                      doc._.furniture, data.get("hdnd_transcript"))
+        data["hdnd_exchanges"] = exchanges
+        return annotate(doc, "turns", turns, lambda t: t.role.upper())
+    return find

@@ -13,12 +13,12 @@ from datetime import date
 
 import sqlite_utils
 
-from corpus.commitments import link_followups, store_statements, store_status_reports
+from corpus.commitments import id_of, link_followups, store_statements, store_status_reports
 from corpus.db import transaction
 from corpus.duplicates import NearDuplicates
 from corpus.store import now
 
-ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles")
+ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles", "questions", "turns")
 
 
 def _upsert(conn: sqlite3.Connection, table: str, key: str, value: str, extra: dict) -> int:
@@ -118,15 +118,49 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
                 if mention["council"] == result["session"]["council"]:
                     _insert(conn, "session_mentions", {"session_id": session_id, "article_id": article_id,
                                                        "start": mention["start"], "end": mention["end"],
-                                                       "quote": mention["quote"]})
+                                                       "quote": mention["quote"], "kind": mention["kind"],
+                                                       "date": mention["date"]})
+        turn_ids, question_ids = _store_turns(conn, article_id, session_id, result)
         made_on = _made_on(result.get("session"), published)
-        created = store_statements(conn, article_id, result, made_on, session_id, duplicate_of, today)
+        created = store_statements(conn, article_id, result, made_on, session_id, duplicate_of, today,
+                                   turn_ids, question_ids)
         reports = store_status_reports(conn, article_id, result, published)
         counts["commitments_new"] = len(created)
         counts["followups"] = link_followups(conn, report_ids=reports, commitment_ids=created)
         conn.execute("UPDATE articles SET pipeline_version = ?, processed_at = ?, session_id = ?, "
                      "analysis_error = NULL WHERE id = ?", (version, now(), session_id, article_id))
     return counts
+
+
+def _store_turns(conn: sqlite3.Connection, article_id: int, session_id: int | None,
+                 result: dict) -> tuple[list[int], list[int]]:
+    """The article's speaker turns and question-answer pairs; the session's agenda gains
+    the topics its questions were about. Returns the stored ids, in ``result`` order."""
+    turn_ids = []
+    for seq, turn in enumerate(result.get("turns", [])):
+        row = {"article_id": article_id, "session_id": session_id, "seq": seq,
+               "person_id": id_of(conn, "persons", turn["speaker"]), **turn}
+        columns = ", ".join(f'"{c}"' for c in row)
+        turn_ids.append(conn.execute(f"INSERT INTO turns ({columns}) VALUES ({', '.join('?' * len(row))})",
+                                     tuple(row.values())).lastrowid)
+    question_ids = []
+    for question in result.get("questions", []):
+        row = {"article_id": article_id, "session_id": session_id,
+               "question_turn_id": turn_ids[question["question"]] if question["question"] is not None else None,
+               "answer_turn_id": turn_ids[question["answer"]] if question["answer"] is not None else None,
+               "asker": question["asker"], "asker_person_id": id_of(conn, "persons", question["asker"]),
+               "answerer": question["answerer"], "answerer_person_id": id_of(conn, "persons", question["answerer"]),
+               "answerer_title": question["answerer_title"], "topic": question["topic"]}
+        question_ids.append(conn.execute(
+            f"INSERT INTO questions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values())).lastrowid)
+    if session_id:
+        agenda = json.loads(conn.execute("SELECT agenda FROM sessions WHERE id = ?", (session_id,)).fetchone()[0])
+        for question in result.get("questions", []):
+            if question["topic"] and question["topic"] not in agenda:
+                agenda.append(question["topic"])
+        conn.execute("UPDATE sessions SET agenda = ? WHERE id = ?", (json.dumps(agenda), session_id))
+    return turn_ids, question_ids
 
 
 def store_error(db: sqlite_utils.Database, article_id: int, error: str, version: str) -> None:

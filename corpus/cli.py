@@ -18,6 +18,7 @@ from corpus.process import pending_count, process_corpus
 from corpus.records import TABLES as RECORD_TABLES
 from corpus.records import search_records
 from corpus.search import QueryError, search
+from corpus.sessions import SessionError, list_sessions, session_detail, session_label
 from corpus.stats import corpus_stats
 from crawler.importers import expand_paths
 from crawler.sources import SOURCES
@@ -65,22 +66,30 @@ def cli() -> None:
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(["auto", "transcript", "article"]), default="auto", show_default=True,
+              help="Store the files as session transcripts (speaker turns), as articles, or decide per file.")
 @db_option
-def import_command(paths: tuple[str, ...], db_path: str) -> None:
-    """Store articles from HTML files, plain-text files, folders and WARC archives.
+def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
+    """Store articles and session records from HTML files, plain-text files, Word (.docx)
+    and PDF documents, folders and WARC archives.
 
     Each page's metadata and main text are extracted and normalised; listing and home
-    pages are skipped; importing the same file twice changes nothing. Bad files are
-    listed at the end and make the exit code 1; the rest of the batch is stored.
+    pages are skipped; importing the same file twice changes nothing. Text in the old
+    TCVN3 (.VnTime), VNI and VISCII encodings is converted to Unicode. A file whose
+    lines start with speaker labels ("Đại biểu X chất vấn: …") or a live report's times
+    ("09h15: …") is stored as a transcript; --kind decides instead. A scanned PDF with
+    no text layer is reported, not stored empty. Bad files are listed at the end and
+    make the exit code 1; the rest of the batch is stored.
 
     \b
     Example:
       hdnd import saved_pages/ session.txt crawl.warc.gz --db hdnd.db
+      hdnd import bien-ban-ky-hop-18.docx chat-van.pdf --kind transcript
     """
     db = _open(db_path)
     entries = list(expand_paths(paths))
     with click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-        summary = import_entries(db, bar, list(paths))
+        summary = import_entries(db, bar, list(paths), kind)
     for problem in summary.problems:
         label = "skipped" if problem.skipped else "failed"
         click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)
@@ -503,6 +512,83 @@ def promises_command(query, speaker, body, topic, status, kind, since, until, li
         click.echo(f"    “{row['quote']}”")
         for url in row["urls"][:3]:
             click.echo(f"    {url}")
+
+
+@cli.command("sessions")
+@click.option("--council", help="Only this council (part of its name, e.g. \"tỉnh Bắc Giang\").")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_option
+def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
+    """List council sessions, the latest first, with how many articles, speaker turns,
+    questions and promises each has; hdnd session ID shows one.
+
+    \b
+    Example:
+      hdnd sessions --council "Hà Nội"
+    """
+    rows = list_sessions(_open(db_path), council, limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"#{row['id']} {session_label(row)}: {row['articles']} articles, {row['turns']} turns, "
+                   f"{row['questions']} questions, {row['commitments']} promises")
+    if not rows:
+        click.echo("No sessions yet: import or crawl coverage, then run hdnd process.")
+
+
+@cli.command("session")
+@click.argument("session_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@today_option
+@db_option
+def session_command(session_id: int, fmt: str, today: date, db_path: str) -> None:
+    """Show one council session: its sittings, who asked whom about what and who
+    answered, the commitments, demands and assignments made there, and the articles and
+    transcripts that covered it.
+
+    \b
+    Example:
+      hdnd session 3
+      hdnd session 3 --format json
+    """
+    try:
+        record = session_detail(_open(db_path), session_id, today)
+    except SessionError as err:
+        _fail(str(err))
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    click.echo(click.style(f"#{record['id']} {record['label']}", bold=True))
+    if record["agenda"]:
+        click.echo("  agenda: " + ", ".join(record["agenda"]))
+    if record["sittings"]:
+        click.echo("\nSittings:")
+        for sitting in record["sittings"]:
+            click.echo(f"  {sitting['date'] or '(date unknown)'}  {sitting['kinds'] or ''}  "
+                       f"({sitting['articles']} articles)")
+    if record["turns"]:
+        click.echo("\nSpeaker turns: " + ", ".join(f"{t['count']} {t['role']}" for t in record["turns"]))
+    click.echo(f"\nQuestions ({len(record['questions'])}):")
+    for q in record["questions"]:
+        asker = q["asker"] or "?"
+        if q["asker_delegation"]:
+            asker += f" ({q['asker_delegation']})"
+        answerer = ", ".join(filter(None, [q["answerer"], q["answerer_title"]])) or q["asked"] or "no answer found"
+        stamp = f"{q['timestamp']} " if q["timestamp"] else ""
+        click.echo(f"  {stamp}{asker} → {answerer}" + (f"  [{q['topic']}]" if q["topic"] else ""))
+        if q["question"]:
+            click.echo(f"    hỏi: {q['question'][:160]}")
+        if q["answer"]:
+            click.echo(f"    đáp: {q['answer'][:160]}")
+    click.echo(f"\nPromises ({len(record['commitments'])}):")
+    for c in record["commitments"]:
+        who = ", ".join(filter(None, [c["speaker"], c["speaker_title"]])) or "?"
+        click.echo(f"  #{c['id']} {c['kind']} [{c['status']}] {c['deadline'] or ''} {who}: “{c['quote'][:140]}”")
+    click.echo(f"\nCoverage ({len(record['articles'])}):")
+    for a in record["articles"]:
+        click.echo(f"  {(a['published'] or '')[:10]} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")
 
 
 @cli.command("promise")

@@ -105,7 +105,8 @@ def _set_status(conn: sqlite3.Connection, commitment_id: int, today: date, note:
                note=note or f"status {row[0]} → {status} (deadline {row[1] or 'none'})")
 
 
-def _id_of(conn: sqlite3.Connection, table: str, name: str | None) -> int | None:
+def id_of(conn: sqlite3.Connection, table: str, name: str | None) -> int | None:
+    """The id of the person or body called ``name``, if stored."""
     if not name:
         return None
     row = conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
@@ -129,9 +130,12 @@ def _merge_target(conn: sqlite3.Connection, item: dict, duplicate_of: int | None
 
 
 def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, made_on: str | None,
-                     session_id: int | None, duplicate_of: int | None, today: date) -> list[int]:
+                     session_id: int | None, duplicate_of: int | None, today: date,
+                     turn_ids: list[int] = (), question_ids: list[int] = ()) -> list[int]:
     """Add the article's commitments, demands and assignments (inside the caller's
-    transaction); returns the ids of commitments created, not merged."""
+    transaction), each source linked to its speaker turn and question (the stored ids of
+    ``result["turns"]`` and ``result["questions"]``); returns the ids of commitments
+    created, not merged."""
     before = [r[0] for r in conn.execute("SELECT DISTINCT commitment_id FROM commitment_sources WHERE article_id = ?",
                                          (article_id,))]
     conn.execute("DELETE FROM commitment_sources WHERE article_id = ?", (article_id,))
@@ -143,8 +147,8 @@ def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, ma
             row = {"kind": item["kind"], "fingerprint": fingerprint(item["quote"]), "quote": item["quote"],
                    "speaker": item["speaker"], "speaker_title": item["speaker_title"],
                    "speaker_kind": item["speaker_kind"],
-                   "person_id": _id_of(conn, "persons", item["speaker"]) if item["speaker_kind"] == "person" else None,
-                   "body_id": _id_of(conn, "bodies", item["speaker_title"]) if item["speaker_kind"] == "body" else None,
+                   "person_id": id_of(conn, "persons", item["speaker"]) if item["speaker_kind"] == "person" else None,
+                   "body_id": id_of(conn, "bodies", item["speaker_title"]) if item["speaker_kind"] == "body" else None,
                    "deadline": item["deadline"], "deadline_text": item["deadline_text"],
                    "deadline_granularity": item["deadline_granularity"], "target": item["target"],
                    "quantity": item["quantity"], "unit": item["unit"], "topic": item["topic"],
@@ -159,9 +163,12 @@ def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, ma
             conn.execute("INSERT INTO commitments_fts (rowid, words) VALUES (?, ?)",
                          (commitment_id, " ".join(_words(f"{item['quote']} {item['target'] or ''}"))))
             created.append(commitment_id)
-        conn.execute("INSERT OR IGNORE INTO commitment_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (commitment_id, article_id, item["start"], item["end"], item["quote"],
-                      item.get("attribution"), item.get("cue")))
+        turn, question = item.get("turn"), item.get("question")
+        conn.execute('INSERT OR IGNORE INTO commitment_sources (commitment_id, article_id, start, "end", quote, '
+                     "attribution, cue, turn_id, question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (commitment_id, article_id, item["start"], item["end"], item["quote"], item.get("attribution"),
+                      item.get("cue"), turn_ids[turn] if turn is not None and turn < len(turn_ids) else None,
+                      question_ids[question] if question is not None and question < len(question_ids) else None))
     for commitment_id in before:
         left = conn.execute("SELECT COUNT(*) FROM commitment_sources WHERE commitment_id = ?", (commitment_id,))
         if not left.fetchone()[0]:

@@ -34,18 +34,18 @@ class ImportSummary:
         )
 
 
-def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike]) -> ImportSummary:
+def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike], kind: str = "auto") -> ImportSummary:
     """Import every supported file under ``paths``; a bad file is recorded, never fatal."""
     paths = [str(p) for p in paths]
-    return import_entries(db, expand_paths(paths), paths)
+    return import_entries(db, expand_paths(paths), paths, kind)
 
 
 def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem],
-                   paths: list[str]) -> ImportSummary:
+                   paths: list[str], kind: str = "auto") -> ImportSummary:
     """Import already-expanded entries (a progress bar can wrap them); ``paths`` is what
-    the run records as asked for."""
+    the run records as asked for; ``kind`` as in :func:`corpus.store.save_article`."""
     summary = ImportSummary()
-    summary.run_id = start_run(db, "import", {"paths": paths})
+    summary.run_id = start_run(db, "import", {"paths": paths, "kind": kind})
     status = "failed"
     try:
         for entry in entries:
@@ -56,7 +56,7 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
                     summary.problems.append(result)
                     continue
                 try:
-                    outcome, _ = save_article(db, result)
+                    outcome, _ = save_article(db, result, kind)
                 except sqlite3.Error as err:
                     summary.counts["failed"] += 1
                     summary.problems.append(ImportProblem(result.url, f"could not be stored ({err})"))

@@ -286,6 +286,54 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    (
+        5,
+        "speaker turns and question-answer pairs of council sittings; session agenda; sitting kind and date",
+        """
+        -- One row per speaker turn: a transcript label's turn or an answer reported in prose.
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            session_id INTEGER REFERENCES sessions(id),
+            seq INTEGER NOT NULL,
+            speaker TEXT,
+            person_id INTEGER REFERENCES persons(id),
+            title TEXT,
+            delegation TEXT,
+            role TEXT NOT NULL,
+            timestamp TEXT,
+            addressee TEXT,
+            topic TEXT,
+            source TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            UNIQUE (article_id, seq)
+        );
+        CREATE INDEX turns_session ON turns(session_id);
+        CREATE INDEX turns_person ON turns(person_id);
+        -- A question and the answer that followed it (either may be missing).
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            session_id INTEGER REFERENCES sessions(id),
+            question_turn_id INTEGER REFERENCES turns(id) ON DELETE CASCADE,
+            answer_turn_id INTEGER REFERENCES turns(id) ON DELETE CASCADE,
+            asker TEXT,
+            asker_person_id INTEGER REFERENCES persons(id),
+            answerer TEXT,
+            answerer_person_id INTEGER REFERENCES persons(id),
+            answerer_title TEXT,
+            topic TEXT
+        );
+        CREATE INDEX questions_session ON questions(session_id);
+        ALTER TABLE commitment_sources ADD COLUMN turn_id INTEGER REFERENCES turns(id) ON DELETE SET NULL;
+        ALTER TABLE commitment_sources ADD COLUMN question_id INTEGER REFERENCES questions(id) ON DELETE SET NULL;
+        ALTER TABLE sessions ADD COLUMN agenda TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE session_mentions ADD COLUMN kind TEXT;
+        ALTER TABLE session_mentions ADD COLUMN date TEXT;
+        """,
+    ),
 ]
 
 

@@ -47,11 +47,12 @@ def _warm() -> None:
     analyze("Chủ tịch UBND tỉnh Nguyễn Văn An.", None)
 
 
-def analyse_one(job: tuple[int, str, str | None]) -> tuple[int, dict | None, str | None]:
-    """The analysis of one article and its near-duplicate signature, computed in a worker."""
-    article_id, text, published = job
+def analyse_one(job: tuple[int, str, str | None, str]) -> tuple[int, dict | None, str | None]:
+    """The analysis of one article and its near-duplicate signature, computed in a worker.
+    A transcript's speaker labels are read as turns even where there are few of them."""
+    article_id, text, published, kind = job
     try:
-        result = analyze(text, published)
+        result = analyze(text, published, transcript=True if kind == "transcript" else None)
         result["signature"] = signature(text)
         return article_id, result, None
     except AnalysisError as err:
@@ -60,11 +61,11 @@ def analyse_one(job: tuple[int, str, str | None]) -> tuple[int, dict | None, str
         return article_id, None, f"{type(err).__name__}: {err}"
 
 
-def _jobs(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str, str | None]]:
+def _jobs(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str, str | None, str]]:
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
         marks = ", ".join("?" * len(chunk))
-        yield from db.execute(f"SELECT id, text, published FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)
+        yield from db.execute(f"SELECT id, text, published, kind FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)
 
 
 def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,

@@ -18,6 +18,7 @@ from corpus.db import transaction
 from crawler.extract import ArticleItem
 from crawler.sources import source_for
 from pipeline.normalize import normalize
+from pipeline.turns import is_transcript
 
 Outcome = Literal["new", "updated", "unchanged", "duplicate"]
 
@@ -45,10 +46,19 @@ def _clean(value: str | None) -> str | None:
     return normalize(value) if value else value
 
 
-def save_article(db: sqlite_utils.Database, item: ArticleItem) -> tuple[Outcome, int]:
-    """Store one article; returns what happened and the article's id."""
+KINDS = ("auto", "transcript", "article")
+
+
+def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto") -> tuple[Outcome, int]:
+    """Store one article; returns what happened and the article's id. ``kind``: "auto"
+    stores a session record (speaker labels, a live report's timestamps) as a transcript,
+    "transcript" forces that, "article" keeps the item's own kind."""
     text = normalize(item.text)
     digest = content_hash(text)
+    if kind == "transcript" or (kind == "auto" and is_transcript(text)):
+        item_kind = "transcript"
+    else:
+        item_kind = item.kind
     row: dict[str, Any] = {
         "url": item.url,
         "title": _clean(item.title),
@@ -60,14 +70,18 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem) -> tuple[Outcome,
         "language": item.language,
         "text": text,
         "content_hash": digest,
-        "kind": item.kind,
+        "kind": item_kind,
         "encoding": item.encoding,
         "raw_html": gzip.compress(item.raw_html, mtime=0) if item.raw_html else None,
     }
     with transaction(db) as conn:
         existing = conn.execute("SELECT id, content_hash FROM articles WHERE url = ?", (item.url,)).fetchone()
         if existing and existing[1] == digest:
-            return "unchanged", existing[0]
+            if kind == "auto":
+                return "unchanged", existing[0]
+            changed = conn.execute("UPDATE articles SET kind = ?, pipeline_version = NULL, processed_at = NULL "
+                                   "WHERE id = ? AND kind != ?", (item_kind, existing[0], item_kind)).rowcount
+            return ("updated" if changed else "unchanged"), existing[0]
         if existing:
             assignments = ", ".join(f"{k} = :{k}" for k in row if k != "url")
             conn.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 
 from crawler import legacy
 from crawler.extract import ExtractionError
@@ -32,8 +33,8 @@ def docx_text(data: bytes) -> tuple[str, str | None]:
 
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
-        raise ExtractionError(f"is not a readable Word .docx file ({err})") from err
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise ExtractionError(f"the file is not a readable Word .docx document ({err})") from err
     lines: list[str] = []
     body = document.element.body
     for block in body.iterchildren():
@@ -57,12 +58,12 @@ def pdf_text(data: bytes) -> tuple[str, str | None]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == 0:
-            raise ExtractionError("is an encrypted PDF that needs a password")
+            raise ExtractionError("the PDF is encrypted and needs a password")
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as err:
-        raise ExtractionError(f"is not a readable PDF ({err})") from err
+        raise ExtractionError(f"the file is not a readable PDF ({err})") from err
     if not any(page.strip() for page in pages):
-        raise ExtractionError(f"is a scanned PDF: none of its {len(pages)} pages has a text layer, "
+        raise ExtractionError(f"the PDF is scanned: none of its {len(pages)} pages has a text layer, "
                               "so run OCR on it first (for example ocrmypdf -l vie)")
     text = "\n\n".join(page.strip() for page in pages)
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)

@@ -74,7 +74,8 @@ def _title_of_text(lines: list[str]) -> str | None:
 
 def _date_of_text(lines: list[str]) -> str | None:
     for line in lines[:15]:
-        if len(line) < 120 and (found := _DATE_LINE.search(line)):
+        # A dateline is short ("Thứ Tư, 05/07/2023 15:30"); a sentence naming a deadline is not one.
+        if len(line.split()) <= 12 and (found := _DATE_LINE.search(line)):
             return parse_datetime(found.group(1))
     return None
 

@@ -119,7 +119,7 @@ def test_folder_is_walked_recursively_and_hidden_files_ignored(tmp_path):
     (tmp_path / "a" / "b" / "one.txt").write_text(article_text(1), encoding="utf-8")
     (tmp_path / "a" / "two.txt").write_text(article_text(2), encoding="utf-8")
     (tmp_path / "a" / ".hidden.txt").write_text(article_text(3), encoding="utf-8")
-    (tmp_path / "a" / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "a" / "notes.xlsx").write_bytes(b"PK")
     items = list(read_paths([tmp_path / "a"]))
     assert sorted(i.title[:12] for i in items) == ["Kỳ họp thứ 1", "Kỳ họp thứ 2"]
 

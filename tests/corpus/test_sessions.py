@@ -1,0 +1,113 @@
+"""Transcripts through the command line: import in each format (text, Word, PDF, TCVN3
+bytes), process, hdnd session, hdnd export --table turns."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corpus.cli import cli
+from corpus.db import connect
+from crawler import legacy
+from tests.crawler.test_documents import make_docx, make_pdf
+from tests.data.transcripts import LIVE, PROSE, TRANSCRIPT
+
+TODAY = "2024-08-01"
+
+
+def _tcvn3(text: str) -> bytes:
+    """Text as a TCVN3 file, byte by byte from the table (capitals too)."""
+    reverse = {char: byte for byte, char in legacy.TABLES["tcvn3"].items()}
+    return bytes(reverse[char] for char in text)
+
+
+def _run(runner, *args):
+    result = runner.invoke(cli, [*map(str, args)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def session_db(tmp_path, db_path, runner):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (tmp_path / "in" / "truc-tiep.docx").write_bytes(make_docx(LIVE.split("\n\n")))
+    (tmp_path / "in" / "bai-bao.pdf").write_bytes(make_pdf(PROSE.split("\n\n")))
+    _run(runner, "import", tmp_path / "in", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    return db_path
+
+
+def test_each_format_is_stored_as_its_kind(session_db):
+    rows = dict(connect(session_db).execute("SELECT url, kind FROM articles"))
+    kinds = {url.rsplit("/", 1)[-1]: kind for url, kind in rows.items()}
+    assert kinds == {"bien-ban.txt": "transcript", "truc-tiep.docx": "transcript", "bai-bao.pdf": "pdf"}
+
+
+def test_session_shows_who_asked_whom_what_was_promised_and_the_coverage(session_db, runner):
+    record = json.loads(_run(runner, "session", "1", "--format", "json", "--db", session_db, "--today", TODAY))
+    assert record["label"] == "HĐND tỉnh Bắc Giang khóa XIX, kỳ họp thứ 18 (2024-07-10)"
+    assert set(record["agenda"]) == {"housing_urban", "land_projects"}
+    pairs = {(q["asker"], q["answerer"]) for q in record["questions"]}
+    assert pairs == {("Nguyễn Văn Khải", "Trần Minh Đức"), ("Phạm Thị Hồng", "Ngô Quang Vinh")}
+    assert {q["asker_delegation"] for q in record["questions"]} == {"Tổ đại biểu huyện Yên Dũng",
+                                                                    "Tổ đại biểu thành phố Bắc Giang"}
+    assert "08:20" in {q["timestamp"] for q in record["questions"]}
+    promises = [c for c in record["commitments"] if c["kind"] == "commitment"]
+    assert {c["speaker"] for c in promises} == {"Trần Minh Đức", "Ngô Quang Vinh"}
+    assert all(c["question_id"] is not None for c in promises)
+    assert len(record["articles"]) == 3
+    text = _run(runner, "session", "1", "--db", session_db, "--today", TODAY)
+    assert "Nguyễn Văn Khải (Tổ đại biểu huyện Yên Dũng) → Trần Minh Đức, Giám đốc Sở Xây dựng" in text
+    assert "[transcript]" in text
+
+
+def test_a_promise_links_to_the_question_that_prompted_it(session_db):
+    db = connect(session_db)
+    (asker, answerer, quote) = db.execute(
+        "SELECT q.asker, t.speaker, c.quote FROM commitments c JOIN commitment_sources s ON s.commitment_id = c.id "
+        "JOIN questions q ON q.id = s.question_id JOIN turns t ON t.id = s.turn_id "
+        "WHERE c.quote LIKE 'UBND tỉnh cam kết%'").fetchone()
+    assert (asker, answerer) == ("Phạm Thị Hồng", "Ngô Quang Vinh") and "quý III năm 2025" in quote
+
+
+def test_turns_export_and_sessions_list(session_db, runner, tmp_path):
+    out = tmp_path / "turns.jsonl"
+    _run(runner, "export", "--table", "turns", "--format", "jsonl", "--out", out, "--db", session_db)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["role"] for r in rows} >= {"chair", "question", "answer"}
+    assert all(r["quote"] and r["end"] > r["start"] for r in rows)
+    listing = _run(runner, "sessions", "--db", session_db)
+    assert listing.startswith("#1 HĐND tỉnh Bắc Giang khóa XIX, kỳ họp thứ 18") and "questions" in listing
+
+
+def test_tcvn3_transcript_file_imports_as_unicode(tmp_path, db_path, runner):
+    path = tmp_path / "bien-ban-1998.txt"
+    path.write_bytes(_tcvn3(TRANSCRIPT))
+    _run(runner, "import", path, "--db", db_path)
+    (text, encoding, kind), = connect(db_path).execute("SELECT text, encoding, kind FROM articles")
+    assert (encoding, kind) == ("tcvn3", "transcript")
+    assert "Đại biểu Nguyễn Văn Khải (Tổ đại biểu huyện Yên Dũng) chất vấn:" in text
+
+
+def test_kind_option_forces_and_reclassifies(tmp_path, db_path, runner):
+    path = tmp_path / "bai.txt"
+    path.write_text(PROSE, encoding="utf-8")
+    _run(runner, "import", path, "--db", db_path)
+    assert "1 updated" in _run(runner, "import", path, "--kind", "transcript", "--db", db_path)
+    assert connect(db_path).execute("SELECT kind, pipeline_version FROM articles").fetchone() == ("transcript", None)
+
+
+def test_unknown_session_is_one_sentence(db_path, runner):
+    result = runner.invoke(cli, ["session", "99", "--db", str(db_path)])
+    assert result.exit_code == 2 and "there is no session 99 in this corpus" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_scanned_pdf_is_reported_and_nothing_is_stored(tmp_path, db_path, runner):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_pdf([]))
+    result = runner.invoke(cli, ["import", str(path), "--db", str(db_path)])
+    assert result.exit_code == 1 and "the PDF is scanned" in result.output
+    assert connect(db_path).execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0

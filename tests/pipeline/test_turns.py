@@ -1,0 +1,102 @@
+"""Speaker turns and question-answer pairs: a transcript, a live report and news prose
+written for the tests, and the quoted passages of the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.analyze import analyze
+from pipeline.turns import is_transcript
+from tests.data.transcripts import LIVE, PROSE, TRANSCRIPT
+
+
+@pytest.fixture(scope="module")
+def transcript():
+    return analyze(TRANSCRIPT, "2024-07-10")
+
+
+def _pairs(result: dict) -> list[tuple]:
+    return [(q["asker"], q["answerer"]) for q in result["questions"]]
+
+
+def test_transcript_labels_become_turns_with_role_delegation_and_addressee(transcript):
+    turns = transcript["turns"]
+    assert [(t["speaker"], t["role"]) for t in turns] == [
+        ("Lê Thị Thu Hà", "chair"), ("Nguyễn Văn Khải", "question"), ("Trần Minh Đức", "answer"),
+        ("Phạm Thị Hồng", "question"), ("Ngô Quang Vinh", "answer"), ("Lê Thị Thu Hà", "chair")]
+    assert turns[1]["delegation"] == "Tổ đại biểu huyện Yên Dũng" and turns[1]["title"] == "Đại biểu"
+    assert turns[1]["addressee"] == "Giám đốc Sở Xây dựng"      # from "Xin hỏi Giám đốc Sở Xây dựng, …"
+    assert turns[3]["addressee"] == "Chủ tịch UBND tỉnh"        # from the label "… chất vấn Chủ tịch UBND tỉnh:"
+    assert turns[2]["title"] == "Giám đốc Sở Xây dựng"
+    # A turn runs to the next label and quotes the text exactly.
+    assert turns[2]["quote"].endswith("trên cổng thông tin điện tử của tỉnh.")
+    assert all(TRANSCRIPT[t["start"]:t["end"]] == t["quote"] for t in turns)
+
+
+def test_questions_pair_with_the_answers_that_follow(transcript):
+    assert _pairs(transcript) == [("Nguyễn Văn Khải", "Trần Minh Đức"), ("Phạm Thị Hồng", "Ngô Quang Vinh")]
+    assert [q["topic"] for q in transcript["questions"]] == ["housing_urban", "land_projects"]
+
+
+def test_commitments_in_an_answer_take_its_speaker_and_question(transcript):
+    def by_quote(start: str) -> dict:
+        return next(c for c in transcript["commitments"] if c["quote"].startswith(start))
+
+    promise = by_quote("Sở Xây dựng cam kết hoàn thành")
+    assert (promise["speaker"], promise["attribution"], promise["question"]) == ("Trần Minh Đức", "turn", 0)
+    assert promise["deadline"] == "2024-12-31"
+    # "Chúng tôi sẽ …" has no name in it: the turn says who "we" are.
+    assert by_quote("Chúng tôi sẽ công khai")["speaker"] == "Trần Minh Đức"
+    handover = by_quote("UBND tỉnh cam kết bàn giao")
+    assert (handover["speaker"], handover["question"]) == ("Ngô Quang Vinh", 1)
+
+
+def test_a_demand_in_a_question_belongs_to_the_delegate_who_asked(transcript):
+    demand = next(d for d in transcript["demands"] if d["quote"].startswith("Đề nghị Sở Xây dựng"))
+    assert (demand["speaker"], demand["question"]) == ("Nguyễn Văn Khải", 0)
+
+
+def test_live_report_entries_carry_their_times():
+    result = analyze(LIVE, "2024-07-10")
+    assert _pairs(result) == [("Nguyễn Văn Khải", "Trần Minh Đức"), ("Phạm Thị Hồng", "Ngô Quang Vinh")]
+    assert [t["timestamp"] for t in result["turns"]] == ["08:20", "08:35", "09:10", "09:25"]
+    commitment = next(c for c in result["commitments"] if "12 tuyến cống" in c["quote"])
+    assert commitment["speaker"] == "Trần Minh Đức" and commitment["question"] == 0
+
+
+def test_news_prose_yields_the_same_question_and_answer_as_the_record():
+    result = analyze(PROSE, "2024-07-10")
+    assert _pairs(result) == [("Nguyễn Văn Khải", "Trần Minh Đức")]
+    question, answer = result["turns"]
+    assert question["delegation"] == "Tổ đại biểu huyện Yên Dũng" and question["addressee"] == "Giám đốc Sở Xây dựng"
+    assert answer["title"] == "Giám đốc Sở Xây dựng" and answer["source"] == "prose"
+    assert "Ông Đức cam kết" in answer["quote"]       # the answer runs on into the next paragraph
+    (commitment,) = result["commitments"]
+    assert commitment["speaker"] == "Trần Minh Đức" and commitment["question"] == 0
+
+
+def test_seed_answer_names_its_asker_and_delegation(shared):
+    text = (shared / "seeds" / "003_56c558ac1f9b7482.txt").read_text(encoding="utf-8")
+    result = analyze(text, "2023-07-05")
+    (pair,) = result["questions"]
+    question = result["turns"][pair["question"]]
+    assert (pair["asker"], pair["answerer"]) == ("Hồ Vân Nga", "Trần Sỹ Thanh")
+    assert question["delegation"] == "Tổ đại biểu quận Hai Bà Trưng"
+    assert result["turns"][pair["answer"]]["title"] == "Chủ tịch UBND thành phố Hà Nội"
+
+
+def test_reported_speech_with_a_colon_is_not_a_speaker_label():
+    text = ("Chiều 5/7, HĐND tỉnh Hà Nam họp phiên thảo luận về kinh tế - xã hội.\n"
+            "Giám đốc Sở Tài chính Vũ Thị Mai cho biết: Ngân sách tỉnh năm nay tăng 12% so với năm trước.\n"
+            "Ông Trần Văn Bình khẳng định: “Sở sẽ hoàn thành quyết toán trước ngày 30/9/2024”.")
+    result = analyze(text, "2024-07-05")
+    assert result["turns"] == [] and not is_transcript(text)
+
+
+@pytest.mark.parametrize("text, expected", [(TRANSCRIPT, True), (LIVE, True), (PROSE, False)])
+def test_transcripts_are_told_from_articles(text, expected):
+    assert is_transcript(text) is expected
+
+
+def test_no_seed_reads_as_a_transcript(shared):
+    assert not any(is_transcript(p.read_text(encoding="utf-8")) for p in sorted((shared / "seeds").glob("*.txt")))

@@ -111,3 +111,18 @@ def test_a_scanned_pdf_is_reported_and_nothing_is_stored(tmp_path, db_path, runn
     result = runner.invoke(cli, ["import", str(path), "--db", str(db_path)])
     assert result.exit_code == 1 and "the PDF is scanned" in result.output
     assert connect(db_path).execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
+
+
+def test_an_html_live_report_is_a_transcript(tmp_path, db_path, runner):
+    from tests.conftest import article_html
+
+    url = "https://bao.example.vn/truc-tiep-phien-chat-van-hdnd-bac-giang-1234567.html"
+    page = article_html("Trực tiếp: Phiên chất vấn tại Kỳ họp thứ 18 HĐND tỉnh Bắc Giang khóa XIX",
+                        LIVE.split("\n\n")[1:], url=url, published="2024-07-10T08:00:00+07:00")
+    (tmp_path / "truc-tiep.html").write_text(page, encoding="utf-8")
+    _run(runner, "import", tmp_path / "truc-tiep.html", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    db = connect(db_path)
+    assert db.execute("SELECT kind FROM articles").fetchone() == ("transcript",)
+    stamps = [r[0] for r in db.execute("SELECT timestamp FROM turns ORDER BY seq")]
+    assert stamps == ["08:20", "08:35", "09:10", "09:25"]

@@ -100,3 +100,13 @@ def test_transcripts_are_told_from_articles(text, expected):
 
 def test_no_seed_reads_as_a_transcript(shared):
     assert not any(is_transcript(p.read_text(encoding="utf-8")) for p in sorted((shared / "seeds").glob("*.txt")))
+
+
+def test_capitalised_labels_and_a_bare_chair_label():
+    text = TRANSCRIPT.replace("Đại biểu Nguyễn Văn Khải (Tổ đại biểu huyện Yên Dũng) chất vấn:",
+                              "ĐẠI BIỂU NGUYỄN VĂN KHẢI (Tổ đại biểu huyện Yên Dũng) chất vấn:")
+    text = text.replace("Chủ tọa Lê Thị Thu Hà:", "CHỦ TỌA:")
+    result = analyze(text, "2024-07-10")
+    assert [t["speaker"] for t in result["turns"][:2]] == ["Lê Thị Thu Hà", "Nguyễn Văn Khải"]
+    assert result["turns"][0]["role"] == "chair" and result["turns"][1]["role"] == "question"
+    assert _pairs(result)[0] == ("Nguyễn Văn Khải", "Trần Minh Đức")

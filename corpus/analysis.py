@@ -36,6 +36,7 @@ def _session_id(conn: sqlite3.Connection, session: dict | None) -> int | None:
         return None
     if session.get("session_no") is not None:
         key = f"{session['council']}|{session.get('term') or ''}|{session['session_no']}"
+        key = _same_numbered_session(conn, session, key)
     elif session.get("date"):
         key = f"{session['council']}|{session['date']}"
     else:
@@ -49,6 +50,22 @@ def _session_id(conn: sqlite3.Connection, session: dict | None) -> int | None:
             conn.execute(f"UPDATE sessions SET {column} = COALESCE({column}, ?) WHERE id = ?",
                          (session[column], session_id))
     return session_id
+
+
+def _same_numbered_session(conn: sqlite3.Connection, session: dict, key: str) -> str:
+    """One article names the term ("khóa XVI"), another not: the same council's session
+    of that number is one session while only one term has it."""
+    rows = conn.execute("SELECT id, key, term FROM sessions WHERE council = ? AND session_no = ?",
+                        (session["council"], session["session_no"])).fetchall()
+    if any(row[1] == key for row in rows):
+        return key
+    if not session.get("term"):
+        terms = {row[2] for row in rows if row[2]}
+        return next(row[1] for row in rows if row[2]) if len(terms) == 1 else key
+    untermed = [row for row in rows if not row[2]]
+    if untermed and not any(row[2] for row in rows):
+        conn.execute("UPDATE sessions SET key = ?, term = ? WHERE id = ?", (key, session["term"], untermed[0][0]))
+    return key
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:

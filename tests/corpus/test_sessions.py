@@ -126,3 +126,18 @@ def test_an_html_live_report_is_a_transcript(tmp_path, db_path, runner):
     assert db.execute("SELECT kind FROM articles").fetchone() == ("transcript",)
     stamps = [r[0] for r in db.execute("SELECT timestamp FROM turns ORDER BY seq")]
     assert stamps == ["08:20", "08:35", "09:10", "09:25"]
+
+
+def test_a_session_named_with_and_without_its_term_is_one_session(tmp_path, db_path, runner):
+    texts = {
+        "a.txt": "Sáng 10/7, Kỳ họp thứ 18 HĐND tỉnh Bắc Giang khóa XIX khai mạc với nhiều nội dung quan trọng về "
+                 "kinh tế - xã hội, ngân sách và đầu tư công của tỉnh trong năm 2024.",
+        "b.txt": "Chiều 10/7, Kỳ họp thứ 18 HĐND tỉnh Bắc Giang tiếp tục phiên chất vấn về ngập úng đô thị và tiến độ "
+                 "giải phóng mặt bằng các dự án giao thông trọng điểm của tỉnh.",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    _run(runner, "import", tmp_path / "b.txt", tmp_path / "a.txt", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    rows = connect(db_path).execute("SELECT council, term, session_no FROM sessions").fetchall()
+    assert rows == [("HĐND tỉnh Bắc Giang", "XIX", 18)]

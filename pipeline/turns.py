@@ -19,7 +19,7 @@ text names one; an answer that names its asker ("của đại biểu X") is pair
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
@@ -34,7 +34,6 @@ from pipeline.text import inside
 
 TRANSCRIPT_LABELS = 3
 ANSWER_PARAGRAPHS = 4
-ROLES = ("chair", "question", "answer", "debate", "report", "other")
 
 _TIME = r"(?P<hour>[01]?\d|2[0-3])\s*(?:h|giờ|:)\s*(?P<minute>[0-5]\d)?(?:\s*phút)?"
 _LINE = re.compile(rf"^[ \t*•\-–]*(?:[\[(]?{_TIME}[\])]?\s*(?:[:\-–—.,]\s*)?)?(?P<label>[^\n:]{{2,180}}?)\s*:[ \t]*(?=\S)",
@@ -50,7 +49,7 @@ class Turn:
     speaker: str | None
     title: str | None
     delegation: str | None
-    role: str
+    role: str                        # chair | question | answer | debate | report | other
     timestamp: str | None
     addressee: str | None
     topic: str | None
@@ -74,7 +73,6 @@ class Exchange:
     answerer: str | None
     answerer_title: str | None
     topic: str | None
-    statements: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "asker": self.asker, "answerer": self.answerer,
@@ -100,8 +98,9 @@ def _timestamp(match: re.Match[str]) -> str | None:
     return f"{int(match.group('hour')):02d}:{match.group('minute') or '00'}"
 
 
-def _role(label: str, title: str | None, default: str) -> str:
-    """From the label's verb, else the speaker's title."""
+def _role(label: str, title: str | None, question_time: bool) -> str:
+    """From the label's verb, else the speaker's title (at a question session an official
+    with no verb answers and a delegate asks; elsewhere a delegate debates)."""
     verbs = [(m.start(), group) for group in _TURN_VERBS for m in _cue(group).finditer(label)]
     if verbs:
         group = max(verbs)[1]  # the verb closest to the colon: "… phát biểu kết luận"
@@ -109,9 +108,9 @@ def _role(label: str, title: str | None, default: str) -> str:
     if _cue("chair_title").match(label.strip()) or (title and _cue("chair_title").match(title)):
         return "chair"
     if title and cue_regex("executive").search(title) and not cue_regex("council").match(title):
-        return "answer" if default == "question_time" else "other"
+        return "answer" if question_time else "other"
     if re.match(r"\s*(?:đại biểu|ĐB)\b", label, re.IGNORECASE):
-        return "question" if default == "question_time" else "debate"
+        return "question" if question_time else "debate"
     return "other"
 
 
@@ -213,19 +212,11 @@ def _question_time(text: str) -> bool:
 _ASKER = re.compile(r"(?<![\w])(?:của|do)\s+(?:các\s+)?(?:đại biểu|ĐB)\s+", re.IGNORECASE)
 
 
-def _sentences_by_paragraph(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out = []
-    for start, end in sentences:
-        while start < end and text[start].isspace():
-            start += 1
-        out.append((start, end))
-    return out
-
-
 def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speakers, taken: list[tuple[int, int]],
                  furniture: list[tuple[int, int]]) -> list[Turn]:
     turns: list[Turn] = []
-    for start, end in _sentences_by_paragraph(text, sentences):
+    for start, end in sentences:
+        start += len(text[start:end]) - len(text[start:end].lstrip())
         if inside(furniture, start) or inside(taken, start) or end - start < 20:
             continue
         stamp = _TIMESTAMP_LINE.match(text, start)
@@ -247,7 +238,8 @@ def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speaker
     return turns
 
 
-def _delegate_after(text: str, pos: int, end: int, speakers: _Speakers) -> PersonMention | None:
+def _delegate_after(pos: int, end: int, speakers: _Speakers) -> PersonMention | None:
+    """The person named right after "đại biểu" (within the sentence)."""
     named = speakers.attributor.persons.between(pos, min(end, pos + 80))
     return named[0] if named else None
 
@@ -260,7 +252,7 @@ def _delegation_near(text: str, pos: int, end: int) -> str | None:
 def _prose_question(text: str, start: int, end: int, asked: re.Match[str], speakers: _Speakers) -> Turn | None:
     """"Đại biểu X (Tổ đại biểu …) chất vấn về …" or "Chất vấn về …, đại biểu X …"."""
     delegate = re.search(r"(?<![\w])(?:đại biểu|ĐB)\s+", text[start:end], re.IGNORECASE)
-    person = _delegate_after(text, start + delegate.end(), end, speakers) if delegate else None
+    person = _delegate_after(start + delegate.end(), end, speakers) if delegate else None
     if person is None or person.start - (start + delegate.end()) > 2:
         return None
     addressee = _addressee(text, start + asked.end(), end, after_verb=True)
@@ -282,7 +274,7 @@ def _prose_answer(text: str, start: int, end: int, lead: re.Match[str], speakers
     asker = None
     mentioned = _ASKER.search(text, start, comma if comma > 0 else verb.start())
     if mentioned:
-        person = _delegate_after(text, mentioned.end(), end, speakers)
+        person = _delegate_after(mentioned.end(), end, speakers)
         if person and person.start - mentioned.end() <= 2:
             asker = person.name
             question_end = max(person.end, text.find(")", person.end, person.end + 120) + 1)
@@ -378,9 +370,9 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
     if transcript is None:
         transcript = len(labelled) >= TRANSCRIPT_LABELS
     _close_label_turns(text, labelled, transcript)
-    default = "question_time" if _question_time(text) else "debate"
+    question_time = _question_time(text)
     for turn in labelled:
-        turn.role = _role(turn.label or "", turn.title, default)
+        turn.role = _role(turn.label or "", turn.title, question_time)
         if turn.role == "question":
             verb = _cue("ask").search(text, turn.start, turn.label_end)
             turn.addressee = (_addressee(text, verb.end(), turn.label_end, after_verb=True) if verb else None) or \

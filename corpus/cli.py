@@ -591,6 +591,33 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
         click.echo(f"  {(a['published'] or '')[:10]} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; other machines can reach the server only if you change it.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@db_option
+def serve_command(host: str, port: int, db_path: str) -> None:
+    """Open the corpus in Datasette, read-only: tables with facets (speaker, topic,
+    status, source, year), canned queries (overdue promises, promises by speaker, an
+    index over the years, what was said at a session), and CSV/JSON of every view.
+
+    \b
+    Example:
+      hdnd serve --db hdnd.db --port 8001
+    """
+    import uvicorn
+
+    from corpus.serve import ServeError, make_app
+
+    try:
+        app = make_app(db_path)
+    except ServeError as err:
+        _fail(str(err))
+    _open(db_path).conn.close()  # bring the schema up to date before serving it read-only
+    click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl+C stops).", err=True)
+    uvicorn.run(app.app(), host=host, port=port, log_level="warning")
+
+
 @cli.command("promise")
 @click.argument("commitment_id", type=int)
 @click.option("--confirm", "verdict", type=click.Choice([*VERDICTS, "rejected"]),

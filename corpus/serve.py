@@ -1,0 +1,88 @@
+"""``hdnd serve``: the corpus in Datasette (0.65), read-only, for journalists.
+
+The file is opened read-only (SQLite ``mode=ro``), SQL is Datasette's read-only SQL
+with a time limit, there is no write endpoint, and the server binds to 127.0.0.1
+unless told otherwise. Facets and canned queries are declared here as metadata.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from datasette import hookimpl
+
+from corpus.db import prepare_connection as _prepare
+
+SQL_TIME_LIMIT_MS = 2000
+
+CANNED = {
+    "overdue_promises": {
+        "title": "Lời hứa quá hạn · Overdue promises",
+        "sql": "SELECT id, speaker, speaker_title, deadline, quote, topic FROM commitments "
+               "WHERE kind = 'commitment' AND status = 'overdue' ORDER BY deadline",
+    },
+    "promises_by_speaker": {
+        "title": "Lời hứa theo người phát biểu · Promises by speaker",
+        "sql": "SELECT id, kind, deadline, status, quote FROM commitments "
+               "WHERE hdnd_fold(COALESCE(speaker, '')) LIKE '%' || hdnd_fold(:speaker) || '%' ORDER BY made_on",
+    },
+    "index_over_years": {
+        "title": "Chỉ số của một địa phương qua các năm · An index over the years",
+        "sql": 'SELECT year, "index", subindex, value, unit, rank, rank_of, quote, article_id FROM index_values '
+               'WHERE "index" = :index AND hdnd_fold(COALESCE(entity, \'\')) LIKE \'%\' || hdnd_fold(:entity) || \'%\' '
+               "ORDER BY year",
+    },
+    "said_at_session": {
+        "title": "Phát biểu tại một kỳ họp · What was said at one session",
+        "sql": "SELECT t.seq, t.timestamp, t.role, t.speaker, t.title, t.delegation, t.topic, t.quote, t.article_id "
+               "FROM turns t WHERE t.session_id = :session_id ORDER BY t.article_id, t.seq",
+    },
+}
+
+FACETS = {
+    "commitments": ["status", "kind", "topic", "speaker", "speaker_title"],
+    "articles": ["kind", "source_id"],
+    "index_values": ["index", "entity", "year"],
+    "turns": ["role", "speaker", "topic"],
+}
+
+
+def metadata(name: str) -> dict:
+    """Titles in Vietnamese and English, facets per table, canned queries."""
+    return {
+        "title": "hdnd: lời hứa và kết quả của HĐND · Vietnamese council promises",
+        "description": "Bài báo, biên bản và lời hứa tại các kỳ họp Hội đồng nhân dân; mỗi con số dẫn về câu gốc. "
+                       "Articles, transcripts and promises from People's Council sessions; every figure links "
+                       "back to the sentence it came from.",
+        "databases": {name: {
+            "queries": CANNED,
+            "tables": {table: {"facets": facets} for table, facets in FACETS.items()},
+        }},
+    }
+
+
+class ServeError(ValueError):
+    """The corpus cannot be served; the message is one sentence."""
+
+
+@hookimpl
+def prepare_connection(conn):
+    """hdnd_fold() in SQL, as the store defines it, for canned queries and searches."""
+    _prepare(conn)
+
+
+def make_app(db_path: str | Path):
+    """The Datasette instance for the corpus file (which must exist)."""
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    path = Path(db_path)
+    if not path.is_file():
+        raise ServeError(f"{path} does not exist; create it with hdnd import or hdnd crawl first.")
+    plugin = sys.modules[__name__]
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="hdnd")
+    return Datasette([str(path)], metadata=metadata(path.stem),
+                     settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "allow_download": False,
+                               "default_facet_size": 20, "max_returned_rows": 1000})

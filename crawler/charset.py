@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 from crawler import legacy
 
@@ -70,11 +69,8 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     ("Héi ®ång", from a converted Word file) is converted too.
     """
     text, encoding = _decode(data, content_type)
-    text = unicodedata.normalize("NFC", text)
-    converted = legacy.detect(text)
-    if converted:
-        return converted[0], f"{encoding}+{converted[1]}"
-    return text, encoding
+    text, table = legacy.to_unicode(text)
+    return text, f"{encoding}+{table}" if table else encoding
 
 
 def _decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 
 from crawler import legacy
@@ -18,12 +17,6 @@ from crawler.extract import ExtractionError
 
 DOCX_SUFFIXES = {".docx"}
 PDF_SUFFIXES = {".pdf"}
-
-
-def _unicode(text: str) -> tuple[str, str | None]:
-    text = unicodedata.normalize("NFC", text)
-    converted = legacy.detect(text)
-    return converted if converted else (text, None)
 
 
 def docx_text(data: bytes) -> tuple[str, str | None]:
@@ -47,7 +40,7 @@ def docx_text(data: bytes) -> tuple[str, str | None]:
                     cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
                              for cell in row if cell.tag.endswith("}tc")]
                     lines.append(" | ".join(c.strip() for c in cells if c.strip()))
-    return _unicode("\n".join(line.strip() for line in lines))
+    return legacy.to_unicode("\n".join(line.strip() for line in lines))
 
 
 def pdf_text(data: bytes) -> tuple[str, str | None]:
@@ -67,4 +60,4 @@ def pdf_text(data: bytes) -> tuple[str, str | None]:
                               "so run OCR on it first (for example ocrmypdf -l vie)")
     text = "\n\n".join(page.strip() for page in pages)
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
-    return _unicode(text)
+    return legacy.to_unicode(text)

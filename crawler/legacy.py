@@ -156,3 +156,10 @@ def detect(data: bytes | str) -> tuple[str, str] | None:
     if score < 0.6 or score < vietnamese_ratio(baseline) + 0.2:
         return None
     return text, encoding
+
+
+def to_unicode(text: str) -> tuple[str, str | None]:
+    """NFC text, converted from the legacy table its letters are in (named), if any."""
+    text = unicodedata.normalize("NFC", text)
+    converted = detect(text)
+    return converted if converted else (text, None)

@@ -375,9 +375,9 @@ def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date
                                                              len(text[line_start:line_end].lstrip())),
                         "quote_end": end - line_start})
     record["sources"] = sources
-    session = db.execute("SELECT s.council, s.term, s.session_no, s.date, s.kind FROM sessions s "
+    session = db.execute("SELECT s.id, s.council, s.term, s.session_no, s.date, s.kind FROM sessions s "
                          "JOIN commitments c ON c.session_id = s.id WHERE c.id = ?", (commitment_id,)).fetchone()
-    record["session"] = dict(zip(("council", "term", "session_no", "date", "kind"), session)) if session else None
+    record["session"] = dict(zip(("id", "council", "term", "session_no", "date", "kind"), session)) if session else None
     events = db.execute("SELECT e.id, e.at, e.recorded_at, e.kind, e.status, e.actor, e.score, e.note, e.evidence_url, "
                         "e.evidence_quote, e.followup_of, a.url FROM commitment_events e "
                         "LEFT JOIN articles a ON a.id = e.evidence_article_id WHERE e.commitment_id = ? ORDER BY e.id",

@@ -334,6 +334,32 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE session_mentions ADD COLUMN date TEXT;
         """,
     ),
+    (
+        6,
+        "views for browsing: promises and articles with their source, year and session",
+        """
+        -- Promises, demands and assignments that have a source, with the columns a reader
+        -- filters on (hdnd serve facets them): speaker, body, topic, status, source, year.
+        CREATE VIEW promises AS
+            SELECT c.id, c.kind, c.status, c.speaker, c.speaker_title,
+                   COALESCE(b.name, c.speaker_title) AS body, c.topic, c.deadline, c.quote, c.target,
+                   c.made_on, substr(c.made_on, 1, 4) AS year,
+                   (SELECT src.domain FROM commitment_sources cs JOIN articles a ON a.id = cs.article_id
+                      JOIN sources src ON src.id = a.source_id WHERE cs.commitment_id = c.id
+                    ORDER BY a.published, a.id LIMIT 1) AS source,
+                   s.council || COALESCE(' khóa ' || s.term, '') || COALESCE(', kỳ họp thứ ' || s.session_no, '')
+                       AS session,
+                   c.session_id
+            FROM commitments c
+            LEFT JOIN bodies b ON b.id = c.body_id
+            LEFT JOIN sessions s ON s.id = c.session_id
+            WHERE EXISTS (SELECT 1 FROM commitment_sources cs WHERE cs.commitment_id = c.id);
+        CREATE VIEW article_list AS
+            SELECT a.id, a.title, a.published, substr(a.published, 1, 4) AS year, src.domain AS source,
+                   a.kind, a.section, a.url
+            FROM articles a LEFT JOIN sources src ON src.id = a.source_id;
+        """,
+    ),
 ]
 
 

@@ -8,12 +8,10 @@ Index names also match their variants: "chỉ số hài lòng" finds SIPAS rows.
 
 from __future__ import annotations
 
-import re
 
 import sqlite_utils
 
-from corpus.search import Phrase, parse_query
-from pipeline.normalize import fold, normalize
+from corpus.search import match_spans, parse_query
 from pipeline.resources import index_names
 
 TABLES = {
@@ -42,44 +40,30 @@ def _names_of(code: str) -> str:
     return " ".join(name for name, c in index_names().items() if c == code)
 
 
-def _words(text: str) -> str:
-    """Lower-cased words joined by single spaces, as query phrases are: "2210/QĐ-UBND" → "2210 qđ ubnd"."""
-    return " ".join(re.findall(r"\w+", normalize(text).lower()))
-
-
-def _matches(phrase: Phrase, exact: str, folded: str) -> bool:
-    needle = " ".join(phrase.syllables).lower()
-    hay = exact if phrase.exact else folded
-    pattern = r"(?<!\w)" + re.escape(needle) + (r"" if phrase.prefix else r"(?!\w)")
-    return re.search(pattern, hay) is not None
+def rows_of(db: sqlite_utils.Database, table: str) -> list[dict]:
+    """Every row of one of ``TABLES``; index values also carry the names of their index."""
+    cursor = db.execute(TABLES[table][0])
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, values)) for values in cursor.fetchall()]
+    if table == "index_values":
+        for row in rows:
+            row["index_names"] = _names_of(row["index"]) + " " + row["index"].replace("_", " ")
+    return rows
 
 
 def search_records(db: sqlite_utils.Database, table: str, query: str | None = None, *, entity: str | None = None,
                    since: str | None = None, until: str | None = None, limit: int = 100) -> list[dict]:
     """Rows of ``table`` matching ``query`` (and ``entity``, a phrase matched against the
     entity, title, issuer or council column), ordered as a series."""
-    sql, fields, entity_field = TABLES[table]
+    _, fields, entity_field = TABLES[table]
     parts = parse_query(query) if query else []
     entity_parts = parse_query(entity) if entity else []
-    rows = [dict(zip([d[0] for d in cursor.description], values))
-            for cursor in [db.execute(sql)] for values in cursor.fetchall()]
     result = []
-    for row in rows:
-        if table == "index_values":
-            row["index_names"] = _names_of(row["index"]) + " " + row["index"].replace("_", " ")
-        exact = _words(" ".join(str(row.get(f) or "") for f in fields))
-        folded = fold(exact)
-        if parts:
-            ok = _matches(parts[0][1], exact, folded)
-            for operator, phrase in parts[1:]:
-                hit = _matches(phrase, exact, folded)
-                ok = (ok or hit) if operator == "OR" else (ok and hit)
-            if not ok:
-                continue
-        if entity_parts:
-            value = _words(str(row.get(entity_field) or ""))
-            if not all(_matches(p, value, fold(value)) for _, p in entity_parts):
-                continue
+    for row in rows_of(db, table):
+        if parts and match_spans(parts, " · ".join(str(row.get(f) or "") for f in fields)) is None:
+            continue
+        if entity_parts and match_spans(entity_parts, str(row.get(entity_field) or "")) is None:
+            continue
         day = (row.get("published") or row.get("date") or "")[:10]
         if (since and day and day < since) or (until and day and day > until):
             continue

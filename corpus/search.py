@@ -97,6 +97,30 @@ def parse_query(query: str) -> list[tuple[str, Phrase]]:
     return parts
 
 
+def phrase_pattern(phrase: Phrase) -> re.Pattern:
+    """The regular expression that matches ``phrase`` as FTS5 would: whole syllables in
+    order, any case, any separators; in the folded text when the phrase has no marks."""
+    body = r"\W+".join(re.escape(s) for s in phrase.syllables)
+    return re.compile(r"(?<!\w)" + body + (r"\w*" if phrase.prefix else r"(?!\w)"), re.IGNORECASE)
+
+
+def match_spans(parts: list[tuple[str, Phrase]], text: str) -> list[tuple[int, int]] | None:
+    """Where the parsed query matches ``text`` (NFC), or None when it does not.
+
+    AND and OR are applied left to right, as in the FTS expression. Folding keeps
+    lengths, so spans found in the folded text are spans of ``text``.
+    """
+    folded = fold(text)
+    matched: bool | None = None
+    spans: list[tuple[int, int]] = []
+    for operator, phrase in parts:
+        found = [m.span() for m in phrase_pattern(phrase).finditer(text if phrase.exact else folded)]
+        spans += found
+        hit = bool(found)
+        matched = hit if matched is None else (matched or hit) if operator == "OR" else (matched and hit)
+    return sorted(spans) if matched else None
+
+
 def fts_query(parts: list[tuple[str, Phrase]]) -> str:
     expression = parts[0][1].fts()
     for operator, phrase in parts[1:]:
@@ -142,8 +166,8 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
 
 
 def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
-           source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Ranked articles for ``query`` with a highlighted snippet each."""
+           source: str | None = None, limit: int = 20, mark: tuple[str, str] = ("**", "**")) -> list[dict[str, Any]]:
+    """Ranked articles for ``query`` with a snippet each, matches between ``mark``."""
     expression = fts_query(parse_query(query))
     where, params = ["articles_fts MATCH :q"], {"q": expression, "limit": max(1, min(limit, 1000))}
     if since:
@@ -172,9 +196,18 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
         raise QueryError(f"The search index could not run this query ({err}).") from err
     for hit in hits:
         text, spans = marks.get(hit["id"], ("", []))
-        hit["snippet"] = snippet(text, spans)
+        hit["snippet"] = snippet(text, spans, mark=mark)
         hit["score"] = round(-hit["score"], 3)
     return hits
+
+
+def count(db: sqlite_utils.Database, query: str) -> int:
+    """How many articles match ``query``."""
+    try:
+        return db.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                               (fts_query(parse_query(query)),)).fetchone()[0]
+    except sqlite3.OperationalError as err:
+        raise QueryError(f"The search index could not run this query ({err}).") from err
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]):

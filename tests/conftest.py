@@ -95,3 +95,22 @@ def to_cp1258(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
         out.append(base + tones)
     return "".join(out).encode("cp1258")
+
+
+@pytest.fixture(scope="session")
+def web_corpus(tmp_path_factory) -> Path:
+    """A processed corpus of our web pages and a session transcript, as of 2025-12-01
+    (shared by the search, chart and server tests; nothing writes to it)."""
+    from corpus.cli import cli
+    from tests.data.transcripts import TRANSCRIPT
+    from tests.data.web_pages import PAGES
+
+    folder = tmp_path_factory.mktemp("web")
+    for name, html in PAGES:
+        (folder / name).write_text(html, encoding="utf-8")
+    (folder / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    path = folder / "hdnd.db"
+    for args in (["import", *sorted(str(p) for p in folder.iterdir())], ["process", "--today", "2025-12-01"]):
+        result = CliRunner().invoke(cli, [*args, "--db", str(path)])
+        assert result.exit_code == 0, result.output
+    return path

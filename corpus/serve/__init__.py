@@ -2,7 +2,9 @@
 
 The file is opened read-only (SQLite ``mode=ro``), SQL is Datasette's read-only SQL
 with a time limit, there is no write endpoint, and the server binds to 127.0.0.1
-unless told otherwise. Facets and canned queries are declared here as metadata.
+unless told otherwise. This package is also the Datasette plugin: facets and canned
+queries are metadata; our pages (search, promise, chart) are routes in ``pages``; the
+templates ship in ``templates/`` beside this file.
 """
 
 from __future__ import annotations
@@ -11,27 +13,31 @@ import sys
 from pathlib import Path
 
 from datasette import hookimpl
+from markupsafe import Markup, escape
 
+from corpus.chart import number
 from corpus.db import prepare_connection as _prepare
+from corpus.serve import excel, pages
 
 SQL_TIME_LIMIT_MS = 2000
 
 CANNED = {
     "overdue_promises": {
         "title": "Lời hứa quá hạn · Overdue promises",
-        "sql": "SELECT id, speaker, speaker_title, deadline, quote, topic FROM commitments "
+        "sql": "SELECT id AS promise_id, speaker, speaker_title, deadline, quote, topic, source FROM promises "
                "WHERE kind = 'commitment' AND status = 'overdue' ORDER BY deadline",
     },
     "promises_by_speaker": {
         "title": "Lời hứa theo người phát biểu · Promises by speaker",
-        "sql": "SELECT id, kind, deadline, status, quote FROM commitments "
-               "WHERE hdnd_fold(COALESCE(speaker, '')) LIKE '%' || hdnd_fold(:speaker) || '%' ORDER BY made_on",
+        "sql": "SELECT id AS promise_id, kind, deadline, status, quote, session FROM promises "
+               "WHERE hdnd_fold(lower(COALESCE(speaker, ''))) LIKE '%' || hdnd_fold(lower(:speaker)) || '%' "
+               "ORDER BY made_on",
     },
     "index_over_years": {
         "title": "Chỉ số của một địa phương qua các năm · An index over the years",
         "sql": 'SELECT year, "index", subindex, value, unit, rank, rank_of, quote, article_id FROM index_values '
-               'WHERE "index" = :index AND hdnd_fold(COALESCE(entity, \'\')) LIKE \'%\' || hdnd_fold(:entity) || \'%\' '
-               "ORDER BY year",
+               'WHERE "index" = :index AND hdnd_fold(lower(COALESCE(entity, \'\'))) LIKE '
+               "'%' || hdnd_fold(lower(:entity)) || '%' ORDER BY year",
     },
     "said_at_session": {
         "title": "Phát biểu tại một kỳ họp · What was said at one session",
@@ -41,24 +47,34 @@ CANNED = {
 }
 
 FACETS = {
+    "promises": ["status", "kind", "speaker", "body", "topic", "source", "year"],
     "commitments": ["status", "kind", "topic", "speaker", "speaker_title"],
+    "article_list": ["source", "year", "kind"],
     "articles": ["kind", "source_id"],
     "index_values": ["index", "entity", "year"],
     "turns": ["role", "speaker", "topic"],
+    "persons": ["title"],
+    "sessions": ["council", "term", "kind"],
 }
+LABELS = {"sources": "domain", "persons": "name", "bodies": "name", "articles": "title"}
+PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
+PROMISE_LINKS = {"promise_id", "commitment_id"}
 
 
 def metadata(name: str) -> dict:
-    """Titles in Vietnamese and English, facets per table, canned queries."""
+    """Titles in Vietnamese and English, facets and labels per table, canned queries."""
+    tables = {table: {"facets": facets} for table, facets in FACETS.items()}
+    for table, column in LABELS.items():
+        tables.setdefault(table, {})["label_column"] = column
+    tables["promises"]["description"] = ("Lời hứa, yêu cầu và giao nhiệm vụ có nguồn; trạng thái tính đến lần chạy "
+                                         "hdnd process gần nhất. Promises, demands and assignments with a source; "
+                                         "status as of the last hdnd process run.")
     return {
         "title": "hdnd: lời hứa và kết quả của HĐND · Vietnamese council promises",
         "description": "Bài báo, biên bản và lời hứa tại các kỳ họp Hội đồng nhân dân; mỗi con số dẫn về câu gốc. "
                        "Articles, transcripts and promises from People's Council sessions; every figure links "
                        "back to the sentence it came from.",
-        "databases": {name: {
-            "queries": CANNED,
-            "tables": {table: {"facets": facets} for table, facets in FACETS.items()},
-        }},
+        "databases": {name: {"queries": CANNED, "tables": tables}},
     }
 
 
@@ -70,6 +86,44 @@ class ServeError(ValueError):
 def prepare_connection(conn):
     """hdnd_fold() in SQL, as the store defines it, for canned queries and searches."""
     _prepare(conn)
+
+
+@hookimpl
+def register_routes():
+    return pages.ROUTES
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["vn_number"] = number
+
+
+@hookimpl
+def render_cell(value, column, table, datasette):
+    """A promise's id links to its page wherever it is shown."""
+    if value is not None and ((table, column) in PROMISE_COLUMNS or column in PROMISE_LINKS):
+        return Markup(f'<a href="{datasette.urls.path(f"-/promise/{int(value)}")}">{escape(value)}</a>')
+    return None
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    if template != "index.html":
+        return {}
+
+    async def home():
+        return {"hdnd": await pages.home(datasette)}
+    return home
+
+
+@hookimpl
+def asgi_wrapper():
+    return excel.with_bom
+
+
+@hookimpl
+def register_output_renderer():
+    return excel.RENDERER
 
 
 def make_app(db_path: str | Path):

@@ -1,0 +1,241 @@
+"""Our pages inside Datasette: search, one promise, an index over the years.
+
+Each route reads through Datasette's read-only connection under its SQL time limit,
+calls the same library function as the command line, and renders a template (or JSON,
+CSV or SVG when the URL ends so).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from urllib.parse import quote as url_quote
+from urllib.parse import urlencode
+
+import sqlite_utils
+from datasette.utils import sqlite_timelimit
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from corpus.chart import ChartError, index_series, points_of, series_choices, svg_chart
+from corpus.commitments import PromiseError, commitment_detail
+from corpus.lookup import GROUPS, search_everything
+from corpus.search import END, START, QueryError
+from corpus.sessions import session_label
+from pipeline.resources import index_names
+
+GROUP_TITLES = {"articles": "Bài báo · Articles", "promises": "Lời hứa · Promises",
+                "people": "Người · People", "index_values": "Chỉ số · Index results"}
+STATUS_TITLES = {"open": "đang theo dõi · open", "due": "sắp đến hạn · due", "overdue": "quá hạn · overdue",
+                 "kept": "đã thực hiện · kept", "partly": "thực hiện một phần · partly",
+                 "not_kept": "không thực hiện · not kept", "in_progress": "đang triển khai · in progress"}
+FRAGMENT_WORDS = 5
+
+
+async def _read(datasette, fn):
+    """``fn(db)`` on Datasette's read-only connection, under its SQL time limit."""
+    database = datasette.get_database()
+    limit = datasette.setting("sql_time_limit_ms")
+
+    def call(conn):
+        with sqlite_timelimit(conn, limit):
+            return fn(sqlite_utils.Database(conn))
+    return await database.execute_fn(call)
+
+
+def _db_path(datasette, *parts: object) -> str:
+    return datasette.urls.path("/".join([datasette.get_database().name, *map(str, parts)]))
+
+
+def marked(text: str) -> Markup:
+    """A snippet whose matches sit between START and END, as HTML with <mark>."""
+    return escape(text).replace(START, Markup("<mark>")).replace(END, Markup("</mark>"))
+
+
+def text_fragment(url: str, quote: str) -> str:
+    """``url`` with a text fragment that scrolls to and highlights ``quote`` in the browser."""
+    if not url.startswith(("http://", "https://")):
+        return url
+    words = quote.split()
+
+    def encode(chunk: list[str]) -> str:
+        return url_quote(" ".join(chunk), safe="").replace("-", "%2D")
+    target = encode(words) if len(words) <= 2 * FRAGMENT_WORDS else \
+        encode(words[:FRAGMENT_WORDS]) + "," + encode(words[-FRAGMENT_WORDS:])
+    return url.split("#", 1)[0] + "#:~:text=" + target
+
+
+async def _page(datasette, request, template: str, context: dict, status: int = 200) -> Response:
+    html = await datasette.render_template(template, context, request=request)
+    return Response.html(html, status=status)
+
+
+async def home(datasette) -> dict:
+    """Counts and links for the home page."""
+    def counts(db):
+        sql = {"articles": "SELECT COUNT(*) FROM articles", "promises": "SELECT COUNT(*) FROM promises",
+               "overdue": "SELECT COUNT(*) FROM promises WHERE status = 'overdue'",
+               "people": "SELECT COUNT(*) FROM persons", "index_values": "SELECT COUNT(*) FROM index_values",
+               "sessions": "SELECT COUNT(*) FROM sessions"}
+        return {name: db.execute(q).fetchone()[0] for name, q in sql.items()}
+    return {"counts": await _read(datasette, counts), "db": datasette.get_database().name,
+            "db_url": _db_path(datasette)}
+
+
+def _hit_links(datasette, group: str, hit: dict) -> dict:
+    if group == "articles":
+        return {"href": _db_path(datasette, "articles", hit["id"]), "label": hit["title"] or hit["url"],
+                "detail": " · ".join(filter(None, [(hit["published"] or "")[:10], hit["source"]])),
+                "source": hit["url"]}
+    if group == "promises":
+        detail = [hit["speaker"], hit["speaker_title"], hit["deadline"] and f"hạn {hit['deadline']}",
+                  STATUS_TITLES.get(hit["status"], hit["status"])]
+        return {"href": datasette.urls.path(f"-/promise/{hit['id']}"), "label": f"#{hit['id']} {hit['kind']}",
+                "detail": " · ".join(filter(None, detail))}
+    if group == "people":
+        return {"href": _db_path(datasette, "persons", hit["id"]), "label": hit["name"],
+                "detail": f"{hit['title'] or ''} · {hit['articles']} bài"}
+    chart = datasette.urls.path("-/chart") + "?" + urlencode({"index": hit["index"], "entity": hit["entity"] or ""})
+    figure = " ".join(str(x) for x in (hit["value"], hit["unit"]) if x is not None)
+    rank = f"hạng {hit['rank']}/{hit['rank_of'] or '?'}" if hit["rank"] else ""
+    return {"href": chart, "label": f"{hit['index']} · {hit['entity'] or '?'} · {hit['year'] or '?'}",
+            "detail": " · ".join(filter(None, [hit["subindex"], figure, rank])),
+            "source": _db_path(datasette, "articles", hit["article_id"])}
+
+
+def _plain(text: str) -> str:
+    return text.replace(START, "**").replace(END, "**")
+
+
+async def search_page(datasette, request) -> Response:
+    """/-/search?q=…: articles, promises, people and index results for one query."""
+    query = (request.args.get("q") or "").strip()
+    fmt = request.url_vars.get("format")
+    result, error = None, None
+    if query:
+        try:
+            result = await _read(datasette, lambda db: search_everything(db, query, limit=20 if fmt else 10))
+        except QueryError as err:
+            error = str(err)
+        except Exception as err:  # the time limit interrupts SQLite
+            if "interrupted" not in str(err):
+                raise
+            error = "The search took longer than the server's time limit; make the query more specific."
+    status = 400 if error else 200
+    if fmt == "json":
+        if result:
+            for group in result["groups"].values():
+                for hit in group["hits"]:
+                    hit["snippet"] = _plain(hit["snippet"])
+        return Response.json({"ok": not error, "error": error, **(result or {"query": query})}, status=status)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["group", "id", "label", "detail", "snippet", "link"])
+        for group in GROUPS if result else ():
+            for hit in result["groups"][group]["hits"]:
+                links = _hit_links(datasette, group, hit)
+                writer.writerow([group, hit["id"], links["label"], links["detail"], _plain(hit["snippet"]),
+                                 links["href"]])
+        return Response(out.getvalue() if not error else error, status=status,
+                        content_type="text/csv; charset=utf-8" if not error else "text/plain; charset=utf-8")
+    groups = []
+    for group in GROUPS if result else ():
+        found = result["groups"][group]
+        hits = [{**_hit_links(datasette, group, hit), "snippet": marked(hit["snippet"])} for hit in found["hits"]]
+        groups.append({"name": group, "title": GROUP_TITLES[group], "total": found["total"], "hits": hits})
+    return await _page(datasette, request, "hdnd_search.html", {
+        "q": query, "groups": groups, "error": error,
+        "json_url": datasette.urls.path("-/search.json") + "?" + urlencode({"q": query}),
+        "csv_url": datasette.urls.path("-/search.csv") + "?" + urlencode({"q": query, "_bom": "1"}),
+    }, status=status)
+
+
+def _paragraph(source: dict) -> Markup:
+    p, start, end = source["paragraph"], source["quote_start"], source["quote_end"]
+    return escape(p[:start]) + Markup('<mark class="quote">') + escape(p[start:end]) + Markup("</mark>") + \
+        escape(p[end:])
+
+
+async def promise_page(datasette, request) -> Response:
+    """/-/promise/ID: the quote in its paragraph, who said it, where, by when, what happened."""
+    promise_id = int(request.url_vars["id"])
+    try:
+        record = await _read(datasette, lambda db: commitment_detail(db, promise_id, date.today()))
+    except PromiseError as err:
+        message = str(err)[0].upper() + str(err)[1:]
+        if request.url_vars.get("format") == "json":
+            return Response.json({"ok": False, "error": message}, status=404)
+        return await _page(datasette, request, "hdnd_promise.html", {"error": message}, status=404)
+    if request.url_vars.get("format") == "json":
+        return Response.json({"ok": True, **record})
+    for source in record["sources"]:
+        source["paragraph_html"] = _paragraph(source)
+        source["jump"] = text_fragment(source["url"], source["paragraph"][source["quote_start"]:source["quote_end"]])
+        source["stored"] = _db_path(datasette, "articles", source["article_id"])
+    session = record["session"]
+    return await _page(datasette, request, "hdnd_promise.html", {
+        "p": record, "status_title": STATUS_TITLES.get(record["status"], record["status"]),
+        "session_label": session_label(session) if session else None,
+        "session_url": _db_path(datasette, "sessions", session["id"]) if session else None,
+        "json_url": datasette.urls.path(f"-/promise/{promise_id}.json"),
+    })
+
+
+def _index_title(code: str) -> str:
+    names = [name for name, c in index_names().items() if c == code]
+    return code.replace("_", " ") + (f" ({names[0]})" if names and names[0].upper() != code.replace("_", " ")
+                                     else "")
+
+
+async def chart_page(datasette, request) -> Response:
+    """/-/chart?index=…&entity=…: one index over the years, each point linked to its source."""
+    index, entity = request.args.get("index"), request.args.get("entity")
+    subindex = request.args.get("subindex") or None
+    fmt = request.url_vars.get("format")
+    choices = await _read(datasette, series_choices)
+    menu = [{**c, "href": datasette.urls.path("-/chart") + "?" + urlencode({"index": c["index"], "entity": c["entity"]}),
+             "title": _index_title(c["index"])} for c in choices]
+    if not (index and entity):
+        if fmt:
+            return Response.json({"ok": False, "error": "Give both index= and entity=, e.g. ?index=PAPI&entity=Hà Nội."},
+                                 status=400)
+        return await _page(datasette, request, "hdnd_chart.html", {"menu": menu})
+    try:
+        series = await _read(datasette, lambda db: index_series(db, index, entity, subindex))
+    except ChartError as err:
+        message = str(err)[0].upper() + str(err)[1:]
+        if fmt:
+            return Response.json({"ok": False, "error": message}, status=404)
+        return await _page(datasette, request, "hdnd_chart.html", {"menu": menu, "error": message}, status=404)
+    if fmt == "json":
+        return Response.json({"ok": True, **series})
+    by_id = {r["article_id"]: r for r in series["reports"]}
+
+    def href(figure: dict) -> str:
+        return text_fragment(by_id[figure["article_id"]]["url"], figure["quote"]) \
+            if by_id[figure["article_id"]]["url"].startswith("http") else _db_path(datasette, "articles",
+                                                                                  figure["article_id"])
+    title = f"{_index_title(series['index'])} · {series['entity']}" + (f" · {subindex}" if subindex else "")
+    units = {f["unit"] for f in series["figures"] if f.get("unit")}
+    axis = "hạng (1 = cao nhất)" if series["measure"] == "rank" else (" / ".join(sorted(units)) or "giá trị")
+    svg = svg_chart(points_of(series, href), title, axis, inverted=series["measure"] == "rank")
+    if fmt == "svg":
+        return Response(svg, content_type="image/svg+xml; charset=utf-8")
+    for report in series["reports"]:
+        report["jump"] = text_fragment(report["url"], report["quote"])
+        report["stored"] = _db_path(datasette, "articles", report["article_id"])
+    query = urlencode({"index": index, "entity": entity, **({"subindex": subindex} if subindex else {})})
+    return await _page(datasette, request, "hdnd_chart.html", {
+        "menu": menu, "series": series, "title": title, "svg": Markup(svg),
+        "json_url": datasette.urls.path("-/chart.json") + "?" + query,
+        "svg_url": datasette.urls.path("-/chart.svg") + "?" + query,
+    })
+
+
+ROUTES = [
+    (r"^/-/search(\.(?P<format>json|csv))?$", search_page),
+    (r"^/-/promise/(?P<id>\d+)(\.(?P<format>json))?$", promise_page),
+    (r"^/-/chart(\.(?P<format>json|svg))?$", chart_page),
+]

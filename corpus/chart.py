@@ -18,6 +18,7 @@ from pipeline.normalize import fold
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 36, 48
+INSET = 56  # the first and last years sit this far inside the plot, so their labels fit
 
 
 class ChartError(ValueError):
@@ -121,7 +122,9 @@ def svg_chart(points: list[Point], title: str, axis_label: str, *, inverted: boo
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(year: int) -> float:
-        return LEFT + (inner_w / 2 if last == first else (year - first) / (last - first) * inner_w)
+        if last == first:
+            return LEFT + inner_w / 2
+        return LEFT + INSET + (year - first) / (last - first) * (inner_w - 2 * INSET)
 
     def y(value: float) -> float:
         share = (value - low) / (high - low)

@@ -26,7 +26,7 @@ from pipeline.turns import question_of
 # Importing a module registers the components it declares with @Language.factory.
 COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions, turns, commitments)
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
-PIPELINE_VERSION = "5.0"
+PIPELINE_VERSION = "5.1"
 STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
          "hdnd_index_values", "hdnd_sessions", "hdnd_turns", "hdnd_commitments")
 MAX_CHARS = 2_000_000

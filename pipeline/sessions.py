@@ -58,11 +58,13 @@ def _short_council(canonical: str) -> str:
 
 
 def _session_date(text: str, start: int, end: int, published) -> str | None:
-    """A day named in the same sentence, before or just after the mention."""
+    """A day named in the same sentence, before or just after the mention; never a
+    deadline or a span bound ("trước ngày 30/6/2025", "đến ngày…", "từ ngày…")."""
     left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
     right_cut = re.search(r"[.\n]", text[end:])
     right = end + (right_cut.start() if right_cut else len(text) - end)
-    days = [d for d in find_dates(text[left:right], published) if d.granularity == "day" and d.deadline]
+    days = [d for d in find_dates(text[left:right], published) if d.granularity == "day" and d.deadline
+            and d.modifier not in ("before", "by", "within", "from", "after")]
     return days[0].value if days else None
 
 

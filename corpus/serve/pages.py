@@ -30,6 +30,8 @@ GROUP_TITLES = {"articles": "Bài báo · Articles", "promises": "Lời hứa ·
 STATUS_TITLES = {"open": "đang theo dõi · open", "due": "sắp đến hạn · due", "overdue": "quá hạn · overdue",
                  "kept": "đã thực hiện · kept", "partly": "thực hiện một phần · partly",
                  "not_kept": "không thực hiện · not kept", "in_progress": "đang triển khai · in progress"}
+KIND_TITLES = {"commitment": "Lời hứa · Promise", "demand": "Yêu cầu · Demand",
+               "assignment": "Giao nhiệm vụ · Assignment"}
 FRAGMENT_WORDS = 5
 
 
@@ -91,7 +93,7 @@ def _hit_links(datasette, group: str, hit: dict) -> dict:
     if group == "promises":
         detail = [hit["speaker"], hit["speaker_title"], hit["deadline"] and f"hạn {hit['deadline']}",
                   STATUS_TITLES.get(hit["status"], hit["status"])]
-        return {"href": datasette.urls.path(f"-/promise/{hit['id']}"), "label": f"#{hit['id']} {hit['kind']}",
+        return {"href": datasette.urls.path(f"-/promise/{hit['id']}"), "label": f"{KIND_TITLES.get(hit['kind'], hit['kind'])} #{hit['id']}",
                 "detail": " · ".join(filter(None, detail))}
     if group == "people":
         return {"href": _db_path(datasette, "persons", hit["id"]), "label": hit["name"],
@@ -177,6 +179,7 @@ async def promise_page(datasette, request) -> Response:
     session = record["session"]
     return await _page(datasette, request, "hdnd_promise.html", {
         "p": record, "status_title": STATUS_TITLES.get(record["status"], record["status"]),
+        "kind_title": KIND_TITLES.get(record["kind"], record["kind"]),
         "session_label": session_label(session) if session else None,
         "session_url": _db_path(datasette, "sessions", session["id"]) if session else None,
         "json_url": datasette.urls.path(f"-/promise/{promise_id}.json"),

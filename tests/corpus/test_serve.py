@@ -3,61 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 
-import pytest
-
 from corpus.cli import cli
-from tests.conftest import ROOT
-from tests.data.transcripts import TRANSCRIPT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from click.testing import CliRunner
-
-    folder = tmp_path_factory.mktemp("serve")
-    db_path = folder / "hdnd.db"
-    (folder / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    runner = CliRunner()
-    for args in (["import", str(folder / "bien-ban.txt")], ["process", "--today", "2025-12-01"]):
-        assert runner.invoke(cli, [*args, "--db", str(db_path)]).exit_code == 0
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "corpus", "serve", "--db", str(db_path), "--port", str(port)],
-                               cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if _get(base + "/-/versions.json")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("hdnd serve did not start: " + process.stderr.read().decode())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+from tests.corpus.conftest import get as _get
+from tests.data.web_pages import SITE
 
 
 def test_home_explains_the_data_in_vietnamese_and_english(server):
@@ -71,17 +21,18 @@ def test_promises_facet_on_status_and_speaker(server):
     data = json.loads(body)
     assert status == 200
     statuses = {f["value"]: f["count"] for f in data["facet_results"]["status"]["results"]}
-    # Both dated promises fell due before 2025-12-01; "Chúng tôi sẽ công khai …" has no deadline.
-    assert statuses == {"overdue": 2, "open": 1}
+    # The dated promises fell due before 2025-12-01; "Chúng tôi sẽ công khai …" has no deadline.
+    assert statuses == {"overdue": 3, "open": 1}
     speakers = {f["value"] for f in data["facet_results"]["speaker"]["results"]}
-    assert speakers == {"Trần Minh Đức", "Ngô Quang Vinh"}
+    assert speakers == {"Trần Minh Đức", "Ngô Quang Vinh", "Hoàng Văn Nam"}
 
 
 def test_canned_queries_fold_diacritics(server):
     body = _get(server + "/hdnd/promises_by_speaker.json?speaker=ngo+quang+vinh&_shape=array")[1]
     rows = json.loads(body)
     assert [r["quote"][:26] for r in rows] == ["UBND tỉnh cam kết bàn giao"]
-    turns = json.loads(_get(server + "/hdnd/said_at_session.json?session_id=1&_shape=array")[1])
+    sessions = json.loads(_get(server + "/hdnd/sessions.json?session_no=18&_shape=array")[1])
+    turns = json.loads(_get(server + f"/hdnd/said_at_session.json?session_id={sessions[0]['id']}&_shape=array")[1])
     assert [t["role"] for t in turns][:3] == ["chair", "question", "answer"]
 
 
@@ -91,6 +42,109 @@ def test_read_only_and_limited(server):
     status, body = _get(server + "/hdnd.json?sql=" + urllib.request.quote("DELETE FROM commitments"))
     assert status == 400 and b"Statement must be a SELECT" in body
     assert _get(server + "/hdnd.db")[0] in (403, 404)
+
+
+def _json(url: str):
+    status, body = _get(url)
+    return status, json.loads(body)
+
+
+def _promise_id(server, speaker: str) -> int:
+    rows = _json(server + "/hdnd/promises.json?_shape=array&speaker=" + urllib.request.quote(speaker))[1]
+    return rows[0]["id"]
+
+
+def test_search_page_finds_the_phrase_folded_with_highlights(server):
+    status, body = _get(server + "/-/search?q=hoi+dong+nhan+dan")
+    page = body.decode("utf-8")
+    assert status == 200 and "<mark>Hội đồng nhân dân</mark>" in page
+    assert "Bắc Giang công bố kết quả Chỉ số cải cách hành chính năm 2023" in page
+    # Its syllables are all on the festival page, but not as a phrase.
+    assert "Ngày hội đại đoàn kết" not in page
+    _, data = _json(server + "/-/search.json?q=hoi+dong+nhan+dan")
+    assert data["ok"] and data["groups"]["promises"]["hits"][0]["speaker"] == "Hoàng Văn Nam"
+    assert "**Hội đồng nhân dân**" in data["groups"]["promises"]["hits"][0]["snippet"]
+    assert set(data["groups"]) == {"articles", "promises", "people", "index_values"}
+
+
+def test_search_ranks_and_keeps_phrases(server):
+    _, data = _json(server + "/-/search.json?q=" + urllib.request.quote('"tỉnh Bắc Giang" OR pci'))
+    articles = data["groups"]["articles"]["hits"]
+    assert articles and all("**tỉnh Bắc Giang**" in hit["snippet"] for hit in articles)
+    assert [h["score"] for h in articles] == sorted((h["score"] for h in articles), reverse=True)
+
+
+def test_a_bad_query_is_one_sentence_and_400(server):
+    status, data = _json(server + "/-/search.json?q=" + urllib.request.quote('"*"'))
+    assert status == 400 and data["error"] == "The query has no letters or digits to search for."
+    status, body = _get(server + "/-/search?q=" + urllib.request.quote("()"))
+    assert status == 400 and "no letters or digits" in body.decode("utf-8")
+
+
+def test_promise_page_shows_quote_speaker_deadline_history_and_sources(server):
+    promise = _promise_id(server, "Hoàng Văn Nam")
+    status, body = _get(server + f"/-/promise/{promise}")
+    page = body.decode("utf-8")
+    assert status == 200
+    assert '<mark class="quote">Tại kỳ họp thứ 18 Hội đồng nhân dân tỉnh khóa XIX' in page
+    assert "Hoàng Văn Nam, Giám đốc Sở Nội vụ" in page and "2025-06-30" in page and "quá hạn" in page
+    jump = f'{SITE}/bac-giang-cong-bo-chi-so-cai-cach-hanh-chinh-nam-2023.html#:~:text=T%E1%BA%A1i%20k%E1%BB%B3'
+    assert jump in page and "extracted" in page
+    _, data = _json(server + f"/-/promise/{promise}.json")
+    assert data["speaker"] == "Hoàng Văn Nam" and data["status"] == "overdue" and len(data["sources"]) == 1
+
+
+def test_an_unknown_promise_is_404(server):
+    status, body = _get(server + "/-/promise/99999")
+    assert status == 404 and "There is no commitment 99999 in this corpus." in body.decode("utf-8")
+
+
+def test_promise_ids_link_to_their_page(server):
+    promise = _promise_id(server, "Hoàng Văn Nam")
+    assert f'href="/-/promise/{promise}"' in _get(server + "/hdnd/promises")[1].decode("utf-8")
+    assert 'href="/-/promise/' in _get(server + "/hdnd/overdue_promises")[1].decode("utf-8")
+
+
+def test_promises_facet_on_body_topic_source_and_year(server):
+    _, data = _json(server + "/hdnd/promises.json")  # the facets are configured, not asked for
+    facets = {name: {f["value"]: f["count"] for f in result["results"]}
+              for name, result in data["facet_results"].items()}
+    assert facets["source"] == {"baobacgiang.example.vn": 2}
+    assert facets["year"]["2024"] >= 2 and "Sở Nội vụ" in " ".join(map(str, facets["body"]))
+    assert {"speaker", "body", "topic", "status", "source", "year"} <= set(facets)
+
+
+def test_chart_draws_an_index_over_the_years_without_a_cdn(server):
+    query = "index=PAR_INDEX&entity=" + urllib.request.quote("bac giang")
+    status, body = _get(server + "/-/chart?" + query)
+    page = body.decode("utf-8")
+    assert status == 200 and page.count("<circle") == 3 and "89,21 (hạng 6)" in page
+    assert "http://" not in page.split("<svg", 1)[0].split("<body", 1)[0].replace("http://www.w3.org", "")
+    assert "<script src" not in page
+    _, data = _json(server + "/-/chart.json?" + query)
+    assert [f["year"] for f in data["figures"]] == [2021, 2022, 2023]
+    with urllib.request.urlopen(server + "/-/chart.svg?" + query, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("image/svg+xml")
+    assert _get(server + "/-/chart?index=PAR_INDEX&entity=nowhere")[0] == 404
+
+
+def test_csv_with_a_bom_for_excel(server):
+    plain = _get(server + "/hdnd/promises.csv")[1]
+    assert plain.startswith(b"id,kind,status")
+    with urllib.request.urlopen(server + "/hdnd/promises.excel", timeout=10) as response:
+        assert "_bom=1" in response.url and response.url.split("?")[0].endswith("/hdnd/promises.csv")
+        excel = response.read()
+    assert excel.startswith(b"\xef\xbb\xbfid,kind,status") and "Hoàng Văn Nam".encode() in excel
+    search_csv = _get(server + "/-/search.csv?q=bac+giang&_bom=1")[1]
+    assert search_csv.startswith(b"\xef\xbb\xbfgroup,id,label")
+
+
+def test_home_leads_to_promises_articles_indexes_sessions_and_people(server):
+    page = _get(server + "/")[1].decode("utf-8")
+    for href in ("/hdnd/promises", "/hdnd/article_list", "/hdnd/index_values", "/hdnd/sessions", "/hdnd/persons",
+                 "/-/chart", "/-/search"):
+        assert f'href="{href}' in page or f'action="{href}' in page
+    assert "Người · People" in page
 
 
 def test_a_missing_corpus_is_one_sentence(tmp_path):

@@ -103,6 +103,12 @@ def test_session_from_words_and_roman_term():
     assert (session["session_no"], session["term"], session["date"]) == (18, "XVIII", "2023-12-10")
 
 
+def test_a_deadline_beside_a_session_is_not_its_date():
+    text = ("Tại kỳ họp thứ 18 HĐND tỉnh Bắc Giang khóa XIX, Giám đốc Sở Nội vụ cam kết hoàn thành số hóa hồ sơ "
+            "trước ngày 30/6/2025.")
+    assert analyze(text, "2024-05-16")["session"]["date"] is None
+
+
 def test_spans_point_into_decomposed_input():
     import unicodedata
     text = unicodedata.normalize("NFD", "Giám đốc Sở Nội vụ Nguyễn Thị Hoa theo Kế hoạch số 12/KH-UBND.")

@@ -126,8 +126,9 @@ def register_output_renderer():
     return excel.RENDERER
 
 
-def make_app(db_path: str | Path):
-    """The Datasette instance for the corpus file (which must exist)."""
+def make_app(db_path: str | Path, time_limit_ms: int = SQL_TIME_LIMIT_MS):
+    """The Datasette instance for the corpus file (which must exist); every SQL
+    statement, ours included, stops after ``time_limit_ms``."""
     from datasette.app import Datasette
     from datasette.plugins import pm
 
@@ -138,5 +139,5 @@ def make_app(db_path: str | Path):
     if not pm.is_registered(plugin):
         pm.register(plugin, name="hdnd")
     return Datasette([str(path)], metadata=metadata(path.stem),
-                     settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "allow_download": False,
+                     settings={"sql_time_limit_ms": time_limit_ms, "allow_download": False,
                                "default_facet_size": 20, "max_returned_rows": 1000})

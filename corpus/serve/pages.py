@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from datetime import date
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
@@ -33,6 +34,7 @@ STATUS_TITLES = {"open": "đang theo dõi · open", "due": "sắp đến hạn �
 KIND_TITLES = {"commitment": "Lời hứa · Promise", "demand": "Yêu cầu · Demand",
                "assignment": "Giao nhiệm vụ · Assignment"}
 FRAGMENT_WORDS = 5
+TIME_LIMIT_MESSAGE = "The search took longer than the server's time limit; make the query more specific."
 
 
 async def _read(datasette, fn):
@@ -119,11 +121,11 @@ async def search_page(datasette, request) -> Response:
         try:
             result = await _read(datasette, lambda db: search_everything(db, query, limit=20 if fmt else 10))
         except QueryError as err:
-            error = str(err)
-        except Exception as err:  # the time limit interrupts SQLite
+            error = TIME_LIMIT_MESSAGE if "interrupted" in str(err) else str(err)
+        except sqlite3.OperationalError as err:  # the time limit interrupts SQLite
             if "interrupted" not in str(err):
                 raise
-            error = "The search took longer than the server's time limit; make the query more specific."
+            error = TIME_LIMIT_MESSAGE
     status = 400 if error else 200
     if fmt == "json":
         if result:

@@ -147,6 +147,16 @@ def test_home_leads_to_promises_articles_indexes_sessions_and_people(server):
     assert "Người · People" in page
 
 
+def test_our_pages_obey_the_sql_time_limit(web_corpus):
+    import asyncio
+
+    from corpus.serve import make_app
+
+    app = make_app(web_corpus, time_limit_ms=1)  # SQLite checks the clock every instruction
+    response = asyncio.run(app.client.get("/-/search.json?q=bac+giang"))
+    assert response.status_code == 400 and "time limit" in response.json()["error"]
+
+
 def test_a_missing_corpus_is_one_sentence(tmp_path):
     from click.testing import CliRunner
 

@@ -18,10 +18,7 @@ from corpus.search import END, START, count, match_spans, parse_query, search, s
 GROUPS = ("articles", "promises", "people", "index_values")
 SEPARATOR = " · "
 
-_PROMISES_SQL = """
-SELECT c.id, c.kind, c.quote, c.speaker, c.speaker_title, c.deadline, c.status, c.topic, c.target, c.made_on
-FROM commitments c WHERE EXISTS (SELECT 1 FROM commitment_sources s WHERE s.commitment_id = c.id)
-"""
+_PROMISES_SQL = "SELECT id, kind, quote, speaker, speaker_title, deadline, status, topic, target, made_on FROM promises"
 
 # Per group: the fields matched with their weights, and the field the snippet is cut from
 # (None: the matched fields themselves, for short records such as a person).

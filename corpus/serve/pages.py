@@ -58,9 +58,8 @@ def marked(text: str) -> Markup:
 
 
 def text_fragment(url: str, quote: str) -> str:
-    """``url`` with a text fragment that scrolls to and highlights ``quote`` in the browser."""
-    if not url.startswith(("http://", "https://")):
-        return url
+    """``url`` with a text fragment that scrolls to and highlights ``quote`` in the browser:
+    the whole quote when short, else its first and last words (textStart,textEnd)."""
     words = quote.split()
 
     def encode(chunk: list[str]) -> str:
@@ -68,6 +67,19 @@ def text_fragment(url: str, quote: str) -> str:
     target = encode(words) if len(words) <= 2 * FRAGMENT_WORDS else \
         encode(words[:FRAGMENT_WORDS]) + "," + encode(words[-FRAGMENT_WORDS:])
     return url.split("#", 1)[0] + "#:~:text=" + target
+
+
+def _jump(datasette, url: str, quote: str, article_id: int) -> str:
+    """Where a figure can be checked: the quote on the publisher's page, or, for an
+    imported file, the stored copy."""
+    if url.startswith(("http://", "https://")):
+        return text_fragment(url, quote)
+    return _db_path(datasette, "articles", article_id)
+
+
+def _sentence(err: Exception) -> str:
+    message = str(err)
+    return message[:1].upper() + message[1:]
 
 
 async def _page(datasette, request, template: str, context: dict, status: int = 200) -> Response:
@@ -168,7 +180,7 @@ async def promise_page(datasette, request) -> Response:
     try:
         record = await _read(datasette, lambda db: commitment_detail(db, promise_id, date.today()))
     except PromiseError as err:
-        message = str(err)[0].upper() + str(err)[1:]
+        message = _sentence(err)
         if request.url_vars.get("format") == "json":
             return Response.json({"ok": False, "error": message}, status=404)
         return await _page(datasette, request, "hdnd_promise.html", {"error": message}, status=404)
@@ -176,7 +188,8 @@ async def promise_page(datasette, request) -> Response:
         return Response.json({"ok": True, **record})
     for source in record["sources"]:
         source["paragraph_html"] = _paragraph(source)
-        source["jump"] = text_fragment(source["url"], source["paragraph"][source["quote_start"]:source["quote_end"]])
+        source["jump"] = _jump(datasette, source["url"], source["paragraph"][source["quote_start"]:source["quote_end"]],
+                               source["article_id"])
         source["stored"] = _db_path(datasette, "articles", source["article_id"])
     session = record["session"]
     return await _page(datasette, request, "hdnd_promise.html", {
@@ -210,18 +223,16 @@ async def chart_page(datasette, request) -> Response:
     try:
         series = await _read(datasette, lambda db: index_series(db, index, entity, subindex))
     except ChartError as err:
-        message = str(err)[0].upper() + str(err)[1:]
+        message = _sentence(err)
         if fmt:
             return Response.json({"ok": False, "error": message}, status=404)
         return await _page(datasette, request, "hdnd_chart.html", {"menu": menu, "error": message}, status=404)
     if fmt == "json":
         return Response.json({"ok": True, **series})
-    by_id = {r["article_id"]: r for r in series["reports"]}
+    urls = {r["article_id"]: r["url"] for r in series["reports"]}
 
     def href(figure: dict) -> str:
-        return text_fragment(by_id[figure["article_id"]]["url"], figure["quote"]) \
-            if by_id[figure["article_id"]]["url"].startswith("http") else _db_path(datasette, "articles",
-                                                                                  figure["article_id"])
+        return _jump(datasette, urls[figure["article_id"]], figure["quote"], figure["article_id"])
     title = f"{_index_title(series['index'])} · {series['entity']}" + (f" · {subindex}" if subindex else "")
     units = {f["unit"] for f in series["figures"] if f.get("unit")}
     axis = "hạng (1 = cao nhất)" if series["measure"] == "rank" else (" / ".join(sorted(units)) or "giá trị")
@@ -229,7 +240,7 @@ async def chart_page(datasette, request) -> Response:
     if fmt == "svg":
         return Response(svg, content_type="image/svg+xml; charset=utf-8")
     for report in series["reports"]:
-        report["jump"] = text_fragment(report["url"], report["quote"])
+        report["jump"] = _jump(datasette, report["url"], report["quote"], report["article_id"])
         report["stored"] = _db_path(datasette, "articles", report["article_id"])
     query = urlencode({"index": index, "entity": entity, **({"subindex": subindex} if subindex else {})})
     return await _page(datasette, request, "hdnd_chart.html", {

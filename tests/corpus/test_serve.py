@@ -147,6 +147,16 @@ def test_home_leads_to_promises_articles_indexes_sessions_and_people(server):
     assert "Người · People" in page
 
 
+def test_text_fragments_escape_dashes_and_cut_long_quotes():
+    from corpus.serve.pages import text_fragment
+
+    assert text_fragment("https://a.vn/x.html#top", "Quyết định 12/QĐ-UBND") == \
+        "https://a.vn/x.html#:~:text=Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012%2FQ%C4%90%2DUBND"
+    long = text_fragment("https://a.vn/x", "một hai ba bốn năm sáu bảy tám chín mười mười một, xong.")
+    assert long == "https://a.vn/x#:~:text=m%E1%BB%99t%20hai%20ba%20b%E1%BB%91n%20n%C4%83m," \
+                   "ch%C3%ADn%20m%C6%B0%E1%BB%9Di%20m%C6%B0%E1%BB%9Di%20m%E1%BB%99t%2C%20xong."
+
+
 def test_our_pages_obey_the_sql_time_limit(web_corpus):
     import asyncio
 

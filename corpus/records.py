@@ -8,7 +8,6 @@ Index names also match their variants: "chỉ số hài lòng" finds SIPAS rows.
 
 from __future__ import annotations
 
-
 import sqlite_utils
 
 from corpus.search import match_spans, parse_query

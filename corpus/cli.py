@@ -10,7 +10,8 @@ from datetime import date
 
 import click
 
-from corpus.commitments import STATUSES, VERDICTS, PromiseError, commitment_detail, confirm, list_commitments
+from corpus.commitments import (REJECT_REASONS, STATUSES, VERDICTS, PromiseError, commitment_detail, confirm, correct,
+                                corrections, list_commitments)
 from corpus.db import DEFAULT_DB, CorpusError, connect
 from corpus.export import FORMATS, export_table
 from corpus.ingest import import_entries
@@ -324,8 +325,16 @@ def process_command(workers: int, reprocess: bool, today: date, db_path: str) ->
 @click.option("--pred", type=click.File("r", encoding="utf-8"),
               help="Predictions (hdnd analyze output); by default the gold texts are analysed now.")
 @click.option("--verbose", "-v", is_flag=True, help="List the misses and false hits.")
+@click.option("--split", type=click.Choice(["all", "train", "dev"]), default="all", show_default=True,
+              help="Score only the fixed dev split (or the train split) of the gold documents.")
+@click.option("--cv", type=click.IntRange(2, 20), help="Cross-validate the classifier: train on N-1 folds, score the "
+              "held-out fold, pooled over the N folds.")
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False),
+              help="Classify with this model (hdnd train --out) instead of the one installed.")
+@click.option("--rules", is_flag=True, help="Classify with the clause rules alone (no model), for comparison.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
+def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_dir: str | None, rules: bool,
+                 fmt: str) -> None:
     """Score the analysis against hand annotations (gold/FORMAT.md rules).
 
     Prints precision, recall and F1 per task (commitments, demands, assignments when the
@@ -337,16 +346,24 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
     \b
     Example:
       hdnd eval ../shared/gold/seeds.jsonl --verbose
-      hdnd eval tests/data/commitments_dev.jsonl
+      hdnd eval ../shared/gold/dev/news.jsonl --split dev
+      hdnd eval ../shared/gold/dev/news.jsonl --cv 5
     """
     from pipeline.analyze import AnalysisError, analyze
     from pipeline.evaluate import pattern_report, score
+    from pipeline.train import in_dev
 
+    if sum(bool(x) for x in (pred, cv, model_dir, rules)) > 1:
+        _fail("--pred, --cv, --model and --rules are different ways to predict: give one.")
     try:
         gold_docs = [json.loads(line) for line in gold if line.strip()]
     except json.JSONDecodeError as err:
         _fail(f"{gold.name} is not JSON lines (line {err.lineno}: {err.msg}).")
-    if pred is not None:
+    if split != "all":
+        gold_docs = [d for d in gold_docs if in_dev(d["doc"]) == (split == "dev")]
+    if cv or model_dir or rules:
+        predicted = _predict_with_classifier(gold_docs, cv, model_dir)
+    elif pred is not None:
         predicted = {d["doc"]: d for d in (json.loads(line) for line in pred if line.strip())}
     else:
         predicted = {}
@@ -378,6 +395,75 @@ def eval_command(gold, pred, verbose: bool, fmt: str) -> None:
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}  false hits")
             else:
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}{row.speaker:>9}{row.deadline:>10}")
+
+
+def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: str | None) -> dict[str, dict]:
+    """Predictions by cross-validation, by the model in ``model_dir``, or by the rules."""
+    from pipeline.classify import Classifier
+    from pipeline.train import cross_validate, predict, prepare_gold
+
+    with click.progressbar(length=len(gold_docs), label="Analysing", file=sys.stderr) as bar:
+        prepared = prepare_gold(gold_docs, progress=bar.update)
+    if cv:
+        with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
+            return cross_validate(prepared, cv, progress=bar.update)
+    classifier = Classifier.load(model_dir) if model_dir else None
+    return {item.gold["doc"]: predict(item, classifier) for item in prepared}
+
+
+@cli.command("train")
+@click.argument("gold", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="The folder to save the model in (replaced only once training succeeded).")
+@click.option("--from-db", "from_db", type=click.Path(exists=True, dir_okay=False),
+              help="Add the commitments people corrected or confirmed in this corpus (hdnd promise --reject/--confirm).")
+@click.option("--split", type=click.Choice(["train", "all"]), default="train", show_default=True,
+              help="Train on the fixed train split (and report on dev), or on every gold document.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: str, seed: int) -> None:
+    """Train the commitment classifier (spaCy textcat over candidate clauses) from gold
+    files in the gold/FORMAT.md shape, and from a newsroom's corrections with --from-db.
+
+    The model is saved with spaCy's nlp.to_disk; use it with hdnd eval --model, or put it
+    in models/commitment_classifier to make it the one hdnd analyze and process use.
+
+    \b
+    Example:
+      hdnd train ../shared/gold/dev/news.jsonl models/training/*.jsonl --out models/commitment_classifier
+      hdnd train ../shared/gold/dev/news.jsonl --from-db hdnd.db --out my-model
+    """
+    from pipeline.evaluate import score
+    from pipeline.train import fit, in_dev, load_gold, predict, prepare_gold
+
+    if not gold and not from_db:
+        _fail("Give gold files to train on, --from-db with a corrected corpus, or both.")
+    try:
+        docs = load_gold(gold)
+    except (OSError, ValueError) as err:
+        _fail(f"{err}.")
+    dev = [d for d in docs if in_dev(d["doc"])] if split == "train" else []
+    docs = [d for d in docs if not (split == "train" and in_dev(d["doc"]))]
+    if from_db:
+        docs += corrections(_open(from_db))
+    if not docs:
+        _fail("There is nothing to train on: no gold document and no corrected commitment.")
+    with click.progressbar(length=len(docs) + len(dev), label="Analysing", file=sys.stderr) as bar:
+        prepared = prepare_gold(docs, progress=bar.update)
+        held = prepare_gold(dev, progress=bar.update)
+    examples = [ex for item in prepared for ex in item.examples()]
+    try:
+        classifier = fit(examples, out, seed=seed)
+    except ValueError as err:
+        _fail(f"{str(err)[:1].upper()}{str(err)[1:]}.")
+    counts = {label: sum(1 for _, lab in examples if lab == label) for label in ("COMMITMENT", "DEMAND", "NONE")}
+    click.echo(f"Trained on {len(prepared)} documents, {len(examples)} candidate clauses "
+               f"({counts['COMMITMENT']} commitment, {counts['DEMAND']} demand, {counts['NONE']} none); saved to {out}.")
+    if held:
+        tasks = score([item.gold for item in held], {item.gold["doc"]: predict(item, classifier) for item in held})
+        for name in ("commitments", "demands"):
+            task = tasks[name]
+            click.echo(f"dev ({len(held)} documents) {name}: P {task.precision:.3f} R {task.recall:.3f} "
+                       f"F1 {task.f1:.3f}, speaker {task.accuracy('speaker') or 0:.2f}")
 
 
 @cli.command("crawl")
@@ -625,10 +711,18 @@ def serve_command(host: str, port: int, db_path: str) -> None:
 @click.option("--evidence", help="With --confirm: the URL of what shows it.")
 @click.option("--note", help="With --confirm: why, in your words.")
 @click.option("--followup", type=int, help="With --confirm: the proposed follow-up event you accept or reject.")
+@click.option("--reject", "reason", type=click.Choice(REJECT_REASONS),
+              help="Correct what hdnd extracted: not a promise, or the wrong speaker, deadline or kind "
+                   "(give the right one with --speaker, --deadline or --kind). hdnd train --from-db learns from it.")
+@click.option("--speaker", help="With --reject wrong_speaker: who really said it.")
+@click.option("--deadline", help="With --reject wrong_deadline: the right deadline (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn).")
+@click.option("--kind", type=click.Choice(["commitment", "demand", "assignment"]),
+              help="With --reject wrong_kind: what it really is.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @today_option
 @db_option
-def promise_command(commitment_id: int, verdict, evidence, note, followup, fmt: str, today: date, db_path: str) -> None:
+def promise_command(commitment_id: int, verdict, evidence, note, followup, reason, speaker, deadline, kind, fmt: str,
+                    today: date, db_path: str) -> None:
     """Show one commitment: the quote inside its paragraph, the session, every source,
     the event history and the proposed follow-ups; or record a decision about it.
 
@@ -641,11 +735,24 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, fmt: 
       hdnd promise 12
       hdnd promise 12 --confirm not_kept --evidence https://example.vn/tai-chat-van --note "Mới xử lý 120/293 dự án"
       hdnd promise 12 --confirm rejected --followup 40 --note "Báo cáo nói về dự án khác"
+      hdnd promise 12 --reject not_a_promise --note "Lịch làm việc của kỳ họp"
+      hdnd promise 12 --reject wrong_speaker --speaker "Nguyễn Văn A"
     """
     db = _open(db_path)
-    if (evidence or note or followup is not None) and not verdict:
-        _fail("--evidence, --note and --followup go with --confirm STATUS.")
+    if verdict and reason:
+        _fail("--confirm and --reject are two decisions: give one at a time.")
+    if (speaker or deadline or kind) and not reason:
+        _fail("--speaker, --deadline and --kind go with --reject REASON.")
+    if (evidence or followup is not None) and not verdict:
+        _fail("--evidence and --followup go with --confirm STATUS.")
+    if note and not (verdict or reason):
+        _fail("--note goes with --confirm STATUS or --reject REASON.")
     try:
+        if reason:
+            event_id = correct(db, commitment_id, reason, today, speaker=speaker, deadline=deadline, kind=kind,
+                               note=note)
+            click.echo(f"Recorded correction {event_id} on commitment {commitment_id}: {reason}.")
+            return
         if verdict:
             event_id = confirm(db, commitment_id, verdict, evidence, note, today, followup)
             click.echo(f"Recorded event {event_id} on commitment {commitment_id}: {verdict}.")
@@ -678,7 +785,7 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, fmt: 
         line += f" (score {event['score']})" if event["score"] is not None else ""
         line += f" by {event['actor']}" if event["actor"] != "hdnd" else ""
         click.echo(line)
-        for key in ("evidence_article", "evidence_url", "note"):
+        for key in ("evidence_article", "evidence_url", "note", "correction"):
             if event[key]:
                 click.echo(f"       {key.replace('_', ' ')}: {event[key]}")
         if event["kind"] == "followup" and event["evidence_quote"]:

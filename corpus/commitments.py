@@ -18,7 +18,8 @@ import sqlite_utils
 
 from corpus.db import transaction
 from corpus.store import now
-from pipeline.commitments import REPORT_STATUSES, cue_regex
+from pipeline.commitments import REPORT_STATUSES
+from pipeline.cues import cue_regex
 from pipeline.dates import deadline_date
 from pipeline.normalize import fold
 
@@ -304,6 +305,75 @@ def confirm(db: sqlite_utils.Database, commitment_id: int, status: str, evidence
     return event_id
 
 
+REJECT_REASONS = ("not_a_promise", "wrong_speaker", "wrong_deadline", "wrong_kind")
+_DEADLINE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4])?$")
+
+
+def correct(db: sqlite_utils.Database, commitment_id: int, reason: str, today: date, speaker: str | None = None,
+            deadline: str | None = None, kind: str | None = None, note: str | None = None) -> int:
+    """Record a person's correction of what hdnd extracted as an event (the commitment row
+    is not changed); returns the event id. ``hdnd train --from-db`` learns from these."""
+    import json
+
+    if reason not in REJECT_REASONS:
+        raise PromiseError(f"--reject {reason!r} is not a reason; use one of {', '.join(REJECT_REASONS)}.")
+    needs = {"wrong_speaker": ("--speaker", speaker), "wrong_deadline": ("--deadline", deadline),
+             "wrong_kind": ("--kind", kind)}
+    if reason in needs and not needs[reason][1]:
+        raise PromiseError(f"--reject {reason} needs {needs[reason][0]} with the right value.")
+    if deadline and not _DEADLINE.match(deadline):
+        raise PromiseError(f"--deadline {deadline!r} is not YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn.")
+    if kind and kind not in ("commitment", "demand", "assignment"):
+        raise PromiseError(f"--kind {kind!r} is not commitment, demand or assignment.")
+    correction = {k: v for k, v in (("speaker", speaker), ("deadline", deadline), ("kind", kind)) if v}
+    with transaction(db) as conn:
+        if not conn.execute("SELECT 1 FROM commitments WHERE id = ?", (commitment_id,)).fetchone():
+            raise PromiseError(f"there is no commitment {commitment_id} in this corpus.")
+        return _event(conn, commitment_id, "correction", reason, today.isoformat(), actor="person", note=note,
+                      correction=json.dumps(correction, ensure_ascii=False) if correction else None)
+
+
+def corrections(db: sqlite_utils.Database) -> list[dict]:
+    """The corrected and confirmed commitments as gold documents (``gold/FORMAT.md``), one
+    per source article, marked ``partial``: only the items a person reviewed are labels.
+    A commitment rejected as not a promise becomes a negative; the latest correction of
+    speaker, deadline or kind wins; a confirmed verdict keeps the item as extracted."""
+    import json
+
+    reviewed: dict[int, dict] = {}
+    for commitment_id, kind, status, correction in db.execute(
+            "SELECT commitment_id, kind, status, correction FROM commitment_events "
+            "WHERE kind IN ('correction', 'confirmed') ORDER BY id"):
+        item = reviewed.setdefault(commitment_id, {})
+        if kind == "correction":
+            item["reason"] = status if status == "not_a_promise" else item.get("reason")
+            item.update(json.loads(correction) if correction else {})
+        else:
+            item.setdefault("reason", None)
+    docs: dict[int, dict] = {}
+    for commitment_id, review in reviewed.items():
+        row = db.execute("SELECT kind, speaker, speaker_title, deadline FROM commitments WHERE id = ?",
+                         (commitment_id,)).fetchone()
+        if row is None:
+            continue
+        kind, speaker, title, deadline = row
+        for article_id, url, text, published, start, end in db.execute(
+                'SELECT a.id, a.url, a.text, a.published, s.start, s."end" FROM commitment_sources s '
+                "JOIN articles a ON a.id = s.article_id WHERE s.commitment_id = ?", (commitment_id,)):
+            doc = docs.setdefault(article_id, {
+                "doc": f"db-article-{article_id}", "source": url, "published": (published or "")[:10] or None,
+                "text": text, "partial": True, "commitments": [], "demands": [], "negatives": []})
+            span = {"quote": text[start:end], "start": start, "end": end}
+            if review.get("reason") == "not_a_promise":
+                doc["negatives"].append({**span, "why": "other"})
+                continue
+            new_kind = review.get("kind", kind)
+            doc["commitments" if new_kind == "commitment" else "demands"].append({
+                **span, "speaker": review.get("speaker", speaker), "speaker_title": title,
+                "deadline": review.get("deadline", deadline), "uncertain": False})
+    return list(docs.values())
+
+
 _LIST_SQL = """
 SELECT c.id, c.kind, c.quote, c.speaker, c.speaker_title, c.deadline, c.deadline_text, c.target, c.topic,
        c.hedged, c.made_on, c.status,
@@ -322,7 +392,9 @@ def list_commitments(db: sqlite_utils.Database, today: date, query: str | None =
                      limit: int = 50) -> list[dict]:
     """Commitments with at least one source, newest first; text filters ignore case and
     tone marks. Status is computed as of ``today``."""
-    where, args = ["EXISTS (SELECT 1 FROM commitment_sources s WHERE s.commitment_id = c.id)"], []
+    where, args = ["EXISTS (SELECT 1 FROM commitment_sources s WHERE s.commitment_id = c.id)",
+                   "NOT EXISTS (SELECT 1 FROM commitment_events e WHERE e.commitment_id = c.id "
+                   "AND e.kind = 'correction' AND e.status = 'not_a_promise')"], []
     for column_sql, value in ((("c.quote", "c.target"), query), (("c.speaker",), speaker),
                               (("c.speaker_title",), body)):
         if value:
@@ -379,7 +451,7 @@ def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date
                          "JOIN commitments c ON c.session_id = s.id WHERE c.id = ?", (commitment_id,)).fetchone()
     record["session"] = dict(zip(("id", "council", "term", "session_no", "date", "kind"), session)) if session else None
     events = db.execute("SELECT e.id, e.at, e.recorded_at, e.kind, e.status, e.actor, e.score, e.note, e.evidence_url, "
-                        "e.evidence_quote, e.followup_of, a.url FROM commitment_events e "
+                        "e.evidence_quote, e.followup_of, e.correction, a.url FROM commitment_events e "
                         "LEFT JOIN articles a ON a.id = e.evidence_article_id WHERE e.commitment_id = ? ORDER BY e.id",
                         (commitment_id,))
     names = [d[0] for d in events.description]

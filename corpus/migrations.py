@@ -360,6 +360,32 @@ MIGRATIONS: list[Migration] = [
             FROM articles a LEFT JOIN sources src ON src.id = a.source_id;
         """,
     ),
+    (
+        7,
+        "corrections of commitments by a person (hdnd promise --reject), kept as events",
+        """
+        -- What a person corrected (JSON: speaker, deadline, kind); status holds the reason.
+        ALTER TABLE commitment_events ADD COLUMN correction TEXT;
+        -- A commitment a person rejected as not a promise leaves the promises view.
+        DROP VIEW promises;
+        CREATE VIEW promises AS
+            SELECT c.id, c.kind, c.status, c.speaker, c.speaker_title,
+                   COALESCE(b.name, c.speaker_title) AS body, c.topic, c.deadline, c.quote, c.target,
+                   c.made_on, substr(c.made_on, 1, 4) AS year,
+                   (SELECT src.domain FROM commitment_sources cs JOIN articles a ON a.id = cs.article_id
+                      JOIN sources src ON src.id = a.source_id WHERE cs.commitment_id = c.id
+                    ORDER BY a.published, a.id LIMIT 1) AS source,
+                   s.council || COALESCE(' khóa ' || s.term, '') || COALESCE(', kỳ họp thứ ' || s.session_no, '')
+                       AS session,
+                   c.session_id
+            FROM commitments c
+            LEFT JOIN bodies b ON b.id = c.body_id
+            LEFT JOIN sessions s ON s.id = c.session_id
+            WHERE EXISTS (SELECT 1 FROM commitment_sources cs WHERE cs.commitment_id = c.id)
+              AND NOT EXISTS (SELECT 1 FROM commitment_events e WHERE e.commitment_id = c.id
+                              AND e.kind = 'correction' AND e.status = 'not_a_promise');
+        """,
+    ),
 ]
 
 

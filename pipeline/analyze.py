@@ -1,8 +1,9 @@
 """``analyze(text, published=None)``: one document in, its records out.
 
 The pipeline reads as its list of named steps (``STEPS``); each is a spaCy component
-declared beside the code it runs, leaving its spans in ``doc.spans[key]`` and its records
-in ``doc.user_data``. The text is normalised first (NFC, modern tone placement); every
+declared beside the code it runs (with what it ``requires`` and ``assigns``), leaving its
+spans in ``doc.spans[key]`` and its records in the Doc extension ``doc._.<key>``. The last
+step, ``hdnd_classify``, is the trained commitment classifier. The text is normalised first (NFC, modern tone placement); every
 span is mapped back, so ``quote == text[start:end]`` holds for the text as given.
 """
 
@@ -14,7 +15,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline import bodies, commitments, furniture, index_values, legal_refs, persons, places, sessions, turns
+from pipeline import (bodies, classify, commitments, furniture, index_values, legal_refs, persons, places, sessions,
+                      turns)
 from pipeline.dates import find_dates, parse_published
 from pipeline.normalize import normalize_aligned
 from pipeline.persons import group_persons
@@ -24,11 +26,12 @@ from pipeline.text import inside
 from pipeline.turns import question_of
 
 # Importing a module registers the components it declares with @Language.factory.
-COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions, turns, commitments)
+COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions, turns, commitments, classify)
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
-PIPELINE_VERSION = "5.1"
+PIPELINE_VERSION = "6.0"
 STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
-         "hdnd_index_values", "hdnd_sessions", "hdnd_turns", "hdnd_commitments")
+         "hdnd_index_values", "hdnd_sessions", "hdnd_turns", "hdnd_status_reports", "hdnd_candidates",
+         "hdnd_classify")
 MAX_CHARS = 2_000_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -49,14 +52,18 @@ def nlp() -> Language:
     return language
 
 
-def run(text: str, published=None, transcript: bool | None = None) -> Doc:
+def run(text: str, published=None, transcript: bool | None = None, until: str | None = None) -> Doc:
     """The annotated Doc for already-normalised text; ``transcript`` forces (True) or
-    forbids (False) reading speaker labels as a session record, None detects it."""
+    forbids (False) reading speaker labels as a session record, None detects it.
+    ``until`` stops before that step (training reads the candidates before they are
+    classified)."""
     language = nlp()
     doc = make_doc(text, language)
-    doc.user_data["hdnd_published"] = parse_published(published)
-    doc.user_data["hdnd_transcript"] = transcript
-    for _, component in language.pipeline:
+    doc._.published = parse_published(published)
+    doc._.transcript = transcript
+    for name, component in language.pipeline:
+        if name == until:
+            break
         doc = component(doc)
     return doc
 
@@ -88,36 +95,48 @@ def analyze(text: str, published=None, transcript: bool | None = None) -> dict:
     speaker ``turns``, ``questions`` paired with answers, and per-person ``mentions``).
     Each statement names its ``turn`` and ``question`` (indices into those lists).
     Raises :class:`AnalysisError` for bad input."""
+    doc, offsets = prepare(text, published, transcript)
+    return records(doc, text, offsets)
+
+
+def prepare(text: str, published=None, transcript: bool | None = None,
+            until: str | None = None) -> tuple[Doc, list[int] | None]:
+    """The annotated Doc of the normalised text and the offsets back to ``text``."""
     _check(text)
     # Lone surrogates (broken UTF-16 or bad decoding) become U+FFFD, one for one.
     norm, offsets = normalize_aligned(_SURROGATE.sub("\ufffd", text))
-    doc = run(norm, published, transcript)
-    data = doc.user_data
-    pub = data["hdnd_published"]
+    return run(norm, published, transcript, until), offsets
+
+
+def records(doc: Doc, text: str, offsets: list[int] | None) -> dict:
+    """The records of an annotated Doc, in the shape of gold/FORMAT.md, with offsets
+    into ``text`` (the text as given, before normalisation)."""
+    norm = doc.text
+    pub = doc._.published
     persons = []
-    for person in group_persons(data["hdnd_persons"]):
+    for person in group_persons(doc._.persons):
         mentions = _remap([m.as_dict(norm) for m in person.mentions], offsets, text)
         persons.append({"name": person.name, "title": person.title, "titles": person.titles,
                         "furniture": all(m["furniture"] for m in mentions), "mentions": mentions})
-    sessions = _remap([s.as_dict(norm) for s in data["hdnd_sessions"]], offsets, text)
-    statements = _remap([s.as_dict(norm) for s in data["hdnd_commitments"]], offsets, text)
-    questions = [e.as_dict() for e in data["hdnd_exchanges"]]
+    sessions = _remap([s.as_dict(norm) for s in doc._.sessions], offsets, text)
+    statements = _remap([s.as_dict(norm) for s in doc._.statements], offsets, text)
+    questions = [e.as_dict() for e in doc._.exchanges]
     for statement in statements:
         statement["question"] = question_of(questions, statement["turn"])
     return {
         "published": pub.isoformat() if pub else None,
-        "session": main_session(data["hdnd_sessions"]),
+        "session": main_session(doc._.sessions),
         "commitments": [s for s in statements if s["kind"] == "commitment"],
         "demands": [s for s in statements if s["kind"] == "demand"],
         "assignments": [s for s in statements if s["kind"] == "assignment"],
-        "status_reports": _remap([r.as_dict(norm) for r in data["hdnd_status_reports"]], offsets, text),
-        "index_values": _remap([v.as_dict(norm) for v in data["hdnd_index_values"]], offsets, text),
+        "status_reports": _remap([r.as_dict(norm) for r in doc._.status_reports], offsets, text),
+        "index_values": _remap([v.as_dict(norm) for v in doc._.index_values], offsets, text),
         "persons": persons,
-        "legal_refs": _remap([r.as_dict(norm) for r in data["hdnd_legal_refs"]], offsets, text),
-        "bodies": _remap([b.as_dict(norm) for b in data["hdnd_bodies"] if not inside(doc._.furniture, b.start)], offsets, text),
-        "places": _remap([p.as_dict(norm) for p in data["hdnd_places"] if not inside(doc._.furniture, p.start)], offsets, text),
+        "legal_refs": _remap([r.as_dict(norm) for r in doc._.legal_refs], offsets, text),
+        "bodies": _remap([b.as_dict(norm) for b in doc._.bodies if not inside(doc._.furniture, b.start)], offsets, text),
+        "places": _remap([p.as_dict(norm) for p in doc._.places if not inside(doc._.furniture, p.start)], offsets, text),
         "sessions": sessions,
-        "turns": _remap([t.as_dict(norm) for t in data["hdnd_turns"]], offsets, text),
+        "turns": _remap([t.as_dict(norm) for t in doc._.turns], offsets, text),
         "questions": questions,
         "dates": _remap([d.as_dict() for d in find_dates(norm, pub)], offsets, text),
     }

@@ -194,9 +194,9 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
     return found
 
 
-@Language.factory("hdnd_bodies")
+@Language.factory("hdnd_bodies", requires=["doc._.places", "doc._.main_place"], assigns=["doc._.bodies", "doc.spans"])
 def make_bodies(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
-        mentions = find_bodies(doc.text, doc.user_data.get("hdnd_places", []), doc._.main_place)
+        mentions = find_bodies(doc.text, doc._.places, doc._.main_place)
         return annotate(doc, "bodies", mentions, lambda m: "BODY")
     return find

@@ -70,10 +70,20 @@ def _tally(task: TaskScore, doc: str, g: dict, hit: int | None, used: set[int]) 
 
 
 def _span_hit(g: dict, pred: list[dict], used: set[int]) -> int | None:
-    """The first unused prediction overlapping at least half of the gold span."""
-    length = max(1, g["end"] - g["start"])
+    """The first unused prediction whose overlap with the gold span is at least half of
+    the shorter of the two spans (FORMAT.md)."""
     return next((i for i, p in enumerate(pred) if i not in used and
-                 min(g["end"], p["end"]) - max(g["start"], p["start"]) >= length / 2), None)
+                 min(g["end"], p["end"]) - max(g["start"], p["start"]) >=
+                 max(1, min(g["end"] - g["start"], p["end"] - p["start"])) / 2), None)
+
+
+def statement_predictions(gold: dict, pred: dict, name: str) -> list[dict]:
+    """Predicted items scored against the gold list ``name``: where the gold file does
+    not annotate assignments, predicted assignments are scored as demands (FORMAT.md)."""
+    items = list(pred.get(name, []))
+    if name == "demands" and "assignments" not in gold:
+        items += pred.get("assignments", [])
+    return items
 
 
 def _speaker_ok(g: dict, p: dict) -> bool:
@@ -146,7 +156,7 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, TaskSc
         annotated.update(name for name in TASKS if name in gold)
         for name in STATEMENT_TASKS:
             if name in gold:
-                _match_spans(tasks[name], doc, gold[name], pred.get(name, []))
+                _match_spans(tasks[name], doc, gold[name], statement_predictions(gold, pred, name))
         if "index_values" in gold:
             _match_index_values(tasks["index_values"], doc, gold["index_values"], pred.get("index_values", []))
         if "persons" in gold:
@@ -179,17 +189,18 @@ def pattern_report(gold_docs: list[dict], predicted: dict[str, dict]) -> list[Pa
         pred = predicted.get(gold["doc"]) or {}
         for name in STATEMENT_TASKS:
             used: set[int] = set()
+            items = statement_predictions(gold, pred, name)
             for g in gold.get(name, []):
                 if g.get("uncertain"):
                     continue
-                hit = _span_hit(g, pred.get(name, []), used)
+                hit = _span_hit(g, items, used)
                 if hit is not None:
                     used.add(hit)
                 for label in [f"kind:{name}", *filter(None, (g.get("pattern") or "").split("|"))]:
                     row = rows.setdefault(label, PatternRow(label))
                     row.gold += 1
                     if hit is not None:
-                        p = pred[name][hit]
+                        p = items[hit]
                         row.found += 1
                         row.speaker += _speaker_ok(g, p)
                         row.deadline += _deadline_ok(g, p)

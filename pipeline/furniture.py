@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.resources import furniture_lines
+from pipeline.segment import EXTENSIONS  # noqa: F401  (registers doc._.furniture)
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
@@ -26,10 +27,6 @@ _GLUED = re.compile(r"[^\W\d_]{25,}")
 _TAIL_HEADERS = ("đọc nhiều", "đọc thêm", "xem thêm", "tin liên quan", "bài liên quan", "tin khác",
                  "tin cùng chuyên mục", "có thể bạn quan tâm", "đừng bỏ lỡ", "tin mới", "tin mới nhất",
                  "dòng sự kiện", "bài viết liên quan", "mới nhất", "xem nhiều")
-
-if not Doc.has_extension("furniture"):
-    Doc.set_extension("furniture", default=[])
-
 
 def _is_furniture_line(line: str) -> bool:
     stripped = line.strip().rstrip(":").strip()
@@ -65,7 +62,7 @@ def furniture_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-@Language.factory("hdnd_furniture")
+@Language.factory("hdnd_furniture", assigns=["doc._.furniture"])
 def make_furniture(nlp: Language, name: str):
     def furniture(doc: Doc) -> Doc:
         doc._.furniture = furniture_ranges(doc.text)

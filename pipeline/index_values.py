@@ -245,10 +245,10 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
     return True
 
 
-@Language.factory("hdnd_index_values")
+@Language.factory("hdnd_index_values", requires=["doc._.places", "doc._.bodies", "doc._.main_place", "doc._.published", "doc._.furniture"], assigns=["doc._.index_values", "doc.spans"])
 def make_index_values(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
-        values = find_index_values(doc.text, doc.user_data.get("hdnd_places", []), doc.user_data.get("hdnd_bodies", []),
-                                   doc._.main_place, doc.user_data.get("hdnd_published"), doc._.furniture)
+        values = find_index_values(doc.text, doc._.places, doc._.bodies,
+                                   doc._.main_place, doc._.published, doc._.furniture)
         return annotate(doc, "index_values", values, lambda v: v.index)
     return find

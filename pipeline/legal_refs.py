@@ -85,9 +85,9 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
     return refs
 
 
-@Language.factory("hdnd_legal_refs")
+@Language.factory("hdnd_legal_refs", requires=["doc._.published", "doc._.furniture"], assigns=["doc._.legal_refs", "doc.spans"])
 def make_legal_refs(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
-        refs = find_legal_refs(doc.text, doc.user_data.get("hdnd_published"), doc._.furniture)
+        refs = find_legal_refs(doc.text, doc._.published, doc._.furniture)
         return annotate(doc, "legal_refs", refs, lambda r: r.type)
     return find

@@ -272,9 +272,9 @@ def group_persons(mentions: list[PersonMention]) -> list[Person]:
     return result
 
 
-@Language.factory("hdnd_persons")
+@Language.factory("hdnd_persons", requires=["doc._.places", "doc._.furniture"], assigns=["doc._.persons", "doc.spans"])
 def make_persons(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
-        mentions = find_persons(doc.text, doc.user_data.get("hdnd_places", []), doc._.furniture)
+        mentions = find_persons(doc.text, doc._.places, doc._.furniture)
         return annotate(doc, "persons", mentions, lambda m: "PER")
     return find

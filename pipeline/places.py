@@ -28,10 +28,6 @@ _SPECIAL = {"TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "TP HCM": "H�
 _SPECIAL_RX = re.compile("|".join(re.escape(k) for k in sorted(_SPECIAL, key=len, reverse=True)))
 _PROVINCE_LEVEL = {"thành phố", "tỉnh"}
 
-if not Doc.has_extension("main_place"):
-    Doc.set_extension("main_place", default=None)
-
-
 @dataclass(frozen=True)
 class PlaceMention:
     start: int
@@ -116,7 +112,7 @@ def main_place(mentions: list[PlaceMention]) -> str | None:
                 for m in mentions if counts[m.unit.province if m.unit.level != "province" else m.name] == best)
 
 
-@Language.factory("hdnd_places")
+@Language.factory("hdnd_places", assigns=["doc._.places", "doc._.main_place", "doc.spans"])
 def make_places(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         mentions = find_places(doc.text)

@@ -115,10 +115,10 @@ def main_session(mentions: list[SessionMention]) -> dict | None:
             "kind": next((m.kind for m in same if m.kind), None)}
 
 
-@Language.factory("hdnd_sessions")
+@Language.factory("hdnd_sessions", requires=["doc._.bodies", "doc._.published"], assigns=["doc._.sessions", "doc.spans"])
 def make_sessions(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
-        mentions = find_sessions(doc.text, doc.user_data.get("hdnd_bodies", []), doc.user_data.get("hdnd_published"),
+        mentions = find_sessions(doc.text, doc._.bodies, doc._.published,
                                  doc._.furniture)
         return annotate(doc, "sessions", mentions, lambda m: "SESSION")
     return find

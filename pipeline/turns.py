@@ -26,7 +26,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.bodies import BodyMention
-from pipeline.commitments import Attributor, Speaker, cue_regex, topic_of
+from pipeline.attribution import Attributor, Speaker
+from pipeline.cues import cue_regex, topic_of
 from pipeline.persons import PersonMention, title_regex
 from pipeline.resources import turn_cues
 from pipeline.segment import annotate
@@ -409,13 +410,12 @@ def question_of(questions: list[dict], turn: int | None) -> int | None:
     return None
 
 
-@Language.factory("hdnd_turns")
+@Language.factory("hdnd_turns", requires=["doc._.persons", "doc._.bodies", "doc._.furniture", "doc._.transcript"], assigns=["doc._.turns", "doc._.exchanges", "doc.spans"])
 def make_turns(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
-        data = doc.user_data
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        turns, exchanges = find_turns(doc.text, sentences, data.get("hdnd_persons", []), data.get("hdnd_bodies", []),
-                                      doc._.furniture, data.get("hdnd_transcript"))
-        data["hdnd_exchanges"] = exchanges
+        turns, exchanges = find_turns(doc.text, sentences, doc._.persons, doc._.bodies, doc._.furniture,
+                                      doc._.transcript)
+        doc._.exchanges = exchanges
         return annotate(doc, "turns", turns, lambda t: t.role.upper())
     return find

@@ -1,0 +1,233 @@
+"""Who said a clause: quoted speech and its name line, verbs of saying ("X cho biết, …",
+"Theo X, …"), reported speech carried on from the last attribution, the speaker turn of
+a session record, the subject person or body, and pronouns ("Ông cam kết …") resolved to
+the person last named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.bodies import BodyMention
+from pipeline.clauses import Clause, lines_of, paragraph_index, retrim, QUOTE_CHARS
+from pipeline.cues import commitment_cues, cue_regex
+from pipeline.persons import PersonMention, group_persons, title_regex
+from pipeline.text import SpanIndex, inside
+
+
+CARRY_PARAGRAPHS = 2   # reported speech runs on for this many paragraphs after its attribution
+
+
+@dataclass
+class Speaker:
+    name: str | None
+    title: str | None
+    kind: str | None        # person | body
+    how: str                # quote_name_line | quote_after | quote_before | speech_verb | theo | carried | subject
+
+
+class Attributor:
+    """Finds who said a clause, from the people, bodies and verbs of saying around it."""
+
+    def __init__(self, text: str, persons: list[PersonMention], bodies: list[BodyMention],
+                 furniture: list[tuple[int, int]]):
+        self.text = text
+        self.persons = SpanIndex(p for p in persons if not p.furniture and p.role is None)
+        self.bodies = SpanIndex(bodies)
+        self._titled: dict[str, list[PersonMention]] = {}
+        self.lines = lines_of(text)
+        self.line_starts = [start for start, _ in self.lines]
+        self.best_title = {p.name: p.title for p in group_persons(self.persons.records)}
+        self.furniture = furniture
+        self.said = self._speech_acts()
+
+    def paragraph_of(self, pos: int) -> int:
+        return paragraph_index(self.lines, self.line_starts, pos)
+
+    def _person(self, mention: PersonMention, how: str) -> Speaker:
+        return Speaker(mention.name, self.best_title.get(mention.name) or mention.title, "person", how)
+
+    def speaker_in(self, start: int, end: int, how: str) -> Speaker | None:
+        """The last person named in [start, end); else a title that names one; else a body."""
+        named = self.persons.between(start, end)
+        if named:
+            return self._person(named[-1], how)
+        for match in title_regex().finditer(self.text, start, end):
+            phrase = self.text[match.start():end].strip(" ,")
+            person = self.by_title(phrase, start)
+            if person:
+                return self._person(person, how)
+            # "Chủ tịch UBND tỉnh yêu cầu …" with nobody named: the title is the speaker.
+            phrase = re.split(r"\s+(?:" + "|".join(re.escape(p) for p in commitment_cues()["speech"]) + r")(?![\w])",
+                              phrase)[0].strip(" ,")
+            return Speaker(None, phrase, "person", how)
+        body = next(iter(self.bodies.between(start, end)), None)
+        if body:
+            return Speaker(None, body.canonical, "body", how)
+        return None
+
+    def by_title(self, phrase: str, before: int) -> PersonMention | None:
+        """The person most recently given a title that ``phrase`` starts (or that starts
+        it), else the first such person in the text."""
+        key = phrase.casefold()
+        if key not in self._titled:
+            self._titled[key] = [m for m in self.persons.records if (title := (
+                self.best_title.get(m.name) or m.title or "").casefold()) and
+                (title.startswith(key) or key.startswith(title))]
+        matching = self._titled[key]
+        earlier = [m for m in matching if m.start < before + len(phrase)]
+        return (earlier or matching or [None])[-1 if earlier else 0]
+
+    def _speech_acts(self) -> list[tuple[int, Speaker]]:
+        """Every "X cho biết / khẳng định / …" in the text, with X, in order."""
+        acts = []
+        for match in cue_regex("speech").finditer(self.text):
+            if inside(self.furniture, match.start()):
+                continue
+            line_start = self.text.rfind("\n", 0, match.start()) + 1
+            lead_start = max(line_start, match.start() - 160)
+            cut = max(self.text.rfind(c, lead_start, match.start()) for c in ".;!?\"“”")
+            speaker = self.speaker_in(max(lead_start, cut + 1), match.start() + 1, "speech_verb")
+            if speaker and self._subject_adjacent(speaker, match.start()):
+                acts.append((match.start(), speaker))
+        return acts
+
+    def _subject_adjacent(self, speaker: Speaker, verb: int) -> bool:
+        """The named speaker is the subject of the verb, not someone named further back."""
+        if speaker.kind != "person":
+            return True
+        earlier = self.persons.before(verb)
+        if not earlier:
+            return True
+        last = earlier[-1]
+        between = self.text[last.end:verb]
+        return len(between) <= 120 and not re.search(r"[.;!?]", between)
+
+    def for_quote(self, quote: tuple[int, int]) -> Speaker | None:
+        open_at, close_at = quote
+        line_start = self.text.rfind("\n", 0, open_at) + 1
+        line_end = self.text.find("\n", close_at)
+        line_end = len(self.text) if line_end < 0 else line_end
+        after = self.text[close_at + 1:line_end]
+        verb = cue_regex("speech").search(after[:160])
+        if verb and not re.search(r"[.;!?]", after[:verb.start()].strip(" ,.")):
+            speaker = self.speaker_in(close_at + 1, close_at + 1 + verb.start() + 1, "quote_after")
+            if speaker:
+                return speaker
+        lead = self.text[line_start:open_at - 1]
+        if lead.rstrip().endswith((":", ",")) and cue_regex("speech").search(lead):
+            speaker = self.speaker_in(line_start, open_at, "quote_before")
+            if speaker:
+                return speaker
+        if not lead.strip(" -–•*"):
+            return self._name_line(open_at)
+        return None
+
+    def _name_line(self, pos: int) -> Speaker | None:
+        """A pull quote's name line: the next paragraph, or the previous one ending in ":"."""
+        index = self.paragraph_of(pos)
+        candidates = []
+        if 0 <= index + 1 < len(self.lines):
+            candidates.append((self.lines[index + 1], False))
+        if index >= 1:
+            candidates.append((self.lines[index - 1], True))
+        for (start, end), needs_colon in candidates:
+            line = self.text[start:end].strip()
+            if needs_colon != line.endswith(":") or len(line.split()) > 18 or line[:1] in QUOTE_CHARS:
+                continue
+            named = self.persons.between(start, end)
+            if named and (needs_colon or named[-1].end >= start + len(self.text[start:end].rstrip(" .")) - 2):
+                return self._person(named[-1], "quote_name_line")
+        return None
+
+    def carried(self, pos: int) -> tuple[Speaker, int] | None:
+        """The speaker of the last verb of saying before ``pos`` and its paragraph, if the
+        reported speech can still be running."""
+        here = self.paragraph_of(pos)
+        for at, speaker in reversed(self.said):
+            if at < pos:
+                paragraph = self.paragraph_of(at)
+                if here - paragraph <= CARRY_PARAGRAPHS:
+                    return Speaker(speaker.name, speaker.title, speaker.kind, "carried"), paragraph
+                return None
+        return None
+
+    def subject(self, start: int, end: int) -> Speaker | None:
+        """A person (or a title) in the clause's subject: "Giám đốc Sở Y tế Trần Văn Tuấn
+        cam kết …", "Chủ tịch UBND tỉnh yêu cầu …"."""
+        speaker = self.speaker_in(start, end, "subject")
+        return speaker if speaker and speaker.kind == "person" else None
+
+    def pronoun(self, start: int, end: int) -> Speaker | None:
+        """A pronoun subject ("Ông cam kết …", "Bà hứa …", "Đồng chí khẳng định …",
+        "Chúng tôi sẽ …") stands for the person named last before it."""
+        if not _PRONOUN.match(self.text, start, end):
+            return None
+        earlier = self.persons.before(start)
+        return self._person(earlier[-1], "pronoun") if earlier else None
+
+
+_PRONOUN = re.compile(r"(?:ông|bà|đồng chí|tôi|chúng tôi)(?![\w])(?!\s+(?-i:[A-ZĐÀ-Ỹ]))", re.IGNORECASE)
+
+
+# Verbs of saying that ask or order: they are the cue of a demand, never a lead before one.
+_DIRECTIVE_SPEECH = ("yêu cầu", "đề nghị", "kiến nghị", "chỉ đạo", "lưu ý", "cam kết", "hứa", "xin hứa")
+
+
+def cut_lead(text: str, clause: Clause, cue_start: int, attributor: Attributor) -> tuple[Clause, Speaker | None]:
+    """"X cho biết, <promise>" and "Theo X, <promise>": the clause starts after the lead,
+    and X is the speaker."""
+    theo = re.match(r"Theo\s+([^,]{3,140}),\s*", text[clause.start:cue_start])
+    if theo:
+        speaker = attributor.speaker_in(clause.start, clause.start + theo.end(1), "theo")
+        if speaker:
+            return retrim(text, clause, clause.start + theo.end()), speaker
+    for at, speaker in reversed(attributor.said):
+        if clause.start <= at < cue_start:
+            verb = cue_regex("speech").match(text, at)
+            if verb is None or verb.group().lower() in _DIRECTIVE_SPEECH:
+                break
+            tail = re.match(r"\s*(?:rằng|là)?\s*[,:]?\s*", text[verb.end():cue_start])
+            return retrim(text, clause, verb.end() + tail.end()), speaker
+    return clause, None
+
+
+def cut_tail(text: str, clause: Clause, cue_end: int, attributor: Attributor) -> tuple[Clause, Speaker | None]:
+    """"<promise>, Chủ tịch UBND tỉnh X cho biết": the speaker follows the clause."""
+    for at, speaker in attributor.said:
+        if cue_end < at < clause.end:
+            comma = text.rfind(",", cue_end, at)
+            if comma > 0 and attributor.speaker_in(comma, at + 1, "speech_after"):
+                return retrim(text, clause, end=comma), Speaker(speaker.name, speaker.title, speaker.kind,
+                                                                  "speech_after")
+    return clause, None
+
+
+def turn_speaker(turns: SpanIndex, pos: int) -> tuple[int | None, Speaker | None, bool]:
+    """The speaker turn holding ``pos``: its index, its speaker, and whether a transcript
+    label names that speaker (then it outranks every other attribution)."""
+    index = turns.holding(pos)
+    if index is None:
+        return None, None, False
+    turn = turns.records[index]
+    if not (turn.speaker or turn.title):
+        return index, None, False
+    return index, Speaker(turn.speaker, turn.title, turn.speaker_kind, "turn"), turn.source == "transcript"
+
+
+def subject_speaker(clause: Clause, cue_start: int, attributor: Attributor) -> Speaker | None:
+    """No attribution in the sentence: reported speech carried over, else the subject body."""
+    carried = attributor.carried(clause.start)
+    subject_body = next(iter(attributor.bodies.between(clause.start, cue_start)), None)
+    if carried:
+        speaker, paragraph = carried
+        # "Sở Xây dựng sẽ …" two paragraphs after the mayor spoke: the body's own promise,
+        # unless the mayor's title names that body ("Chủ tịch UBND quận …" → "Quận …").
+        if subject_body and paragraph != clause.paragraph and \
+                subject_body.head.casefold() not in (speaker.title or "").casefold():
+            return Speaker(None, subject_body.canonical, "body", "subject")
+        return speaker
+    if subject_body:
+        return Speaker(None, subject_body.canonical, "body", "subject")
+    return None

@@ -1,0 +1,102 @@
+"""The trained step: which candidate clauses are commitments, which are demands, and
+which are neither.
+
+The model is a spaCy pipeline of its own holding one ``textcat`` (bag of words and word
+pairs over the candidate's features, see ``pipeline.commitments``), trained by ``hdnd
+train`` from real annotated text and shipped in ``models/commitment_classifier``. The
+``hdnd_classify`` component carries it inside the analysis pipeline: it saves and loads
+it with the pipeline (``to_disk``/``from_disk``); without a model the rules' verdict
+stands.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.commitments import Candidate, kind_for, statements
+
+LABELS = ("COMMITMENT", "DEMAND", "NONE")
+MODEL_NAME = "commitment_classifier"
+# A candidate is kept when its best label is not NONE and has at least this probability.
+DEFAULT_THRESHOLD = 0.5
+
+
+def shipped_model() -> Path | None:
+    """The model in the installed ``models`` package, if one has been trained."""
+    path = Path(str(resources.files("models").joinpath(MODEL_NAME)))
+    return path if (path / "meta.json").exists() else None
+
+
+class Classifier:
+    """The textcat pipeline and its decision threshold."""
+
+    def __init__(self, nlp: Language, threshold: float = DEFAULT_THRESHOLD):
+        self.nlp = nlp
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, path: str | Path, threshold: float | None = None) -> "Classifier":
+        nlp = spacy.load(path)
+        if threshold is None:
+            threshold = float(nlp.meta.get("hdnd", {}).get("threshold", DEFAULT_THRESHOLD))
+        return cls(nlp, threshold)
+
+    def decide(self, candidates: list[Candidate]) -> None:
+        """Set each candidate's kind (None for neither), score and probabilities."""
+        texts = [c.features for c in candidates]
+        for cand, doc in zip(candidates, self.nlp.pipe(texts, batch_size=256)):
+            cand.probs = {label.lower(): score for label, score in doc.cats.items()}
+            label, score = max(((k, v) for k, v in cand.probs.items() if k != "none"), key=lambda kv: kv[1])
+            cand.score = score
+            cand.kind = kind_for(cand, label) if score >= self.threshold else None
+
+
+def decide_by_rules(candidates: Iterable[Candidate]) -> None:
+    for cand in candidates:
+        cand.kind = cand.rule
+        cand.score = None
+
+
+class ClassifyComponent:
+    """Gives every candidate its kind and leaves the statements on the Doc."""
+
+    def __init__(self, nlp: Language, name: str, model: str | None, threshold: float | None):
+        self.name = name
+        self.threshold = threshold
+        path = shipped_model() if model == "shipped" else (Path(model) if model else None)
+        self.classifier = Classifier.load(path, threshold) if path else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = doc._.candidates
+        if self.classifier is None:
+            decide_by_rules(candidates)
+        else:
+            self.classifier.decide(candidates)
+        found = statements(doc.text, candidates, doc._.published)
+        doc._.statements = found
+        doc.spans["commitments"] = [doc.char_span(s.start, s.end, label=s.kind.upper(), alignment_mode="expand")
+                                    for s in found]
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        if self.classifier is not None:
+            self.classifier.nlp.meta.setdefault("hdnd", {})["threshold"] = self.classifier.threshold
+            self.classifier.nlp.to_disk(path)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ClassifyComponent":
+        if (Path(path) / "meta.json").exists():
+            self.classifier = Classifier.load(path, self.threshold)
+        return self
+
+
+@Language.factory("hdnd_classify", requires=["doc._.candidates", "doc._.published"],
+                  assigns=["doc._.statements", "doc.spans"],
+                  default_config={"model": "shipped", "threshold": None})
+def make_classify(nlp: Language, name: str, model: str | None, threshold: float | None) -> ClassifyComponent:
+    return ClassifyComponent(nlp, name, model, threshold)

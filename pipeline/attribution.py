@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pipeline.bodies import BodyMention
 from pipeline.clauses import Clause, lines_of, paragraph_index, retrim, QUOTE_CHARS
 from pipeline.cues import commitment_cues, cue_regex
-from pipeline.persons import PersonMention, group_persons, title_regex
+from pipeline.persons import PersonMention, group_persons, is_place, title_regex
+from pipeline.resources import surnames
 from pipeline.text import SpanIndex, inside
 
 
@@ -54,13 +55,21 @@ class Attributor:
         if named:
             return self._person(named[-1], how)
         for match in title_regex().finditer(self.text, start, end):
-            phrase = self.text[match.start():end].strip(" ,")
+            # Whole words only: callers may end the window one letter into the verb.
+            phrase = re.sub(r"\s+\S*$", "", self.text[match.start():end + 1]) if end < len(self.text) and \
+                self.text[end - 1:end].isalpha() and self.text[end:end + 1].isalpha() else self.text[match.start():end]
+            phrase = _SPEECH_TAIL.split(phrase.strip(" ,"))[0].strip(" ,")
+            if len(phrase.split()) > MAX_TITLE_WORDS:
+                continue  # "đại biểu đề cập khi có …": a title word inside a longer clause
+            named = _NAME_AT_END.search(phrase)
+            if named and named.group(1).split()[0] in surnames() and not is_place(named.group(1)):
+                # "Chủ tịch UBND TP Nguyễn Thành Phong" where the name was not found as a person.
+                return Speaker(named.group(1), phrase[:named.start()].strip(" ,-–") or None, "person", how)
+            phrase = _NEW.sub("", phrase)
             person = self.by_title(phrase, start)
             if person:
                 return self._person(person, how)
             # "Chủ tịch UBND tỉnh yêu cầu …" with nobody named: the title is the speaker.
-            phrase = re.split(r"\s+(?:" + "|".join(re.escape(p) for p in commitment_cues()["speech"]) + r")(?![\w])",
-                              phrase)[0].strip(" ,")
             return Speaker(None, phrase, "person", how)
         body = next(iter(self.bodies.between(start, end)), None)
         if body:
@@ -159,6 +168,15 @@ class Attributor:
         speaker = self.speaker_in(start, end, "subject")
         return speaker if speaker and speaker.kind == "person" else None
 
+    def nearest(self, pos: int) -> Speaker | None:
+        """The person named last before ``pos`` within ``CARRY_PARAGRAPHS`` paragraphs: the
+        annotators' rule for a clause with no other attribution (the ceremony's new
+        chairman, the minister the report is about)."""
+        earlier = self.persons.before(pos)
+        if not earlier or self.paragraph_of(pos) - self.paragraph_of(earlier[-1].start) > CARRY_PARAGRAPHS:
+            return None
+        return self._person(earlier[-1], "nearest")
+
     def pronoun(self, start: int, end: int) -> Speaker | None:
         """A pronoun subject ("Ông cam kết …", "Bà hứa …", "Đồng chí khẳng định …",
         "Chúng tôi sẽ …") stands for the person named last before it."""
@@ -168,6 +186,11 @@ class Attributor:
         return self._person(earlier[-1], "pronoun") if earlier else None
 
 
+MAX_TITLE_WORDS = 12
+_NEW = re.compile(r"^(?:tân|tân nhiệm)\s+", re.IGNORECASE)
+_NAME_AT_END = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+(?:cũng|đã|vẫn|còn|thì))?$")
+_SPEECH_TAIL = re.compile(r"\s+(?:" + "|".join(re.escape(p) for p in sorted(commitment_cues()["speech"], key=len,
+                                                                         reverse=True)) + r")(?![\w])")
 _PRONOUN = re.compile(r"(?:ông|bà|đồng chí|tôi|chúng tôi)(?![\w])(?!\s+(?-i:[A-ZĐÀ-Ỹ]))", re.IGNORECASE)
 
 

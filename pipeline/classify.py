@@ -23,8 +23,10 @@ from pipeline.commitments import Candidate, kind_for, statements
 
 LABELS = ("COMMITMENT", "DEMAND", "NONE")
 MODEL_NAME = "commitment_classifier"
-# A candidate is kept when its best label is not NONE and has at least this probability.
+# A candidate is kept when its best label other than NONE has at least this probability,
+# or at least RULE_THRESHOLD when the clause rules keep it too (cross-validated: +0.01 F1).
 DEFAULT_THRESHOLD = 0.5
+RULE_THRESHOLD = 0.2
 
 
 def shipped_model() -> Path | None:
@@ -48,13 +50,22 @@ class Classifier:
         return cls(nlp, threshold)
 
     def decide(self, candidates: list[Candidate]) -> None:
-        """Set each candidate's kind (None for neither), score and probabilities."""
+        """Set each candidate's probabilities, then its kind (None for neither)."""
         texts = [c.features for c in candidates]
         for cand, doc in zip(candidates, self.nlp.pipe(texts, batch_size=256)):
             cand.probs = {label.lower(): score for label, score in doc.cats.items()}
-            label, score = max(((k, v) for k, v in cand.probs.items() if k != "none"), key=lambda kv: kv[1])
-            cand.score = score
-            cand.kind = kind_for(cand, label) if score >= self.threshold else None
+        apply_threshold(candidates, self.threshold)
+
+
+def apply_threshold(candidates: Iterable[Candidate], threshold: float) -> None:
+    """A candidate takes its likeliest kind other than none when that is at least
+    ``threshold`` likely (none may still be likelier: the classes are unbalanced), or at
+    least ``RULE_THRESHOLD`` likely when the rules keep the clause as well."""
+    for cand in candidates:
+        label, score = max(((k, v) for k, v in cand.probs.items() if k != "none"), key=lambda kv: kv[1])
+        cand.score = score
+        keep = score >= threshold or (cand.rule is not None and score >= min(threshold, RULE_THRESHOLD))
+        cand.kind = kind_for(cand, label) if keep else None
 
 
 def decide_by_rules(candidates: Iterable[Candidate]) -> None:

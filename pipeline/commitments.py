@@ -168,7 +168,7 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[P
                 rule = "commitment" if no_cue_commitment(text, clause, match, dates, published, attributor) else None
             else:
                 rule = rule_kind(text, clause, group, match, speaker, dates, published, attributor)
-        speaker = speaker or subject_speaker(clause, cue_start, attributor)
+        speaker = speaker or subject_speaker(clause, cue_start, attributor) or attributor.nearest(clause.start)
         carried = attributor.carried(clause.start)
         side = side_of(speaker or (carried[0] if carried else None), text[clause.start:cue_start])
         signals = {

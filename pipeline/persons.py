@@ -80,7 +80,7 @@ def title_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{words})(?![\w])", re.IGNORECASE)
 
 
-def _is_place(name: str) -> bool:
+def is_place(name: str) -> bool:
     """A province, a district, or (for two-syllable names) a ward, or a country."""
     units = places().get(name, ())
     short = len(name.split()) <= 2
@@ -108,7 +108,7 @@ def _names_someone(segment: str) -> bool:
     person's name inside what would otherwise be a title."""
     for run in CAP_RUN.finditer(segment):
         words = run.group().split()
-        if len(words) >= 2 and words[0] in surnames() and not _is_place(" ".join(words[:4])):
+        if len(words) >= 2 and words[0] in surnames() and not is_place(" ".join(words[:4])):
             return True
     return False
 
@@ -176,7 +176,7 @@ def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
         if before and before.group().strip().lower() in _UNIT_KINDS and n >= 3 and not places().get(name) \
                 and not places().get(" ".join(words[:2])):
             before = None  # "Chủ tịch UBND tỉnh Cao Tường Huy": no province is called that
-        if (not prefixed and _is_place(name)) or before:
+        if (not prefixed and is_place(name)) or before:
             return 0
         return n
     if prefixed:

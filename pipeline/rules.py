@@ -53,8 +53,6 @@ def first_cue(text: str, start: int, end: int, names: SpanIndex) -> tuple[str, r
 def is_past(text: str, start: int, cue: re.Match[str], dates: list[TimeExpr], published: date | None) -> bool:
     """A report of what was done: a past marker before the cue with no look-ahead after it,
     or a time frame already over."""
-    if cue.group().lower() in ("cam kết", "hứa", "xin hứa") and ends_with("past", text, cue.start(), 12):
-        return False  # "đã cam kết": an earlier promise, reported
     past = [m for m in cue_regex("past").finditer(text, start, cue.start())]
     future = [m for m in cue_regex("future").finditer(text, start, cue.end())]
     if past and not any(f.start() > past[-1].start() for f in future):

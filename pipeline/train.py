@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 from spacy.tokens import Doc, DocBin
 
 from pipeline.analyze import AnalysisError, prepare, records
-from pipeline.classify import LABELS, Classifier
+from pipeline.classify import LABELS, Classifier, apply_threshold, decide_by_rules
 from pipeline.commitments import Candidate, statements
 
 DEV_SHARE = 0.25
@@ -159,25 +159,43 @@ def fit(examples: Sequence[tuple[str, str]], out: str | Path | None = None, seed
             out = Path(out)
             staging = out.with_name(out.name + ".partial")
             shutil.rmtree(staging, ignore_errors=True)
-            nlp.meta["hdnd"] = {"threshold": classifier.threshold, "examples": len(rows),
-                                "labels": {label: sum(1 for _, lab in rows if lab == label) for label in LABELS}}
+            nlp.meta["hdnd"] = {"threshold": classifier.threshold, "examples": len(examples),
+                                "labels": {label: sum(1 for _, lab in examples if lab == label) for label in LABELS}}
             nlp.to_disk(staging)
             shutil.rmtree(out, ignore_errors=True)
             staging.rename(out)
         return classifier
 
 
-def predict(item: Prepared, classifier: Classifier | None) -> dict:
-    """The analysis of a prepared document with this classifier (rules when None)."""
-    from pipeline.classify import decide_by_rules
-
+def predict(item: Prepared, classifier: Classifier | None, threshold: float | None = None) -> dict:
+    """The analysis of a prepared document with this classifier (rules when None); with
+    ``threshold``, the probabilities already set are re-read at that threshold."""
     doc = item.doc
-    if classifier is None:
+    if threshold is not None:
+        apply_threshold(doc._.candidates, threshold)
+    elif classifier is None:
         decide_by_rules(doc._.candidates)
     else:
         classifier.decide(doc._.candidates)
     doc._.statements = statements(doc.text, doc._.candidates, doc._.published)
     return records(doc, item.gold["text"], item.offsets)
+
+
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+
+
+def tune_threshold(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0) -> tuple[float, dict[float, float]]:
+    """The threshold with the best mean F1 of commitments and demands over a
+    cross-validation of these documents; and that F1 for every threshold tried."""
+    from pipeline.evaluate import score
+
+    cross_validate(prepared, folds, seed=seed)
+    results = {}
+    gold = [item.gold for item in prepared]
+    for threshold in THRESHOLDS:
+        tasks = score(gold, {item.gold["doc"]: predict(item, None, threshold) for item in prepared})
+        results[threshold] = (tasks["commitments"].f1 + tasks["demands"].f1) / 2
+    return max(results, key=lambda t: (results[t], -abs(t - 0.5))), results
 
 
 def cross_validate(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0,

@@ -1,54 +1,127 @@
-"""Commitments, demands and assignments on our own development and held-out sets.
+"""Commitments and demands on real text: each step of the pipeline tested on sentences
+from the hand-annotated corpus (``../shared/gold/dev``, ``models/training``), never on
+sentences written for the tests.
 
-The floors are what ``hdnd eval`` printed when they were recorded; raise them as the
-rules improve, never lower them silently. Both sets were written by us, so they measure
-the patterns we thought of, not quality on unseen news.
+Floors are what the commands printed when they were recorded; raise them as results
+improve, never lower them silently.
 """
+
+from __future__ import annotations
 
 import json
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 import pytest
 
-from tests.data.commitments_dev import HERE, build
+from tests.conftest import ROOT, SHARED
 
-FLOORS = {"commitments": 0.95, "demands": 0.9, "assignments": 0.9}
-ACCURACY_FLOOR = 0.9
-
-
-def test_dev_files_are_built_from_their_source():
-    for name, docs in build().items():
-        lines = (HERE / name).read_text(encoding="utf-8").splitlines()
-        assert [json.loads(line) for line in lines] == json.loads(json.dumps(docs)), f"rebuild {name}"
-        for doc in docs:
-            for key in ("commitments", "demands", "assignments"):
-                assert all(doc["text"][i["start"]:i["end"]] == i["quote"] for i in doc[key])
+TRAINING = sorted((ROOT / "models" / "training").glob("*.jsonl"))
+# hdnd eval on the fixed dev split with the shipped model (README, models/commitment_classifier.md).
+DEV_FLOORS = {"commitments": 0.60, "demands": 0.45}
+SPEAKER_FLOOR = 0.70
+CANDIDATE_RECALL_FLOOR = 0.97   # gold items a candidate clause overlaps (the classifier's ceiling)
+CANDIDATE_SPEAKER_FLOOR = 0.78  # gold items whose overlapping candidate names the gold speaker
 
 
-@pytest.mark.parametrize("name", ["commitments_dev.jsonl", "commitments_heldout.jsonl"])
-def test_scores_stay_above_floors_and_false_friends_stay_silent(name, runner):
+@lru_cache(maxsize=None)
+def _gold() -> dict[str, dict]:
+    if not (SHARED / "gold" / "dev" / "news.jsonl").exists():
+        pytest.skip("../shared is not beside this checkout")
+    from pipeline.train import load_gold
+
+    return {d["doc"]: d for d in load_gold([SHARED / "gold" / "dev" / "news.jsonl", *TRAINING])}
+
+
+def _item(doc_id: str, key: str, prefix: str) -> tuple[dict, dict]:
+    doc = _gold()[doc_id]
+    return doc, next(i for i in doc[key] if i["quote"].startswith(prefix))
+
+
+def _candidate_for(doc: dict, item: dict):
+    from pipeline.train import _overlap, prepare_gold
+
+    (prepared,) = prepare_gold([doc])
+    return next(c for c in prepared.doc._.candidates if _overlap(prepared.span(c), (item["start"], item["end"])))
+
+
+@pytest.mark.parametrize("doc_id, key, prefix, how", [
+    ("dev-161", "commitments", "Ông cam kết tập trung", "pronoun"),            # "Ông cam kết …"
+    ("dev-109", "commitments", "hứa sẽ cùng với tập thể", "subject"),          # title and name not found as a person
+    ("dev-113", "commitments", "Tuyệt đối trung thành", "quote_after"),        # "“Tôi xin tuyên thệ …”, Thủ tướng nói"
+])
+def test_attribution_on_real_sentences(doc_id, key, prefix, how):
+    from pipeline.evaluate import _speaker_ok
+
+    doc, item = _item(doc_id, key, prefix)
+    candidate = _candidate_for(doc, item)
+    assert candidate.speaker is not None and candidate.speaker.how == how, candidate.speaker
+    assert _speaker_ok(item, {"speaker": candidate.speaker.name}), (item["speaker"], candidate.speaker)
+
+
+def test_candidates_cover_the_gold_and_name_its_speakers():
+    """Recall of the candidate generator and speaker accuracy of attribution, measured on
+    their own over every certain gold item of the shared development corpus."""
+    from pipeline.evaluate import _speaker_ok
+    from pipeline.train import _overlap, prepare_gold
+
+    docs = [d for d in _gold().values() if d["doc"].startswith("dev-")]
+    covered = speakers = total = 0
+    for prepared in prepare_gold(docs):
+        spans = [(c, prepared.span(c)) for c in prepared.doc._.candidates]
+        for key in ("commitments", "demands"):
+            for item in prepared.gold[key]:
+                if item.get("uncertain"):
+                    continue
+                total += 1
+                hits = [c for c, span in spans if _overlap(span, (item["start"], item["end"]))]
+                covered += bool(hits)
+                speakers += bool(hits) and _speaker_ok(item, {"speaker": hits[0].speaker.name if hits[0].speaker else None})
+    assert covered / total >= CANDIDATE_RECALL_FLOOR, (covered, total)
+    assert speakers / total >= CANDIDATE_SPEAKER_FLOOR, (speakers, total)
+
+
+def test_a_recalled_promise_is_a_candidate_the_rules_reject():
+    """A delegate recalling an earlier promise (a real negative) carries its past marker
+    as a feature and is not kept by the rules."""
+    from pipeline.train import prepare_gold
+
+    docs = [d for d in _gold().values() if any("đã hứa" in n["quote"] or "đã cam kết" in n["quote"]
+                                                for n in d.get("negatives", []))]
+    assert docs, "the corpus has recalled promises among its negatives"
+    for prepared in prepare_gold(docs):
+        for cand, label in zip(prepared.doc._.candidates, prepared.labels):
+            text = prepared.gold["text"][slice(*prepared.span(cand))]
+            if label == "NONE" and ("đã hứa" in text or "đã cam kết" in text):
+                assert cand.rule is None, text
+
+
+def test_dev_split_scores_stay_above_floors(runner):
+    """The gate: the shipped model on the fixed dev split of every annotated file."""
     from corpus.cli import cli
 
-    result = runner.invoke(cli, ["eval", str(HERE / name), "--format", "json"])
+    files = [str(SHARED / "gold" / "dev" / "news.jsonl"), *map(str, TRAINING)]
+    if not Path(files[0]).exists():
+        pytest.skip("../shared is not beside this checkout")
+    result = runner.invoke(cli, ["eval", *files, "--split", "dev", "--format", "json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    scores = {row["task"]: row for row in report["tasks"]}
-    for task, floor in FLOORS.items():
+    scores = {row["task"]: row for row in json.loads(result.output)["tasks"]}
+    for task, floor in DEV_FLOORS.items():
         assert scores[task]["f1"] >= floor, scores[task]
-        assert scores[task]["speaker_accuracy"] >= ACCURACY_FLOOR, scores[task]
-        assert scores[task]["deadline_accuracy"] >= ACCURACY_FLOOR, scores[task]
-    false_friends = [row for row in report["patterns"] if row["pattern"].startswith("ff:")]
-    assert false_friends and all(row["found"] == 0 for row in false_friends), false_friends
+    assert scores["commitments"]["speaker_accuracy"] >= SPEAKER_FLOOR, scores["commitments"]
 
 
 def test_quotes_point_into_decomposed_input():
+    """Offsets index the text as given, even when it arrives decomposed (NFD)."""
     from pipeline.analyze import analyze
 
-    text = unicodedata.normalize("NFD", "Giám đốc Sở Y tế Trần Văn Tuấn cho biết, sở sẽ hoàn thành "
-                                        "cải tạo 3 trạm y tế xã trước ngày 30/6/2025.")
-    (item,) = analyze(text, "2025-01-02")["commitments"]
-    assert text[item["start"]:item["end"]] == item["quote"]
-    assert item["speaker"] == "Trần Văn Tuấn" and item["deadline"] == "2025-06-30" and item["quantity"] == 3
+    doc, item = _item("dev-161", "commitments", "Ông cam kết tập trung")
+    text = unicodedata.normalize("NFD", doc["text"])
+    found = analyze(text, doc["published"])["commitments"]
+    assert found and all(text[c["start"]:c["end"]] == c["quote"] for c in found)
+    assert any(unicodedata.normalize("NFC", c["quote"]).startswith("Ông cam kết") or
+               "cam kết tập trung" in unicodedata.normalize("NFC", c["quote"]) for c in found)
 
 
 @pytest.mark.parametrize("sentence, status", [

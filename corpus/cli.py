@@ -10,8 +10,17 @@ from datetime import date
 
 import click
 
-from corpus.commitments import (REJECT_REASONS, STATUSES, VERDICTS, PromiseError, commitment_detail, confirm, correct,
-                                corrections, list_commitments)
+from corpus.commitments import (
+    REJECT_REASONS,
+    STATUSES,
+    VERDICTS,
+    PromiseError,
+    commitment_detail,
+    confirm,
+    correct,
+    corrections,
+    list_commitments,
+)
 from corpus.db import DEFAULT_DB, CorpusError, connect
 from corpus.export import FORMATS, export_table
 from corpus.ingest import import_entries
@@ -776,7 +785,7 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, reaso
         return
     who = ", ".join(filter(None, [record["speaker"], record["speaker_title"]])) or "(speaker unknown)"
     click.echo(click.style(f"#{record['id']} {record['kind']} [{record['status']}]", bold=True) + f"  {who}")
-    click.echo(f"  deadline: {record['deadline'] or 'none'}" + (f" (“{record['deadline_text']}”)" if record["deadline_text"] else ""))
+    click.echo(f"  deadline: {record['deadline'] or 'none'}" + (f" (“{record['deadline_text']}”)" if record["deadline_text"] else ""))  # noqa: E501
     for label in ("target", "topic", "made_on"):
         if record[label]:
             click.echo(f"  {label.replace('_', ' ')}: {record[label]}")

@@ -18,7 +18,13 @@ from bs4 import BeautifulSoup, Tag
 from crawler import metadata
 from crawler.charset import decode
 from crawler.sources import (
-    GENERIC_AUTHOR, GENERIC_BODY, GENERIC_DROP, GENERIC_LEAD, Source, domain_of, source_for,
+    GENERIC_AUTHOR,
+    GENERIC_BODY,
+    GENERIC_DROP,
+    GENERIC_LEAD,
+    Source,
+    domain_of,
+    source_for,
 )
 
 MIN_TEXT_CHARS = 200  # below this a page has no article text worth storing

@@ -15,8 +15,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline import (bodies, classify, commitments, furniture, index_values, legal_refs, persons, places, sessions,
-                      turns)
+from pipeline import bodies, classify, commitments, furniture, index_values, legal_refs, persons, places, sessions, turns
 from pipeline.dates import find_dates, parse_published
 from pipeline.normalize import normalize_aligned
 from pipeline.persons import group_persons

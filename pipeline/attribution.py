@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass
 
 from pipeline.bodies import BodyMention
-from pipeline.clauses import Clause, lines_of, paragraph_index, retrim, QUOTE_CHARS
+from pipeline.clauses import QUOTE_CHARS, Clause, lines_of, paragraph_index, retrim
 from pipeline.cues import commitment_cues, cue_regex
 from pipeline.persons import PersonMention, group_persons, is_place, title_regex
 from pipeline.resources import surnames
 from pipeline.text import SpanIndex, inside
-
 
 CARRY_PARAGRAPHS = 2   # reported speech runs on for this many paragraphs after its attribution
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from pipeline.cues import commitment_cues, cue_regex
 
-
 _CONNECTIVE = re.compile(
     r"(?:(?:Trên cơ sở đó|Theo đó|Đồng thời|Bên cạnh đó|Ngoài ra|Do đó|Vì vậy|Vì thế|Tuy nhiên|Mặt khác|"
     r"Cùng với đó|Thứ nhất|Thứ hai|Thứ ba|Trước mắt|Về lâu dài|Với tinh thần đó|Trong đó|Qua đó|Từ đó|"

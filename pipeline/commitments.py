@@ -18,15 +18,24 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.attribution import (Attributor, Speaker, cut_lead, cut_tail, subject_speaker, turn_speaker)
+from pipeline.attribution import Attributor, Speaker, cut_lead, cut_tail, subject_speaker, turn_speaker
 from pipeline.bodies import BodyMention
 from pipeline.clauses import Clause, clauses, is_heading, is_question, lines_of, speech_quotes
 from pipeline.cues import cue_regex, topic_of
 from pipeline.dates import TimeExpr, find_dates
 from pipeline.numbers import NUMBER, parse_number
 from pipeline.persons import PersonMention
-from pipeline.rules import (action_start, deadline_of, first_cue, has_agent, is_agenda, is_past, no_cue_commitment,
-                            rule_kind, side_of)
+from pipeline.rules import (
+    action_start,
+    deadline_of,
+    first_cue,
+    has_agent,
+    is_agenda,
+    is_past,
+    no_cue_commitment,
+    rule_kind,
+    side_of,
+)
 from pipeline.segment import annotate
 from pipeline.text import LOWER, SpanIndex, inside
 

@@ -30,12 +30,12 @@ from pipeline.segment import annotate
 from pipeline.text import inside
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zà-ỹđ])|\n+")
-_VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+(?:số điểm\s+|tỷ lệ\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)", re.IGNORECASE)
-_CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?!\s*/)", re.IGNORECASE)
+_VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+(?:số điểm\s+|tỷ lệ\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)", re.IGNORECASE)  # noqa: E501
+_CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?!\s*/)", re.IGNORECASE)  # noqa: E501
 _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|đứng ở vị trí|vị trí thứ|vị trí|hạng|xếp)\s+(?:thứ\s+)?"
-                   r"(?P<rank>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d%]|[,.]\d)",
+                   r"(?P<rank>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d%]|[,.]\d)",  # noqa: E501
                    re.IGNORECASE)
-_RANK_CHANGE = re.compile(r"(?P<verb>tăng|giảm|tụt|lên|xuống|thăng)\s+(?:thêm\s+)?(?P<n>\d{1,3})\s+(?:bậc|hạng|vị trí|thứ hạng)", re.IGNORECASE)
+_RANK_CHANGE = re.compile(r"(?P<verb>tăng|giảm|tụt|lên|xuống|thăng)\s+(?:thêm\s+)?(?P<n>\d{1,3})\s+(?:bậc|hạng|vị trí|thứ hạng)", re.IGNORECASE)  # noqa: E501
 _COMPARISON = re.compile(r"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)\s*$", re.IGNORECASE)
 _CARRY_START = re.compile(r"\s*(?:kết quả|theo đó|cụ thể|trong đó|theo kết quả)\b", re.IGNORECASE)
 _NEGATIVE = {"giảm", "tụt", "sụt giảm", "xuống"}
@@ -245,7 +245,9 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
     return True
 
 
-@Language.factory("hdnd_index_values", requires=["doc._.places", "doc._.bodies", "doc._.main_place", "doc._.published", "doc._.furniture"], assigns=["doc._.index_values", "doc.spans"])
+@Language.factory("hdnd_index_values",
+                  requires=["doc._.places", "doc._.bodies", "doc._.main_place", "doc._.published", "doc._.furniture"],
+                  assigns=["doc._.index_values", "doc.spans"])
 def make_index_values(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         values = find_index_values(doc.text, doc._.places, doc._.bodies,

@@ -27,7 +27,7 @@ from pipeline.text import CAP, CAP_RUN, inside
 
 # Words after which a capitalised run names a thing, not a person.
 _NOT_PERSON_BEFORE = re.compile(
-    r"(?<![\w])(?:Bộ|Sở|Cục|Tổng cục|Viện|Vụ|THPT|THCS|TP\.?|Trường|Đường|Phố|đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|(?<![Mm]ôi )trường|cầu|sông|hồ|chùa|đền|đình|"
+    r"(?<![\w])(?:Bộ|Sở|Cục|Tổng cục|Viện|Vụ|THPT|THCS|TP\.?|Trường|Đường|Phố|đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|(?<![Mm]ôi )trường|cầu|sông|hồ|chùa|đền|đình|"  # noqa: E501
     r"công viên|bệnh viện|khu|tuyến|dự án|thpt|thcs|tiểu học|đại học|học viện|giải|công ty|tập đoàn|ấp|thôn|"
     r"bản|làng|xóm|khu phố|tổ dân phố|số|nhà|tàu|quỹ|đoàn tncs|báo|tạp chí|đài|kênh|lăng|quảng trường|"
     r"nút giao|bến|chợ|hầm|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"

@@ -11,10 +11,9 @@ from datetime import date
 
 from pipeline.attribution import Attributor, Speaker
 from pipeline.clauses import Clause
-from pipeline.cues import ends_with, starts_with, commitment_cues, cue_regex
+from pipeline.cues import commitment_cues, cue_regex, ends_with, starts_with
 from pipeline.dates import TimeExpr, deadline_date
 from pipeline.text import LOWER, UPPER, SpanIndex
-
 
 _ADDRESSEE = re.compile(r"\s*(?:các|những|toàn|mọi|từng|cả|ngành|UBND|Ủy ban|HĐND|Sở|Ban|Bộ|Công an|Thanh tra|"
                         rf"cơ quan|đơn vị|chủ đầu tư|nhà đầu tư|chính quyền|lãnh đạo|cấp|[{UPPER}])")

@@ -25,8 +25,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.bodies import BodyMention
 from pipeline.attribution import Attributor, Speaker
+from pipeline.bodies import BodyMention
 from pipeline.cues import cue_regex, topic_of
 from pipeline.persons import PersonMention, title_regex
 from pipeline.resources import turn_cues
@@ -410,7 +410,8 @@ def question_of(questions: list[dict], turn: int | None) -> int | None:
     return None
 
 
-@Language.factory("hdnd_turns", requires=["doc._.persons", "doc._.bodies", "doc._.furniture", "doc._.transcript"], assigns=["doc._.turns", "doc._.exchanges", "doc.spans"])
+@Language.factory("hdnd_turns", requires=["doc._.persons", "doc._.bodies", "doc._.furniture", "doc._.transcript"],
+                  assigns=["doc._.turns", "doc._.exchanges", "doc.spans"])
 def make_turns(nlp: Language, name: str):
     def find(doc: Doc) -> Doc:
         sentences = [(s.start_char, s.end_char) for s in doc.sents]

@@ -107,7 +107,7 @@ def _hit_links(datasette, group: str, hit: dict) -> dict:
     if group == "promises":
         detail = [hit["speaker"], hit["speaker_title"], hit["deadline"] and f"hạn {hit['deadline']}",
                   STATUS_TITLES.get(hit["status"], hit["status"])]
-        return {"href": datasette.urls.path(f"-/promise/{hit['id']}"), "label": f"{KIND_TITLES.get(hit['kind'], hit['kind'])} #{hit['id']}",
+        return {"href": datasette.urls.path(f"-/promise/{hit['id']}"), "label": f"{KIND_TITLES.get(hit['kind'], hit['kind'])} #{hit['id']}",  # noqa: E501
                 "detail": " · ".join(filter(None, detail))}
     if group == "people":
         return {"href": _db_path(datasette, "persons", hit["id"]), "label": hit["name"],

@@ -411,14 +411,17 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
 
 def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: str | None) -> dict[str, dict]:
     """Predictions by cross-validation, by the model in ``model_dir``, or by the rules."""
-    from pipeline.classify import Classifier
+    from pipeline.classify import DEFAULT_THRESHOLD, Classifier, shipped_model
     from pipeline.train import cross_validate, predict, prepare_gold
 
     with click.progressbar(length=len(gold_docs), label="Analysing", file=sys.stderr) as bar:
         prepared = prepare_gold(gold_docs, progress=bar.update)
     if cv:
+        # The folds decide at the installed model's threshold (the one hdnd train chose).
+        shipped = shipped_model()
+        threshold = Classifier.load(shipped).threshold if shipped else DEFAULT_THRESHOLD
         with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
-            return cross_validate(prepared, cv, progress=bar.update)
+            return cross_validate(prepared, cv, threshold=threshold, progress=bar.update)
     classifier = Classifier.load(model_dir) if model_dir else None
     return {item.gold["doc"]: predict(item, classifier) for item in prepared}
 

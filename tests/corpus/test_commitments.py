@@ -166,7 +166,7 @@ def test_promise_command_shows_paragraph_sources_and_events(corpus, db_path, run
 
 @pytest.mark.parametrize("args, message", [
     (["promise", "999"], "there is no commitment 999"),
-    (["promise", "1", "--note", "x"], "go with --confirm"),
+    (["promise", "1", "--note", "x"], "goes with --confirm"),
     (["promise", "1", "--confirm", "rejected"], "needs --followup"),
     (["promise", "1", "--confirm", "kept", "--followup", "9999"], "is not a proposed follow-up"),
 ])

@@ -1,0 +1,107 @@
+"""hdnd train, eval --model/--cv and corrections: a small real slice trains a loadable model,
+and a person's correction of a stored commitment becomes training data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corpus.cli import cli
+from corpus.commitments import correct, corrections, list_commitments
+from corpus.process import process_corpus
+from tests.corpus.test_commitments import PROMISE, _save
+
+
+@pytest.fixture
+def gold_slice(shared, tmp_path):
+    """Thirty real annotated documents of the shared development corpus."""
+    lines = (shared / "gold" / "dev" / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    docs = [json.loads(line) for line in lines]
+    picked = [d for d in docs if d["commitments"] or d["demands"]][:30]
+    path = tmp_path / "slice.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in picked), encoding="utf-8")
+    return path
+
+
+def test_train_on_a_slice_gives_a_model_eval_can_load(gold_slice, tmp_path, runner):
+    from pipeline.classify import Classifier
+
+    out = tmp_path / "model"
+    result = runner.invoke(cli, ["train", str(gold_slice), "--out", str(out), "--split", "all", "--threshold", "0.3"])
+    assert result.exit_code == 0, result.output
+    assert "Trained on 30 documents" in result.output
+    classifier = Classifier.load(out)
+    assert classifier.threshold == pytest.approx(0.3)
+    assert set(classifier.nlp.get_pipe("textcat").labels) == {"COMMITMENT", "DEMAND", "NONE"}
+    result = runner.invoke(cli, ["eval", str(gold_slice), "--model", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = {row["task"]: row for row in json.loads(result.stdout)["tasks"]}
+    assert scores["commitments"]["tp"] > 0  # a model that fits its own training documents finds some
+
+
+def test_cross_validation_reports_pooled_scores(gold_slice, runner):
+    result = runner.invoke(cli, ["eval", str(gold_slice), "--cv", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = {row["task"]: row for row in json.loads(result.stdout)["tasks"]}
+    gold = [json.loads(line) for line in gold_slice.read_text(encoding="utf-8").splitlines()]
+    certain = sum(1 for d in gold for c in d["commitments"] if not c.get("uncertain"))
+    assert scores["commitments"]["tp"] + scores["commitments"]["fn"] == certain
+
+
+def test_a_rejection_is_an_event_and_training_data(gold_slice, db_path, tmp_path, runner, fresh_db):
+    from datetime import date
+
+    _save(fresh_db, "https://baohaiphong.example/ky-hop-9", PROMISE, "2024-07-05")
+    process_corpus(fresh_db, today=date(2024, 8, 1))
+    found = list_commitments(fresh_db, date(2024, 8, 1), kind=None)
+    assert found
+    first = found[0]
+    result = runner.invoke(cli, ["promise", str(first["id"]), "--reject", "not_a_promise", "--note", "lịch họp",
+                                 "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "Recorded correction" in result.output
+    # The commitment row is unchanged, the event is kept, and it leaves the list.
+    assert fresh_db.execute("SELECT quote FROM commitments WHERE id = ?", (first["id"],)).fetchone()[0] == first["quote"]
+    assert fresh_db.execute("SELECT status, note FROM commitment_events WHERE commitment_id = ? AND kind = 'correction'",
+                            (first["id"],)).fetchone() == ("not_a_promise", "lịch họp")
+    assert first["id"] not in [c["id"] for c in list_commitments(fresh_db, date(2024, 8, 1), kind=None)]
+    if len(found) > 1:
+        correct(fresh_db, found[1]["id"], "wrong_speaker", date(2024, 8, 2), speaker="Nguyễn Văn A")
+    docs = corrections(fresh_db)
+    assert len(docs) == 1 and docs[0]["partial"]
+    (doc,) = docs
+    assert [n["quote"] for n in doc["negatives"]] == [first["quote"]]
+    assert all(doc["text"][n["start"]:n["end"]] == n["quote"] for n in doc["negatives"])
+    if len(found) > 1:
+        assert [c["speaker"] for c in doc["commitments"] + doc["demands"]] == ["Nguyễn Văn A"]
+    result = runner.invoke(cli, ["train", str(gold_slice), "--from-db", str(db_path), "--split", "all",
+                                 "--threshold", "0.3", "--out", str(tmp_path / "adapted")])
+    assert result.exit_code == 0, result.output
+    assert "Trained on 31 documents" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--reject", "wrong_speaker"], "needs --speaker"),
+    (["--reject", "wrong_deadline", "--deadline", "next year"], "is not YYYY"),
+    (["--speaker", "X"], "go with --reject"),
+    (["--reject", "not_a_promise", "--confirm", "kept"], "one at a time"),
+])
+def test_bad_corrections_get_one_sentence(args, message, db_path, fresh_db, runner):
+    from datetime import date
+
+    _save(fresh_db, "https://baohaiphong.example/ky-hop-9", PROMISE, "2024-07-05")
+    process_corpus(fresh_db, today=date(2024, 8, 1))
+    (first, *_) = list_commitments(fresh_db, date(2024, 8, 1), kind=None)
+    before = fresh_db.execute("SELECT COUNT(*) FROM commitment_events").fetchone()[0]
+    result = runner.invoke(cli, ["promise", str(first["id"]), *args, "--db", str(db_path)])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert fresh_db.execute("SELECT COUNT(*) FROM commitment_events").fetchone()[0] == before
+
+
+def test_train_refuses_a_file_that_is_not_gold(tmp_path, runner):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"doc": "x"}\n', encoding="utf-8")
+    result = runner.invoke(cli, ["train", str(bad), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "has no \"doc\" id or no \"text\"" in result.output
+    assert not (tmp_path / "m").exists()

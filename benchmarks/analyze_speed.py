@@ -1,4 +1,4 @@
-"""Tokens per second of ``pipeline.analyze`` beside underthesea's ``ner`` on the same
+"""Tokens per second of ``pipeline.document`` beside underthesea's ``ner`` on the same
 sentences, in the same process, and the ratio (target: ≥ 5×). Also the ratio of
 ``hdnd process`` with two workers to one, and peak RSS.
 
@@ -23,7 +23,7 @@ sys.path.append(str(ROOT / "tests"))
 
 from conftest import SHARED, article_text  # noqa: E402
 
-from pipeline.analyze import analyze  # noqa: E402
+from pipeline.document import analyze  # noqa: E402
 
 
 def texts(docs: int) -> tuple[list[str], list[str]]:

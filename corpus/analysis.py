@@ -1,4 +1,4 @@
-"""Storing what ``pipeline.analyze`` found in an article, one transaction per article.
+"""Storing what ``pipeline.document`` found in an article, one transaction per article.
 
 Re-analysing an article replaces its rows (mentions, index values, legal references,
 session mentions, titles) and nothing else; persons, bodies and sessions are canonical

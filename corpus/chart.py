@@ -14,7 +14,7 @@ from html import escape
 
 import sqlite_utils
 
-from pipeline.normalize import fold
+from pipeline import fold
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 36, 48

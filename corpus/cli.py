@@ -32,7 +32,7 @@ from corpus.sessions import SessionError, list_sessions, session_detail, session
 from corpus.stats import corpus_stats
 from crawler.importers import expand_paths
 from crawler.sources import SOURCES
-from pipeline.resources import topics
+from pipeline import topics
 
 db_option = click.option(
     "--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="HDND_DB",
@@ -263,7 +263,7 @@ def analyze_command(source) -> None:
       echo '{"doc": "a", "text": "Chủ tịch UBND tỉnh Lê Văn A phát biểu."}' | hdnd analyze
       hdnd analyze docs.jsonl > analysed.jsonl
     """
-    from pipeline.analyze import AnalysisError, analyze
+    from pipeline import AnalysisError, analyze
 
     failed = 0
     for number, line in enumerate(source, 1):
@@ -330,7 +330,7 @@ def process_command(workers: int, reprocess: bool, today: date, db_path: str) ->
 
 
 @cli.command("eval")
-@click.argument("gold", nargs=-1, required=True, type=click.File("r", encoding="utf-8"))
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--pred", type=click.File("r", encoding="utf-8"),
               help="Predictions (hdnd analyze output); by default the gold texts are analysed now.")
 @click.option("--verbose", "-v", is_flag=True, help="List the misses and false hits.")
@@ -359,18 +359,14 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
       hdnd eval ../shared/gold/dev/news.jsonl --split dev
       hdnd eval ../shared/gold/dev/news.jsonl --cv 5
     """
-    from pipeline.analyze import AnalysisError, analyze
-    from pipeline.evaluate import pattern_report, score
-    from pipeline.train import in_dev
+    from pipeline import AnalysisError, analyze, in_dev, load_gold, pattern_report, score
 
     if sum(bool(x) for x in (pred, cv, model_dir, rules)) > 1:
         _fail("--pred, --cv, --model and --rules are different ways to predict: give one.")
-    gold_docs = []
-    for handle in gold:
-        try:
-            gold_docs += [json.loads(line) for line in handle if line.strip()]
-        except json.JSONDecodeError as err:
-            _fail(f"{handle.name} is not JSON lines (line {err.lineno}: {err.msg}).")
+    try:
+        gold_docs = load_gold(gold)
+    except (OSError, ValueError) as err:
+        _fail(f"{err}.")
     if split != "all":
         gold_docs = [d for d in gold_docs if in_dev(d["doc"]) == (split == "dev")]
     if cv or model_dir or rules:
@@ -411,8 +407,7 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
 
 def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: str | None) -> dict[str, dict]:
     """Predictions by cross-validation, by the model in ``model_dir``, or by the rules."""
-    from pipeline.classify import DEFAULT_THRESHOLD, Classifier, shipped_model
-    from pipeline.train import cross_validate, predict, prepare_gold
+    from pipeline import DEFAULT_THRESHOLD, Classifier, cross_validate, predict, prepare_gold, shipped_model
 
     with click.progressbar(length=len(gold_docs), label="Analysing", file=sys.stderr) as bar:
         prepared = prepare_gold(gold_docs, progress=bar.update)
@@ -451,8 +446,7 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
       hdnd train ../shared/gold/dev/news.jsonl models/training/*.jsonl --out models/commitment_classifier
       hdnd train ../shared/gold/dev/news.jsonl --from-db hdnd.db --out my-model
     """
-    from pipeline.evaluate import score
-    from pipeline.train import fit, in_dev, load_gold, predict, prepare_gold, tune_threshold
+    from pipeline import fit, in_dev, load_gold, predict, prepare_gold, score, tune_threshold
 
     if not gold and not from_db:
         _fail("Give gold files to train on, --from-db with a corrected corpus, or both.")

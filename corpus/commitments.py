@@ -18,10 +18,16 @@ import sqlite_utils
 
 from corpus.db import transaction
 from corpus.store import now
-from pipeline.commitments import REPORT_STATUSES
-from pipeline.cues import cue_regex
-from pipeline.dates import deadline_date
-from pipeline.normalize import fold
+from pipeline import (
+    REPORT_STATUSES,
+    content_words,
+    deadline_date,
+    fingerprint,
+    fold,
+    followup_score,
+    match_query,
+    text_similarity,
+)
 
 DUE_DAYS = 30
 VERDICTS = REPORT_STATUSES   # what a person can confirm: the statuses a report can suggest
@@ -29,45 +35,10 @@ STATUSES = ("open", "due", "overdue", *VERDICTS)
 FOLLOWUP_MIN_SCORE = 0.4   # share of a commitment's syllable pairs a report must repeat (plus bonuses)
 FOLLOWUP_CANDIDATES = 25   # best full-text matches scored for each new report or commitment
 MERGE_MIN_SIMILARITY = 0.6  # quotes in copied articles that are one commitment
-_WORD = re.compile(r"\w+")
-# Words too common in council reporting to tie a report to one promise.
-_COMMON = frozenset(fold(w) for w in (
-    "thành phố tỉnh quận huyện xã phường sẽ đã đang các những của và cho với trong trên tại theo để được "
-    "có là này đó thực hiện tiếp tục triển khai hoàn thành năm tháng ngày trước đến việc công tác cùng "
-    "đồng thời ubnd hđnd ủy ban nhân dân hội đồng chúng tôi nay thời gian tới").split())
 
 
 class PromiseError(ValueError):
     """A request about a commitment that cannot be carried out; the reason is one sentence."""
-
-
-def fingerprint(quote: str) -> str:
-    """Identical quotes in any outlet, with any spelling of tone marks or case, are one."""
-    return " ".join(_WORD.findall(fold(quote).lower()))
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text).lower()) if w not in _COMMON and not w.isdigit()]
-
-
-def _content(text: str) -> set[str]:
-    """Adjacent syllable pairs: most Vietnamese words are two syllables, and one syllable
-    alone ("trung", "hành") says little."""
-    words = _words(text)
-    return {f"{a} {b}" for a, b in zip(words, words[1:])}
-
-
-def _match_query(text: str) -> str | None:
-    """An FTS5 query: any of the text's content word pairs, as phrases."""
-    words = _words(text)
-    pairs = list(dict.fromkeys(f'"{a} {b}"' for a, b in zip(words, words[1:])))[:40]
-    return " OR ".join(pairs) or None
-
-
-def _similarity(a: str, b: str) -> float:
-    """The share of ``a``'s content words and word pairs that ``b`` repeats."""
-    x, y = _content(a), _content(b)
-    return len(x & y) / len(x) if x and y else 0.0
 
 
 def status_for(deadline: str | None, today: date, verdict: str | None = None) -> str:
@@ -125,7 +96,7 @@ def _merge_target(conn: sqlite3.Connection, item: dict, duplicate_of: int | None
     for commitment_id, quote in conn.execute(
             "SELECT c.id, c.quote FROM commitments c JOIN commitment_sources s ON s.commitment_id = c.id "
             "WHERE s.article_id = ? AND c.kind = ?", (duplicate_of, item["kind"])):
-        if min(_similarity(quote, item["quote"]), _similarity(item["quote"], quote)) >= MERGE_MIN_SIMILARITY:
+        if min(text_similarity(quote, item["quote"]), text_similarity(item["quote"], quote)) >= MERGE_MIN_SIMILARITY:
             return commitment_id
     return None
 
@@ -162,7 +133,7 @@ def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, ma
             _event(conn, commitment_id, "extracted", row["status"], made_on or today.isoformat(),
                    evidence_article_id=article_id, evidence_quote=item["quote"])
             conn.execute("INSERT INTO commitments_fts (rowid, words) VALUES (?, ?)",
-                         (commitment_id, " ".join(_words(f"{item['quote']} {item['target'] or ''}"))))
+                         (commitment_id, " ".join(content_words(f"{item['quote']} {item['target'] or ''}"))))
             created.append(commitment_id)
         turn, question = item.get("turn"), item.get("question")
         conn.execute('INSERT OR IGNORE INTO commitment_sources (commitment_id, article_id, start, "end", quote, '
@@ -191,7 +162,7 @@ def store_status_reports(conn: sqlite3.Connection, article_id: int, result: dict
             (article_id, report["start"], report["end"], report["quote"], report["status"], report["cue"],
              report["topic"], reported_on)).lastrowid
         conn.execute("INSERT INTO status_reports_fts (rowid, words) VALUES (?, ?)",
-                     (report_id, " ".join(_words(report["quote"]))))
+                     (report_id, " ".join(content_words(report["quote"]))))
         ids.append(report_id)
     return ids
 
@@ -204,20 +175,6 @@ class _Candidate:
     title: str | None   # the speaker's title, or the body that promised
     made_on: str | None
     articles: set[int]
-
-
-def _score(report_text: str, paragraph: str, candidate: _Candidate) -> float:
-    """How surely a report speaks of a commitment: its content words, plus the speaker or
-    their title (or the body) named in the report's paragraph, and words that return to
-    earlier promises."""
-    score = _similarity(candidate.text, report_text)
-    folded = fold(paragraph).lower()
-    for name in (candidate.speaker, candidate.title):
-        if name and fold(name).lower() in folded:
-            score += 0.15
-    if cue_regex("followup_frame").search(paragraph):
-        score += 0.1  # "tái chất vấn", "lời hứa": the article returns to earlier promises
-    return score
 
 
 def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None,
@@ -233,7 +190,7 @@ def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None
         return [_Candidate(r[0], r[1], r[2], r[3], r[4], {int(a) for a in (r[5] or "").split(",") if a}) for r in rows]
 
     def best(table: str, text: str) -> list[int]:
-        query = _match_query(text)
+        query = match_query(text)
         if not query:
             return []
         return [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
@@ -258,7 +215,8 @@ def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None
             continue  # the promise itself, or a report from before it was made
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
-        score = _score(quote, text[line_start:line_end if line_end >= 0 else len(text)], candidate)
+        score = followup_score(candidate.text, quote, text[line_start:line_end if line_end >= 0 else len(text)],
+                               (candidate.speaker, candidate.title))
         if score < FOLLOWUP_MIN_SCORE:
             continue
         seen = conn.execute("SELECT 1 FROM commitment_events WHERE commitment_id = ? AND kind = 'followup' "

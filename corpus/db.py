@@ -14,7 +14,7 @@ from typing import Iterator
 import sqlite_utils
 
 from corpus.migrations import migrate
-from pipeline.normalize import fold
+from pipeline import fold
 
 DEFAULT_DB = "hdnd.db"
 BUSY_TIMEOUT_MS = 60_000

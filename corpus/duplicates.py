@@ -14,7 +14,7 @@ import numpy as np
 import sqlite_utils
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from pipeline.normalize import fold
+from pipeline import fold
 
 NUM_PERM = 128
 SEED = 1

@@ -18,7 +18,7 @@ from corpus.analysis import pending, store_analysis, store_error
 from corpus.commitments import refresh_statuses
 from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
-from pipeline.analyze import PIPELINE_VERSION, AnalysisError, analyze
+from pipeline import PIPELINE_VERSION, AnalysisError, analyze
 
 BATCH = 32
 

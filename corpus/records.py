@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from corpus.search import match_spans, parse_query
-from pipeline.resources import index_names
+from pipeline import index_names
 
 TABLES = {
     "index_values": ("""SELECT v.id, v."index", v.subindex, v.entity, v.year, v.value, v.unit, v.rank, v.rank_of,

@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline.normalize import fold, has_diacritics, normalize
+from pipeline import fold, has_diacritics, normalize_text
 
 MAX_QUERY_CHARS = 1000
 MAX_PHRASES = 16
@@ -66,7 +66,7 @@ def parse_query(query: str) -> list[tuple[str, Phrase]]:
     """The query as (operator, phrase) pairs; the first operator is always AND."""
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"The query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}.")
-    text = normalize(query).replace("“", '"').replace("”", '"')
+    text = normalize_text(query).replace("“", '"').replace("”", '"')
     parts: list[tuple[str, Phrase]] = []
     operator, words = "AND", []
 

@@ -17,8 +17,7 @@ import sqlite_utils
 from corpus.db import transaction
 from crawler.extract import ArticleItem
 from crawler.sources import source_for
-from pipeline.normalize import normalize
-from pipeline.turns import is_transcript
+from pipeline import is_transcript, normalize_text
 
 Outcome = Literal["new", "updated", "unchanged", "duplicate"]
 
@@ -43,7 +42,7 @@ def _source_id(conn, domain: str | None) -> int | None:
 
 
 def _clean(value: str | None) -> str | None:
-    return normalize(value) if value else value
+    return normalize_text(value) if value else value
 
 
 KINDS = ("auto", "transcript", "article")
@@ -53,7 +52,7 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto
     """Store one article; returns what happened and the article's id. ``kind``: "auto"
     stores a session record (speaker labels, a live report's timestamps) as a transcript,
     "transcript" forces that, "article" keeps the item's own kind."""
-    text = normalize(item.text)
+    text = normalize_text(item.text)
     digest = content_hash(text)
     if kind == "transcript" or (kind == "auto" and is_transcript(text)):
         item_kind = "transcript"
@@ -66,7 +65,7 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto
         "author": _clean(item.author),
         "published": item.published,
         "section": _clean(item.section),
-        "tags": json.dumps([normalize(t) for t in item.tags], ensure_ascii=False),
+        "tags": json.dumps([normalize_text(t) for t in item.tags], ensure_ascii=False),
         "language": item.language,
         "text": text,
         "content_hash": digest,

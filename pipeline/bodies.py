@@ -13,13 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.places import KIND_WORDS, PlaceMention
 from pipeline.resources import abbreviations, body_heads, surnames
 from pipeline.resources import places as gazetteer
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import LOWER, UPPER
 
 # Heads that name nothing without a field after them.
@@ -194,9 +193,6 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
     return found
 
 
-@Language.factory("hdnd_bodies", requires=["doc._.places", "doc._.main_place"], assigns=["doc._.bodies", "doc.spans"])
-def make_bodies(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        mentions = find_bodies(doc.text, doc._.places, doc._.main_place)
-        return annotate(doc, "bodies", mentions, lambda m: "BODY")
-    return find
+@step("hdnd_bodies", "bodies", label=lambda m: "BODY", requires=["places", "main_place"])
+def bodies_of(doc: Doc) -> list[BodyMention]:
+    return find_bodies(doc.text, doc._.places, doc._.main_place)

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.attribution import Attributor, Speaker, cut_lead, cut_tail, subject_speaker, turn_speaker
@@ -36,7 +35,7 @@ from pipeline.rules import (
     rule_kind,
     side_of,
 )
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import LOWER, SpanIndex, inside
 
 KINDS = ("commitment", "demand", "assignment")
@@ -292,26 +291,14 @@ def find_status_reports(text: str, sentences: list[tuple[int, int]],
     return found
 
 
-@Language.factory("hdnd_candidates", requires=["doc._.persons", "doc._.bodies", "doc._.turns", "doc._.furniture"],
-                  assigns=["doc._.candidates", "doc.spans"])
-def make_candidates(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        found = find_candidates(doc.text, sentences, doc._.persons, doc._.bodies, doc._.furniture,
-                                doc._.published, doc._.turns)
-        doc._.candidates = found
-        doc.spans["candidates"] = [doc.char_span(c.start, c.end, label=c.group or "NONE", alignment_mode="expand")
-                                   for c in found]
-        return doc
-    return find
+@step("hdnd_candidates", "candidates", label=lambda c: (c.group or "none").upper(),
+      requires=["persons", "bodies", "turns", "furniture", "published"])
+def candidates_of(doc: Doc) -> list[Candidate]:
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    return find_candidates(doc.text, sentences, doc._.persons, doc._.bodies, doc._.furniture, doc._.published,
+                           doc._.turns)
 
 
-@Language.factory("hdnd_status_reports", requires=["doc._.furniture"], assigns=["doc._.status_reports", "doc.spans"])
-def make_status_reports(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        found = find_status_reports(doc.text, sentences, doc._.furniture)
-        doc._.status_reports = found
-        annotate(doc, "status_reports", found, lambda r: r.status.upper())
-        return doc
-    return find
+@step("hdnd_status_reports", "status_reports", label=lambda r: r.status.upper(), requires=["furniture"])
+def status_reports_of(doc: Doc) -> list[StatusReport]:
+    return find_status_reports(doc.text, [(s.start_char, s.end_char) for s in doc.sents], doc._.furniture)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.resources import furniture_lines
-from pipeline.segment import EXTENSIONS  # noqa: F401  (registers doc._.furniture)
+from pipeline.steps import step
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
@@ -62,9 +61,6 @@ def furniture_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-@Language.factory("hdnd_furniture", assigns=["doc._.furniture"])
-def make_furniture(nlp: Language, name: str):
-    def furniture(doc: Doc) -> Doc:
-        doc._.furniture = furniture_ranges(doc.text)
-        return doc
-    return furniture
+@step("hdnd_furniture", "furniture")
+def furniture_of(doc: Doc) -> list[tuple[int, int]]:
+    return furniture_ranges(doc.text)

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.bodies import BodyMention
@@ -26,7 +25,7 @@ from pipeline.dates import find_dates, parse_published
 from pipeline.numbers import NUMBER, as_int, parse_number
 from pipeline.places import PlaceMention
 from pipeline.resources import index_names, index_subindices
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import inside
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zà-ỹđ])|\n+")
@@ -245,12 +244,7 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
     return True
 
 
-@Language.factory("hdnd_index_values",
-                  requires=["doc._.places", "doc._.bodies", "doc._.main_place", "doc._.published", "doc._.furniture"],
-                  assigns=["doc._.index_values", "doc.spans"])
-def make_index_values(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        values = find_index_values(doc.text, doc._.places, doc._.bodies,
-                                   doc._.main_place, doc._.published, doc._.furniture)
-        return annotate(doc, "index_values", values, lambda v: v.index)
-    return find
+@step("hdnd_index_values", "index_values", label=lambda v: v.index,
+      requires=["places", "bodies", "main_place", "published", "furniture"])
+def index_values_of(doc: Doc) -> list[IndexValue]:
+    return find_index_values(doc.text, doc._.places, doc._.bodies, doc._.main_place, doc._.published, doc._.furniture)

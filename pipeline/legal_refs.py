@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.dates import find_dates
 from pipeline.resources import abbreviations, legal_types
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import inside
 
 _CODE = r"\d{1,5}(?:[/-][\dA-ZĐa-zđ&.]+)*[/-][A-ZĐ][\dA-ZĐa-zđ&.-]*(?<![.-])|\d{1,5}/(?:19|20)\d{2}/[A-ZĐ][\dA-ZĐa-zđ-]*"
@@ -85,9 +84,6 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
     return refs
 
 
-@Language.factory("hdnd_legal_refs", requires=["doc._.published", "doc._.furniture"], assigns=["doc._.legal_refs", "doc.spans"])
-def make_legal_refs(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        refs = find_legal_refs(doc.text, doc._.published, doc._.furniture)
-        return annotate(doc, "legal_refs", refs, lambda r: r.type)
-    return find
+@step("hdnd_legal_refs", "legal_refs", label=lambda r: r.type, requires=["published", "furniture"])
+def legal_refs_of(doc: Doc) -> list[LegalRef]:
+    return find_legal_refs(doc.text, doc._.published, doc._.furniture)

@@ -17,12 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.places import PlaceMention
 from pipeline.resources import person_prefixes, places, surnames, titles
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import CAP, CAP_RUN, inside
 
 # Words after which a capitalised run names a thing, not a person.
@@ -272,9 +271,6 @@ def group_persons(mentions: list[PersonMention]) -> list[Person]:
     return result
 
 
-@Language.factory("hdnd_persons", requires=["doc._.places", "doc._.furniture"], assigns=["doc._.persons", "doc.spans"])
-def make_persons(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        mentions = find_persons(doc.text, doc._.places, doc._.furniture)
-        return annotate(doc, "persons", mentions, lambda m: "PER")
-    return find
+@step("hdnd_persons", "persons", label=lambda m: "PER", requires=["places", "furniture"])
+def persons_of(doc: Doc) -> list[PersonMention]:
+    return find_persons(doc.text, doc._.places, doc._.furniture)

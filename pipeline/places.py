@@ -11,11 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.resources import Place, places
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import CAP_RUN
 
 KIND_WORDS = {"thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "tỉnh": "tỉnh",
@@ -112,10 +111,8 @@ def main_place(mentions: list[PlaceMention]) -> str | None:
                 for m in mentions if counts[m.unit.province if m.unit.level != "province" else m.name] == best)
 
 
-@Language.factory("hdnd_places", assigns=["doc._.places", "doc._.main_place", "doc.spans"])
-def make_places(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        mentions = find_places(doc.text)
-        doc._.main_place = main_place(mentions)
-        return annotate(doc, "places", mentions, lambda m: m.unit.level)
-    return find
+@step("hdnd_places", "places", label=lambda m: m.unit.level, assigns=["main_place"])
+def places_of(doc: Doc) -> list[PlaceMention]:
+    mentions = find_places(doc.text)
+    doc._.main_place = main_place(mentions)
+    return mentions

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable, Sequence
 
 import spacy
 from spacy.language import Language
@@ -99,22 +98,4 @@ def make_doc(text: str, nlp: Language | None = None) -> Doc:
     doc = Doc(nlp.vocab, words=words, spaces=spaces,
               sent_starts=[True if s else (None if w.isspace() else False) for s, w in zip(starts, words)] or None)
     assert doc.text == text
-    return doc
-
-
-# What the steps leave on a Doc besides its spans: the input's publication date and
-# transcript flag, and each step's records. ``None`` until the step that assigns it runs,
-# so a step run out of order fails instead of reading an empty default.
-EXTENSIONS = ("published", "transcript", "places", "main_place", "furniture", "bodies", "persons", "legal_refs",
-              "index_values", "sessions", "turns", "exchanges", "candidates", "statements", "status_reports")
-for _name in EXTENSIONS:
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
-
-
-def annotate(doc: Doc, key: str, records: Sequence, label: Callable[[object], str]) -> Doc:
-    """Keep a component's records: spans in ``doc.spans[key]``, the records themselves
-    (same order) in the extension ``doc._.<key>``."""
-    doc.spans[key] = [doc.char_span(r.start, r.end, label=label(r), alignment_mode="expand") for r in records]
-    doc._.set(key, records)
     return doc

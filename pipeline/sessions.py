@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.bodies import BodyMention
 from pipeline.dates import find_dates, parse_published
 from pipeline.numbers import ROMAN, parse_number_words, roman_to_int
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import inside
 
 _NUMBER_WORDS = r"(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mươi|mốt|tư|lăm|nhất|\s)+"
@@ -115,10 +114,6 @@ def main_session(mentions: list[SessionMention]) -> dict | None:
             "kind": next((m.kind for m in same if m.kind), None)}
 
 
-@Language.factory("hdnd_sessions", requires=["doc._.bodies", "doc._.published"], assigns=["doc._.sessions", "doc.spans"])
-def make_sessions(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        mentions = find_sessions(doc.text, doc._.bodies, doc._.published,
-                                 doc._.furniture)
-        return annotate(doc, "sessions", mentions, lambda m: "SESSION")
-    return find
+@step("hdnd_sessions", "sessions", label=lambda m: "SESSION", requires=["bodies", "published", "furniture"])
+def sessions_of(doc: Doc) -> list[SessionMention]:
+    return find_sessions(doc.text, doc._.bodies, doc._.published, doc._.furniture)

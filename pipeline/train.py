@@ -25,11 +25,12 @@ from typing import Iterable, Sequence
 
 from spacy.tokens import Doc, DocBin
 
-from pipeline.analyze import AnalysisError, prepare, records
 from pipeline.classify import LABELS, Classifier, apply_threshold, decide_by_rules
 from pipeline.commitments import Candidate, statements
+from pipeline.document import AnalysisError, prepare, records
 
 DEV_SHARE = 0.25
+SPAN_KEYS = ("commitments", "demands", "assignments", "negatives")
 CONFIG = "commitment_classifier.cfg"
 
 
@@ -56,6 +57,11 @@ def load_gold(paths: Iterable[str | Path]) -> list[dict]:
                     raise ValueError(f"{path} line {n} is not JSON ({err.msg})") from None
                 if not isinstance(doc, dict) or not doc.get("doc") or not isinstance(doc.get("text"), str):
                     raise ValueError(f"{path} line {n} has no \"doc\" id or no \"text\"")
+                for key in SPAN_KEYS:
+                    for item in doc.get(key) or []:
+                        if not (isinstance(item.get("start"), int) and isinstance(item.get("end"), int)):
+                            raise ValueError(f"{path} line {n} has a {key} item without start and end offsets "
+                                             f"(python scripts/gold_tool.py fill adds them)")
                 docs.append(doc)
     return docs
 

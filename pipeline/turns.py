@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.attribution import Attributor, Speaker
@@ -30,7 +29,7 @@ from pipeline.bodies import BodyMention
 from pipeline.cues import cue_regex, topic_of
 from pipeline.persons import PersonMention, title_regex
 from pipeline.resources import turn_cues
-from pipeline.segment import annotate
+from pipeline.steps import step
 from pipeline.text import inside
 
 TRANSCRIPT_LABELS = 3
@@ -410,13 +409,10 @@ def question_of(questions: list[dict], turn: int | None) -> int | None:
     return None
 
 
-@Language.factory("hdnd_turns", requires=["doc._.persons", "doc._.bodies", "doc._.furniture", "doc._.transcript"],
-                  assigns=["doc._.turns", "doc._.exchanges", "doc.spans"])
-def make_turns(nlp: Language, name: str):
-    def find(doc: Doc) -> Doc:
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        turns, exchanges = find_turns(doc.text, sentences, doc._.persons, doc._.bodies, doc._.furniture,
-                                      doc._.transcript)
-        doc._.exchanges = exchanges
-        return annotate(doc, "turns", turns, lambda t: t.role.upper())
-    return find
+@step("hdnd_turns", "turns", label=lambda t: t.role.upper(), requires=["persons", "bodies", "furniture", "transcript"],
+      assigns=["exchanges"])
+def turns_of(doc: Doc) -> list[Turn]:
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    turns, doc._.exchanges = find_turns(doc.text, sentences, doc._.persons, doc._.bodies, doc._.furniture,
+                                        doc._.transcript)
+    return turns

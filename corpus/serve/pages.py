@@ -24,7 +24,7 @@ from corpus.commitments import PromiseError, commitment_detail
 from corpus.lookup import GROUPS, search_everything
 from corpus.search import END, START, QueryError
 from corpus.sessions import session_label
-from pipeline.resources import index_names
+from pipeline import index_names
 
 GROUP_TITLES = {"articles": "Bài báo · Articles", "promises": "Lời hứa · Promises",
                 "people": "Người · People", "index_values": "Chỉ số · Index results"}

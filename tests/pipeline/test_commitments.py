@@ -114,7 +114,7 @@ def test_dev_split_scores_stay_above_floors(runner):
 
 def test_quotes_point_into_decomposed_input():
     """Offsets index the text as given, even when it arrives decomposed (NFD)."""
-    from pipeline.analyze import analyze
+    from pipeline.document import analyze
 
     doc, item = _item("dev-161", "commitments", "Ông cam kết tập trung")
     text = unicodedata.normalize("NFD", doc["text"])
@@ -131,13 +131,13 @@ def test_quotes_point_into_decomposed_input():
     ("Hiện sở đang triển khai lắp đặt camera tại 20 nút giao.", "in_progress"),
 ])
 def test_status_reports(sentence, status):
-    from pipeline.analyze import analyze
+    from pipeline.document import analyze
 
     (report,) = analyze(sentence, "2025-03-01")["status_reports"]
     assert report["status"] == status and report["quote"] == sentence
 
 
 def test_a_list_of_late_projects_is_not_a_report():
-    from pipeline.analyze import analyze
+    from pipeline.document import analyze
 
     assert analyze("Thành phố đã rà soát các dự án chậm tiến độ trên địa bàn.", None)["status_reports"] == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.analyze import AnalysisError, analyze
+from pipeline.document import AnalysisError, analyze
 
 
 def names(text, published=None):
@@ -139,7 +139,7 @@ def test_odd_text_does_not_crash():
 
 
 def test_given_name_after_a_person_word_is_the_person_named_before():
-    from pipeline.analyze import analyze
+    from pipeline.document import analyze
 
     text = ("Giám đốc Sở Y tế Nguyễn Văn Thắng trả lời chất vấn. Theo ông Thắng, sở đã bố trí đủ thuốc. "
             "Bà Hoa, một cử tri, hỏi thêm về bảo hiểm y tế.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.analyze import analyze
+from pipeline.document import analyze
 from pipeline.turns import is_transcript
 from tests.data.transcripts import LIVE, PROSE, TRANSCRIPT
 

@@ -24,13 +24,24 @@ from pipeline.sessions import main_session
 from pipeline.text import inside
 from pipeline.turns import question_of
 
-# Importing a module registers the components it declares with @Language.factory.
-COMPONENT_MODULES = (furniture, places, bodies, persons, legal_refs, index_values, sessions, turns, commitments, classify)
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
 PIPELINE_VERSION = "6.0"
-STEPS = ("hdnd_furniture", "hdnd_places", "hdnd_bodies", "hdnd_persons", "hdnd_legal_refs",
-         "hdnd_index_values", "hdnd_sessions", "hdnd_turns", "hdnd_status_reports", "hdnd_candidates",
-         "hdnd_classify")
+# The pipeline, in order: each step and the module that declares it (importing the module
+# registers the component).
+COMPONENTS = (
+    ("hdnd_furniture", furniture),            # page furniture: bylines, captions, related links
+    ("hdnd_places", places),                  # provinces, districts, communes; the main place
+    ("hdnd_bodies", bodies),                  # councils, committees, departments, abbreviations expanded
+    ("hdnd_persons", persons),                # people and their titles
+    ("hdnd_legal_refs", legal_refs),          # numbered legal documents
+    ("hdnd_index_values", index_values),      # governance-index results
+    ("hdnd_sessions", sessions),              # council sessions and sittings
+    ("hdnd_turns", turns),                    # speaker turns, questions paired with answers
+    ("hdnd_status_reports", commitments),     # how a promise went
+    ("hdnd_candidates", commitments),         # candidate clauses with their rule signals and speaker
+    ("hdnd_classify", classify),              # the trained classifier: commitment, demand or neither
+)
+STEPS = tuple(name for name, _ in COMPONENTS)
 MAX_CHARS = 2_000_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

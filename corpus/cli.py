@@ -359,7 +359,7 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
       hdnd eval ../shared/gold/dev/news.jsonl --split dev
       hdnd eval ../shared/gold/dev/news.jsonl --cv 5
     """
-    from pipeline import AnalysisError, analyze, in_dev, load_gold, pattern_report, score
+    from pipeline import in_dev, load_gold, pattern_report, score
 
     if sum(bool(x) for x in (pred, cv, model_dir, rules)) > 1:
         _fail("--pred, --cv, --model and --rules are different ways to predict: give one.")
@@ -369,21 +369,16 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
         _fail(f"{err}.")
     if split != "all":
         gold_docs = [d for d in gold_docs if in_dev(d["doc"]) == (split == "dev")]
-    if cv or model_dir or rules:
-        predicted = _predict_with_classifier(gold_docs, cv, model_dir)
-    elif pred is not None:
-        predicted = {d["doc"]: d for d in (json.loads(line) for line in pred if line.strip())}
+    attributed = None
+    if pred is None:
+        predicted, attributed = _predict_with_classifier(gold_docs, cv, model_dir, rules)
     else:
-        predicted = {}
-        for doc in gold_docs:
-            try:
-                predicted[doc["doc"]] = analyze(doc.get("text"), doc.get("published"))
-            except AnalysisError as err:
-                click.echo(f"Error: {doc['doc']}: {err}.", err=True)
+        predicted = {d["doc"]: d for d in (json.loads(line) for line in pred if line.strip())}
     tasks = score(gold_docs, predicted)
     patterns = pattern_report(gold_docs, predicted)
     if fmt == "json":
         click.echo(json.dumps({"tasks": [t.as_dict() for t in tasks.values()],
+                               "attribution": attributed and {"right": attributed[0], "items": attributed[1]},
                                "patterns": [r.as_dict() for r in patterns]}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{'task':<14}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}  accuracy")
@@ -396,6 +391,9 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
                 click.echo(f"    miss:      {json.dumps(_brief(miss), ensure_ascii=False)}")
             for hit in task.false_hits:
                 click.echo(f"    false hit: {json.dumps(_brief(hit), ensure_ascii=False)}")
+    if attributed and attributed[1]:
+        click.echo(f"\nattribution: the right speaker for {attributed[0] / attributed[1]:.3f} of {attributed[1]} gold "
+                   "commitments and demands (on the candidate clause over each, whatever the classifier decided)")
     if patterns:
         click.echo(f"\n{'pattern':<28}{'gold':>6}{'found':>7}{'speaker':>9}{'deadline':>10}")
         for row in patterns:
@@ -405,20 +403,23 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}{row.speaker:>9}{row.deadline:>10}")
 
 
-def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: str | None) -> dict[str, dict]:
-    """Predictions by cross-validation, by the model in ``model_dir``, or by the rules."""
-    from pipeline import DEFAULT_THRESHOLD, Classifier, cross_validate, predict, prepare_gold, shipped_model
+def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: str | None,
+                             rules: bool) -> tuple[dict[str, dict], tuple[int, int]]:
+    """Predictions by cross-validation, by the model in ``model_dir``, by the rules, or by
+    the installed model; and the attribution measured on its own."""
+    from pipeline import DEFAULT_THRESHOLD, Classifier, attribution_accuracy, cross_validate, predict, prepare_gold, shipped_model
 
     with click.progressbar(length=len(gold_docs), label="Analysing", file=sys.stderr) as bar:
         prepared = prepare_gold(gold_docs, progress=bar.update)
+    shipped = shipped_model()
     if cv:
         # The folds decide at the installed model's threshold (the one hdnd train chose).
-        shipped = shipped_model()
         threshold = Classifier.load(shipped).threshold if shipped else DEFAULT_THRESHOLD
         with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
-            return cross_validate(prepared, cv, threshold=threshold, progress=bar.update)
-    classifier = Classifier.load(model_dir) if model_dir else None
-    return {item.gold["doc"]: predict(item, classifier) for item in prepared}
+            return cross_validate(prepared, cv, threshold=threshold, progress=bar.update), attribution_accuracy(prepared)
+    path = model_dir or (None if rules else shipped)
+    classifier = Classifier.load(path) if path else None
+    return {item.gold["doc"]: predict(item, classifier) for item in prepared}, attribution_accuracy(prepared)
 
 
 @cli.command("train")

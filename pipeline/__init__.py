@@ -24,6 +24,7 @@ _SURFACE = {
     "Classifier": "pipeline.classify", "DEFAULT_THRESHOLD": "pipeline.classify", "shipped_model": "pipeline.classify",
     "load_gold": "pipeline.train", "in_dev": "pipeline.train", "fit": "pipeline.train", "predict": "pipeline.train",
     "prepare_gold": "pipeline.train", "tune_threshold": "pipeline.train", "cross_validate": "pipeline.train",
+    "attribution_accuracy": "pipeline.train",
 }
 # Two functions share their module's name; they are exported under another.
 _RENAMED = {"normalize_text": "normalize", "text_similarity": "similarity"}

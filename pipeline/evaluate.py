@@ -86,7 +86,7 @@ def statement_predictions(gold: dict, pred: dict, name: str) -> list[dict]:
     return items
 
 
-def _speaker_ok(g: dict, p: dict) -> bool:
+def speaker_ok(g: dict, p: dict) -> bool:
     return _contains(g.get("speaker"), p.get("speaker")) or (not g.get("speaker") and not p.get("speaker"))
 
 
@@ -108,7 +108,7 @@ def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) 
         if not _tally(task, doc, g, hit, used):
             continue
         p = pred[hit]
-        task.extra["speaker"].append(_speaker_ok(g, p))
+        task.extra["speaker"].append(speaker_ok(g, p))
         task.extra["deadline"].append(_deadline_ok(g, p))
     _unmatched(task, doc, pred, used)
 
@@ -202,7 +202,7 @@ def pattern_report(gold_docs: list[dict], predicted: dict[str, dict]) -> list[Pa
                     if hit is not None:
                         p = items[hit]
                         row.found += 1
-                        row.speaker += _speaker_ok(g, p)
+                        row.speaker += speaker_ok(g, p)
                         row.deadline += _deadline_ok(g, p)
         if gold.get("false_friend"):
             row = rows.setdefault(f"ff:{gold['false_friend']}", PatternRow(f"ff:{gold['false_friend']}"))

@@ -217,3 +217,22 @@ def cross_validate(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0,
         if progress:
             progress(1)
     return predicted
+
+
+def attribution_accuracy(prepared: Sequence[Prepared]) -> tuple[int, int]:
+    """Speaker attribution measured on its own: of the certain gold commitments and
+    demands that a candidate clause overlaps, how many get the gold speaker from that
+    candidate (whatever the classifier decides), and how many there are."""
+    from pipeline.evaluate import speaker_ok
+
+    right = total = 0
+    for item in prepared:
+        spans = [(c, item.span(c)) for c in item.doc._.candidates]
+        for key in ("commitments", "demands"):
+            for gold in item.gold.get(key) or []:
+                hit = next((c for c, span in spans if _overlap(span, (gold["start"], gold["end"]))), None)
+                if gold.get("uncertain") or hit is None:
+                    continue
+                total += 1
+                right += speaker_ok(gold, {"speaker": hit.speaker.name if hit.speaker else None})
+    return right, total

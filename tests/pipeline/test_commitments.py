@@ -52,18 +52,18 @@ def _candidate_for(doc: dict, item: dict):
     ("dev-113", "commitments", "Tuyệt đối trung thành", "quote_after"),        # "“Tôi xin tuyên thệ …”, Thủ tướng nói"
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
-    from pipeline.evaluate import _speaker_ok
+    from pipeline.evaluate import speaker_ok
 
     doc, item = _item(doc_id, key, prefix)
     candidate = _candidate_for(doc, item)
     assert candidate.speaker is not None and candidate.speaker.how == how, candidate.speaker
-    assert _speaker_ok(item, {"speaker": candidate.speaker.name}), (item["speaker"], candidate.speaker)
+    assert speaker_ok(item, {"speaker": candidate.speaker.name}), (item["speaker"], candidate.speaker)
 
 
 def test_candidates_cover_the_gold_and_name_its_speakers():
     """Recall of the candidate generator and speaker accuracy of attribution, measured on
     their own over every certain gold item of the shared development corpus."""
-    from pipeline.evaluate import _speaker_ok
+    from pipeline.evaluate import speaker_ok
     from pipeline.train import _overlap, prepare_gold
 
     docs = [d for d in _gold().values() if d["doc"].startswith("dev-")]
@@ -77,7 +77,7 @@ def test_candidates_cover_the_gold_and_name_its_speakers():
                 total += 1
                 hits = [c for c, span in spans if _overlap(span, (item["start"], item["end"]))]
                 covered += bool(hits)
-                speakers += bool(hits) and _speaker_ok(item, {"speaker": hits[0].speaker.name if hits[0].speaker else None})
+                speakers += bool(hits) and speaker_ok(item, {"speaker": hits[0].speaker.name if hits[0].speaker else None})
     assert covered / total >= CANDIDATE_RECALL_FLOOR, (covered, total)
     assert speakers / total >= CANDIDATE_SPEAKER_FLOOR, (speakers, total)
 

@@ -49,3 +49,19 @@ def test_the_whole_pipeline_round_trips_through_disk(tmp_path, shared):
     assert before["commitments"] and before["commitments"] == after["commitments"]
     assert before["demands"] == after["demands"] and before["persons"] == after["persons"]
     assert all(text[c["start"]:c["end"]] == c["quote"] for c in after["commitments"])
+
+
+def test_the_public_surface_names_no_module():
+    """A name of ``pipeline.__all__`` that is also a submodule's name would turn into
+    that module once the submodule is imported."""
+    import importlib
+    import pkgutil
+    import types
+
+    import pipeline
+
+    for module in pkgutil.iter_modules(pipeline.__path__):
+        importlib.import_module(f"pipeline.{module.name}")
+    assert pipeline.__all__
+    for name in pipeline.__all__:
+        assert not isinstance(getattr(pipeline, name), types.ModuleType), name

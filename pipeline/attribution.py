@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pipeline.bodies import BodyMention
 from pipeline.clauses import QUOTE_CHARS, Clause, lines_of, paragraph_index, retrim
 from pipeline.cues import commitment_cues, cue_regex
+from pipeline.normalize import fold
 from pipeline.persons import PersonMention, group_persons, is_place, title_regex
 from pipeline.resources import surnames
 from pipeline.text import SpanIndex, inside
@@ -64,7 +65,7 @@ class Attributor:
             if named and named.group(1).split()[0] in surnames() and not is_place(named.group(1)):
                 # "Chủ tịch UBND TP Nguyễn Thành Phong" where the name was not found as a person.
                 return Speaker(named.group(1), phrase[:named.start()].strip(" ,-–") or None, "person", how)
-            phrase = _NEW.sub("", phrase)
+            phrase = _TRAILING.sub("", _NEW.sub("", phrase))
             person = self.by_title(phrase, start)
             if person:
                 return self._person(person, how)
@@ -77,12 +78,15 @@ class Attributor:
 
     def by_title(self, phrase: str, before: int) -> PersonMention | None:
         """The person most recently given a title that ``phrase`` starts (or that starts
-        it), else the first such person in the text."""
-        key = phrase.casefold()
+        it), else the first such person in the text. Titles compare in one spelling:
+        "Bộ trưởng Tài chính" is "Bộ trưởng Bộ Tài chính", "UBND" is "Ủy ban nhân dân"."""
+        key = title_key(phrase)
         if key not in self._titled:
-            self._titled[key] = [m for m in self.persons.records if (title := (
-                self.best_title.get(m.name) or m.title or "").casefold()) and
-                (title.startswith(key) or key.startswith(title))]
+            # A compound title ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh") matches by any part.
+            self._titled[key] = [m for m in self.persons.records if any(
+                part and (part.startswith(key) or key.startswith(part))
+                for title in (self.best_title.get(m.name), m.title) if title
+                for part in map(title_key, title.split(",")))]
         matching = self._titled[key]
         earlier = [m for m in matching if m.start < before + len(phrase)]
         return (earlier or matching or [None])[-1 if earlier else 0]
@@ -156,9 +160,9 @@ class Attributor:
         for at, speaker in reversed(self.said):
             if at < pos:
                 paragraph = self.paragraph_of(at)
-                if here - paragraph <= CARRY_PARAGRAPHS:
-                    return Speaker(speaker.name, speaker.title, speaker.kind, "carried"), paragraph
-                return None
+                if here - paragraph > CARRY_PARAGRAPHS:
+                    return None
+                return Speaker(speaker.name, speaker.title, speaker.kind, "carried"), paragraph
         return None
 
     def subject(self, start: int, end: int) -> Speaker | None:
@@ -171,21 +175,56 @@ class Attributor:
         """The person named last before ``pos`` within ``CARRY_PARAGRAPHS`` paragraphs: the
         annotators' rule for a clause with no other attribution (the ceremony's new
         chairman, the minister the report is about)."""
+        here = self.paragraph_of(pos)
         earlier = self.persons.before(pos)
-        if not earlier or self.paragraph_of(pos) - self.paragraph_of(earlier[-1].start) > CARRY_PARAGRAPHS:
-            return None
-        return self._person(earlier[-1], "nearest")
+        if earlier and here - self.paragraph_of(earlier[-1].start) <= CARRY_PARAGRAPHS:
+            return self._person(earlier[-1], "nearest")
+        if not earlier:
+            # A headline or lead before anyone is named: who is named next ("… Chủ tịch X nói").
+            later = self.persons.between(pos, len(self.text))
+            if later and self.paragraph_of(later[0].start) - here <= CARRY_PARAGRAPHS:
+                return self._person(later[0], "following")
+        return None
+
+    def asker(self, pos: int) -> Speaker | None:
+        """Who asks a question: the delegate (or voter) named last before it, within
+        ``CARRY_PARAGRAPHS`` paragraphs; the official the question names is its addressee."""
+        here = self.paragraph_of(pos)
+        for mention in reversed(self.persons.before(pos)):
+            if here - self.paragraph_of(mention.start) > CARRY_PARAGRAPHS:
+                return None
+            title = self.best_title.get(mention.name) or mention.title or ""
+            if _ASKER.search(title) or _ASKER.search(self.text[max(0, mention.start - 16):mention.start]):
+                return self._person(mention, "asker")
+        return None
 
     def pronoun(self, start: int, end: int) -> Speaker | None:
         """A pronoun subject ("Ông cam kết …", "Bà hứa …", "Đồng chí khẳng định …",
         "Chúng tôi sẽ …") stands for the person named last before it."""
-        if not _PRONOUN.match(self.text, start, end):
+        comma = self.text.rfind(",", start, end)
+        if not (_PRONOUN.match(self.text, start, end) or
+                (comma >= 0 and _PRONOUN.match(self.text, comma + 1 + len(self.text[comma + 1:end]) -
+                                               len(self.text[comma + 1:end].lstrip()), end))):
             return None
         earlier = self.persons.before(start)
         return self._person(earlier[-1], "pronoun") if earlier else None
 
 
 MAX_TITLE_WORDS = 12
+_ASKER = re.compile(r"(?<![\w])(?:đại biểu|ĐBQH|ĐB|cử tri)(?![\w])", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:\s+(?:cũng|đã|vẫn|còn|thì|đều|lại|tiếp tục))+$", re.IGNORECASE)
+_TITLE_SPELLINGS = ((re.compile(r"\bbo truong bo\b"), "bo truong"), (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
+                    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"), (re.compile(r"\btp\b\.?"), "thanh pho"),
+                    (re.compile(r"\bqh\b"), "quoc hoi"), (re.compile(r"[^\w ]+"), " "), (re.compile(r"\s+"), " "))
+
+
+def title_key(title: str) -> str:
+    """A title folded to one spelling for comparison (tone marks, abbreviations, "Bộ")."""
+    key = fold(title).lower()
+    for pattern, replacement in _TITLE_SPELLINGS:
+        key = pattern.sub(replacement, key)
+    return key.strip()
+
 _NEW = re.compile(r"^(?:tân|tân nhiệm)\s+", re.IGNORECASE)
 _NAME_AT_END = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+(?:cũng|đã|vẫn|còn|thì))?$")
 _SPEECH_TAIL = re.compile(r"\s+(?:" + "|".join(re.escape(p) for p in sorted(commitment_cues()["speech"], key=len,
@@ -246,7 +285,7 @@ def subject_speaker(clause: Clause, cue_start: int, attributor: Attributor) -> S
         speaker, paragraph = carried
         # "Sở Xây dựng sẽ …" two paragraphs after the mayor spoke: the body's own promise,
         # unless the mayor's title names that body ("Chủ tịch UBND quận …" → "Quận …").
-        if subject_body and paragraph != clause.paragraph and \
+        if subject_body and clause.paragraph - paragraph > 1 and \
                 subject_body.head.casefold() not in (speaker.title or "").casefold():
             return Speaker(None, subject_body.canonical, "body", "subject")
         return speaker

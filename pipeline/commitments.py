@@ -169,7 +169,8 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[P
         speaker = (speaker_of_turn if labelled else None) or \
             (attributor.for_quote(clause.quote) if clause.quote else None) or lead or tail or \
             attributor.pronoun(clause.start, cue_start) or \
-            (attributor.subject(clause.start, cue_start) if match else None) or speaker_of_turn
+            (attributor.subject(clause.start, cue_start) if match and not question else None) or speaker_of_turn or \
+            (attributor.asker(clause.start) if question else None)
         rule = None
         if match is not None and not heading and not question:
             if group is None:

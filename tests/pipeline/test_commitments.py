@@ -106,7 +106,7 @@ def test_dev_split_scores_stay_above_floors(runner):
         pytest.skip("../shared is not beside this checkout")
     result = runner.invoke(cli, ["eval", *files, "--split", "dev", "--format", "json"])
     assert result.exit_code == 0, result.output
-    scores = {row["task"]: row for row in json.loads(result.output)["tasks"]}
+    scores = {row["task"]: row for row in json.loads(result.stdout)["tasks"]}
     for task, floor in DEV_FLOORS.items():
         assert scores[task]["f1"] >= floor, scores[task]
     assert scores["commitments"]["speaker_accuracy"] >= SPEAKER_FLOOR, scores["commitments"]

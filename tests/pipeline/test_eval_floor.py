@@ -19,7 +19,7 @@ def test_seed_scores_stay_above_floors(shared, runner):
 
     result = runner.invoke(cli, ["eval", str(shared / "gold" / "seeds.jsonl"), "--format", "json"])
     assert result.exit_code == 0, result.output
-    scores = {row["task"]: row for row in json.loads(result.output)["tasks"]}
+    scores = {row["task"]: row for row in json.loads(result.stdout)["tasks"]}
     for task, floor in FLOORS.items():
         assert scores[task]["f1"] >= floor, (task, scores[task])
     assert scores["index_values"]["year_accuracy"] >= YEAR_ACCURACY_FLOOR

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
 from pipeline.resources import commitment_cues, topics
 
 
@@ -44,3 +48,28 @@ def topic_of(text: str, start: int, end: int, paragraph: tuple[int, int] | None 
         if best and hits[best]:
             return best
     return None
+
+
+# Groups whose words describe the clause as a whole; their token matches become features.
+TOKEN_GROUPS = ("promise", "directive", "hedge", "past", "future", "agenda_subject", "agenda_verb", "forecast",
+                "rule", "question", "speech", "council", "executive", "result_verb", "noun_before", "noun_after")
+
+
+@lru_cache(maxsize=None)
+def cue_matcher(vocab: Vocab) -> PhraseMatcher:
+    """The cue lexicons as token patterns, segmented like the text (underthesea words,
+    so "cam kết" is one token), matched case-insensitively on a Doc."""
+    from pipeline.segment import make_doc
+
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    for group in TOKEN_GROUPS:
+        phrases = commitment_cues()[group]
+        matcher.add(group, [make_doc(phrase) for phrase in phrases] + [make_doc(phrase.lower()) for phrase in phrases])
+    return matcher
+
+
+def token_cues(doc: Doc) -> list[tuple[str, int, int]]:
+    """Every cue found among the Doc's tokens: (group, start char, end char), in order."""
+    strings = doc.vocab.strings
+    return sorted((strings[key], doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+                  for key, start, end in cue_matcher(doc.vocab)(doc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date
 
@@ -71,7 +72,13 @@ def cli() -> None:
       hdnd import articles/ crawl.warc.gz     # store articles
       hdnd search "hoi dong nhan dan"         # find them, with or without diacritics
       hdnd export --table articles --format csv --out articles.csv
+
+    HDND_MODEL=FOLDER (a model from hdnd train) or HDND_MODEL=rules makes analyze,
+    process and eval classify with it instead of the installed model.
     """
+    model = os.environ.get("HDND_MODEL")
+    if model and model != "rules" and not os.path.exists(os.path.join(model, "meta.json")):
+        _fail(f"HDND_MODEL={model} is not a model folder saved by hdnd train (no meta.json there).")
 
 
 @cli.command("import")
@@ -417,7 +424,8 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
         threshold = Classifier.load(shipped).threshold if shipped else DEFAULT_THRESHOLD
         with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
             return cross_validate(prepared, cv, threshold=threshold, progress=bar.update), attribution_accuracy(prepared)
-    path = model_dir or (None if rules else shipped)
+    choice = "rules" if rules else model_dir or os.environ.get("HDND_MODEL") or "shipped"
+    path = {"rules": None, "shipped": shipped}.get(choice, choice)
     classifier = Classifier.load(path) if path else None
     return {item.gold["doc"]: predict(item, classifier) for item in prepared}, attribution_accuracy(prepared)
 

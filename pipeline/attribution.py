@@ -100,6 +100,12 @@ class Attributor:
             line_start = self.text.rfind("\n", 0, match.start()) + 1
             lead_start = max(line_start, match.start() - 160)
             cut = max(self.text.rfind(c, lead_start, match.start()) for c in ".;!?\"“”")
+            if _PRONOUN_BEFORE.search(self.text, max(lead_start, cut + 1), match.start()):
+                # "…, trước Quốc hội, tôi tuyên thệ:": the pronoun speaks, not the body named before it.
+                earlier = self.persons.before(match.start())
+                if earlier:
+                    acts.append((match.start(), self._person(earlier[-1], "speech_verb")))
+                continue
             speaker = self.speaker_in(max(lead_start, cut + 1), match.start() + 1, "speech_verb")
             if speaker and self._subject_adjacent(speaker, match.start()):
                 acts.append((match.start(), speaker))
@@ -229,6 +235,7 @@ _NEW = re.compile(r"^(?:tân|tân nhiệm)\s+", re.IGNORECASE)
 _NAME_AT_END = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+(?:cũng|đã|vẫn|còn|thì))?$")
 _SPEECH_TAIL = re.compile(r"\s+(?:" + "|".join(re.escape(p) for p in sorted(commitment_cues()["speech"], key=len,
                                                                          reverse=True)) + r")(?![\w])")
+_PRONOUN_BEFORE = re.compile(r"(?<![\w])(?:tôi|chúng tôi|ông|bà|đồng chí)\s*$", re.IGNORECASE)
 _PRONOUN = re.compile(r"(?:ông|bà|đồng chí|tôi|chúng tôi)(?![\w])(?!\s+(?-i:[A-ZĐÀ-Ỹ]))", re.IGNORECASE)
 
 

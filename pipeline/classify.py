@@ -80,7 +80,9 @@ class ClassifyComponent:
     def __init__(self, nlp: Language, name: str, model: str | None, threshold: float | None):
         self.name = name
         self.threshold = threshold
-        path = shipped_model() if model == "shipped" else (Path(model) if model else None)
+        path = shipped_model() if model == "shipped" else None if model in (None, "rules") else Path(model)
+        if path is not None and not (path / "meta.json").exists():
+            raise ValueError(f"the classifier model {str(path)!r} is not a folder saved by hdnd train")
         self.classifier = Classifier.load(path, threshold) if path else None
 
     def __call__(self, doc: Doc) -> Doc:

@@ -9,9 +9,11 @@ span is mapped back, so ``quote == text[start:end]`` holds for the text as given
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -43,6 +45,7 @@ COMPONENTS = (
 )
 STEPS = tuple(name for name, _ in COMPONENTS)
 MAX_CHARS = 2_000_000
+MODEL_ENV = "HDND_MODEL"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -51,15 +54,18 @@ class AnalysisError(ValueError):
 
 
 @lru_cache(maxsize=None)
-def nlp() -> Language:
-    """The blank multi-language pipeline with our steps, built once per process."""
-    from pipeline.segment import blank
-
-    language = blank()
-    for step in STEPS:
-        if step not in language.pipe_names:
-            language.add_pipe(step)
+def nlp(model: str = "shipped") -> Language:
+    """The pipeline with our steps, built once per process and ``model``: "shipped" (the
+    classifier in ``models/``), "rules" (no classifier), or a folder from ``hdnd train``."""
+    language = spacy.blank("xx")  # blank("vi") would need pyvi
+    for name in STEPS:
+        language.add_pipe(name, config={"model": model} if name == "hdnd_classify" else {})
     return language
+
+
+def model_choice() -> str:
+    """The classifier to use: ``HDND_MODEL`` (a folder, or "rules"), else the shipped one."""
+    return os.environ.get(MODEL_ENV) or "shipped"
 
 
 def run(text: str, published=None, transcript: bool | None = None, until: str | None = None) -> Doc:
@@ -67,7 +73,7 @@ def run(text: str, published=None, transcript: bool | None = None, until: str | 
     forbids (False) reading speaker labels as a session record, None detects it.
     ``until`` stops before that step (training reads the candidates before they are
     classified)."""
-    language = nlp()
+    language = nlp(model_choice())
     doc = make_doc(text, language)
     doc._.published = parse_published(published)
     doc._.transcript = transcript

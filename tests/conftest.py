@@ -100,7 +100,10 @@ def to_cp1258(text: str) -> bytes:
 @pytest.fixture(scope="session")
 def web_corpus(tmp_path_factory) -> Path:
     """A processed corpus of our web pages and a session transcript, as of 2025-12-01
-    (shared by the search, chart and server tests; nothing writes to it)."""
+    (shared by the search, chart and server tests; nothing writes to it). Processed with
+    the clause rules alone (HDND_MODEL=rules), so what the pages show does not move each
+    time the classifier is retrained; extraction quality is tested on real text
+    (tests/pipeline/test_commitments.py)."""
     from corpus.cli import cli
     from tests.data.transcripts import TRANSCRIPT
     from tests.data.web_pages import PAGES
@@ -111,6 +114,6 @@ def web_corpus(tmp_path_factory) -> Path:
     (folder / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
     path = folder / "hdnd.db"
     for args in (["import", *sorted(str(p) for p in folder.iterdir())], ["process", "--today", "2025-12-01"]):
-        result = CliRunner().invoke(cli, [*args, "--db", str(path)])
+        result = CliRunner().invoke(cli, [*args, "--db", str(path)], env={"HDND_MODEL": "rules"})
         assert result.exit_code == 0, result.output
     return path

@@ -109,15 +109,15 @@ def test_train_refuses_a_file_that_is_not_gold(tmp_path, runner):
 
 def test_hdnd_model_chooses_the_classifier(gold_slice, tmp_path, runner):
     """HDND_MODEL names a trained folder (or "rules"); a wrong one is refused in one sentence."""
-    doc = json.loads(gold_slice.read_text(encoding="utf-8").splitlines()[0])
-    line = json.dumps({"doc": doc["doc"], "text": doc["text"], "published": doc["published"]}, ensure_ascii=False)
-    shipped = runner.invoke(cli, ["analyze"], input=line + "\n")
-    rules = runner.invoke(cli, ["analyze"], input=line + "\n", env={"HDND_MODEL": "rules"})
+    docs = [json.loads(line) for line in gold_slice.read_text(encoding="utf-8").splitlines()]
+    lines = "".join(json.dumps({"doc": d["doc"], "text": d["text"], "published": d["published"]}, ensure_ascii=False)
+                    + "\n" for d in docs)
+    shipped = runner.invoke(cli, ["analyze"], input=lines)
+    rules = runner.invoke(cli, ["analyze"], input=lines, env={"HDND_MODEL": "rules"})
     assert shipped.exit_code == 0 and rules.exit_code == 0, (shipped.output, rules.output)
-    scored = json.loads(shipped.stdout)
-    plain = json.loads(rules.stdout)
-    assert scored["commitments"] + scored["demands"]
-    assert all(s["score"] is not None for s in scored["commitments"] + scored["demands"])
-    assert all(s["score"] is None for s in plain["commitments"] + plain["demands"])
-    wrong = runner.invoke(cli, ["analyze"], input=line + "\n", env={"HDND_MODEL": str(tmp_path / "missing")})
+    scored = [s for line in shipped.stdout.splitlines() for s in json.loads(line)["commitments"]]
+    plain = [s for line in rules.stdout.splitlines() for s in json.loads(line)["commitments"]]
+    assert scored and plain
+    assert all(s["score"] is not None for s in scored) and all(s["score"] is None for s in plain)
+    wrong = runner.invoke(cli, ["analyze"], input=lines, env={"HDND_MODEL": str(tmp_path / "missing")})
     assert wrong.exit_code == 2 and "is not a model folder" in wrong.output

@@ -6,8 +6,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 
+_TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+
+
 def _key(text: str | None) -> str:
-    return unicodedata.normalize("NFC", text or "").casefold().strip()
+    """A name as FORMAT.md compares it: NFC, case-folded, without the five tone marks
+    (so old and new tone placement, "hoà" and "hòa", are equal)."""
+    bare = unicodedata.normalize("NFD", text or "").translate(_TONES)
+    return unicodedata.normalize("NFC", bare).casefold().strip()
 
 
 def _contains(a: str | None, b: str | None) -> bool:

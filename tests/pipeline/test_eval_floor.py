@@ -42,3 +42,13 @@ def test_eval_counts_misses_and_false_hits(tmp_path, runner):
     line = next(l for l in result.output.splitlines() if l.startswith("persons"))
     assert line.split()[1:4] == ["0.500", "0.500", "0.500"]
     assert "lê thị bình" in result.output and "trần văn c" in result.output
+
+
+def test_names_compare_without_tone_marks_as_format_says():
+    from pipeline.evaluate import score
+
+    gold = [{"doc": "x", "text": "", "persons": [{"name": "Nguyễn Hòa Bình"}, {"name": "Lê Thị Hoà"}]}]
+    scores = score(gold, {"x": {"persons": [{"name": "NGUYỄN HOÀ BÌNH"}, {"name": "Lê Thị Hóa"}]}})
+    assert (scores["persons"].tp, scores["persons"].fp) == (2, 0)
+    scores = score(gold, {"x": {"persons": [{"name": "Nguyên Hoa Binh"}]}})  # ê is a letter, not a tone mark
+    assert scores["persons"].tp == 1

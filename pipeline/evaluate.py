@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 
 
@@ -138,12 +137,18 @@ def _match_index_values(task: TaskScore, doc: str, gold: list[dict], pred: list[
     _unmatched(task, doc, pred, used)
 
 
-def _match_sets(task: TaskScore, doc: str, gold: set, pred: set) -> None:
-    task.tp += len(gold & pred)
-    task.fn += len(gold - pred)
-    task.fp += len(pred - gold)
-    task.misses += [{"doc": doc, "item": list(x) if isinstance(x, tuple) else x} for x in sorted(gold - pred)]
-    task.false_hits += [{"doc": doc, "item": list(x) if isinstance(x, tuple) else x} for x in sorted(pred - gold)]
+def _match_sets(task: TaskScore, doc: str, gold: dict, pred: dict) -> None:
+    """Sets of keys (``gold`` and ``pred`` map each key to what to show for it)."""
+    task.tp += len(gold.keys() & pred.keys())
+    task.fn += len(gold.keys() - pred.keys())
+    task.fp += len(pred.keys() - gold.keys())
+    task.misses += [{"doc": doc, "item": gold[x]} for x in sorted(gold.keys() - pred.keys())]
+    task.false_hits += [{"doc": doc, "item": pred[x]} for x in sorted(pred.keys() - gold.keys())]
+
+
+def _ref_key(ref: dict) -> tuple[str, str]:
+    """A legal reference as FORMAT.md compares it: type, and number without spaces and slashes."""
+    return _key(ref.get("type")), _key(ref.get("number")).replace(" ", "").replace("/", "")
 
 
 TASKS = ("commitments", "demands", "assignments", "index_values", "persons", "legal_refs")
@@ -166,11 +171,13 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, TaskSc
         if "index_values" in gold:
             _match_index_values(tasks["index_values"], doc, gold["index_values"], pred.get("index_values", []))
         if "persons" in gold:
-            _match_sets(tasks["persons"], doc, {_key(p["name"]) for p in gold["persons"]},
-                        {_key(p["name"]) for p in pred.get("persons", [])})
+            _match_sets(tasks["persons"], doc, {_key(p["name"]): p["name"] for p in gold["persons"]},
+                        {_key(p["name"]): p["name"] for p in pred.get("persons", [])})
         if "legal_refs" in gold:
-            _match_sets(tasks["legal_refs"], doc, {(_key(r["type"]), _key(r["number"])) for r in gold["legal_refs"]},
-                        {(_key(r["type"]), _key(r["number"])) for r in pred.get("legal_refs", [])})
+            # References without a number are not scored.
+            _match_sets(tasks["legal_refs"], doc,
+                        {_ref_key(r): [r["type"], r["number"]] for r in gold["legal_refs"] if r.get("number")},
+                        {_ref_key(r): [r["type"], r["number"]] for r in pred.get("legal_refs", []) if r.get("number")})
     return {name: task for name, task in tasks.items() if name in annotated}
 
 

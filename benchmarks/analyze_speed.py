@@ -2,7 +2,12 @@
 sentences, in the same process, and the ratio (target: ≥ 5×). Also the ratio of
 ``hdnd process`` with two workers to one, and peak RSS.
 
-Run: python benchmarks/analyze_speed.py [--docs 200] [--rss-articles 10000]
+Run: python benchmarks/analyze_speed.py [--docs 200] [--rss-articles 10000] [--whole 200]
+
+``--whole N`` times two whole processes on the first N real texts of
+``../shared/gold/dev/news.jsonl``: ``hdnd analyze`` (the full pipeline, trained classifier
+included) and a Python process running underthesea's ``ner`` over the same lines, each
+started fresh (imports and model loading included), and prints the ratio.
 
 ``--rss-articles N`` processes N synthetic articles with two workers in a fresh corpus
 and prints the peak RSS of this process and of the largest worker (target: under 1 GB).
@@ -88,13 +93,47 @@ def process_rss(count: int) -> None:
           f"largest worker {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB")
 
 
+_NER_SCRIPT = """
+import json, sys
+from underthesea import ner
+for line in sys.stdin:
+    for paragraph in json.loads(line)["text"].splitlines():
+        if paragraph.strip():
+            ner(paragraph)
+"""
+
+
+def whole_processes(count: int) -> None:
+    """Wall time of ``hdnd analyze`` and of underthesea ``ner`` as whole processes."""
+    import json
+    import subprocess
+
+    path = SHARED / "gold" / "dev" / "news.jsonl"
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[:count]]
+    payload = "".join(json.dumps({"doc": d["doc"], "text": d["text"], "published": d["published"]},
+                                 ensure_ascii=False) + "\n" for d in docs)
+    times = {}
+    for label, command in (("hdnd analyze", [sys.executable, "-m", "corpus", "analyze"]),
+                           ("underthesea ner", [sys.executable, "-c", _NER_SCRIPT])):
+        start = time.perf_counter()
+        subprocess.run(command, input=payload, text=True, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        times[label] = time.perf_counter() - start
+    chars = sum(len(d["text"]) for d in docs)
+    print(f"whole processes on {len(docs)} real texts ({chars:,} characters): hdnd analyze {times['hdnd analyze']:.1f} s, "
+          f"underthesea ner {times['underthesea ner']:.1f} s, ratio {times['underthesea ner'] / times['hdnd analyze']:.1f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--rss-articles", type=int, default=0)
+    parser.add_argument("--whole", type=int, default=0, help="Time whole processes on this many real texts.")
     args = parser.parse_args()
     if args.rss_articles:
         process_rss(args.rss_articles)
+        return
+    if args.whole:
+        whole_processes(args.whole)
         return
     seeds, synthetic = texts(args.docs)
     for label, batch in (("seeds", seeds), (f"synthetic ×{args.docs}", synthetic)):

@@ -16,6 +16,7 @@ and prints the peak RSS of this process and of the largest worker (target: under
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import tempfile
@@ -105,7 +106,6 @@ for line in sys.stdin:
 
 def whole_processes(count: int) -> None:
     """Wall time of ``hdnd analyze`` and of underthesea ``ner`` as whole processes."""
-    import json
     import subprocess
 
     path = SHARED / "gold" / "dev" / "news.jsonl"
@@ -136,7 +136,10 @@ def main() -> None:
         whole_processes(args.whole)
         return
     seeds, synthetic = texts(args.docs)
-    for label, batch in (("seeds", seeds), (f"synthetic ×{args.docs}", synthetic)):
+    dev = SHARED / "gold" / "dev" / "news.jsonl"
+    real = [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()[:args.docs]] \
+        if dev.exists() else []
+    for label, batch in (("seeds", seeds), (f"real dev texts ×{len(real)}", real), (f"synthetic ×{args.docs}", synthetic)):
         if not batch:
             continue
         ours, theirs, tokens = tokens_per_second(batch)

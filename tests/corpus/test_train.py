@@ -121,3 +121,12 @@ def test_hdnd_model_chooses_the_classifier(gold_slice, tmp_path, runner):
     assert all(s["score"] is not None for s in scored) and all(s["score"] is None for s in plain)
     wrong = runner.invoke(cli, ["analyze"], input=lines, env={"HDND_MODEL": str(tmp_path / "missing")})
     assert wrong.exit_code == 2 and "is not a model folder" in wrong.output
+
+
+def test_training_is_deterministic(gold_slice, tmp_path, runner):
+    """The same documents and seed give the same weights, byte for byte."""
+    for name in ("a", "b"):
+        result = runner.invoke(cli, ["train", str(gold_slice), "--out", str(tmp_path / name), "--split", "all",
+                                     "--threshold", "0.3"])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a" / "textcat" / "model").read_bytes() == (tmp_path / "b" / "textcat" / "model").read_bytes()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from datetime import date
 
 import click
 
 from corpus.commitments import (
+    KINDS,
     REJECT_REASONS,
     STATUSES,
     VERDICTS,
@@ -76,9 +76,11 @@ def cli() -> None:
     HDND_MODEL=FOLDER (a model from hdnd train) or HDND_MODEL=rules makes analyze,
     process and eval classify with it instead of the installed model.
     """
-    model = os.environ.get("HDND_MODEL")
-    if model and model != "rules" and not os.path.exists(os.path.join(model, "meta.json")):
-        _fail(f"HDND_MODEL={model} is not a model folder saved by hdnd train (no meta.json there).")
+    from pipeline import model_choice, model_problem
+
+    model = model_choice()
+    if model not in ("shipped", "rules") and (problem := model_problem(model)):
+        _fail(f"HDND_MODEL: {problem}.")
 
 
 @cli.command("import")
@@ -380,7 +382,16 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
     if pred is None:
         predicted, attributed = _predict_with_classifier(gold_docs, cv, model_dir, rules)
     else:
-        predicted = {d["doc"]: d for d in (json.loads(line) for line in pred if line.strip())}
+        predicted = {}
+        for n, line in enumerate(pred, 1):
+            try:
+                item = json.loads(line) if line.strip() else None
+            except json.JSONDecodeError as err:
+                _fail(f"{pred.name} line {n} is not JSON ({err.msg}).")
+            if item is not None:
+                if not isinstance(item, dict) or not item.get("doc"):
+                    _fail(f"{pred.name} line {n} has no \"doc\" id.")
+                predicted[item["doc"]] = item
     tasks = score(gold_docs, predicted)
     patterns = pattern_report(gold_docs, predicted)
     if fmt == "json":
@@ -414,18 +425,38 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
                              rules: bool) -> tuple[dict[str, dict], tuple[int, int]]:
     """Predictions by cross-validation, by the model in ``model_dir``, by the rules, or by
     the installed model; and the attribution measured on its own."""
-    from pipeline import DEFAULT_THRESHOLD, Classifier, attribution_accuracy, cross_validate, predict, prepare_gold, shipped_model
+    from pipeline import (
+        DEFAULT_THRESHOLD,
+        Classifier,
+        attribution_accuracy,
+        cross_validate,
+        model_choice,
+        model_path,
+        predict,
+        prepare_gold,
+    )
 
+    skipped: list[str] = []
     with click.progressbar(length=len(gold_docs), label="Analysing", file=sys.stderr) as bar:
-        prepared = prepare_gold(gold_docs, progress=bar.update)
-    shipped = shipped_model()
+        prepared = prepare_gold(gold_docs, progress=bar.update,
+                                skipped=lambda doc, reason: skipped.append(f"{doc}: {reason}"))
+    for line in skipped:
+        click.echo(f"Error: {line}; scored as found nothing.", err=True)
+    try:
+        path = model_path("rules" if rules else model_dir or model_choice())
+    except ValueError as err:
+        _fail(f"{str(err)[:1].upper()}{str(err)[1:]}.")
     if cv:
-        # The folds decide at the installed model's threshold (the one hdnd train chose).
-        threshold = Classifier.load(shipped).threshold if shipped else DEFAULT_THRESHOLD
-        with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
-            return cross_validate(prepared, cv, threshold=threshold, progress=bar.update), attribution_accuracy(prepared)
-    choice = "rules" if rules else model_dir or os.environ.get("HDND_MODEL") or "shipped"
-    path = {"rules": None, "shipped": shipped}.get(choice, choice)
+        # The folds decide at the threshold of the model in use (the one hdnd train chose).
+        threshold = Classifier.load(path).threshold if path else DEFAULT_THRESHOLD
+        if len(prepared) < cv:
+            _fail(f"--cv {cv} needs at least {cv} documents; the gold has {len(prepared)}.")
+        try:
+            with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
+                predicted = cross_validate(prepared, cv, threshold=threshold, progress=bar.update)
+        except ValueError as err:
+            _fail(f"{str(err)[:1].upper()}{str(err)[1:]} in one of the folds.")
+        return predicted, attribution_accuracy(prepared)
     classifier = Classifier.load(path) if path else None
     return {item.gold["doc"]: predict(item, classifier) for item in prepared}, attribution_accuracy(prepared)
 
@@ -455,7 +486,7 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
       hdnd train ../shared/gold/dev/news.jsonl models/training/*.jsonl --out models/commitment_classifier
       hdnd train ../shared/gold/dev/news.jsonl --from-db hdnd.db --out my-model
     """
-    from pipeline import fit, in_dev, load_gold, predict, prepare_gold, score, tune_threshold
+    from pipeline import fit, in_dev, label_counts, load_gold, predict, prepare_gold, score, tune_threshold
 
     if not gold and not from_db:
         _fail("Give gold files to train on, --from-db with a corrected corpus, or both.")
@@ -481,13 +512,15 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
         classifier = fit(examples, out, seed=seed, threshold=threshold)
     except ValueError as err:
         _fail(f"{str(err)[:1].upper()}{str(err)[1:]}.")
-    counts = {label: sum(1 for _, lab in examples if lab == label) for label in ("COMMITMENT", "DEMAND", "NONE")}
+    counts = label_counts(examples)
     click.echo(f"Trained on {len(prepared)} documents, {len(examples)} candidate clauses "
                f"({counts['COMMITMENT']} commitment, {counts['DEMAND']} demand, {counts['NONE']} none); saved to {out}.")
     if held:
         tasks = score([item.gold for item in held], {item.gold["doc"]: predict(item, classifier) for item in held})
         for name in ("commitments", "demands"):
-            task = tasks[name]
+            task = tasks.get(name)
+            if task is None:
+                continue
             click.echo(f"dev ({len(held)} documents) {name}: P {task.precision:.3f} R {task.recall:.3f} "
                        f"F1 {task.f1:.3f}, speaker {task.accuracy('speaker') or 0:.2f}")
 
@@ -582,7 +615,7 @@ def sources_command(fmt: str) -> None:
 @click.option("--body", help="Only those whose speaker's title or body contains this, e.g. \"UBND quận\".")
 @click.option("--topic", type=click.Choice([t.code for t in topics()]), help="Only this topic.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only this status (as of --today).")
-@click.option("--kind", type=click.Choice(["commitment", "demand", "assignment", "all"]), default="commitment",
+@click.option("--kind", type=click.Choice([*KINDS, "all"]), default="commitment",
               show_default=True, help="Promises, delegates' demands, or orders to other bodies.")
 @click.option("--since", callback=_iso_date, help="Only those made on or after this date (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Only those made on or before this date (YYYY-MM-DD).")
@@ -742,7 +775,7 @@ def serve_command(host: str, port: int, db_path: str) -> None:
                    "(give the right one with --speaker, --deadline or --kind). hdnd train --from-db learns from it.")
 @click.option("--speaker", help="With --reject wrong_speaker: who really said it.")
 @click.option("--deadline", help="With --reject wrong_deadline: the right deadline (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn).")
-@click.option("--kind", type=click.Choice(["commitment", "demand", "assignment"]),
+@click.option("--kind", type=click.Choice(KINDS),
               help="With --reject wrong_kind: what it really is.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @today_option

@@ -263,6 +263,7 @@ def confirm(db: sqlite_utils.Database, commitment_id: int, status: str, evidence
     return event_id
 
 
+KINDS = ("commitment", "demand", "assignment")
 REJECT_REASONS = ("not_a_promise", "wrong_speaker", "wrong_deadline", "wrong_kind")
 _DEADLINE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4])?$")
 
@@ -281,14 +282,17 @@ def correct(db: sqlite_utils.Database, commitment_id: int, reason: str, today: d
         raise PromiseError(f"--reject {reason} needs {needs[reason][0]} with the right value.")
     if deadline and not _DEADLINE.match(deadline):
         raise PromiseError(f"--deadline {deadline!r} is not YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn.")
-    if kind and kind not in ("commitment", "demand", "assignment"):
-        raise PromiseError(f"--kind {kind!r} is not commitment, demand or assignment.")
+    if kind and kind not in KINDS:
+        raise PromiseError(f"--kind {kind!r} is not {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
     correction = {k: v for k, v in (("speaker", speaker), ("deadline", deadline), ("kind", kind)) if v}
     with transaction(db) as conn:
         if not conn.execute("SELECT 1 FROM commitments WHERE id = ?", (commitment_id,)).fetchone():
             raise PromiseError(f"there is no commitment {commitment_id} in this corpus.")
+        # Where the quote stood when it was corrected: a later process may re-extract differently.
+        correction["sources"] = [list(row) for row in conn.execute(
+            'SELECT article_id, start, "end", quote FROM commitment_sources WHERE commitment_id = ?', (commitment_id,))]
         return _event(conn, commitment_id, "correction", reason, today.isoformat(), actor="person", note=note,
-                      correction=json.dumps(correction, ensure_ascii=False) if correction else None)
+                      correction=json.dumps(correction, ensure_ascii=False))
 
 
 def corrections(db: sqlite_utils.Database) -> list[dict]:
@@ -302,12 +306,11 @@ def corrections(db: sqlite_utils.Database) -> list[dict]:
     for commitment_id, kind, status, correction in db.execute(
             "SELECT commitment_id, kind, status, correction FROM commitment_events "
             "WHERE kind IN ('correction', 'confirmed') ORDER BY id"):
-        item = reviewed.setdefault(commitment_id, {})
+        item = reviewed.setdefault(commitment_id, {"reason": None})
         if kind == "correction":
-            item["reason"] = status if status == "not_a_promise" else item.get("reason")
+            # The latest word counts: a wrong speaker, deadline or kind says it is a statement.
+            item["reason"] = status if status == "not_a_promise" else None
             item.update(json.loads(correction) if correction else {})
-        else:
-            item.setdefault("reason", None)
     docs: dict[int, dict] = {}
     for commitment_id, review in reviewed.items():
         row = db.execute("SELECT kind, speaker, speaker_title, deadline FROM commitments WHERE id = ?",
@@ -315,9 +318,13 @@ def corrections(db: sqlite_utils.Database) -> list[dict]:
         if row is None:
             continue
         kind, speaker, title, deadline = row
-        for article_id, url, text, published, start, end in db.execute(
-                'SELECT a.id, a.url, a.text, a.published, s.start, s."end" FROM commitment_sources s '
-                "JOIN articles a ON a.id = s.article_id WHERE s.commitment_id = ?", (commitment_id,)):
+        spans = review.get("sources") or [list(r) for r in db.execute(
+            'SELECT article_id, start, "end", quote FROM commitment_sources WHERE commitment_id = ?', (commitment_id,))]
+        for article_id, start, end, quote in spans:
+            article = db.execute("SELECT url, text, published FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if article is None or article[1][start:end] != quote:
+                continue  # the article is gone or its text changed: the span no longer holds the quote
+            url, text, published = article
             doc = docs.setdefault(article_id, {
                 "doc": f"db-article-{article_id}", "source": url, "published": (published or "")[:10] or None,
                 "text": text, "partial": True, "commitments": [], "demands": [], "negatives": []})
@@ -351,8 +358,8 @@ def list_commitments(db: sqlite_utils.Database, today: date, query: str | None =
     """Commitments with at least one source, newest first; text filters ignore case and
     tone marks. Status is computed as of ``today``."""
     where, args = ["EXISTS (SELECT 1 FROM commitment_sources s WHERE s.commitment_id = c.id)",
-                   "NOT EXISTS (SELECT 1 FROM commitment_events e WHERE e.commitment_id = c.id "
-                   "AND e.kind = 'correction' AND e.status = 'not_a_promise')"], []
+                   "(SELECT e.status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'correction' "
+                   "ORDER BY e.id DESC LIMIT 1) IS NOT 'not_a_promise'"], []
     for column_sql, value in ((("c.quote", "c.target"), query), (("c.speaker",), speaker),
                               (("c.speaker_title",), body)):
         if value:

@@ -366,7 +366,7 @@ MIGRATIONS: list[Migration] = [
         """
         -- What a person corrected (JSON: speaker, deadline, kind); status holds the reason.
         ALTER TABLE commitment_events ADD COLUMN correction TEXT;
-        -- A commitment a person rejected as not a promise leaves the promises view.
+        -- A commitment whose latest correction says it is not a promise leaves the promises view.
         DROP VIEW promises;
         CREATE VIEW promises AS
             SELECT c.id, c.kind, c.status, c.speaker, c.speaker_title,
@@ -382,8 +382,8 @@ MIGRATIONS: list[Migration] = [
             LEFT JOIN bodies b ON b.id = c.body_id
             LEFT JOIN sessions s ON s.id = c.session_id
             WHERE EXISTS (SELECT 1 FROM commitment_sources cs WHERE cs.commitment_id = c.id)
-              AND NOT EXISTS (SELECT 1 FROM commitment_events e WHERE e.commitment_id = c.id
-                              AND e.kind = 'correction' AND e.status = 'not_a_promise');
+              AND (SELECT e.status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'correction'
+                   ORDER BY e.id DESC LIMIT 1) IS NOT 'not_a_promise';
         """,
     ),
 ]

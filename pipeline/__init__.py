@@ -22,6 +22,8 @@ _SURFACE = {
     # evaluation and training
     "score": "pipeline.evaluate", "pattern_report": "pipeline.evaluate",
     "Classifier": "pipeline.classify", "DEFAULT_THRESHOLD": "pipeline.classify", "shipped_model": "pipeline.classify",
+    "model_problem": "pipeline.classify", "model_path": "pipeline.classify", "model_choice": "pipeline.document",
+    "label_counts": "pipeline.train",
     "load_gold": "pipeline.train", "in_dev": "pipeline.train", "fit": "pipeline.train", "predict": "pipeline.train",
     "prepare_gold": "pipeline.train", "tune_threshold": "pipeline.train", "cross_validate": "pipeline.train",
     "attribution_accuracy": "pipeline.train",

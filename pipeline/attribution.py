@@ -208,8 +208,8 @@ class Attributor:
         """A pronoun subject ("Ông cam kết …", "Bà hứa …", "Đồng chí khẳng định …",
         "Chúng tôi sẽ …") stands for the person named last before it."""
         comma = self.text.rfind(",", start, end)
-        if not (_PRONOUN.match(self.text, start, end) or
-                (comma >= 0 and _PRONOUN.match(self.text, comma + 1 + len(self.text[comma + 1:end]) -
+        if not (PRONOUN.match(self.text, start, end) or
+                (comma >= 0 and PRONOUN.match(self.text, comma + 1 + len(self.text[comma + 1:end]) -
                                                len(self.text[comma + 1:end].lstrip()), end))):
             return None
         earlier = self.persons.before(start)
@@ -235,8 +235,11 @@ _NEW = re.compile(r"^(?:tân|tân nhiệm)\s+", re.IGNORECASE)
 _NAME_AT_END = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+(?:cũng|đã|vẫn|còn|thì))?$")
 _SPEECH_TAIL = re.compile(r"\s+(?:" + "|".join(re.escape(p) for p in sorted(commitment_cues()["speech"], key=len,
                                                                          reverse=True)) + r")(?![\w])")
-_PRONOUN_BEFORE = re.compile(r"(?<![\w])(?:tôi|chúng tôi|ông|bà|đồng chí)\s*$", re.IGNORECASE)
-_PRONOUN = re.compile(r"(?:ông|bà|đồng chí|tôi|chúng tôi)(?![\w])(?!\s+(?-i:[A-ZĐÀ-Ỹ]))", re.IGNORECASE)
+# Pronouns that stand for a person named before them (never before a name: "Ông Nguyễn …").
+PRONOUNS = ("chúng tôi", "chúng ta", "đồng chí", "ông", "bà", "anh", "chị", "tôi", "mình", "em", "cháu")
+_PRONOUN_WORDS = "|".join(PRONOUNS)
+PRONOUN = re.compile(rf"(?:{_PRONOUN_WORDS})(?![\w])(?!\s+(?-i:[A-ZĐÀ-Ỹ]))", re.IGNORECASE)
+_PRONOUN_BEFORE = re.compile(rf"(?<![\w])(?:{_PRONOUN_WORDS})\s*$", re.IGNORECASE)
 
 
 # Verbs of saying that ask or order: they are the cue of a demand, never a lead before one.

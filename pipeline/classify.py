@@ -11,6 +11,7 @@ stands.
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -33,6 +34,30 @@ def shipped_model() -> Path | None:
     """The model in the installed ``models`` package, if one has been trained."""
     path = Path(str(resources.files("models").joinpath(MODEL_NAME)))
     return path if (path / "meta.json").exists() else None
+
+
+def model_problem(path: str | Path) -> str | None:
+    """Why ``path`` is not a classifier saved by ``hdnd train`` (None when it is one)."""
+    meta = Path(path) / "meta.json"
+    try:
+        saved = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"{path} is not a model folder saved by hdnd train (no readable meta.json there)"
+    if "hdnd" not in saved or saved.get("pipeline") != ["textcat"]:
+        return f"{path} holds a spaCy pipeline, but not a classifier saved by hdnd train"
+    return None
+
+
+def model_path(choice: str) -> Path | None:
+    """The classifier folder for a choice: "shipped", "rules" (None), or a folder."""
+    if choice == "rules":
+        return None
+    if choice == "shipped":
+        return shipped_model()
+    problem = model_problem(choice)
+    if problem:
+        raise ValueError(problem)
+    return Path(choice)
 
 
 class Classifier:
@@ -79,11 +104,18 @@ class ClassifyComponent:
 
     def __init__(self, nlp: Language, name: str, model: str | None, threshold: float | None):
         self.name = name
+        self.model = model or "rules"
         self.threshold = threshold
-        path = shipped_model() if model == "shipped" else None if model in (None, "rules") else Path(model)
-        if path is not None and not (path / "meta.json").exists():
-            raise ValueError(f"the classifier model {str(path)!r} is not a folder saved by hdnd train")
-        self.classifier = Classifier.load(path, threshold) if path else None
+        self._classifier: Classifier | None = None
+        self._loaded = False  # loaded on first use, so a pipeline loaded from disk reads only its own copy
+
+    @property
+    def classifier(self) -> Classifier | None:
+        if not self._loaded:
+            path = model_path(self.model)
+            self._classifier = Classifier.load(path, self.threshold) if path else None
+            self._loaded = True
+        return self._classifier
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = doc._.candidates
@@ -104,7 +136,7 @@ class ClassifyComponent:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ClassifyComponent":
         if (Path(path) / "meta.json").exists():
-            self.classifier = Classifier.load(path, self.threshold)
+            self._classifier, self._loaded = Classifier.load(path, self.threshold), True
         return self
 
 

@@ -21,7 +21,7 @@ _CONNECTIVE = re.compile(
     r"Nhìn chung|Nói chung|Tóm lại)\s*,\s*)+", re.IGNORECASE)
 QUOTE_CHARS = "“”\""
 _SPLIT = re.compile(r"[;:]|,(?= (?:nhưng|song|tuy nhiên|trong khi)\s)")
-_TRIM = " \t,.;:-–—…\"“”'‘’"
+_TRIM = " \t\r\xa0\u200b\u3000,.;:-–—…\"“”'‘’"  # with the spaces a page can carry (CR, no-break, zero-width)
 
 
 def lines_of(text: str) -> list[tuple[int, int]]:

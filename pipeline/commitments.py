@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from pipeline.attribution import Attributor, Speaker, cut_lead, cut_tail, subject_speaker, turn_speaker
+from pipeline.attribution import PRONOUN, Attributor, Speaker, cut_lead, cut_tail, subject_speaker, turn_speaker
 from pipeline.bodies import BodyMention
-from pipeline.clauses import Clause, clauses, is_heading, is_question, lines_of, speech_quotes
+from pipeline.clauses import Clause, clauses, is_heading, is_question, lines_of, paragraph_index, speech_quotes
 from pipeline.cues import cue_regex, token_cues, topic_of
 from pipeline.dates import TimeExpr, find_dates
 from pipeline.numbers import NUMBER, parse_number
@@ -38,8 +38,6 @@ from pipeline.rules import (
 )
 from pipeline.steps import step
 from pipeline.text import LOWER, SpanIndex, inside
-
-KINDS = ("commitment", "demand", "assignment")
 
 
 @dataclass
@@ -99,8 +97,6 @@ class Candidate:
 
 
 _WORD = re.compile(r"\w+|[^\w\s]")
-_PRONOUN_SUBJECT = re.compile(r"^(?:ông|bà|anh|chị|đồng chí|tôi|chúng tôi|chúng ta|mình|em|cháu)(?![\w])",
-                              re.IGNORECASE)
 LEAD_WORDS = 8
 
 
@@ -126,7 +122,7 @@ def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, toke
         flags.append("f_quote")
     if not subject:
         flags.append("f_subject_empty")
-    elif _PRONOUN_SUBJECT.match(subject):
+    elif PRONOUN.match(subject):
         flags.append("f_subject_pronoun")
     if cue_regex("future").search(text, clause.lead_start, clause.end):
         flags.append("f_future")
@@ -296,6 +292,7 @@ def find_status_reports(text: str, sentences: list[tuple[int, int]],
     """Sentences with a follow-up cue and the status it suggests. An adjective naming a
     kind of project ("các dự án chậm tiến độ") is not a report on one."""
     lines = lines_of(text)
+    starts = [a for a, _ in lines]
     found = []
     for start, end in sentences:
         while start < end and text[start].isspace():
@@ -311,7 +308,8 @@ def find_status_reports(text: str, sentences: list[tuple[int, int]],
             continue
         # The first cue decides ("mới xử lý 120 dự án …"); at one place, the longest.
         match, status = min(hits, key=lambda h: (h[0].start(), -len(h[0].group())))
-        line = next(((a, b) for a, b in lines if a <= start < b), None)
+        index = paragraph_index(lines, starts, start)
+        line = lines[index] if index >= 0 else None
         found.append(StatusReport(start, end, status, match.group(), topic_of(text, start, end, line)))
     return found
 

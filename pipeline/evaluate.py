@@ -74,12 +74,15 @@ def _tally(task: TaskScore, doc: str, g: dict, hit: int | None, used: set[int]) 
     return True
 
 
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two spans match when they overlap by at least half of the shorter one (FORMAT.md)."""
+    return min(a[1], b[1]) - max(a[0], b[0]) >= max(1, min(a[1] - a[0], b[1] - b[0])) / 2
+
+
 def _span_hit(g: dict, pred: list[dict], used: set[int]) -> int | None:
-    """The first unused prediction whose overlap with the gold span is at least half of
-    the shorter of the two spans (FORMAT.md)."""
+    """The first unused prediction that overlaps the gold span (``overlaps``)."""
     return next((i for i, p in enumerate(pred) if i not in used and
-                 min(g["end"], p["end"]) - max(g["start"], p["start"]) >=
-                 max(1, min(g["end"] - g["start"], p["end"] - p["start"])) / 2), None)
+                 overlaps((g["start"], g["end"]), (p["start"], p["end"]))), None)
 
 
 def statement_predictions(gold: dict, pred: dict, name: str) -> list[dict]:
@@ -104,7 +107,9 @@ def _match_spans(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) 
     used: set[int] = set()
     task.extra.setdefault("speaker", [])
     task.extra.setdefault("deadline", [])
-    for g in gold:
+    # Certain items first, so an uncertain one never takes the prediction a certain one
+    # needed; then each uncertain item absorbs a prediction that overlaps it.
+    for g in sorted(gold, key=lambda item: bool(item.get("uncertain"))):
         hit = _span_hit(g, pred, used)
         if g.get("uncertain"):
             if hit is not None:
@@ -135,6 +140,26 @@ def _match_index_values(task: TaskScore, doc: str, gold: list[dict], pred: list[
             continue
         task.extra["year"].append(g.get("year") == pred[hit].get("year"))
     _unmatched(task, doc, pred, used)
+
+
+def _match_names(task: TaskScore, doc: str, gold: list[str], pred: list[str]) -> None:
+    """Persons: a name matches when it equals or contains the other (after NFC, case
+    folding and dropping tone marks), each name at most once (FORMAT.md)."""
+    gold_keys = {_key(n): n for n in gold if n}
+    pred_keys = {_key(n): n for n in pred if n}
+    used: set[str] = set()
+    for key, name in gold_keys.items():
+        hit = key if key in pred_keys else next((p for p in pred_keys if p not in used and (p in key or key in p)), None)
+        if hit is None or hit in used:
+            task.fn += 1
+            task.misses.append({"doc": doc, "item": name})
+            continue
+        used.add(hit)
+        task.tp += 1
+    for key, name in pred_keys.items():
+        if key not in used:
+            task.fp += 1
+            task.false_hits.append({"doc": doc, "item": name})
 
 
 def _match_sets(task: TaskScore, doc: str, gold: dict, pred: dict) -> None:
@@ -171,8 +196,8 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, TaskSc
         if "index_values" in gold:
             _match_index_values(tasks["index_values"], doc, gold["index_values"], pred.get("index_values", []))
         if "persons" in gold:
-            _match_sets(tasks["persons"], doc, {_key(p["name"]): p["name"] for p in gold["persons"]},
-                        {_key(p["name"]): p["name"] for p in pred.get("persons", [])})
+            _match_names(tasks["persons"], doc, [p.get("name") for p in gold["persons"]],
+                         [p.get("name") for p in pred.get("persons", [])])
         if "legal_refs" in gold:
             # References without a number are not scored.
             _match_sets(tasks["legal_refs"], doc,

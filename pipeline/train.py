@@ -23,11 +23,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import spacy
 from spacy.tokens import Doc, DocBin
 
 from pipeline.classify import LABELS, Classifier, apply_threshold, decide_by_rules
 from pipeline.commitments import Candidate, statements
 from pipeline.document import AnalysisError, prepare, records
+from pipeline.evaluate import overlaps
 
 DEV_SHARE = 0.25
 SPAN_KEYS = ("commitments", "demands", "assignments", "negatives")
@@ -43,9 +45,32 @@ def fold_of(doc_id: str, folds: int) -> int:
     return int(hashlib.sha1(f"fold:{doc_id}".encode("utf-8")).hexdigest()[:8], 16) % folds
 
 
+def _problem(doc) -> str | None:
+    """Why a parsed line is not a gold document the scorer and trainer can read."""
+    if not isinstance(doc, dict) or not doc.get("doc") or not isinstance(doc.get("text"), str):
+        return "has no \"doc\" id or no \"text\""
+    for key in (*SPAN_KEYS, "persons", "legal_refs", "index_values"):
+        if key in doc and not isinstance(doc[key], list):
+            return f"has \"{key}\" that is not a list"
+        for item in doc.get(key) or []:
+            if not isinstance(item, dict):
+                return f"has a {key} item that is not an object"
+    for key in SPAN_KEYS:
+        for item in doc.get(key) or []:
+            start, end = item.get("start"), item.get("end")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(doc["text"])):
+                return (f"has a {key} item without start and end offsets inside the text "
+                        "(python scripts/gold_tool.py fill adds them)")
+    if any(not isinstance(p.get("name"), str) for p in doc.get("persons") or []):
+        return "has a person without a name"
+    if any(not isinstance(r.get("type"), str) for r in doc.get("legal_refs") or []):
+        return "has a legal reference without a type"
+    return None
+
+
 def load_gold(paths: Iterable[str | Path]) -> list[dict]:
-    """Gold documents from JSON-lines files, every line checked for ``doc`` and ``text``."""
-    docs = []
+    """Gold documents from JSON-lines files, every line checked (ids unique across files)."""
+    docs, seen = [], {}
     for path in paths:
         with open(path, encoding="utf-8") as lines:
             for n, line in enumerate(lines, 1):
@@ -55,13 +80,12 @@ def load_gold(paths: Iterable[str | Path]) -> list[dict]:
                     doc = json.loads(line)
                 except json.JSONDecodeError as err:
                     raise ValueError(f"{path} line {n} is not JSON ({err.msg})") from None
-                if not isinstance(doc, dict) or not doc.get("doc") or not isinstance(doc.get("text"), str):
-                    raise ValueError(f"{path} line {n} has no \"doc\" id or no \"text\"")
-                for key in SPAN_KEYS:
-                    for item in doc.get(key) or []:
-                        if not (isinstance(item.get("start"), int) and isinstance(item.get("end"), int)):
-                            raise ValueError(f"{path} line {n} has a {key} item without start and end offsets "
-                                             f"(python scripts/gold_tool.py fill adds them)")
+                problem = _problem(doc)
+                if problem:
+                    raise ValueError(f"{path} line {n} {problem}")
+                if doc["doc"] in seen:
+                    raise ValueError(f"{path} line {n} repeats the document id {doc['doc']!r} of {seen[doc['doc']]}")
+                seen[doc["doc"]] = f"{path} line {n}"
                 docs.append(doc)
     return docs
 
@@ -83,11 +107,6 @@ class Prepared:
         return [(c.features, label) for c, label in zip(self.doc._.candidates, self.labels) if label]
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    shorter = max(1, min(a[1] - a[0], b[1] - b[0]))
-    return min(a[1], b[1]) - max(a[0], b[0]) >= shorter / 2
-
-
 def label_candidates(gold: dict, spans: Sequence[tuple[int, int]]) -> list[str | None]:
     """The training label of each candidate span (offsets into the gold text)."""
     items = [(item, "COMMITMENT") for item in gold.get("commitments") or []] + \
@@ -97,7 +116,7 @@ def label_candidates(gold: dict, spans: Sequence[tuple[int, int]]) -> list[str |
     labels: list[str | None] = []
     for span in spans:
         hits = [(min(span[1], item["end"]) - max(span[0], item["start"]), label, item)
-                for item, label in items if _overlap(span, (item["start"], item["end"]))]
+                for item, label in items if overlaps(span, (item["start"], item["end"]))]
         if not hits:
             labels.append(None if gold.get("partial") else "NONE")
             continue
@@ -106,13 +125,16 @@ def label_candidates(gold: dict, spans: Sequence[tuple[int, int]]) -> list[str |
     return labels
 
 
-def prepare_gold(docs: Iterable[dict], progress=None) -> list[Prepared]:
-    """Analyse each gold document up to the classifier and label its candidates."""
+def prepare_gold(docs: Iterable[dict], progress=None, skipped=None) -> list[Prepared]:
+    """Analyse each gold document up to the classifier and label its candidates; a
+    document that cannot be analysed is left out and reported to ``skipped(id, reason)``."""
     prepared = []
     for gold in docs:
         try:
             doc, offsets = prepare(gold["text"], gold.get("published"), until="hdnd_classify")
-        except AnalysisError:
+        except AnalysisError as err:
+            if skipped:
+                skipped(gold["doc"], str(err))
             continue
         item = Prepared(gold, doc, offsets, [])
         item.labels = label_candidates(gold, [item.span(c) for c in doc._.candidates])
@@ -122,13 +144,12 @@ def prepare_gold(docs: Iterable[dict], progress=None) -> list[Prepared]:
     return prepared
 
 
-def _docbin(examples: Sequence[tuple[str, str]], path: Path) -> None:
-    from pipeline.segment import blank
-
-    vocab_nlp = blank()
+def _docbin(examples: Sequence[tuple[str, str]], path: Path, lang: str) -> None:
+    """The examples as a spaCy corpus, tokenised as the trained model will tokenise them."""
+    tokenizer = spacy.blank(lang)
     docs = DocBin(store_user_data=False)
     for text, label in examples:
-        doc = vocab_nlp.make_doc(text)
+        doc = tokenizer.make_doc(text)
         doc.cats = {name: float(name == label) for name in LABELS}
         docs.add(doc)
     docs.to_disk(path)
@@ -136,6 +157,10 @@ def _docbin(examples: Sequence[tuple[str, str]], path: Path) -> None:
 
 def config_path() -> Path:
     return Path(str(resources.files("models").joinpath(CONFIG)))
+
+
+def label_counts(examples: Sequence[tuple[str, str]]) -> dict[str, int]:
+    return {label: sum(1 for _, lab in examples if lab == label) for label in LABELS}
 
 
 def fit(examples: Sequence[tuple[str, str]], out: str | Path | None = None, seed: int = 0,
@@ -152,12 +177,12 @@ def fit(examples: Sequence[tuple[str, str]], out: str | Path | None = None, seed
     random.Random(seed).shuffle(rows)
     with tempfile.TemporaryDirectory(prefix="hdnd-train-") as tmp:
         work = Path(tmp)
-        _docbin(rows, work / "train.spacy")
-        # The loop wants a dev corpus to log against; it selects nothing (model-last is kept).
-        _docbin(rows[: max(1, len(rows) // 20)], work / "dev.spacy")
         cfg = util.load_config(config or config_path(), overrides={
             "paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
             "system.seed": seed}, interpolate=False)
+        _docbin(rows, work / "train.spacy", cfg["nlp"]["lang"])
+        # The loop wants a dev corpus to log against; it selects nothing (model-last is kept).
+        _docbin(rows[: max(1, len(rows) // 20)], work / "dev.spacy", cfg["nlp"]["lang"])
         nlp = init_nlp(cfg)
         nlp, _ = train_loop(nlp, None, stdout=io.StringIO(), stderr=io.StringIO())
         classifier = Classifier(nlp) if threshold is None else Classifier(nlp, threshold)
@@ -166,7 +191,8 @@ def fit(examples: Sequence[tuple[str, str]], out: str | Path | None = None, seed
             staging = out.with_name(out.name + ".partial")
             shutil.rmtree(staging, ignore_errors=True)
             nlp.meta["hdnd"] = {"threshold": classifier.threshold, "examples": len(examples),
-                                "labels": {label: sum(1 for _, lab in examples if lab == label) for label in LABELS}}
+                                "labels": label_counts(examples)}
+            nlp.meta.pop("performance", None)  # the loop's log of its own training rows, not a score
             nlp.to_disk(staging)
             shutil.rmtree(out, ignore_errors=True)
             staging.rename(out)
@@ -187,7 +213,7 @@ def predict(item: Prepared, classifier: Classifier | None, threshold: float | No
     return records(doc, item.gold["text"], item.offsets)
 
 
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 
 
 def tune_threshold(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0) -> tuple[float, dict[float, float]]:
@@ -197,10 +223,13 @@ def tune_threshold(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0) 
 
     cross_validate(prepared, folds, seed=seed)
     results = {}
-    gold = [item.gold for item in prepared]
+    # Partial documents (corrections) label only what was reviewed: not scored here.
+    scored = [item for item in prepared if not item.gold.get("partial")]
+    gold = [item.gold for item in scored]
     for threshold in THRESHOLDS:
-        tasks = score(gold, {item.gold["doc"]: predict(item, None, threshold) for item in prepared})
-        results[threshold] = (tasks["commitments"].f1 + tasks["demands"].f1) / 2
+        tasks = score(gold, {item.gold["doc"]: predict(item, None, threshold) for item in scored})
+        f1s = [tasks[name].f1 for name in ("commitments", "demands") if name in tasks]
+        results[threshold] = sum(f1s) / len(f1s) if f1s else 0.0
     return max(results, key=lambda t: (results[t], -abs(t - 0.5))), results
 
 
@@ -230,7 +259,7 @@ def attribution_accuracy(prepared: Sequence[Prepared]) -> tuple[int, int]:
         spans = [(c, item.span(c)) for c in item.doc._.candidates]
         for key in ("commitments", "demands"):
             for gold in item.gold.get(key) or []:
-                hit = next((c for c, span in spans if _overlap(span, (gold["start"], gold["end"]))), None)
+                hit = next((c for c, span in spans if overlaps(span, (gold["start"], gold["end"]))), None)
                 if gold.get("uncertain") or hit is None:
                     continue
                 total += 1

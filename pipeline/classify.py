@@ -25,7 +25,8 @@ from pipeline.commitments import Candidate, kind_for, statements
 LABELS = ("COMMITMENT", "DEMAND", "NONE")
 MODEL_NAME = "commitment_classifier"
 # A candidate is kept when its best label other than NONE has at least this probability,
-# or at least RULE_THRESHOLD when the clause rules keep it too (cross-validated: +0.01 F1).
+# or at least RULE_THRESHOLD when the clause rules keep it too (which matters only when the
+# threshold hdnd train chose is above RULE_THRESHOLD).
 DEFAULT_THRESHOLD = 0.5
 RULE_THRESHOLD = 0.2
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import time
 from datetime import date
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
@@ -37,14 +38,26 @@ FRAGMENT_WORDS = 5
 TIME_LIMIT_MESSAGE = "The search took longer than the server's time limit; make the query more specific."
 
 
+class TimeLimitError(sqlite3.OperationalError):
+    """A read ran out of the server's SQL time limit."""
+
+
 async def _read(datasette, fn):
-    """``fn(db)`` on Datasette's read-only connection, under its SQL time limit."""
+    """``fn(db)`` on Datasette's read-only connection, under its SQL time limit. An SQLite
+    error once the limit has passed is the limit's interrupt, whatever SQLite calls it
+    ("interrupted", or "vtable constructor failed" when it strikes while FTS5 opens)."""
     database = datasette.get_database()
     limit = datasette.setting("sql_time_limit_ms")
 
     def call(conn):
-        with sqlite_timelimit(conn, limit):
-            return fn(sqlite_utils.Database(conn))
+        start = time.perf_counter()
+        try:
+            with sqlite_timelimit(conn, limit):
+                return fn(sqlite_utils.Database(conn))
+        except (sqlite3.OperationalError, QueryError) as err:
+            if "interrupted" in str(err) or (time.perf_counter() - start) * 1000 >= limit:
+                raise TimeLimitError(TIME_LIMIT_MESSAGE) from err
+            raise
     return await database.execute_fn(call)
 
 
@@ -132,12 +145,8 @@ async def search_page(datasette, request) -> Response:
     if query:
         try:
             result = await _read(datasette, lambda db: search_everything(db, query, limit=20 if fmt else 10))
-        except QueryError as err:
-            error = TIME_LIMIT_MESSAGE if "interrupted" in str(err) else str(err)
-        except sqlite3.OperationalError as err:  # the time limit interrupts SQLite
-            if "interrupted" not in str(err):
-                raise
-            error = TIME_LIMIT_MESSAGE
+        except (QueryError, TimeLimitError) as err:
+            error = str(err)
     status = 400 if error else 200
     if fmt == "json":
         if result:

@@ -195,4 +195,4 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
 
 @step("hdnd_bodies", "bodies", label=lambda m: "BODY", requires=["places", "main_place"])
 def bodies_of(doc: Doc) -> list[BodyMention]:
-    return find_bodies(doc.text, doc._.places, doc._.main_place)
+    return find_bodies(doc._.text, doc._.places, doc._.main_place)

@@ -124,7 +124,7 @@ class ClassifyComponent:
             decide_by_rules(candidates)
         else:
             self.classifier.decide(candidates)
-        found = statements(doc.text, candidates, doc._.published)
+        found = statements(doc._.text, candidates, doc._.published, doc._.dates)
         doc._.statements = found
         doc.spans["commitments"] = [doc.char_span(s.start, s.end, label=s.kind.upper(), alignment_mode="expand")
                                     for s in found]
@@ -141,7 +141,7 @@ class ClassifyComponent:
         return self
 
 
-@Language.factory("hdnd_classify", requires=["doc._.candidates", "doc._.published"],
+@Language.factory("hdnd_classify", requires=["doc._.candidates", "doc._.published", "doc._.dates"],
                   assigns=["doc._.statements", "doc.spans"],
                   default_config={"model": "shipped", "threshold": None})
 def make_classify(nlp: Language, name: str, model: str | None, threshold: float | None) -> ClassifyComponent:

@@ -154,14 +154,15 @@ class _Tokens:
 
 def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention],
                     bodies: list[BodyMention], furniture: list[tuple[int, int]],
-                    published: date | None, turns: list = (), doc: Doc | None = None) -> list[Candidate]:
+                    published: date | None, turns: list = (), doc: Doc | None = None,
+                    dates: list[TimeExpr] | None = None) -> list[Candidate]:
     """Every clause outside page furniture, with its cue, speaker, rule verdict and
     features; ``turns`` (from pipeline.turns) give the speaker of what is said in a
     transcript turn or a reported answer."""
     turn_index = SpanIndex(turns)
     quotes = speech_quotes(text)
     attributor = Attributor(text, persons, bodies, furniture)
-    dates = find_dates(text, published)
+    dates = find_dates(text, published) if dates is None else dates
     sentence_end = {s: e for s, e in sentences}
     names = SpanIndex([*bodies, *persons])
     tokens = _Tokens.of(doc) if doc is not None else None
@@ -249,9 +250,10 @@ def _target(text: str, action_at: int, end: int, dates: list[TimeExpr]) -> tuple
     return None, None, None
 
 
-def statements(text: str, candidates: list[Candidate], published: date | None) -> list[Statement]:
+def statements(text: str, candidates: list[Candidate], published: date | None,
+               dates: list[TimeExpr] | None = None) -> list[Statement]:
     """The candidates given a kind, as statements with deadline, target and topic."""
-    dates = find_dates(text, published)
+    dates = find_dates(text, published) if dates is None else dates
     lines = lines_of(text)
     found = []
     for cand in candidates:
@@ -314,14 +316,20 @@ def find_status_reports(text: str, sentences: list[tuple[int, int]],
     return found
 
 
+@step("hdnd_dates", "dates", label=lambda d: (d.granularity or "date").upper(), requires=["published"])
+def dates_of(doc: Doc) -> list[TimeExpr]:
+    """Every date and period in the text, read once for the steps and records after it."""
+    return find_dates(doc._.text, doc._.published)
+
+
 @step("hdnd_candidates", "candidates", label=lambda c: (c.group or "none").upper(),
-      requires=["persons", "bodies", "turns", "furniture", "published"])
+      requires=["persons", "bodies", "turns", "furniture", "published", "dates"])
 def candidates_of(doc: Doc) -> list[Candidate]:
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    return find_candidates(doc.text, sentences, doc._.persons, doc._.bodies, doc._.furniture, doc._.published,
-                           doc._.turns, doc)
+    return find_candidates(doc._.text, sentences, doc._.persons, doc._.bodies, doc._.furniture, doc._.published,
+                           doc._.turns, doc, doc._.dates)
 
 
 @step("hdnd_status_reports", "status_reports", label=lambda r: r.status.upper(), requires=["furniture"])
 def status_reports_of(doc: Doc) -> list[StatusReport]:
-    return find_status_reports(doc.text, [(s.start_char, s.end_char) for s in doc.sents], doc._.furniture)
+    return find_status_reports(doc._.text, [(s.start_char, s.end_char) for s in doc.sents], doc._.furniture)

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import bodies, classify, commitments, furniture, index_values, legal_refs, persons, places, sessions, turns
-from pipeline.dates import find_dates, parse_published
+from pipeline.dates import parse_published
 from pipeline.normalize import normalize_aligned
 from pipeline.persons import group_persons
 from pipeline.segment import make_doc
@@ -40,6 +40,7 @@ COMPONENTS = (
     ("hdnd_sessions", sessions),              # council sessions and sittings
     ("hdnd_turns", turns),                    # speaker turns, questions paired with answers
     ("hdnd_status_reports", commitments),     # how a promise went
+    ("hdnd_dates", commitments),              # dates and periods, read once for deadlines and records
     ("hdnd_candidates", commitments),         # candidate clauses with their rule signals and speaker
     ("hdnd_classify", classify),              # the trained classifier: commitment, demand or neither
 )
@@ -127,7 +128,7 @@ def prepare(text: str, published=None, transcript: bool | None = None,
 def records(doc: Doc, text: str, offsets: list[int] | None) -> dict:
     """The records of an annotated Doc, in the shape of gold/FORMAT.md, with offsets
     into ``text`` (the text as given, before normalisation)."""
-    norm = doc.text
+    norm = doc._.text
     pub = doc._.published
     persons = []
     for person in group_persons(doc._.persons):
@@ -154,6 +155,6 @@ def records(doc: Doc, text: str, offsets: list[int] | None) -> dict:
         "sessions": sessions,
         "turns": _remap([t.as_dict(norm) for t in doc._.turns], offsets, text),
         "questions": questions,
-        "dates": _remap([d.as_dict() for d in find_dates(norm, pub)], offsets, text),
+        "dates": _remap([d.as_dict() for d in doc._.dates], offsets, text),
     }
 

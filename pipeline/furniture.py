@@ -63,4 +63,4 @@ def furniture_ranges(text: str) -> list[tuple[int, int]]:
 
 @step("hdnd_furniture", "furniture")
 def furniture_of(doc: Doc) -> list[tuple[int, int]]:
-    return furniture_ranges(doc.text)
+    return furniture_ranges(doc._.text)

@@ -247,4 +247,4 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
 @step("hdnd_index_values", "index_values", label=lambda v: v.index,
       requires=["places", "bodies", "main_place", "published", "furniture"])
 def index_values_of(doc: Doc) -> list[IndexValue]:
-    return find_index_values(doc.text, doc._.places, doc._.bodies, doc._.main_place, doc._.published, doc._.furniture)
+    return find_index_values(doc._.text, doc._.places, doc._.bodies, doc._.main_place, doc._.published, doc._.furniture)

@@ -86,4 +86,4 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
 
 @step("hdnd_legal_refs", "legal_refs", label=lambda r: r.type, requires=["published", "furniture"])
 def legal_refs_of(doc: Doc) -> list[LegalRef]:
-    return find_legal_refs(doc.text, doc._.published, doc._.furniture)
+    return find_legal_refs(doc._.text, doc._.published, doc._.furniture)

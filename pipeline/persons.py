@@ -273,4 +273,4 @@ def group_persons(mentions: list[PersonMention]) -> list[Person]:
 
 @step("hdnd_persons", "persons", label=lambda m: "PER", requires=["places", "furniture"])
 def persons_of(doc: Doc) -> list[PersonMention]:
-    return find_persons(doc.text, doc._.places, doc._.furniture)
+    return find_persons(doc._.text, doc._.places, doc._.furniture)

@@ -113,6 +113,6 @@ def main_place(mentions: list[PlaceMention]) -> str | None:
 
 @step("hdnd_places", "places", label=lambda m: m.unit.level, assigns=["main_place"])
 def places_of(doc: Doc) -> list[PlaceMention]:
-    mentions = find_places(doc.text)
+    mentions = find_places(doc._.text)
     doc._.main_place = main_place(mentions)
     return mentions

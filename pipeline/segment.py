@@ -16,6 +16,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.steps import EXTENSIONS  # noqa: F401  (registers doc._.text)
+
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -98,4 +100,5 @@ def make_doc(text: str, nlp: Language | None = None) -> Doc:
     doc = Doc(nlp.vocab, words=words, spaces=spaces,
               sent_starts=[True if s else (None if w.isspace() else False) for s, w in zip(starts, words)] or None)
     assert doc.text == text
+    doc._.text = text
     return doc

@@ -116,4 +116,4 @@ def main_session(mentions: list[SessionMention]) -> dict | None:
 
 @step("hdnd_sessions", "sessions", label=lambda m: "SESSION", requires=["bodies", "published", "furniture"])
 def sessions_of(doc: Doc) -> list[SessionMention]:
-    return find_sessions(doc.text, doc._.bodies, doc._.published, doc._.furniture)
+    return find_sessions(doc._.text, doc._.bodies, doc._.published, doc._.furniture)

@@ -14,11 +14,12 @@ from typing import Callable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-# What the steps leave on a Doc besides its spans: the input's publication date and
-# transcript flag, and each step's records. ``None`` until the step that assigns it runs,
+# What the steps leave on a Doc besides its spans: the text itself (``doc._.text`` rebuilds
+# the string from the tokens on every access), the input's publication date and transcript
+# flag, and each step's records. ``None`` until the step that assigns it runs,
 # so a step run out of order fails instead of reading an empty default.
-EXTENSIONS = ("published", "transcript", "places", "main_place", "furniture", "bodies", "persons", "legal_refs",
-              "index_values", "sessions", "turns", "exchanges", "candidates", "statements", "status_reports")
+EXTENSIONS = ("text", "published", "transcript", "places", "main_place", "furniture", "bodies", "persons", "legal_refs",
+              "index_values", "sessions", "turns", "exchanges", "dates", "candidates", "statements", "status_reports")
 for _name in EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)

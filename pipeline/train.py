@@ -209,7 +209,7 @@ def predict(item: Prepared, classifier: Classifier | None, threshold: float | No
         decide_by_rules(doc._.candidates)
     else:
         classifier.decide(doc._.candidates)
-    doc._.statements = statements(doc.text, doc._.candidates, doc._.published)
+    doc._.statements = statements(doc._.text, doc._.candidates, doc._.published, doc._.dates)
     return records(doc, item.gold["text"], item.offsets)
 
 

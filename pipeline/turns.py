@@ -413,6 +413,6 @@ def question_of(questions: list[dict], turn: int | None) -> int | None:
       assigns=["exchanges"])
 def turns_of(doc: Doc) -> list[Turn]:
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    turns, doc._.exchanges = find_turns(doc.text, sentences, doc._.persons, doc._.bodies, doc._.furniture,
+    turns, doc._.exchanges = find_turns(doc._.text, sentences, doc._.persons, doc._.bodies, doc._.furniture,
                                         doc._.transcript)
     return turns

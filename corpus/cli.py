@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date
 
@@ -23,16 +24,8 @@ from corpus.commitments import (
     list_commitments,
 )
 from corpus.db import DEFAULT_DB, CorpusError, connect
-from corpus.export import FORMATS, export_table
-from corpus.ingest import import_entries
-from corpus.process import pending_count, process_corpus
+from corpus.export import FORMATS
 from corpus.records import TABLES as RECORD_TABLES
-from corpus.records import search_records
-from corpus.search import QueryError, search
-from corpus.sessions import SessionError, list_sessions, session_detail, session_label
-from corpus.stats import corpus_stats
-from crawler.importers import expand_paths
-from crawler.sources import SOURCES
 from pipeline import topics
 
 db_option = click.option(
@@ -76,11 +69,12 @@ def cli() -> None:
     HDND_MODEL=FOLDER (a model from hdnd train) or HDND_MODEL=rules makes analyze,
     process and eval classify with it instead of the installed model.
     """
-    from pipeline import model_choice, model_problem
+    model = os.environ.get("HDND_MODEL")
+    if model and model != "rules":
+        from pipeline import model_problem
 
-    model = model_choice()
-    if model not in ("shipped", "rules") and (problem := model_problem(model)):
-        _fail(f"HDND_MODEL: {problem}.")
+        if problem := model_problem(model):
+            _fail(f"HDND_MODEL: {problem}.")
 
 
 @cli.command("import")
@@ -105,6 +99,9 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
       hdnd import saved_pages/ session.txt crawl.warc.gz --db hdnd.db
       hdnd import bien-ban-ky-hop-18.docx chat-van.pdf --kind transcript
     """
+    from corpus.ingest import import_entries
+    from crawler.importers import expand_paths
+
     db = _open(db_path)
     entries = list(expand_paths(paths))
     with click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
@@ -183,6 +180,9 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
       hdnd search '"chất vấn" AND "chuyển đổi số"' --since 2023-01-01 --format json
       hdnd search --in index_values "SIPAS" --entity "Hà Nội"
     """
+    from corpus.records import search_records
+    from corpus.search import QueryError, search
+
     db = _open(db_path)
     if table != "articles":
         try:
@@ -222,6 +222,8 @@ def export_command(table: str, fmt: str, out: str, db_path: str) -> None:
       hdnd export --table articles --format csv --out articles.csv
       hdnd export --table articles --format hf --out hdnd-articles/
     """
+    from corpus.export import export_table
+
     db = _open(db_path)
     try:
         count = export_table(db, table, fmt, out)
@@ -240,6 +242,8 @@ def stats_command(fmt: str, db_path: str) -> None:
     Example:
       hdnd stats --db hdnd.db
     """
+    from corpus.stats import corpus_stats
+
     stats = corpus_stats(_open(db_path))
     if fmt == "json":
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -326,6 +330,8 @@ def process_command(workers: int, reprocess: bool, today: date, db_path: str) ->
     Example:
       hdnd process --workers 2 --db hdnd.db
     """
+    from corpus.process import pending_count, process_corpus
+
     db = _open(db_path)
     total = pending_count(db, reprocess)
     with click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
@@ -598,6 +604,8 @@ def sources_command(fmt: str) -> None:
       hdnd sources
       hdnd sources --format json
     """
+    from crawler.sources import SOURCES
+
     rows = [{"key": s.label, "domain": s.domain, "name": s.name, "feeds": list(s.feeds), "sitemaps": list(s.sitemaps),
              "listings": list(s.listings), "search": s.search, "article": s.article,
              "own_selectors": bool(s.lead or s.body or s.author)} for s in SOURCES]
@@ -673,6 +681,8 @@ def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
     Example:
       hdnd sessions --council "Hà Nội"
     """
+    from corpus.sessions import list_sessions, session_label
+
     rows = list_sessions(_open(db_path), council, limit)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -699,6 +709,8 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
       hdnd session 3
       hdnd session 3 --format json
     """
+    from corpus.sessions import SessionError, session_detail
+
     try:
         record = session_detail(_open(db_path), session_id, today)
     except SessionError as err:

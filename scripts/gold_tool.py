@@ -99,6 +99,15 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", unicodedata.normalize("NFC", text).lower())[:200]
 
 
+SHINGLE_WORDS = 12
+MAX_SHARED_SHINGLES = 15  # about a 26-word passage: more is a copy of the shared text, not a shared phrase
+
+
+def _shingles(text: str) -> set[str]:
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
+    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] not in ("fill", "check"):
         print(__doc__)
@@ -106,11 +115,15 @@ def main(argv: list[str]) -> int:
     command, paths = argv[0], [Path(p) for p in argv[1:]]
     seen_url: dict[str, str] = {}
     seen_text: dict[str, str] = {}
+    shared: set[str] = set()   # passages of ../shared, which must not be copied into our data
     if SHARED_DEV.exists():
         for line in SHARED_DEV.open(encoding="utf-8"):
             d = json.loads(line)
             seen_url[d["source"]] = d["doc"]
             seen_text[_key(d["text"])] = d["doc"]
+            shared |= _shingles(d["text"])
+        for seed in (SHARED_DEV.parents[2] / "seeds").glob("*"):
+            shared |= _shingles(seed.read_text(encoding="utf-8"))
     bad = 0
     for path in paths:
         docs = []
@@ -130,6 +143,8 @@ def main(argv: list[str]) -> int:
                 if key in seen and seen[key] != doc.get("doc"):
                     problems.append(f"same {'URL' if other is seen_url else 'text'} as {seen[key]}")
                 seen[key] = doc.get("doc")
+            if path.resolve() != SHARED_DEV and len(_shingles(doc.get("text", "")) & shared) >= MAX_SHARED_SHINGLES:
+                problems.append("repeats a passage of ../shared (a syndicated copy): drop it")
             for p in problems:
                 print(f"{path}:{n} {doc.get('doc')}: {p}")
             bad += bool(problems)

@@ -35,7 +35,9 @@ db_option = click.option(
 
 
 def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"Error: {message}", err=True)
+    """One sentence (capitalised, with its full stop) on stderr, and the exit code."""
+    message = message[:1].upper() + message[1:]
+    click.echo(f"Error: {message}{'' if message.endswith(('.', '?', '!')) else '.'}", err=True)
     sys.exit(code)
 
 
@@ -381,7 +383,7 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
     try:
         gold_docs = load_gold(gold)
     except (OSError, ValueError) as err:
-        _fail(f"{err}.")
+        _fail(str(err))
     if split != "all":
         gold_docs = [d for d in gold_docs if in_dev(d["doc"]) == (split == "dev")]
     attributed = None
@@ -442,16 +444,16 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
         prepare_gold,
     )
 
+    try:  # before the analysis, so a wrong model fails at once
+        path = model_path("rules" if rules else model_dir or model_choice())
+    except ValueError as err:
+        _fail(str(err))
     skipped: list[str] = []
     with click.progressbar(length=len(gold_docs), label="Analysing", file=sys.stderr) as bar:
         prepared = prepare_gold(gold_docs, progress=bar.update,
                                 skipped=lambda doc, reason: skipped.append(f"{doc}: {reason}"))
     for line in skipped:
         click.echo(f"Error: {line}; scored as found nothing.", err=True)
-    try:
-        path = model_path("rules" if rules else model_dir or model_choice())
-    except ValueError as err:
-        _fail(f"{str(err)[:1].upper()}{str(err)[1:]}.")
     if cv:
         # The folds decide at the threshold of the model in use (the one hdnd train chose).
         threshold = Classifier.load(path).threshold if path else DEFAULT_THRESHOLD
@@ -461,7 +463,7 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
             with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
                 predicted = cross_validate(prepared, cv, threshold=threshold, progress=bar.update)
         except ValueError as err:
-            _fail(f"{str(err)[:1].upper()}{str(err)[1:]} in one of the folds.")
+            _fail(f"{err} in one of the folds")
         return predicted, attribution_accuracy(prepared)
     classifier = Classifier.load(path) if path else None
     return {item.gold["doc"]: predict(item, classifier) for item in prepared}, attribution_accuracy(prepared)
@@ -499,7 +501,7 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
     try:
         docs = load_gold(gold)
     except (OSError, ValueError) as err:
-        _fail(f"{err}.")
+        _fail(str(err))
     dev = [d for d in docs if in_dev(d["doc"])] if split == "train" else []
     docs = [d for d in docs if not (split == "train" and in_dev(d["doc"]))]
     if from_db:
@@ -518,7 +520,7 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
                        f"; chosen {threshold:g} (the highest within 0.01 of the best).")
         classifier = fit(examples, out, seed=seed, threshold=threshold)
     except ValueError as err:
-        _fail(f"{str(err)[:1].upper()}{str(err)[1:]}.")
+        _fail(str(err))
     counts = label_counts(examples)
     click.echo(f"Trained on {len(prepared)} documents, {len(examples)} candidate clauses "
                f"({counts['COMMITMENT']} commitment, {counts['DEMAND']} demand, {counts['NONE']} none); saved to {out}.")

@@ -9,6 +9,7 @@ event; nothing is overwritten silently.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -272,8 +273,6 @@ def correct(db: sqlite_utils.Database, commitment_id: int, reason: str, today: d
             deadline: str | None = None, kind: str | None = None, note: str | None = None) -> int:
     """Record a person's correction of what hdnd extracted as an event (the commitment row
     is not changed); returns the event id. ``hdnd train --from-db`` learns from these."""
-    import json
-
     if reason not in REJECT_REASONS:
         raise PromiseError(f"--reject {reason!r} is not a reason; use one of {', '.join(REJECT_REASONS)}.")
     needs = {"wrong_speaker": ("--speaker", speaker), "wrong_deadline": ("--deadline", deadline),
@@ -300,8 +299,6 @@ def corrections(db: sqlite_utils.Database) -> list[dict]:
     per source article, marked ``partial``: only the items a person reviewed are labels.
     A commitment rejected as not a promise becomes a negative; the latest correction of
     speaker, deadline or kind wins; a confirmed verdict keeps the item as extracted."""
-    import json
-
     reviewed: dict[int, dict] = {}
     for commitment_id, kind, status, correction in db.execute(
             "SELECT commitment_id, kind, status, correction FROM commitment_events "

@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 from spacy.tokens import Doc
 
 from pipeline.attribution import PRONOUN, Attributor, Speaker, cut_lead, cut_tail, subject_speaker, turn_speaker
 from pipeline.bodies import BodyMention
 from pipeline.clauses import Clause, clauses, is_heading, is_question, lines_of, paragraph_index, speech_quotes
-from pipeline.cues import cue_regex, token_cues, topic_of
+from pipeline.cues import TokenCue, cue_regex, token_cues, topic_of
 from pipeline.dates import TimeExpr, find_dates
 from pipeline.numbers import NUMBER, parse_number
 from pipeline.persons import PersonMention
@@ -100,15 +99,14 @@ _WORD = re.compile(r"\w+|[^\w\s]")
 LEAD_WORDS = 8
 
 
-def words(text: str) -> list[str]:
+def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, tokens: "_Tokens | None" = None) -> str:
-    """Flags for the rule signals, then the clause's words, then the words of the
-    sentence before it (prefixed ``l_``): "Ông X cho biết", "đề nghị", "Theo …"; with the
-    Doc's tokens, the lexicon groups matched on them by a PhraseMatcher (``t_`` in the
-    clause, ``tl_`` before it)."""
+def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, cues: SpanIndex) -> str:
+    """Flags for the rule signals and for the lexicon groups matched on the Doc's tokens
+    by a PhraseMatcher (``t_`` in the clause, ``tl_`` before it), then the clause's words,
+    then the words of the sentence before it (``l_``): "Ông X cho biết", "đề nghị", "Theo …"."""
     subject = text[clause.start:cand["cue_start"]].strip(" ,") if cand["cue"] else ""
     flags = [f"f_group_{cand['group'] or 'none'}", f"f_rule_{cand['rule'] or 'none'}",
              f"f_side_{cand['side'] or 'none'}", f"f_turn_{turn_role or 'none'}"]
@@ -128,44 +126,24 @@ def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, toke
         flags.append("f_future")
     if cue_regex("hedge").search(text, clause.lead_start, clause.end):
         flags.append("f_hedge")
-    lead = words(text[clause.sentence_start:clause.start])[-LEAD_WORDS:]
-    if tokens is not None:
-        flags += sorted({f"t_{c.label}" for c in tokens.cues.between(clause.lead_start, clause.end)})
-        flags += sorted({f"tl_{c.label}" for c in tokens.cues.between(clause.sentence_start, clause.lead_start)})
-    return " ".join(flags + words(text[clause.start:clause.end]) + [f"l_{w}" for w in lead])
-
-
-class _Labelled(NamedTuple):
-    start: int
-    end: int
-    label: str
-
-
-@dataclass
-class _Tokens:
-    """What the classifier reads from the Doc's tokens: the lexicon groups matched on them
-    (compound words as features did not help in cross-validation: 0.566 against 0.576)."""
-    cues: SpanIndex
-
-    @classmethod
-    def of(cls, doc: Doc) -> "_Tokens":
-        return cls(SpanIndex(_Labelled(a, b, group) for group, a, b in token_cues(doc)))
+    flags += sorted({f"t_{c.group}" for c in cues.between(clause.lead_start, clause.end)})
+    flags += sorted({f"tl_{c.group}" for c in cues.between(clause.sentence_start, clause.lead_start)})
+    lead = _words(text[clause.sentence_start:clause.start])[-LEAD_WORDS:]
+    return " ".join(flags + _words(text[clause.start:clause.end]) + [f"l_{w}" for w in lead])
 
 
 def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention],
-                    bodies: list[BodyMention], furniture: list[tuple[int, int]],
-                    published: date | None, turns: list = (), doc: Doc | None = None,
-                    dates: list[TimeExpr] | None = None) -> list[Candidate]:
+                    bodies: list[BodyMention], furniture: list[tuple[int, int]], published: date | None,
+                    turns: list, dates: list[TimeExpr], cues: list[TokenCue]) -> list[Candidate]:
     """Every clause outside page furniture, with its cue, speaker, rule verdict and
     features; ``turns`` (from pipeline.turns) give the speaker of what is said in a
-    transcript turn or a reported answer."""
+    transcript turn or a reported answer; ``cues`` are the lexicon matches on the tokens."""
     turn_index = SpanIndex(turns)
     quotes = speech_quotes(text)
     attributor = Attributor(text, persons, bodies, furniture)
-    dates = find_dates(text, published) if dates is None else dates
     sentence_end = {s: e for s, e in sentences}
     names = SpanIndex([*bodies, *persons])
-    tokens = _Tokens.of(doc) if doc is not None else None
+    token_index = SpanIndex(cues)
     found: list[Candidate] = []
     for clause in clauses(text, sentences, quotes):
         if inside(furniture, clause.start):
@@ -211,7 +189,7 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[P
         }
         role = turns[turn].role if turn is not None else None
         found.append(Candidate(clause, group, signals["cue"], cue_start, match.end() if match else clause.start,
-                               speaker, side, rule, turn, _features(text, clause, signals, role, tokens)))
+                               speaker, side, rule, turn, _features(text, clause, signals, role, token_index)))
     return found
 
 
@@ -251,9 +229,8 @@ def _target(text: str, action_at: int, end: int, dates: list[TimeExpr]) -> tuple
 
 
 def statements(text: str, candidates: list[Candidate], published: date | None,
-               dates: list[TimeExpr] | None = None) -> list[Statement]:
+               dates: list[TimeExpr]) -> list[Statement]:
     """The candidates given a kind, as statements with deadline, target and topic."""
-    dates = find_dates(text, published) if dates is None else dates
     lines = lines_of(text)
     found = []
     for cand in candidates:
@@ -327,7 +304,7 @@ def dates_of(doc: Doc) -> list[TimeExpr]:
 def candidates_of(doc: Doc) -> list[Candidate]:
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     return find_candidates(doc._.text, sentences, doc._.persons, doc._.bodies, doc._.furniture, doc._.published,
-                           doc._.turns, doc, doc._.dates)
+                           doc._.turns, doc._.dates, token_cues(doc))
 
 
 @step("hdnd_status_reports", "status_reports", label=lambda r: r.status.upper(), requires=["furniture"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -68,8 +69,14 @@ def cue_matcher(vocab: Vocab) -> PhraseMatcher:
     return matcher
 
 
-def token_cues(doc: Doc) -> list[tuple[str, int, int]]:
-    """Every cue found among the Doc's tokens: (group, start char, end char), in order."""
+class TokenCue(NamedTuple):
+    start: int          # character offsets
+    end: int
+    group: str
+
+
+def token_cues(doc: Doc) -> list[TokenCue]:
+    """Every cue found among the Doc's tokens, in order."""
     strings = doc.vocab.strings
-    return sorted((strings[key], doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+    return sorted(TokenCue(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), strings[key])
                   for key, start, end in cue_matcher(doc.vocab)(doc))

@@ -35,9 +35,7 @@ db_option = click.option(
 
 
 def _fail(message: str, code: int = 2) -> None:
-    """One sentence (capitalised, with its full stop) on stderr, and the exit code."""
-    message = message[:1].upper() + message[1:]
-    click.echo(f"Error: {message}{'' if message.endswith(('.', '?', '!')) else '.'}", err=True)
+    click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
 
@@ -45,7 +43,7 @@ def _open(db_path: str):
     try:
         return connect(db_path)
     except CorpusError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
 
 
 def _iso_date(ctx, param, value: str | None) -> str | None:
@@ -190,7 +188,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
         try:
             rows = search_records(db, table, query, entity=entity, since=since, until=until, limit=limit)
         except QueryError as err:
-            _fail(str(err))
+            _fail(f"{err}.")
         if not rows and fmt == "table":
             click.echo(f"No {table.replace('_', ' ')} match.", err=True)
         _print_records(rows, fmt)
@@ -200,7 +198,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
     try:
         hits = search(db, query, since=since, until=until, source=source, limit=limit)
     except QueryError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     if not hits and fmt == "table":
         click.echo("No articles match.", err=True)
         return
@@ -230,7 +228,7 @@ def export_command(table: str, fmt: str, out: str, db_path: str) -> None:
     try:
         count = export_table(db, table, fmt, out)
     except CorpusError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     click.echo(f"Wrote {count} rows of {table} to {out} ({fmt}).")
 
 
@@ -383,7 +381,7 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
     try:
         gold_docs = load_gold(gold)
     except (OSError, ValueError) as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     if split != "all":
         gold_docs = [d for d in gold_docs if in_dev(d["doc"]) == (split == "dev")]
     attributed = None
@@ -447,7 +445,7 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
     try:  # before the analysis, so a wrong model fails at once
         path = model_path("rules" if rules else model_dir or model_choice())
     except ValueError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     skipped: list[str] = []
     with click.progressbar(length=len(gold_docs), label="Analysing", file=sys.stderr) as bar:
         prepared = prepare_gold(gold_docs, progress=bar.update,
@@ -463,7 +461,7 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
             with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
                 predicted = cross_validate(prepared, cv, threshold=threshold, progress=bar.update)
         except ValueError as err:
-            _fail(f"{err} in one of the folds")
+            _fail(f"{err} in one of the folds.")
         return predicted, attribution_accuracy(prepared)
     classifier = Classifier.load(path) if path else None
     return {item.gold["doc"]: predict(item, classifier) for item in prepared}, attribution_accuracy(prepared)
@@ -501,7 +499,7 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
     try:
         docs = load_gold(gold)
     except (OSError, ValueError) as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     dev = [d for d in docs if in_dev(d["doc"])] if split == "train" else []
     docs = [d for d in docs if not (split == "train" and in_dev(d["doc"]))]
     if from_db:
@@ -520,7 +518,7 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
                        f"; chosen {threshold:g} (the highest within 0.01 of the best).")
         classifier = fit(examples, out, seed=seed, threshold=threshold)
     except ValueError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     counts = label_counts(examples)
     click.echo(f"Trained on {len(prepared)} documents, {len(examples)} candidate clauses "
                f"({counts['COMMITMENT']} commitment, {counts['DEMAND']} demand, {counts['NONE']} none); saved to {out}.")
@@ -716,7 +714,7 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
     try:
         record = session_detail(_open(db_path), session_id, today)
     except SessionError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
@@ -772,7 +770,7 @@ def serve_command(host: str, port: int, db_path: str) -> None:
     try:
         app = make_app(db_path)
     except ServeError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     _open(db_path).conn.close()  # bring the schema up to date before serving it read-only
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl+C stops).", err=True)
     uvicorn.run(app.app(), host=host, port=port, log_level="warning")
@@ -833,7 +831,7 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, reaso
             return
         record = commitment_detail(db, commitment_id, today)
     except PromiseError as err:
-        _fail(str(err))
+        _fail(f"{err}.")
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return

@@ -14,9 +14,8 @@ from datetime import date
 import sqlite_utils
 
 from corpus.commitments import id_of, link_followups, store_statements, store_status_reports
-from corpus.db import transaction
+from corpus.db import now, transaction
 from corpus.duplicates import NearDuplicates
-from corpus.store import now
 
 ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles", "questions", "turns")
 

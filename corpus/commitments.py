@@ -17,8 +17,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from corpus.db import transaction
-from corpus.store import now
+from corpus.db import now, transaction
 from pipeline import (
     REPORT_STATUSES,
     content_words,

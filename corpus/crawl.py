@@ -18,8 +18,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.project import get_project_settings
 
-from corpus.db import connect
-from corpus.store import finish_run, now, save_article, start_run
+from corpus.db import connect, now
+from corpus.store import finish_run, save_article, start_run
 from crawler.extract import ArticleItem
 from crawler.progress import per_source
 from crawler.spiders.news import NewsSpider

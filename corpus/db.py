@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -22,6 +23,11 @@ BUSY_TIMEOUT_MS = 60_000
 
 class CorpusError(Exception):
     """A problem the user can act on, said in one sentence."""
+
+
+def now() -> str:
+    """The time a row is written, in UTC (ISO 8601, seconds)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _fold_sql(value: object) -> object:

@@ -9,21 +9,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from datetime import datetime, timezone
 from typing import Any, Literal
 
 import sqlite_utils
 
-from corpus.db import transaction
+from corpus.db import now, transaction
 from crawler.extract import ArticleItem
 from crawler.sources import source_for
 from pipeline import is_transcript, normalize_text
 
 Outcome = Literal["new", "updated", "unchanged", "duplicate"]
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def content_hash(text: str) -> str:

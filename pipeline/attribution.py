@@ -24,7 +24,7 @@ CARRY_PARAGRAPHS = 2   # reported speech runs on for this many paragraphs after 
 class Speaker:
     name: str | None
     title: str | None
-    kind: str | None        # person | body
+    kind: str | None        # person | body | group (delegates or voters as a group)
     how: str                # quote_name_line | quote_after | quote_before | speech_verb | theo | carried | subject
 
 
@@ -50,10 +50,14 @@ class Attributor:
         return Speaker(mention.name, self.best_title.get(mention.name) or mention.title, "person", how)
 
     def speaker_in(self, start: int, end: int, how: str) -> Speaker | None:
-        """The last person named in [start, end); else a title that names one; else a body."""
+        """The last person named in [start, end); else a group of delegates or voters ("các
+        đại biểu"); else a title that names one; else a body."""
         named = self.persons.between(start, end)
         if named:
             return self._person(named[-1], how)
+        group = _GROUP.search(self.text, start, end)
+        if group:
+            return Speaker(None, group.group(), "group", how)
         for match in title_regex().finditer(self.text, start, end):
             # Whole words only: callers may end the window one letter into the verb.
             phrase = re.sub(r"\s+\S*$", "", self.text[match.start():end + 1]) if end < len(self.text) and \
@@ -71,9 +75,31 @@ class Attributor:
                 return self._person(person, how)
             # "Chủ tịch UBND tỉnh yêu cầu …" with nobody named: the title is the speaker.
             return Speaker(None, phrase, "person", how)
-        body = next(iter(self.bodies.between(start, end)), None)
+        body = next((b for b in self.bodies.between(start, end)
+                     if not _OBJECT_BEFORE.search(self.text, max(start, b.start - 12), b.start)), None)
         if body:
-            return Speaker(None, body.canonical, "body", how)
+            # "HĐND TP đề nghị …" is the council's own act; "Bộ Công an sẽ …" in the minister's answer is his.
+            head = self.head_of(body, start)
+            return self._person(head, how) if head else Speaker(None, body.canonical, "body", how)
+        return None
+
+    def head_of(self, body: BodyMention, before: int) -> PersonMention | None:
+        """The person named last before ``before``, within ``CARRY_PARAGRAPHS`` paragraphs,
+        whose title heads ``body`` ("Chủ tịch UBND tỉnh" for "UBND tỉnh", "Bộ trưởng Bộ Y
+        tế" for "Bộ Y tế", "Thủ tướng" for "Chính phủ"): what a body says in its head's
+        speech is the head's (a body is the speaker only when no person speaks)."""
+        key = re.sub(r"^bo ", "", title_key(body.canonical))
+        # "HĐND tỉnh Trà Vinh" is headed by the "Chủ tịch HĐND tỉnh" of a text about Trà Vinh.
+        unit = re.match(r".*?\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b", key)
+        here = self.paragraph_of(before)
+        for mention in reversed(self.persons.before(before)):
+            if here - self.paragraph_of(mention.start) > CARRY_PARAGRAPHS:
+                return None
+            title = title_key(self.best_title.get(mention.name) or mention.title or "")
+            if title.startswith("thu tuong"):
+                title += " chinh phu"
+            if key and (f" {key}" in f" {title}" or (unit and title.endswith(f" {unit.group()}"))):
+                return mention
         return None
 
     def by_title(self, phrase: str, before: int) -> PersonMention | None:
@@ -83,8 +109,11 @@ class Attributor:
         key = title_key(phrase)
         if key not in self._titled:
             # A compound title ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh") matches by any part.
+            # "Phó Bí thư Tỉnh ủy giữ chức vụ Chủ tịch UBND tỉnh" holds "Chủ tịch UBND tỉnh"
+            # (but a "Phó Chủ tịch" is not the "Chủ tịch").
+            within = re.compile(rf"(?:^|(?<!pho) ){re.escape(key)}(?: |$)")
             self._titled[key] = [m for m in self.persons.records if any(
-                part and (part.startswith(key) or key.startswith(part))
+                part and (within.search(part) or key.startswith(part))
                 for title in (self.best_title.get(m.name), m.title) if title
                 for part in map(title_key, title.split(",")))]
         matching = self._titled[key]
@@ -217,6 +246,11 @@ class Attributor:
 
 
 MAX_TITLE_WORDS = 12
+# Delegates or voters as a group: who asks, with no one person to name.
+_GROUP = re.compile(r"(?<![\w])(?:các|nhiều|một số|những|một vài|hầu hết|đa số)\s+(?:vị\s+)?(?:đại biểu|ĐBQH|ĐB|cử tri)"
+                    r"(?![\w])", re.IGNORECASE)
+# A body after these is an object ("trước Quốc hội", "đề nghị với UBND tỉnh"), not who speaks.
+_OBJECT_BEFORE = re.compile(r"(?<![\w])(?:trước|với|cho|của|tại|theo|đến|tới|gửi|lên|về|thay mặt)\s+$", re.IGNORECASE)
 _ASKER = re.compile(r"(?<![\w])(?:đại biểu|ĐBQH|ĐB|cử tri)(?![\w])", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:\s+(?:cũng|đã|vẫn|còn|thì|đều|lại|tiếp tục))+$", re.IGNORECASE)
 _TITLE_SPELLINGS = ((re.compile(r"\bbo truong bo\b"), "bo truong"), (re.compile(r"\bubnd\b"), "uy ban nhan dan"),

@@ -89,6 +89,9 @@ def apply_threshold(candidates: Iterable[Candidate], threshold: float) -> None:
     least ``RULE_THRESHOLD`` likely when the rules keep the clause as well."""
     for cand in candidates:
         label, score = max(((k, v) for k, v in cand.probs.items() if k != "none"), key=lambda kv: kv[1])
+        ruled = "commitment" if cand.rule == "commitment" else "demand" if cand.rule else None
+        if ruled and label != ruled and score < threshold and cand.probs.get(ruled, 0.0) >= RULE_THRESHOLD:
+            label, score = ruled, cand.probs[ruled]  # neither label is sure: the rules' kind decides
         cand.score = score
         keep = score >= threshold or (cand.rule is not None and score >= min(threshold, RULE_THRESHOLD))
         cand.kind = kind_for(cand, label) if keep else None

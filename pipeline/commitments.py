@@ -103,7 +103,28 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, cues: SpanIndex) -> str:
+_SEPARATORS = {";": "semi", ":": "colon", ",": "comma", ".": "stop", "\n": "line"}
+
+
+def _context(text: str, clause: Clause, earlier: list[Candidate]) -> list[str]:
+    """Flags for what governs a clause from before it: the mark it follows and the
+    cue of the nearest earlier clause of its paragraph that has one ("UBND tỉnh yêu cầu
+    …; [đồng thời chủ động …]")."""
+    before = text[max(0, clause.lead_start - 40):clause.lead_start].rstrip(" \t\xa0\"“”'‘’")
+    flags = [f"c_sep_{_SEPARATORS.get(before[-1:], 'none') if before else 'start'}"]
+    for prev in reversed(earlier):
+        if prev.clause.paragraph not in (clause.paragraph, clause.paragraph - 1):
+            break
+        if prev.group is None:
+            continue
+        where = "s" if prev.clause.sentence_start == clause.sentence_start else "p"
+        flags += [f"c_gov_{where}_{prev.group}", f"c_govrule_{where}_{prev.rule or 'none'}"]
+        break
+    return flags
+
+
+def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, cues: SpanIndex,
+              context: list[str]) -> str:
     """Flags for the rule signals and for the lexicon groups matched on the Doc's tokens
     by a PhraseMatcher (``t_`` in the clause, ``tl_`` before it), then the clause's words,
     then the words of the sentence before it (``l_``): "Ông X cho biết", "đề nghị", "Theo …"."""
@@ -129,7 +150,7 @@ def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, cues
     flags += sorted({f"t_{c.group}" for c in cues.between(clause.lead_start, clause.end)})
     flags += sorted({f"tl_{c.group}" for c in cues.between(clause.sentence_start, clause.lead_start)})
     lead = _words(text[clause.sentence_start:clause.start])[-LEAD_WORDS:]
-    return " ".join(flags + _words(text[clause.start:clause.end]) + [f"l_{w}" for w in lead])
+    return " ".join(flags + context + _words(text[clause.start:clause.end]) + [f"l_{w}" for w in lead])
 
 
 def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention],
@@ -189,7 +210,8 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[P
         }
         role = turns[turn].role if turn is not None else None
         found.append(Candidate(clause, group, signals["cue"], cue_start, match.end() if match else clause.start,
-                               speaker, side, rule, turn, _features(text, clause, signals, role, token_index)))
+                               speaker, side, rule, turn, _features(text, clause, signals, role, token_index,
+                                                                   _context(text, clause, found))))
     return found
 
 

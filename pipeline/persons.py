@@ -31,7 +31,10 @@ _NOT_PERSON_BEFORE = re.compile(
     r"bản|làng|xóm|khu phố|tổ dân phố|số|nhà|tàu|quỹ|đoàn tncs|báo|tạp chí|đài|kênh|lăng|quảng trường|"
     r"nút giao|bến|chợ|hầm|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"
     r"phim|tác phẩm|cuốn|bài thơ|bài hát|ca khúc|sách|thương hiệu|ngân hàng)\s+$")
-_UNIT_KINDS = {"tỉnh", "thành phố", "quận", "huyện", "thị xã", "thị trấn", "xã", "phường"}
+# The level of the units each kind word names ("tỉnh X": X is a province).
+_UNIT_LEVELS = {"tỉnh": ("province",), "thành phố": ("province", "district"), "quận": ("district",),
+                "huyện": ("district",), "thị xã": ("district",), "thị trấn": ("ward",), "xã": ("ward",),
+                "phường": ("ward",)}
 _CREDIT = re.compile(r"(?:Ảnh|Ảnh minh họa|Video|Clip|Bài và ảnh|Bài, ảnh|Tác giả|Nhóm PV|Theo|Người viết|"
                      r"Thực hiện|Đồ họa|Trình bày)\s*:\s*$")
 _LIST_JOIN = re.compile(r"(?:,\s+|\s+và\s+|\s+hay\s+|\s+hoặc\s+|\s+cùng\s+)$")
@@ -164,6 +167,11 @@ def _byline_lines(text: str) -> list[tuple[int, int]]:
     return lines[:8] + lines[-3:]
 
 
+def _unit_named(kind: str, name: str) -> bool:
+    """A unit of that kind's level is called ``name`` ("tỉnh Kim Ngọc" is not: Kim Ngọc is a commune)."""
+    return any(u.level in _UNIT_LEVELS[kind] for u in places().get(name, ()))
+
+
 def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
     """How many of ``words`` (from ``start``) form a name; 0 when none."""
     if len(words) < 2:
@@ -172,8 +180,8 @@ def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
     name = " ".join(words[:n])
     if words[0] in surnames():
         before = _NOT_PERSON_BEFORE.search(text, max(0, start - 20), start)
-        if before and before.group().strip().lower() in _UNIT_KINDS and n >= 3 and not places().get(name) \
-                and not places().get(" ".join(words[:2])):
+        kind = before.group().strip().lower() if before else None
+        if kind in _UNIT_LEVELS and n >= 3 and not _unit_named(kind, name) and not _unit_named(kind, " ".join(words[:2])):
             before = None  # "Chủ tịch UBND tỉnh Cao Tường Huy": no province is called that
         if (not prefixed and is_place(name)) or before:
             return 0
@@ -214,14 +222,19 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
             role = "author"
         listed = bool(found) and found[-1].end < offset and _LIST_JOIN.search(text, found[-1].end, offset) \
             and found[-1].end >= offset - 8
-        # A surname further into the run: "Sơn Tây Trần Anh Tuấn" after a place we missed.
-        if words[0] not in surnames() and not (prefix or role or listed):
-            idx = next((i for i, w in enumerate(words) if w in surnames() and len(words) - i >= 2), None)
-            if idx is None:
-                continue
-            offset += len(" ".join(words[:idx])) + 1
-            words = words[idx:]
-        n = _accept(text, offset, words, bool(role) or (bool(prefix or listed) and " ".join(words[:4]) not in _COUNTRIES))
+        prefixed = bool(role) or (bool(prefix or listed) and " ".join(words[:4]) not in _COUNTRIES)
+        if words[0] in surnames() or prefix or role or listed:
+            n = _accept(text, offset, words, prefixed)
+        else:
+            # A surname further into the run: "Sơn Tây Trần Anh Tuấn" after a place we missed,
+            # "Bộ Công Thương Vũ Huy Hoàng" (Công is a surname too, but not a name there).
+            n = 0
+            for i in (i for i, w in enumerate(words) if i and w in surnames() and len(words) - i >= 2):
+                at = offset + len(" ".join(words[:i])) + 1
+                n = _accept(text, at, words[i:], False)
+                if n:
+                    offset, words = at, words[i:]
+                    break
         if not n:
             continue
         name = " ".join(words[:n])

@@ -19,10 +19,10 @@ from tests.conftest import ROOT, SHARED
 
 TRAINING = sorted((ROOT / "models" / "training").glob("*.jsonl"))
 # hdnd eval on the fixed dev split with the shipped model (README, models/commitment_classifier.md).
-DEV_FLOORS = {"commitments": 0.66, "demands": 0.56}   # printed 0.697 and 0.573 when recorded
-SPEAKER_FLOOR = 0.70
-CANDIDATE_RECALL_FLOOR = 0.97   # gold items a candidate clause overlaps (the classifier's ceiling)
-CANDIDATE_SPEAKER_FLOOR = 0.78  # gold items whose overlapping candidate names the gold speaker
+DEV_FLOORS = {"commitments": 0.67, "demands": 0.58}   # printed 0.694 and 0.608 when recorded (248 dev documents)
+SPEAKER_FLOOR = 0.80                                   # printed 0.84
+CANDIDATE_RECALL_FLOOR = 0.97   # gold items a candidate clause overlaps (the classifier's ceiling); printed 0.988
+CANDIDATE_SPEAKER_FLOOR = 0.90  # gold items whose overlapping candidate names the gold speaker; printed 0.926
 
 
 @lru_cache(maxsize=None)
@@ -51,6 +51,11 @@ def _candidate_for(doc: dict, item: dict):
     ("dev-161", "commitments", "Ông cam kết tập trung", "pronoun"),            # "Ông cam kết …"
     ("dev-109", "commitments", "hứa sẽ cùng với tập thể", "subject"),          # title and name not found as a person
     ("dev-113", "commitments", "Tuyệt đối trung thành", "quote_after"),        # "“Tôi xin tuyên thệ …”, Thủ tướng nói"
+    ("tr-09-010", "commitments", "Bộ trưởng Bộ Công thương", "subject"),        # title only; "Bộ Công Thương Vũ Huy Hoàng"
+    ("tr-11-004", "commitments", "hứa sẽ nỗ lực với tất cả", "subject"),        # "tân Chủ tịch UBND tỉnh" in a longer title
+    ("dev-150", "commitments", "HĐND tỉnh Trà Vinh", "subject"),               # the council in its chairman's speech
+    ("tr-18-025", "commitments", "Bộ Công an sẽ kiểm tra", "carried"),         # the ministry in its minister's answer
+    ("tr-02-030", "demands", "tính đồng bộ trong gỡ thẻ vàng", "carried"),     # "các đại biểu đề nghị …": no one named
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok
@@ -59,6 +64,8 @@ def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     candidate = _candidate_for(doc, item)
     assert candidate.speaker is not None and candidate.speaker.how == how, candidate.speaker
     assert speaker_ok(item, {"speaker": candidate.speaker.name}), (item["speaker"], candidate.speaker)
+    if item["speaker"] is None:
+        assert candidate.speaker.title.lower() in item["speaker_title"].lower(), (item, candidate.speaker)
 
 
 def test_candidates_cover_the_gold_and_name_its_speakers():

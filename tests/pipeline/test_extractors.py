@@ -21,6 +21,9 @@ def names(text, published=None):
     ("Phát biểu tại hội nghị, Bí thư Tỉnh ủy Bắc Giang Dương Văn Thái nhấn mạnh yêu cầu này.",
      "Dương Văn Thái", "Bí thư Tỉnh ủy Bắc Giang"),
     ("Bài viết của nhà báo Hữu Việt đăng trên số báo Tết.", "Hữu Việt", None),
+    # Real (models/training tr-09-010): "Công" is a surname too, but "Công Thương" is the ministry.
+    ("Bộ trưởng Bộ Công Thương Vũ Huy Hoàng đã có chuyến công tác tại tỉnh Gia Lai để làm rõ nguyên nhân vụ việc.",
+     "Vũ Huy Hoàng", "Bộ trưởng Bộ Công Thương"),
 ])
 def test_persons_with_titles(text, name, title):
     found = names(text)

@@ -262,7 +262,9 @@ def stats_command(fmt: str, db_path: str) -> None:
 
 @cli.command("analyze")
 @click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
-def analyze_command(source) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; the models are loaded once and shared. Output keeps the input order.")
+def analyze_command(source, workers: int) -> None:
     """Analyse documents given as JSON lines; print one line per document.
 
     Each input line holds "doc", "text" and optionally "published" (YYYY-MM-DD); the
@@ -274,30 +276,50 @@ def analyze_command(source) -> None:
     \b
     Example:
       echo '{"doc": "a", "text": "Chủ tịch UBND tỉnh Lê Văn A phát biểu."}' | hdnd analyze
-      hdnd analyze docs.jsonl > analysed.jsonl
+      hdnd analyze docs.jsonl --workers 2 > analysed.jsonl
     """
-    from pipeline import AnalysisError, analyze
+    import multiprocessing
 
+    jobs = ((number, line) for number, line in enumerate(source, 1) if line.strip())
+    pool = None
+    if workers > 1:
+        from pipeline import warm
+
+        warm()  # before the fork: every worker starts with the models loaded
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        results = pool.imap(_analyse_line, jobs, chunksize=8)
+    else:
+        results = map(_analyse_line, jobs)
     failed = 0
-    for number, line in enumerate(source, 1):
-        if not line.strip():
-            continue
-        doc_id = f"line {number}"
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise AnalysisError("the line is not a JSON object")
-            doc_id = item.get("doc", doc_id)
-            result = {"doc": doc_id, "source": item.get("source"),
-                      **analyze(item.get("text"), item.get("published"))}
-        except (json.JSONDecodeError, AnalysisError) as err:
-            failed += 1
-            reason = f"the line is not JSON ({err.msg})" if isinstance(err, json.JSONDecodeError) else str(err)
-            result = {"doc": doc_id, "error": f"{doc_id}: {reason}."}
-            click.echo(f"Error: {result['error']}", err=True)
-        click.echo(json.dumps(result, ensure_ascii=False))
+    try:
+        for result in results:
+            if "error" in result:
+                failed += 1
+                click.echo(f"Error: {result['error']}", err=True)
+            click.echo(json.dumps(result, ensure_ascii=False))
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     if failed:
         sys.exit(1)
+
+
+def _analyse_line(job: tuple[int, str]) -> dict:
+    """One input line of ``hdnd analyze``: its analysis, or a record with the error."""
+    from pipeline import AnalysisError, analyze
+
+    number, line = job
+    doc_id = f"line {number}"
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise AnalysisError("the line is not a JSON object")
+        doc_id = item.get("doc", doc_id)
+        return {"doc": doc_id, "source": item.get("source"), **analyze(item.get("text"), item.get("published"))}
+    except (json.JSONDecodeError, AnalysisError) as err:
+        reason = f"the line is not JSON ({err.msg})" if isinstance(err, json.JSONDecodeError) else str(err)
+        return {"doc": doc_id, "error": f"{doc_id}: {reason}."}
 
 
 def _today(ctx, param, value: str | None) -> date:

@@ -18,7 +18,7 @@ from corpus.analysis import pending, store_analysis, store_error
 from corpus.commitments import refresh_statuses
 from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
-from pipeline import PIPELINE_VERSION, AnalysisError, analyze
+from pipeline import PIPELINE_VERSION, AnalysisError, analyze, warm
 
 BATCH = 32
 
@@ -40,11 +40,6 @@ class ProcessSummary:
                 f"{c['assignments']} assignments ({c['commitments_new']} new after merging copies), "
                 f"{c['duplicates']} near-duplicate articles, {c['followups']} follow-ups proposed, "
                 f"{c['status_changes']} status changes.")
-
-
-def _warm() -> None:
-    """Load models and lexicons once per worker, before the first document."""
-    analyze("Chủ tịch UBND tỉnh Nguyễn Văn An.", None)
 
 
 def analyse_one(job: tuple[int, str, str | None, str]) -> tuple[int, dict | None, str | None]:
@@ -84,7 +79,7 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
     pool = None
     try:
         if workers > 1:
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_warm)
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=warm)
             results = pool.imap(analyse_one, _jobs(db, ids), chunksize=4)
         else:
             results = map(analyse_one, _jobs(db, ids))

@@ -116,6 +116,12 @@ def analyze(text: str, published=None, transcript: bool | None = None) -> dict:
     return records(doc, text, offsets)
 
 
+def warm() -> None:
+    """Load the models and lexicons now (in a parent before forking workers, or in each
+    worker before its first document), not inside the first document's analysis."""
+    analyze("Chủ tịch UBND tỉnh Nguyễn Văn An cam kết sẽ hoàn thành trong năm 2025.", None)
+
+
 def prepare(text: str, published=None, transcript: bool | None = None,
             until: str | None = None) -> tuple[Doc, list[int] | None]:
     """The annotated Doc of the normalised text and the offsets back to ``text``."""

@@ -58,7 +58,8 @@ def _sentences_and_words(line: str, offset: int, text: str) -> list[list[tuple[i
     result = []
     pos = offset
     for sentence in sent_tokenize(line):
-        spans = _align(text, word_tokenize(sentence), pos)
+        # The text is normalised already (pipeline.normalize): underthesea need not do it again.
+        spans = _align(text, word_tokenize(sentence, use_token_normalize=False), pos)
         if spans:
             result.append(spans)
             pos = spans[-1][1]

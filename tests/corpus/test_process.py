@@ -93,3 +93,15 @@ def test_cli_analyze_is_stateless_and_reports_bad_lines(runner, tmp_path):
     assert out[0]["doc"] == "d1" and out[0]["session"]["session_no"] == 14
     assert out[1]["error"].startswith("line 2")
     assert not list(tmp_path.iterdir())
+
+
+def test_cli_analyze_with_workers_keeps_order_and_errors(runner):
+    """Two worker processes give the same lines in the same order as one, bad lines included."""
+    texts = [line for line in ARTICLE.splitlines() if len(line) > 40]
+    lines = [json.dumps({"doc": f"d{i}", "text": text}, ensure_ascii=False) for i, text in enumerate(texts)]
+    lines.insert(2, "{broken")
+    one = runner.invoke(cli, ["analyze", "-"], input="\n".join(lines))
+    two = runner.invoke(cli, ["analyze", "-", "--workers", "2"], input="\n".join(lines))
+    assert one.exit_code == two.exit_code == 1
+    assert len(texts) >= 3 and one.stdout == two.stdout
+    assert [json.loads(l).get("doc") for l in two.stdout.splitlines()][:4] == ["d0", "d1", "line 3", "d2"]

@@ -126,8 +126,10 @@ def _context(text: str, clause: Clause, earlier: list[Candidate]) -> list[str]:
 def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, cues: SpanIndex,
               context: list[str]) -> str:
     """Flags for the rule signals and for the lexicon groups matched on the Doc's tokens
-    by a PhraseMatcher (``t_`` in the clause, ``tl_`` before it), then the clause's words,
-    then the words of the sentence before it (``l_``): "Ông X cho biết", "đề nghị", "Theo …"."""
+    by a PhraseMatcher (``t_`` in the clause, ``tl_`` before it), what governs the clause
+    (``c_``), the cue as one token (``cue_``) and the words of its subject (``s_``), then
+    the clause's words, then the words of the sentence before it (``l_``): "Ông X cho
+    biết", "đề nghị", "Theo …"."""
     subject = text[clause.start:cand["cue_start"]].strip(" ,") if cand["cue"] else ""
     flags = [f"f_group_{cand['group'] or 'none'}", f"f_rule_{cand['rule'] or 'none'}",
              f"f_side_{cand['side'] or 'none'}", f"f_turn_{turn_role or 'none'}"]
@@ -150,7 +152,10 @@ def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, cues
     flags += sorted({f"t_{c.group}" for c in cues.between(clause.lead_start, clause.end)})
     flags += sorted({f"tl_{c.group}" for c in cues.between(clause.sentence_start, clause.lead_start)})
     lead = _words(text[clause.sentence_start:clause.start])[-LEAD_WORDS:]
-    return " ".join(flags + context + _words(text[clause.start:clause.end]) + [f"l_{w}" for w in lead])
+    cue = [f"cue_{'_'.join(_words(cand['cue']))}"] if cand["cue"] else []
+    subject_words = [f"s_{w}" for w in _words(subject)[:6]]
+    return " ".join(flags + context + cue + subject_words + _words(text[clause.start:clause.end]) +
+                    [f"l_{w}" for w in lead])
 
 
 def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention],

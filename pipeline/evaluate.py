@@ -128,7 +128,9 @@ def _index_match(g: dict, p: dict) -> bool:
         return False
     if g.get("value") is not None:
         return p.get("value") is not None and abs(g["value"] - p["value"]) <= 1e-4
-    return g.get("rank") is not None and g.get("rank") == p.get("rank") and g.get("rank_of") == p.get("rank_of")
+    # FORMAT.md: where gold has no value, the same rank and rank_of (both may be empty:
+    # a result given only as a change, "tăng cao nhất là Bình Thuận (6,39%)").
+    return g.get("rank") == p.get("rank") and g.get("rank_of") == p.get("rank_of")
 
 
 def _match_index_values(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) -> None:

@@ -29,11 +29,36 @@ from pipeline.steps import step
 from pipeline.text import inside
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zà-ỹđ])|\n+")
-_VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+(?:số điểm\s+|tỷ lệ\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)", re.IGNORECASE)  # noqa: E501
+_VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+"
+                    rf"(?:(?:số điểm|tỷ lệ)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
+                    rf"|điểm số\s+(?P<num2>{NUMBER})(?:\s*(?P<unit2>%|điểm))?|(?P<num3>{NUMBER})\s*(?P<unit3>%|điểm))",
+                    re.IGNORECASE)
 _CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?!\s*/)", re.IGNORECASE)  # noqa: E501
-_RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|đứng ở vị trí|vị trí thứ|vị trí|hạng|xếp)\s+(?:thứ\s+)?"
-                   r"(?P<rank>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d%]|[,.]\d)",  # noqa: E501
+_ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+             "chín": 9, "mười": 10}
+_RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|đứng ở vị trí|đứng vị thứ|vị trí thứ|vị trí|thứ hạng|hạng|xếp|"
+                   r"lên thứ|xuống thứ|lên)\s+"
+                   r"(?:thứ\s+|số\s+)?(?:(?P<rank>\d{1,3})|(?P<word>" + "|".join(_ORDINALS) + r")(?![\w]))"
+                   r"(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d%]|[,.]\d)",
                    re.IGNORECASE)
+# First place in words: "dẫn đầu", "đứng đầu" (not "người đứng đầu", the head of an office), "quán quân".
+_FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu)(?![\w])"
+                    r"(?!\s+(?:đoàn|cơ quan|đơn vị))", re.IGNORECASE)
+# A body name found running into its verb ("Bộ Giao thông Vận tải đứng thứ"): the name ends before it.
+_VERB_TAIL = re.compile(r"\s+(?:đứng|xếp|đạt|vẫn|tiếp tục|có|là|với|ở|được|tăng|giảm)(?![\w])")
+_YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])")
+_BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
+_INTRODUCES = re.compile(r"\s*(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+(?:tỉnh|thành phố|TP\.?|vùng)?\s*", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"(?<![\w])từ\s+$", re.IGNORECASE)
+_GROUP_BEFORE = re.compile(r"(?<![\w])(?:nhóm|tốp|top|trong số)(?![\w])[^.;:]*$", re.IGNORECASE)
+# A score in brackets after the entity: "Đà Nẵng (70,1 điểm)", "Ngân hàng Nhà nước (91,77% điểm)".
+_PAREN_VALUE = re.compile(rf"\(\s*(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?:\s*điểm)?\s*(?:\)|[–,;-])", re.IGNORECASE)
+# Regions and national agencies ranked by the indexes, beside the places and bodies found.
+_REGIONS = re.compile(r"(?<![\w])(?:vùng\s+)?(?:Đồng bằng sông Hồng|Đông Nam Bộ|Bắc Trung Bộ và [Dd]uyên hải miền Trung|"
+                      r"Trung du (?:và )?miền núi phía Bắc|Tây Nguyên|Đồng bằng sông Cửu Long|Duyên hải Nam Trung Bộ)(?![\w])")
+_AGENCIES = re.compile(r"(?<![\w])(?:Ngân hàng Nhà nước(?: Việt Nam)?|Bảo hiểm xã hội Việt Nam|Thanh tra Chính phủ|"
+                       r"Ủy ban Dân tộc|Văn phòng Chính phủ|Viện Hàn lâm (?:Khoa học và Công nghệ|Khoa học xã hội) Việt Nam|"
+                       r"Đài Truyền hình Việt Nam|Đài Tiếng nói Việt Nam|Thông tấn xã Việt Nam)(?![\w])")
 _RANK_CHANGE = re.compile(r"(?P<verb>tăng|giảm|tụt|lên|xuống|thăng)\s+(?:thêm\s+)?(?P<n>\d{1,3})\s+(?:bậc|hạng|vị trí|thứ hạng)", re.IGNORECASE)  # noqa: E501
 _COMPARISON = re.compile(r"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)\s*$", re.IGNORECASE)
 _CARRY_START = re.compile(r"\s*(?:kết quả|theo đó|cụ thể|trong đó|theo kết quả)\b", re.IGNORECASE)
@@ -99,10 +124,15 @@ def _sentences(text: str, start: int, end: int):
 def _events(text: str, start: int, end: int) -> list[tuple[int, int, str, re.Match[str]]]:
     events = []
     taken: list[tuple[int, int]] = []
-    for kind, rx in (("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE), ("rank", _RANK)):
+    for kind, rx in (("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE), ("value", _PAREN_VALUE),
+                     ("rank", _RANK), ("first", _FIRST)):
         for match in rx.finditer(text, start, end):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
+            if kind == "first" and _GROUP_BEFORE.search(text, max(start, match.start() - 40), match.start()):
+                continue  # "nằm trong nhóm 10 tỉnh dẫn đầu": among the first, not first
+            if kind == "rank" and _FROM_BEFORE.search(text, max(start, match.start() - 8), match.start()):
+                continue  # "từ vị trí thứ 8 lên thứ 3": the rank before, not the result
             taken.append(match.span())
             events.append((match.start(), match.end(), kind, match))
     events.sort(key=lambda e: e[0])
@@ -123,6 +153,15 @@ def _years(text: str, start: int, end: int, published) -> list[tuple[int, int, b
     return result
 
 
+def _entity_after(entities: list[tuple[int, int, str]], text: str, pos: int,
+                  ceiling: int) -> tuple[int, str, int] | None:
+    """The entity a rank introduces: "đứng đầu là tỉnh Quảng Ninh", "thứ 7 thuộc về Quảng Nam"."""
+    for start, end, label in entities:
+        if pos <= start and end <= ceiling:
+            return (start, label, end) if len(text[pos:start]) <= 24 and _INTRODUCES.fullmatch(text[pos:start]) else None
+    return None
+
+
 def _entity_before(entities: list[tuple[int, int, str]], pos: int, floor: int) -> tuple[int, str] | None:
     best = None
     for start, end, label in entities:
@@ -136,28 +175,41 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                       furniture: list[tuple[int, int]] = ()) -> list[IndexValue]:
     pub = parse_published(published)
     entities = sorted([(p.start, p.end, p.label) for p in places] +
-                      [(b.start, b.end, b.canonical) for b in bodies if b.head in _ENTITY_HEADS])
+                      [(b.start, b.end, _VERB_TAIL.split(b.canonical)[0]) for b in bodies if b.head in _ENTITY_HEADS] +
+                      [(m.start(), m.end(), m.group()) for rx in (_REGIONS, _AGENCIES) for m in rx.finditer(text)])
+    entities = [e for i, e in enumerate(entities) if not any(o[0] <= e[0] and e[1] <= o[1] and o != e
+                                                             for o in entities[max(0, i - 3):i + 3])]
     records: dict[tuple, IndexValue] = {}
     order: list[IndexValue] = []
     carried: _Context | None = None
     furniture = list(furniture)
+    default_year = _index_years(text, furniture, pub)
+    only = _only_index(text, furniture, default_year)
+    quiet = 0
     for s_start, s_end in _sentences(text, 0, len(text)):
         if inside(furniture, s_start):
-            carried = None
-            continue
+            continue  # a caption between two paragraphs does not end the ranking they report
         mentions = [(m.start(), index_names()[m.group().lower()], None) for m in _index_regex().finditer(text, s_start, s_end)]
         mentions += [(m.start(), index_subindices()[m.group().lower()], m.group())
                      for m in _subindex_regex().finditer(text, s_start, s_end)]
         mentions.sort()
         events = _events(text, s_start, s_end)
         years = _years(text, s_start, s_end, pub)
+        if not mentions and not events and carried and quiet < 2:
+            quiet += 1  # a line without figures (a photo caption, a lead-in) keeps the index of the ranking
+            continue
+        quiet = 0
         if not mentions:
             sentence_entity = _entity_before(entities, s_end, s_start)
             starts_with_entity = sentence_entity and sentence_entity[0] - s_start < 25
             if not (carried and events and (_CARRY_START.match(text, s_start) or starts_with_entity
                                            or any(e[2] == "rank" for e in events))):
-                carried = None
-                continue
+                # A ranking told place by place before or after the one mention of its index
+                # (a slideshow: "Đà Nẵng (70,1 điểm) xếp vị trí thứ 2. … bảng xếp hạng PCI 2017").
+                if not (only and sentence_entity and any(e[2] in ("rank", "first") for e in events)):
+                    carried = None
+                    continue
+                carried = only
         used_context = None
         for ev_start, ev_end, kind, match in events:
             before = [m for m in mentions if m[0] < ev_start]
@@ -179,18 +231,24 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 continue
             explicit = [y for y in years if y[0] < ev_start and not y[2]]
             comparisons = [y for y in years if y[2]]
-            if explicit:
+            right_after = _YEAR_AFTER.match(text, ev_end)
+            if right_after:  # "hạng 48 (năm 2012), hạng 33 (năm 2013)": the year written after the figure
+                year, inferred = int(right_after.group(1) or right_after.group(2)), False
+            elif explicit:
                 year, inferred = explicit[-1][1], False
             elif carried and not before:
                 year, inferred = carried.year, carried.year_inferred
             elif comparisons:
                 year, inferred = comparisons[0][1] + 1, True
             else:
-                year, inferred = (pub.year - 1 if pub else None), True
-            ent = _entity_before(entities, ev_start, s_start)
+                year, inferred = default_year(code), True
+            after = _entity_after(entities, text, ev_end, s_end) if kind in ("rank", "first") else None
+            ent = after[:2] if after else _entity_before(entities, ev_start, s_start)
             entity = ent[1] if ent else main_place
-            # The quote starts at the last of index name, entity and year before the figure.
-            anchor = max([anchor] + ([ent[0]] if ent else []) + [y[0] for y in explicit[-1:]])
+            # The quote starts at the last of index name, entity and year before the figure
+            # (and runs on to an entity named after it).
+            anchor = max([anchor] + ([ent[0]] if ent and not after else []) + [y[0] for y in explicit[-1:]])
+            ev_end = max(ev_end, after[2]) if after else ev_end
             key = (code, subindex, entity, year)
             record = records.get(key)
             if record is None:
@@ -205,7 +263,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
         if mentions:
             last = mentions[-1]
             explicit = [y for y in years if not y[2]]
-            carried = used_context or _Context(last[1], last[2], explicit[-1][1] if explicit else (pub.year - 1 if pub else None),
+            carried = used_context or _Context(last[1], last[2], explicit[-1][1] if explicit else default_year(last[1]),
                                                not explicit)
         else:
             carried = used_context
@@ -213,13 +271,45 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             or r.rank_change is not None]
 
 
+def _index_years(text: str, furniture: list[tuple[int, int]], pub):
+    """The year a figure takes when its sentence names none: the year written beside the
+    first mention of its index in the document ("PCI 2017", "Chỉ số DTI năm 2023"), else
+    the year before publication (results come out the following spring)."""
+    years: dict[str, int] = {}
+    for m in _index_regex().finditer(text):
+        code = index_names()[m.group().lower()]
+        if code in years or inside(furniture, m.start()):
+            continue
+        bare = _BARE_YEAR.match(text, m.end())  # "PCI 2017", "PAR INDEX 2024"
+        window = max(0, m.start() - 160)
+        window = max([window] + [text.rfind(c, window, m.start()) + 1 for c in ".!?\n"])  # its sentence
+        near = [y for y in _years(text, window, min(len(text), m.end() + 30), pub) if not y[2]]
+        if bare:
+            years[code] = int(bare.group(1))
+        elif near:
+            years[code] = min(near, key=lambda y: abs(y[0] - m.end()))[1]
+    return lambda code: years.get(code, pub.year - 1 if pub else None)
+
+
+def _only_index(text: str, furniture: list[tuple[int, int]], default_year) -> _Context | None:
+    """The index of a document that names exactly one."""
+    codes = {index_names()[m.group().lower()] for m in _index_regex().finditer(text) if not inside(furniture, m.start())}
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    return _Context(code, None, default_year(code), True)
+
+
 def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
     """Put one figure into its slot; False when the slot is taken."""
     if kind == "value":
         if record.value is not None:
             return False
-        value = parse_number(match.group("num"), max_plain=_MAX_SCORE)
-        record.value, record.unit = value, match.group("unit").lower()
+        groups = match.groupdict()
+        num, unit = next(((groups[n], groups[u]) for n, u in (("num", "unit"), ("num2", "unit2"), ("num3", "unit3"))
+                          if groups.get(n)), (None, None))
+        record.value = parse_number(num, max_plain=_MAX_SCORE)
+        record.unit = (unit or "điểm").lower()
     elif kind == "change":
         if record.change is not None:
             return False
@@ -227,11 +317,15 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
         if value is None:
             return False
         record.change = -value if match.group("verb").lower() in _NEGATIVE else value
+    elif kind == "first":
+        if record.rank is not None:
+            return False
+        record.rank = 1
     elif kind == "rank":
         if record.rank is not None:
             return False
         rank_of = match.group("of") or match.group("of2")
-        record.rank = int(match.group("rank"))
+        record.rank = int(match.group("rank")) if match.group("rank") else _ORDINALS[match.group("word").lower()]
         record.rank_of = int(rank_of) if rank_of else None
         if record.rank_of is not None and record.rank > record.rank_of:
             record.rank = record.rank_of = None

@@ -1,9 +1,11 @@
 """References to numbered documents: "Kế hoạch số 103/KH-UBND ngày 04/4/2024 của UBND
 thành phố", "Nghị quyết 18-NQ/TU", "Nghị định số 61/2018/NĐ-CP".
 
-A reference needs a document type (``models/legal_types.txt``) and a number code with a
-letter part (103/KH-UBND, 18-NQ/TU, 54/KHUBND) or a year part (43/2019/QH14); a bare
-"Kế hoạch số 5" is too weak to cite.
+A reference needs a document type (``models/legal_types.txt``) and a number: a code with a
+letter part (103/KH-UBND, 18-NQ/TU, 54/KHUBND, "2031 KH-UBND" with a space for the slash)
+or a year part (43/2019/QH14), or a bare number as the news cites it ("Nghị quyết 68",
+"Đề án 06", "Kế hoạch số 197"), but not a count or a year ("kế hoạch 5 năm", "Kế hoạch
+2025"). A document header "Số: 62/KH-UBND" takes its type from the code's letters.
 """
 
 from __future__ import annotations
@@ -19,7 +21,20 @@ from pipeline.resources import abbreviations, legal_types
 from pipeline.steps import step
 from pipeline.text import inside
 
-_CODE = r"\d{1,5}(?:[/-][\dA-ZĐa-zđ&.]+)*[/-][A-ZĐ][\dA-ZĐa-zđ&.-]*(?<![.-])|\d{1,5}/(?:19|20)\d{2}/[A-ZĐ][\dA-ZĐa-zđ-]*"
+# Separators as typed, with stray spaces ("35/ NQ-CP", "846 /UBND-TH", "04/2017/NQ - HĐND").
+_SEP = r"(?:\s{0,3}/\s?|-|\s-\s)"
+_CODE = (rf"\d{{1,5}}[a-z]?(?:{_SEP}[\dA-ZĐa-zđ&.]+)*{_SEP}[A-ZĐ][\dA-ZĐa-zđ&.]*(?:(?:-|\s-\s)[A-ZĐ][\dA-ZĐa-zđ&.]*)*(?<![.-])"
+         r"|\d{1,5}/(?:19|20)\d{2}/[A-ZĐ][\dA-ZĐa-zđ-]*|\d{1,5}\s[A-ZĐ]{1,4}-[A-ZĐ][\dA-ZĐa-zđ-]*")
+# A bare number: "Nghị quyết số 60", "Nghị quyết 98/2023", not "kế hoạch 5 năm" or "75%".
+_BARE = (r"\d{1,5}[a-z]?(?:/(?:19|20)\d{2})?"
+         r"(?![\w/%]|[,.]\d|\s*(?:%|tỷ|triệu|nghìn|người|ha\b|km|điểm|lần|tháng|ngày(?!\s*\d)|giờ|năm(?!\s+(?:19|20)\d{2})))")
+# Types that are also common verbs or nouns ("quyết định 5 nội dung") need "số" or a capital to be cited bare.
+_BARE_ANY_CASE = {"nghị quyết", "nghị định", "đề án", "kế hoạch"}
+_HEADER = re.compile(rf"(?<![\w])Số\s*:\s*(?P<number>{_CODE})(?![\w/])")
+# The letters of a header's code name its type: 62/KH-UBND is a Kế hoạch.
+_CODE_TYPES = {"NQ": "Nghị quyết", "QĐ": "Quyết định", "KH": "Kế hoạch", "CT": "Chỉ thị", "TTr": "Tờ trình",
+               "BC": "Báo cáo", "TB": "Thông báo", "NĐ": "Nghị định", "TT": "Thông tư", "KL": "Kết luận",
+               "HD": "Hướng dẫn", "CTr": "Chương trình", "ĐA": "Đề án", "QC": "Quy chế", "CĐ": "Công điện"}
 _ISSUER = re.compile(r"\s+(?:của|do)\s+((?:[A-ZĐÀ-Ỹ][^\s,.;:()]*)(?:\s+[^\s,.;:()]+){0,7})")
 _ISSUER_STOP = re.compile(r"\s(?:về|ngày|năm|đã|để|nhằm|thì|và|quy định|hướng dẫn|ban hành|phê duyệt|tại|với|trong)\b")
 
@@ -41,8 +56,9 @@ class LegalRef:
 @lru_cache(maxsize=None)
 def _regex() -> re.Pattern[str]:
     types = "|".join(re.escape(t) for t in legal_types())
-    return re.compile(rf"(?<![\w])(?P<type>{types})(?:\s+số|\s+số:)?\s*(?:[:]\s*)?(?P<number>{_CODE})(?![\w/])",
-                      re.IGNORECASE)
+    # A qualifier may come between the type and "số": "Báo cáo thẩm định số", "Kế hoạch giám sát số".
+    return re.compile(rf"(?<![\w])(?P<type>{types})(?P<so>(?:\s+[a-zà-ỹđ\"“”]+){{0,3}}?\s+số:?)?\s*(?:[:]\s*)?"
+                      rf"(?:(?P<number>{_CODE})(?![\w/])|(?P<bare>{_BARE}))", re.IGNORECASE)
 
 
 def _canonical_type(written: str) -> str:
@@ -56,11 +72,34 @@ def _issuer_from_code(number: str) -> str | None:
     return abbreviations().get(tail, tail) if tail and not tail.isdigit() else None
 
 
+def _type_of_code(number: str) -> str | None:
+    letters = re.findall(r"[A-ZĐa-zđ]+", number)
+    return _CODE_TYPES.get(letters[0]) if letters else None
+
+
+def _cited(match: re.Match[str]) -> tuple[str, str] | None:
+    """(type, number) of a reference match, None for a bare number too weak to cite."""
+    written = match.group("type")
+    if match.group("number"):
+        return _canonical_type(written), match.group("number")
+    bare = match.group("bare")
+    if not match.group("so") and re.fullmatch(r"(?:19|20)\d{2}", bare):
+        return None  # "Kế hoạch 2025": a year, not a number
+    if not (match.group("so") or written[0].isupper() or written.lower() in _BARE_ANY_CASE):
+        return None
+    return _canonical_type(written), bare
+
+
 def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] = ()) -> list[LegalRef]:
     refs: list[LegalRef] = []
-    for match in _regex().finditer(text):
-        if inside(list(furniture), match.start()):
+    matches = [(m, _cited(m)) for m in _regex().finditer(text)]
+    taken = [(m.start(), m.end()) for m, cited in matches if cited]
+    matches += [(m, (_type_of_code(m.group("number")), m.group("number"))) for m in _HEADER.finditer(text)
+                if _type_of_code(m.group("number")) and not inside(taken, m.start("number"))]
+    for match, cited in sorted(matches, key=lambda mc: mc[0].start()):
+        if cited is None or inside(list(furniture), match.start()):
             continue
+        kind, number = cited[0], re.sub(r"\s*([/-])\s*", r"\1", cited[1])  # "35 /2024/QĐ-UBND" as 35/2024/QĐ-UBND
         end = match.end()
         date = None
         tail = text[end:end + 40]
@@ -79,8 +118,7 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
             issuer = name.strip() or None
             if issuer:
                 end = issued.start(1) + len(issuer)
-        refs.append(LegalRef(match.start(), end, _canonical_type(match.group("type")), match.group("number"),
-                             date, issuer or _issuer_from_code(match.group("number"))))
+        refs.append(LegalRef(match.start(), end, kind, number, date, issuer or _issuer_from_code(number)))
     return refs
 
 

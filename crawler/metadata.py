@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable
 
@@ -154,6 +154,31 @@ def published(soup: BeautifulSoup, article: dict | None) -> str | None:
         _meta(soup, "dateCreated"),
     ]
     return next((p for c in candidates if (p := parse_datetime(c))), None)
+
+
+# A byline date as Vietnamese pages show it: "Thứ bảy, 7/3/2026, 00:05", "- 15/08/2025 10:20".
+_BYLINE_DATE = re.compile(r"(?:(?:Thứ\s+\w+|Chủ nhật),?\s*(?:ngày\s+)?(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>20\d{2})"
+                          r"|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>20\d{2}),?\s*[-|]?\s*\d{1,2}:\d{2})")
+
+
+def visible_date(soup: BeautifulSoup, page: str) -> str | None:
+    """The date a page shows its readers, for pages with no date in their metadata: the
+    first byline date in its text (weekday and date, or date and time), else htmldate's
+    reading of the page."""
+    from htmldate import find_date
+
+    byline = _BYLINE_DATE.search(soup.get_text(" "))
+    if byline:
+        n = "1" if byline.group("d1") else "2"
+        d, m, y = (int(byline.group(k + n)) for k in ("d", "m", "y"))
+        try:
+            return date(y, m, d).isoformat()
+        except ValueError:
+            pass
+    try:
+        return find_date(page, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
 
 
 def authors(soup: BeautifulSoup, article: dict | None) -> str | None:

@@ -24,6 +24,10 @@ _E = r"(?![\w]|[/.,]\d)"       # nor to a following one
 _CAL_WORD = (r"(?:ngày|hôm nay,?|sáng|chiều|tối|trưa|đêm|rạng sáng|trước|đến|tới|từ|hạn|hết|"
              r"kể từ|chậm nhất|sau|vào|thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật),?\s+(?:ngày\s+)?")
 _NOW_YEAR = r"(?P<rel>nay|này|tới|sau|trước|ngoái)"
+PREVIEW_DAYS = 31
+# Times of day and weekdays: how a report dates what happened ("Chiều 5-7, …").
+_REPORTED = re.compile(r"(?:hôm nay|sáng|chiều|tối|trưa|đêm|rạng sáng|thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b,?\s+"
+                       r"(?:ngày\s+)?\d", re.IGNORECASE)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in [
     ("day", _B + r"ngày\s+" + _D + r"\s+tháng\s+" + _M + r"\s+năm\s+" + _Y + _E),
@@ -108,6 +112,12 @@ def _build(kind: str, match: re.Match[str], published: date | None) -> tuple[str
             return None
         if not published:
             return f"--{m:02d}-{d:02d}", "day", None, None
+        if (date(y, m, d) - published).days > PREVIEW_DAYS and _REPORTED.match(match.group()) and _valid_day(y - 1, m, d):
+            # "Chiều 5-7" in a report is the latest 5 July on or before publication; a bare
+            # "ngày 20/12" or a deadline ("trước 30/6", "đến 31/12") may look ahead, and so
+            # may a preview a few days ahead ("Sáng 12-6, bộ trưởng … trả lời chất vấn"
+            # published on 9 June).
+            y -= 1
         value = f"{y:04d}-{m:02d}-{d:02d}"
         return value, "day", None, value
     if kind == "monthonly":

@@ -57,3 +57,20 @@ def test_import_shared_html_and_seeds(shared, fresh_db):
         assert len(row["text"]) == len(seed.read_text(encoding="utf-8").replace("\r\n", "\n"))
     html_rows = [r for r in stored.values() if r["kind"] == "article"]
     assert len(html_rows) == pages and all(r["raw_html"] for r in html_rows)
+
+
+@pytest.mark.parametrize("outlet", OUTLETS)
+def test_a_page_without_date_metadata_takes_its_visible_date(shared, outlet):
+    """The same real page with every date meta tag and its JSON-LD removed: the date the
+    page shows its readers (byline) is the publication day."""
+    from bs4 import BeautifulSoup
+
+    expected = json.loads((EXPECTED / f"{outlet}_article.json").read_text(encoding="utf-8"))
+    soup = BeautifulSoup((shared / "html" / f"{outlet}_article.html").read_bytes(), "lxml")
+    for meta in soup.find_all("meta"):
+        if any(k in " ".join(str(v) for v in meta.attrs.values()).lower() for k in ("date", "time", "pub")):
+            meta.decompose()
+    for script in soup.find_all("script", type="application/ld+json"):
+        script.decompose()
+    item = extract_bytes(str(soup).encode("utf-8"))
+    assert item.published == expected["published"][:10]

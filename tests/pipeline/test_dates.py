@@ -38,3 +38,20 @@ def test_ratios_and_figures_are_never_dates(text):
 def test_modifier_marks_deadlines():
     (expr,) = find_dates("phải hoàn thành chậm nhất là ngày 15/8/2024", PUB)
     assert expr.modifier == "by" and expr.value == "2024-08-15"
+
+
+def test_a_reported_day_is_on_or_before_publication_unless_a_near_preview():
+    """Issue 15's example: "Chiều 5-7" in an article of March is last July. A real preview
+    (models/training tr-06-040, published 2025-12-08: "Sáng 9/12, kỳ họp thứ 6 … khai mạc")
+    stays in its year, and so does a deadline ("trước ngày 30/8")."""
+    import json
+
+    from pipeline.dates import find_dates
+    from tests.conftest import ROOT
+
+    assert find_dates("Chiều 5-7, HĐND tỉnh khai mạc kỳ họp.", "2024-03-01")[0].value == "2023-07-05"
+    assert find_dates("phải hoàn thành trước ngày 30/8.", "2024-03-01")[0].value == "2024-08-30"
+    lines = (ROOT / "models" / "training" / "batch-06.jsonl").read_text(encoding="utf-8").splitlines()
+    doc = next(d for d in map(json.loads, lines) if d["doc"] == "tr-06-040")
+    preview = next(t for t in find_dates(doc["text"], doc["published"]) if t.text == "9/12")
+    assert (doc["published"], preview.value) == ("2025-12-08", "2025-12-09")

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from pipeline.places import PlaceMention
 from pipeline.resources import person_prefixes, places, surnames, titles
 from pipeline.steps import step
-from pipeline.text import CAP, CAP_RUN, inside
+from pipeline.text import CAP, CAP_RUN, UPPER, inside
 
 # Words after which a capitalised run names a thing, not a person.
 _NOT_PERSON_BEFORE = re.compile(
@@ -35,6 +35,9 @@ _NOT_PERSON_BEFORE = re.compile(
 _UNIT_LEVELS = {"tỉnh": ("province",), "thành phố": ("province", "district"), "quận": ("district",),
                 "huyện": ("district",), "thị xã": ("district",), "thị trấn": ("ward",), "xã": ("ward",),
                 "phường": ("ward",)}
+# Words that are a surname too but here open a body: "Công an", "Công Thương", "Ban Thường vụ".
+_BODY_START = re.compile(r"(?:Công [Aa]n|Công Thương|Ban Thường|Bộ Nông|Đoàn (?:[Đđ]ại|[Cc]hủ|[Kk]iểm|[Gg]iám|[Cc]ông tác)|"
+                         r"Tân [Cc]hủ|Giáp Thìn)(?![\w])")
 _CREDIT = re.compile(r"(?:Ảnh|Ảnh minh họa|Video|Clip|Bài và ảnh|Bài, ảnh|Tác giả|Nhóm PV|Theo|Người viết|"
                      r"Thực hiện|Đồ họa|Trình bày)\s*:\s*$")
 _LIST_JOIN = re.compile(r"(?:,\s+|\s+và\s+|\s+hay\s+|\s+hoặc\s+|\s+cùng\s+)$")
@@ -43,7 +46,8 @@ _TITLE_STOP = re.compile(
     r"vào|tại|trong|về|để|này|đó|nhưng|vì|nên|chủ trì|dự|thăm|làm|yêu cầu|đề nghị|khẳng định|nhấn mạnh|"
     r"chia sẻ|thông tin|tiếp thu|từ|đến|trước|sau|cũng|vẫn|không|chưa|rất)(?![\w])", re.IGNORECASE)
 _COUNTRIES = {"Việt Nam", "Trung Quốc", "Hàn Quốc", "Nhật Bản", "Hoa Kỳ", "Liên Xô", "Thái Lan", "Ấn Độ",
-              "Triều Tiên", "Đông Nam Á", "Liên Hợp Quốc", "Liên hợp quốc"}
+              "Triều Tiên", "Đông Nam Á", "Liên Hợp Quốc", "Liên hợp quốc", "Châu Âu", "Châu Á", "Châu Phi",
+              "Châu Mỹ", "Châu Úc"}
 _BOUNDARY = re.compile(r"[.;:!?()\n\"“”]")
 _BYLINE_TAIL = re.compile(r"\s*(?:[-–|,]\s*)?(?:\d{1,2}[/:.-]\d{1,2}(?:[/:.-]\d{2,4})?\s*)*(?:\(GMT\+7\))?\s*$")
 
@@ -176,8 +180,15 @@ def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
     """How many of ``words`` (from ``start``) form a name; 0 when none."""
     if len(words) < 2:
         return 0
+    second = start + len(words[0]) + 1
+    if title_regex().match(text, second) or _BODY_START.match(text, start):
+        return 0  # "Đoàn Đại biểu …", "Tân Chủ tịch …", "Công an …": a title or a body, not a name
     n = min(len(words), 4)
+    # A title right after the name is not part of it ("Lê Minh Giang Phó Chủ tịch …").
+    n = next((i for i in range(2, n) if title_regex().match(text, start + len(" ".join(words[:i])) + 1)), n)
     name = " ".join(words[:n])
+    if words[0] == "Đoàn" and any(u.level == "province" for u in places().get(" ".join(words[1:n]), ())):
+        return 0  # "Đoàn Quảng Ninh": a province's delegation
     if words[0] in surnames():
         before = _NOT_PERSON_BEFORE.search(text, max(0, start - 20), start)
         kind = before.group().strip().lower() if before else None
@@ -223,12 +234,12 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         listed = bool(found) and found[-1].end < offset and _LIST_JOIN.search(text, found[-1].end, offset) \
             and found[-1].end >= offset - 8
         prefixed = bool(role) or (bool(prefix or listed) and " ".join(words[:4]) not in _COUNTRIES)
-        if words[0] in surnames() or prefix or role or listed:
-            n = _accept(text, offset, words, prefixed)
-        else:
+        if role and words[0] not in surnames():
+            continue  # a pen name in a byline or credit ("Ảnh: Quang Khánh"): the annotation leaves it out
+        n = _accept(text, offset, words, prefixed) if (words[0] in surnames() or prefix or role or listed) else 0
+        if not n and not (prefix or role or listed) and (words[0] not in surnames() or _BODY_START.match(text, offset)):
             # A surname further into the run: "Sơn Tây Trần Anh Tuấn" after a place we missed,
             # "Bộ Công Thương Vũ Huy Hoàng" (Công is a surname too, but not a name there).
-            n = 0
             for i in (i for i, w in enumerate(words) if i and w in surnames() and len(words) - i >= 2):
                 at = offset + len(" ".join(words[:i])) + 1
                 n = _accept(text, at, words[i:], False)
@@ -246,7 +257,28 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         elif after:
             title = after
         found.append(PersonMention(offset, end, name, title, role, inside(furniture, offset)))
-    return found + _short_mentions(text, found, furniture)
+    return found + _capitals(text, bylines, found, furniture) + _short_mentions(text, found, furniture)
+
+
+_CAPS_RUN = re.compile(rf"(?<![\w])[{UPPER}]{{2,}}(?: [{UPPER}]{{2,}}){{1,3}}(?![\w])")
+
+
+def _capitals(text: str, bylines: list[tuple[int, int]], found: list[PersonMention],
+              furniture: list[tuple[int, int]]) -> list[PersonMention]:
+    """Bylines and credits in capitals ("PHƯƠNG THÙY", "Ảnh: VIỆT DŨNG") when their first
+    word is a surname; pen names without one are left out, as the annotation does."""
+    result = []
+    for run in _CAPS_RUN.finditer(text):
+        words = run.group().split()
+        line = next(((a, b) for a, b in bylines if a <= run.start() < b), None)
+        credit = _CREDIT.search(text, max(0, run.start() - 40), run.start())
+        if words[0].capitalize() not in surnames() or not (credit or (line and len(text[line[0]:line[1]].split()) <= 8)):
+            continue
+        if any(p.start <= run.start() < p.end for p in found):
+            continue
+        role = "photo" if credit and credit.group().lower().startswith(("ảnh", "video", "clip", "đồ họa")) else "author"
+        result.append(PersonMention(run.start(), run.end(), run.group(), None, role, inside(furniture, run.start())))
+    return result
 
 
 _SHORT = re.compile(rf"(?<![\w])(?:ông|bà|anh|chị|đồng chí|Ông|Bà|Anh|Chị|Đồng chí)\s+(?P<given>{CAP})(?![\w]| {CAP})")

@@ -12,7 +12,10 @@ import json
 # legal_refs printed 0.933: seed 002 cites "Đề án 06", a bare-numbered reference the
 # seed annotation leaves out but the annotation rules of the corpus (and issue 15) count;
 # the other seven references are all found. The floor was 0.95 before bare numbers were read.
-FLOORS = {"persons": 0.95, "index_values": 0.95, "legal_refs": 0.93}
+# persons printed 0.947: the seeds list two pen-name bylines ("Bình Minh", "Bách Thuận")
+# that the corpus annotation rules leave out (../shared/gold/dev/README.md, Persons), and
+# hdnd now follows those rules (dev split persons 0.930 → 0.954). The floor was 0.95.
+FLOORS = {"persons": 0.94, "index_values": 0.95, "legal_refs": 0.93}
 YEAR_ACCURACY_FLOOR = 0.95
 COMMITMENT_ACCURACY_FLOOR = 0.9  # speaker and deadline, over matched commitments
 
@@ -58,8 +61,8 @@ def test_names_compare_without_tone_marks_as_format_says():
 
 
 # The fixed dev split of every annotated file (hdnd eval … --split dev); printed when recorded:
-# index values 0.225 (year 1.00 over 10 matched), legal references 0.952, persons 0.930.
-DEV_FLOORS = {"index_values": 0.21, "legal_refs": 0.93, "persons": 0.91}
+# index values 0.225 (year 1.00 over 10 matched), legal references 0.952, persons 0.954.
+DEV_FLOORS = {"index_values": 0.21, "legal_refs": 0.93, "persons": 0.94}
 
 
 def test_dev_split_extractors_stay_above_floors(shared, runner):

@@ -30,8 +30,10 @@ from pipeline.text import inside
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zà-ỹđ])|\n+")
 _VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+"
+                    rf"(?:(?:trên|gần|hơn|khoảng)\s+)?"
                     rf"(?:(?:số điểm|tỷ lệ)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
-                    rf"|điểm số\s+(?P<num2>{NUMBER})(?:\s*(?P<unit2>%|điểm))?|(?P<num3>{NUMBER})\s*(?P<unit3>%|điểm))",
+                    rf"|điểm số\s+(?P<num2>{NUMBER})(?:\s*(?P<unit2>%|điểm))?"
+                    rf"|(?P<num3>{NUMBER})(?:/(?:100|1\.?000))?\s*(?P<unit3>%|điểm))",
                     re.IGNORECASE)
 _CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?!\s*/)", re.IGNORECASE)  # noqa: E501
 _ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
@@ -49,6 +51,8 @@ _VERB_TAIL = re.compile(r"\s+(?:đứng|xếp|đạt|vẫn|tiếp tục|có|là|
 _YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])")
 _BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
 _INTRODUCES = re.compile(r"\s*(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+(?:tỉnh|thành phố|TP\.?|vùng)?\s*", re.IGNORECASE)
+# A score leading its sentence, capitalised (a page may glue a label to it: "Địa phươngVới 67,48 điểm").
+_LEADING_SCORE = re.compile(rf"(?:Với|Đạt)\s+(?:(?:số điểm|điểm số|tổng điểm)\s+)?(?:{NUMBER})\s*(?:/100\s*)?(?:%|điểm)")
 _FROM_BEFORE = re.compile(r"(?<![\w])từ\s+$", re.IGNORECASE)
 _GROUP_BEFORE = re.compile(r"(?<![\w])(?:nhóm|tốp|top|trong số)(?![\w])[^.;:]*$", re.IGNORECASE)
 # A score in brackets after the entity: "Đà Nẵng (70,1 điểm)", "Ngân hàng Nhà nước (91,77% điểm)".
@@ -223,6 +227,10 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                     code = next(m[1] for m in named if m[0] == max(x[0] for x in named))
                 subindex = subs[-1][2] if subs and (not named or subs[-1][0] > named[-1][0]) else None
                 anchor = min(m[0] for m in before if m[1] == code)
+            elif mentions and kind == "value" and (lead := _LEADING_SCORE.search(text, s_start, s_start + 40)) and \
+                    lead.start() <= ev_start < lead.end() and mentions[0][0] > ev_start:
+                # "Với 67,48 điểm, Chỉ số PCI năm 2023 của Thái Nguyên …": the score leads the sentence.
+                code, subindex, anchor = mentions[0][1], mentions[0][2], ev_start
             elif mentions:
                 continue  # figures before the index is named are not its results
             elif carried:
@@ -244,6 +252,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 year, inferred = default_year(code), True
             after = _entity_after(entities, text, ev_end, s_end) if kind in ("rank", "first") else None
             ent = after[:2] if after else _entity_before(entities, ev_start, s_start)
+            if ent is None and anchor == ev_start and kind == "value":
+                ent = next(((a, label) for a, b, label in entities if ev_end <= a and b <= s_end), None)
             entity = ent[1] if ent else main_place
             # The quote starts at the last of index name, entity and year before the figure
             # (and runs on to an entity named after it).

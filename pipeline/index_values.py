@@ -215,6 +215,15 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                     continue
                 carried = only
         used_context = None
+        context = carried or only
+        listed = _respectively(text, s_start, s_end, entities, mentions, context, years, default_year)
+        for record in listed:
+            key = (record.index, record.subindex, record.entity, record.year)
+            if key not in records:
+                records[key] = record
+                order.append(record)
+        if listed:
+            events = [e for e in events if e[0] < listed[0].start]  # the list's figures are paired already
         for ev_start, ev_end, kind, match in events:
             before = [m for m in mentions if m[0] < ev_start]
             if before:
@@ -279,6 +288,53 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             carried = used_context
     return [r for r in order if r.value is not None or r.rank is not None or r.change is not None
             or r.rank_change is not None]
+
+
+_RESPECTIVELY = re.compile(r"(?<![\w])(?:lần lượt|tương ứng)(?![\w])", re.IGNORECASE)
+_LIST_RANKS = re.compile(r"(?:thứ|vị trí|hạng)\s+(\d{1,2})((?:\s*(?:,|và)\s*(?:thứ\s+)?\d{1,2})+)(?!\s*[,.]\d)", re.IGNORECASE)
+_LIST_VALUES = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?")
+
+
+def _respectively(text: str, start: int, end: int, entities, mentions, context, years, default_year) -> list[IndexValue]:
+    """"Hà Nội và TP.HCM lần lượt đạt 43,96 điểm và 41,77 điểm", "TP.HCM và Quảng Ninh lần
+    lượt xếp thứ 2 và 3", "Lạng Sơn, Bạc Liêu và Điện Biên, với các điểm số tương ứng là
+    0,2144; 0,1914 và 0,1738": the entities before the word, paired in order with the
+    figures after it (only when their numbers agree)."""
+    word = _RESPECTIVELY.search(text, start, end)
+    if word is None:
+        return []
+    named = [(a, b, label) for a, b, label in entities if start <= a and b <= word.start()]
+    before = [m for m in mentions if m[0] < word.start()]
+    if before:
+        code, subindex = before[-1][1], before[-1][2]
+    else:
+        code, subindex = (context.index, context.subindex) if context else (None, None)
+    if code is None or len(named) < 2:
+        return []
+    tail = text[word.end():end]
+    ranks = _LIST_RANKS.search(tail)
+    figures: list[tuple[str, float, str | None]] = []
+    if ranks and ranks.start() < 20:
+        figures = [("rank", float(n), None) for n in [ranks.group(1), *re.findall(r"\d{1,2}", ranks.group(2))]]
+    else:
+        for match in _LIST_VALUES.finditer(tail):
+            value = parse_number(match.group("num"), max_plain=_MAX_SCORE)
+            if value is not None and not re.fullmatch(r"(?:19|20)\d{2}", match.group("num")):
+                figures.append(("value", value, (match.group("unit") or "").lower() or None))
+    named = named[-len(figures):] if len(figures) <= len(named) else named
+    if len(figures) != len(named) or len(figures) < 2:
+        return []
+    explicit = [y for y in years if not y[2]]
+    year = explicit[-1][1] if explicit else default_year(code)
+    result = []
+    for (a, _b, label), (kind, number, unit) in zip(named, figures):
+        record = IndexValue(code, subindex, label, year, a, end, year_inferred=not explicit)
+        if kind == "rank":
+            record.rank = int(number)
+        else:
+            record.value, record.unit = number, unit
+        result.append(record)
+    return result
 
 
 def _index_years(text: str, furniture: list[tuple[int, int]], pub):

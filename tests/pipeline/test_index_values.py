@@ -25,6 +25,7 @@ def _docs() -> dict[str, dict]:
     ("tr-28-013", "Xếp vị trí thứ 3 là vùng Bắc Trung Bộ"),           # a region as the entity
     ("tr-29-006", "đứng đầu là Ngân hàng Nhà nước Việt Nam"),         # first place in words; a national agency
     ("tr-28-023", "Vĩnh Long vươn mạnh từ vị trí thứ 8 lên thứ 3"),   # the rank reached, not the one left
+    ("tr-28-024", "Với 67,48 điểm"),                                  # the score leads, the index comes after
 ])
 def test_index_results_in_real_rankings(doc_id, quote):
     from pipeline.document import analyze
@@ -47,3 +48,18 @@ def test_among_the_leaders_is_not_first_place():
     for doc in docs:
         for value in analyze(doc["text"], doc.get("published"))["index_values"]:
             assert not ("nhóm" in value["quote"] and value["rank"] == 1), value
+
+
+@pytest.mark.parametrize("doc_id, entities", [
+    ("tr-08-020", ("Hà Nội", "Thành phố Hồ Chí Minh")),   # "… lần lượt đạt 43,96 điểm (…) và 41,77 điểm (…)"
+    ("tr-08-026", ("Lạng Sơn", "Bạc Liêu", "Điện Biên")),  # "… với các điểm số tương ứng là 0,2144; 0,1914 và 0,1738"
+])
+def test_figures_given_respectively_pair_with_their_entities(doc_id, entities):
+    from pipeline.document import analyze
+    from pipeline.evaluate import _index_match
+
+    doc = _docs()[doc_id]
+    found = analyze(doc["text"], doc.get("published"))["index_values"]
+    for entity in entities:
+        gold = next(g for g in doc["index_values"] if g["entity"] == entity)
+        assert any(_index_match(gold, p) for p in found), (gold, [(p["entity"], p["value"]) for p in found])

@@ -178,7 +178,10 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                       main_place: str | None, published=None,
                       furniture: list[tuple[int, int]] = ()) -> list[IndexValue]:
     pub = parse_published(published)
-    entities = sorted([(p.start, p.end, p.label) for p in places] +
+    # A place written as an abbreviation ("TP.HCM") keeps the text's spelling: the canonical
+    # name does not contain it, and a reader searching the quote looks for what was written.
+    entities = sorted([(p.start, p.end, text[p.start:p.end] if "HCM" in text[p.start:p.end].upper() else p.label)
+                       for p in places] +
                       [(b.start, b.end, _VERB_TAIL.split(b.canonical)[0]) for b in bodies if b.head in _ENTITY_HEADS] +
                       [(m.start(), m.end(), m.group()) for rx in (_REGIONS, _AGENCIES) for m in rx.finditer(text)])
     entities = [e for i, e in enumerate(entities) if not any(o[0] <= e[0] and e[1] <= o[1] and o != e

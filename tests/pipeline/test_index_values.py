@@ -26,6 +26,7 @@ def _docs() -> dict[str, dict]:
     ("tr-29-006", "đứng đầu là Ngân hàng Nhà nước Việt Nam"),         # first place in words; a national agency
     ("tr-28-023", "Vĩnh Long vươn mạnh từ vị trí thứ 8 lên thứ 3"),   # the rank reached, not the one left
     ("tr-28-024", "Với 67,48 điểm"),                                  # the score leads, the index comes after
+    ("tr-08-010", "TP.HCM tiếp tục giữ vị trí thứ 27"),               # the entity as written: "TP.HCM"
 ])
 def test_index_results_in_real_rankings(doc_id, quote):
     from pipeline.document import analyze

@@ -16,6 +16,7 @@ import sqlite_utils
 from corpus.commitments import id_of, link_followups, store_statements, store_status_reports
 from corpus.db import now, transaction
 from corpus.duplicates import NearDuplicates
+from pipeline import person_key
 
 ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles", "questions", "turns")
 
@@ -100,8 +101,9 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
         for table in ARTICLE_TABLES:
             conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         for person in result["persons"]:
-            person_id = _upsert(conn, "persons", "name", person["name"],
-                                {"title": person["title"], "first_seen": published, "last_seen": published})
+            person_id = id_of(conn, "persons", person["name"]) or _upsert(
+                conn, "persons", "name", person["name"], {"title": person["title"], "first_seen": published,
+                                                          "last_seen": published, "name_key": person_key(person["name"])})
             if person["title"]:
                 conn.execute("UPDATE persons SET title = ? WHERE id = ? AND (last_seen IS NULL OR ? >= last_seen)",
                              (person["title"], person_id, published or ""))

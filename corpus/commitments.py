@@ -26,6 +26,7 @@ from pipeline import (
     fold,
     followup_score,
     match_query,
+    person_key,
     text_similarity,
 )
 
@@ -81,7 +82,10 @@ def id_of(conn: sqlite3.Connection, table: str, name: str | None) -> int | None:
     """The id of the person or body called ``name``, if stored."""
     if not name:
         return None
-    row = conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+    if table == "persons":  # the i/y spellings of a name are one person
+        row = conn.execute("SELECT id FROM persons WHERE name_key = ? ORDER BY id LIMIT 1", (person_key(name),)).fetchone()
+    else:
+        row = conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
     return row[0] if row else None
 
 

@@ -15,7 +15,7 @@ from typing import Iterator
 import sqlite_utils
 
 from corpus.migrations import migrate
-from pipeline import fold
+from pipeline import fold, person_key
 
 DEFAULT_DB = "hdnd.db"
 BUSY_TIMEOUT_MS = 60_000
@@ -37,6 +37,7 @@ def _fold_sql(value: object) -> object:
 def prepare_connection(conn: sqlite3.Connection) -> None:
     """Register the SQL functions the schema uses (also used by the web server)."""
     conn.create_function("hdnd_fold", 1, _fold_sql, deterministic=True)
+    conn.create_function("hdnd_person_key", 1, lambda v: person_key(v) if isinstance(v, str) else v, deterministic=True)
 
 
 def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True) -> sqlite_utils.Database:

@@ -386,6 +386,18 @@ MIGRATIONS: list[Migration] = [
                    ORDER BY e.id DESC LIMIT 1) IS NOT 'not_a_promise';
         """,
     ),
+    (
+        8,
+        "one person across the i/y spellings of a name (Trần Sỹ Thanh, Trần Sĩ Thanh)",
+        """
+        -- pipeline.normalize.person_key: lower case, tone placement normalised, a final y after a
+        -- consonant written i. New mentions join the person with the same key; rows stored
+        -- before this migration under two spellings stay two rows.
+        ALTER TABLE persons ADD COLUMN name_key TEXT;
+        UPDATE persons SET name_key = hdnd_person_key(name);
+        CREATE INDEX persons_name_key ON persons(name_key);
+        """,
+    ),
 ]
 
 

@@ -109,3 +109,14 @@ def normalize_aligned(text: str) -> tuple[str, list[int] | None]:
         cluster_start = i
     offsets.append(len(text))
     return normalize("".join(pieces)), offsets
+
+
+_FINAL_Y = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+_CONSONANT_Y = re.compile(r"(?<![\w])([bcdđghklmnpqrstvx]{1,3})([yýỳỷỹỵ])(?![\w])")
+
+
+def person_key(name: str) -> str:
+    """One spelling for the i/y variants of a name ("Trần Sỹ Thanh", "Trần Sĩ Thanh"): NFC,
+    lower case, tone placement normalised, a final y after a consonant written i. Tone
+    marks stay: "Hà" and "Hạ" are different names."""
+    return _CONSONANT_Y.sub(lambda m: m.group(1) + m.group(2).translate(_FINAL_Y), normalize(name).lower())

@@ -105,3 +105,18 @@ def test_cli_analyze_with_workers_keeps_order_and_errors(runner):
     assert one.exit_code == two.exit_code == 1
     assert len(texts) >= 3 and one.stdout == two.stdout
     assert [json.loads(l).get("doc") for l in two.stdout.splitlines()][:4] == ["d0", "d1", "line 3", "d2"]
+
+
+def test_the_i_y_spellings_of_a_name_are_one_person(tmp_path, fresh_db):
+    """A name written with a final y in one article and i in another ("Trần Sỹ Chung",
+    "Trần Sĩ Chung"): one person row, and every mention points to it."""
+    (tmp_path / "a.txt").write_text(ARTICLE.replace("Trần Văn Chung", "Trần Sỹ Chung"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE.replace("Trần Văn Chung", "Trần Sĩ Chung").replace("thứ 14", "thứ 15"),
+                                    encoding="utf-8")
+    import_paths(fresh_db, [tmp_path])
+    process_corpus(fresh_db)
+    rows = [r for r in fresh_db["persons"].rows if r["name"].startswith("Trần S")]
+    assert len(rows) == 1, rows
+    assert rows[0]["name_key"] == "trần sĩ chung"
+    mentions = {r["person_id"] for r in fresh_db.query("SELECT person_id FROM mentions WHERE quote LIKE 'Trần S%'")}
+    assert mentions == {rows[0]["id"]}

@@ -56,6 +56,7 @@ def _candidate_for(doc: dict, item: dict):
     ("dev-150", "commitments", "HĐND tỉnh Trà Vinh", "subject"),               # the council in its chairman's speech
     ("tr-18-025", "commitments", "Bộ Công an sẽ kiểm tra", "carried"),         # the ministry in its minister's answer
     ("tr-02-030", "demands", "tính đồng bộ trong gỡ thẻ vàng", "carried"),     # "các đại biểu đề nghị …": no one named
+    ("dev-098", "demands", "TP yêu cầu các trường", "subject"),                # the city itself, not the person named last
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok

@@ -26,8 +26,8 @@ from pipeline.text import CAP, CAP_RUN, UPPER, inside
 
 # Words after which a capitalised run names a thing, not a person.
 _NOT_PERSON_BEFORE = re.compile(
-    r"(?<![\w])(?:Bộ|Sở|Cục|Tổng cục|Viện|Vụ|THPT|THCS|TP\.?|Trường|Đường|Phố|đường|phố|phường|quận|huyện|xã|tỉnh|thành phố|tp\.?|thị xã|thị trấn|(?<![Mm]ôi )trường|cầu|sông|hồ|chùa|đền|đình|"  # noqa: E501
-    r"công viên|bệnh viện|khu|tuyến|dự án|thpt|thcs|tiểu học|đại học|học viện|giải|công ty|tập đoàn|ấp|thôn|"
+    r"(?<![\w])(?:Bộ|Sở|Cục|Tổng cục|Viện|Vụ|THPT|THCS|TP\.?|Trường|Đường|[Tt]hành phố|(?<![Tt]hành )(?:Phố|phố)|đường|phường|quận|huyện|xã|tỉnh|tp\.?|thị xã|thị trấn|(?<![Mm]ôi )trường|cầu|sông|hồ|chùa|đền|đình|"  # noqa: E501
+    r"công viên|bệnh viện|khu|tuyến|dự án|thpt|thcs|tiểu học|đại học|học viện|giải|công ty|tập đoàn|ấp|(?<!nông )thôn|"
     r"bản|làng|xóm|khu phố|tổ dân phố|số|nhà|tàu|quỹ|đoàn tncs|báo|tạp chí|đài|kênh|lăng|quảng trường|"
     r"nút giao|bến|chợ|hầm|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"
     r"phim|tác phẩm|cuốn|bài thơ|bài hát|ca khúc|sách|thương hiệu|ngân hàng)\s+$")
@@ -191,8 +191,9 @@ def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
         return 0  # "Đoàn Quảng Ninh": a province's delegation
     if words[0] in surnames():
         before = _NOT_PERSON_BEFORE.search(text, max(0, start - 20), start)
-        kind = before.group().strip().lower() if before else None
-        if kind in _UNIT_LEVELS and n >= 3 and not _unit_named(kind, name) and not _unit_named(kind, " ".join(words[:2])):
+        kind = before.group().strip().lower().removesuffix(".") if before else None
+        kind = "thành phố" if kind == "tp" else kind
+        if kind in _UNIT_LEVELS and not _unit_named(kind, name) and not _unit_named(kind, " ".join(words[:2])):
             before = None  # "Chủ tịch UBND tỉnh Cao Tường Huy": no province is called that
         if (not prefixed and is_place(name)) or before:
             return 0

@@ -26,6 +26,9 @@ def _found(doc_id: str) -> tuple[dict, list[str]]:
     ("tr-26-020", "HOÀNG KHÔI"),      # a byline in capitals, led by a surname
     ("tr-28-014", "HỒ QUỐC DŨNG"),
     ("tr-03-022", "PHƯƠNG UYÊN"),
+    ("tr-01-024", "Cao Đức Phát"),    # "… Phát triển nông thôn Cao Đức Phát": "thôn" here is not a hamlet
+    ("tr-06-018", "Lê Hoàng Quân"),   # "Chủ tịch UBND TP Lê Hoàng Quân": no city is called that
+    ("tr-03-003", "Nguyễn Ngọc Tuấn"),  # "Chủ tịch HĐND Thành phố Nguyễn Ngọc Tuấn"
 ])
 def test_people_the_annotation_names_are_found(doc_id, name):
     doc, found = _found(doc_id)

@@ -30,14 +30,15 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _fold_sql(value: object) -> object:
-    return fold(value) if isinstance(value, str) else value
+def _on_text(fn):
+    """An SQL function applying ``fn`` to text values and passing others (NULL) through."""
+    return lambda value: fn(value) if isinstance(value, str) else value
 
 
 def prepare_connection(conn: sqlite3.Connection) -> None:
     """Register the SQL functions the schema uses (also used by the web server)."""
-    conn.create_function("hdnd_fold", 1, _fold_sql, deterministic=True)
-    conn.create_function("hdnd_person_key", 1, lambda v: person_key(v) if isinstance(v, str) else v, deterministic=True)
+    conn.create_function("hdnd_fold", 1, _on_text(fold), deterministic=True)
+    conn.create_function("hdnd_person_key", 1, _on_text(person_key), deterministic=True)
 
 
 def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True) -> sqlite_utils.Database:

@@ -249,6 +249,9 @@ MAX_TITLE_WORDS = 12
 # Delegates or voters as a group: who asks, with no one person to name.
 _GROUP = re.compile(r"(?<![\w])(?:các|nhiều|một số|những|một vài|hầu hết|đa số)\s+(?:vị\s+)?(?:đại biểu|ĐBQH|ĐB|cử tri)"
                     r"(?![\w])", re.IGNORECASE)
+# A place as the subject, with no body head: "Tỉnh phấn đấu …", "Thành phố quyết tâm …", "huyện sẽ …".
+_UNIT_SUBJECT = re.compile(r"(?:tỉnh|thành phố|TP\.?|huyện|quận|thị xã|xã|phường)(?:\s+(?-i:[A-ZĐÀ-Ỹ]\w*)){0,3}"
+                           r"\s*(?:cũng\s+|đã\s+|sẽ\s+)?", re.IGNORECASE)
 # A body after these is an object ("trước Quốc hội", "đề nghị với UBND tỉnh"), not who speaks.
 _OBJECT_BEFORE = re.compile(r"(?<![\w])(?:trước|với|cho|của|tại|theo|đến|tới|gửi|lên|về|thay mặt)\s+$", re.IGNORECASE)
 _ASKER = re.compile(r"(?<![\w])(?:đại biểu|ĐBQH|ĐB|cử tri)(?![\w])", re.IGNORECASE)
@@ -322,7 +325,8 @@ def turn_speaker(turns: SpanIndex, pos: int) -> tuple[int | None, Speaker | None
 
 
 def subject_speaker(clause: Clause, cue_start: int, attributor: Attributor) -> Speaker | None:
-    """No attribution in the sentence: reported speech carried over, else the subject body."""
+    """No attribution in the sentence: reported speech carried over, else the subject body
+    (or a place named as the subject)."""
     carried = attributor.carried(clause.start)
     subject_body = next(iter(attributor.bodies.between(clause.start, cue_start)), None)
     if carried:
@@ -335,4 +339,7 @@ def subject_speaker(clause: Clause, cue_start: int, attributor: Attributor) -> S
         return speaker
     if subject_body:
         return Speaker(None, subject_body.canonical, "body", "subject")
+    subject = attributor.text[clause.start:cue_start].strip(" ,")
+    if subject and _UNIT_SUBJECT.fullmatch(subject):  # "TP yêu cầu …", "Tỉnh phấn đấu …": the place itself
+        return Speaker(None, subject, "body", "subject")
     return None

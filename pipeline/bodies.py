@@ -31,7 +31,7 @@ _PROVINCE_HEADS = {"HĐND", "Hội đồng nhân dân", "UBND", "Ủy ban nhân 
 _STOP = set("""đã sẽ cho về của tại với trong là được đang có thì mà này đó để các những từ đến theo khi
 nhưng cũng vẫn làm không chưa phải nên bị do vì nêu báo trả giải tham phối chủ rà kiểm tổ triển hoàn ban
 và cùng đề yêu nhằm thuộc trên dưới sau trước như cần tiếp đối xin rất đây cấp số ngày tháng năm
-lúc đi nay""".split())
+lúc đi nay đứng xếp đạt tăng giảm ở""".split())
 _WORD = rf"[{UPPER}{LOWER}&]+"
 _PLACE_KIND = re.compile(r"\s*(?:cấp\s+)?(thành phố|TP\.?|Tp\.?|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã)\b\s*",
                          re.IGNORECASE)

@@ -202,8 +202,7 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[P
                 rule = "commitment" if no_cue_commitment(text, clause, match, dates, published, attributor) else None
             else:
                 rule = rule_kind(text, clause, group, match, speaker, dates, published, attributor)
-        speaker = speaker or subject_speaker(clause, cue_start, attributor) or \
-            (_unit_subject(text, clause.start, cue_start) if match else None) or attributor.nearest(clause.start)
+        speaker = speaker or subject_speaker(clause, cue_start, attributor) or attributor.nearest(clause.start)
         carried = attributor.carried(clause.start)
         side = side_of(speaker or (carried[0] if carried else None), text[clause.start:cue_start])
         signals = {
@@ -219,19 +218,6 @@ def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[P
                                speaker, side, rule, turn, _features(text, clause, signals, role, token_index,
                                                                    _context(text, clause, found))))
     return found
-
-
-# A place as the committing body: "Tỉnh phấn đấu …", "Thành phố quyết tâm …", "huyện sẽ …".
-_UNIT_SUBJECT = re.compile(r"(?:tỉnh|thành phố|TP\.?|huyện|quận|thị xã|xã|phường)(?:\s+(?-i:[A-ZĐÀ-Ỹ]\w*)){0,3}"
-                           r"\s*(?:cũng\s+|đã\s+|sẽ\s+)?$", re.IGNORECASE)
-
-
-def _unit_subject(text: str, start: int, cue_start: int) -> Speaker | None:
-    """The speaker of a clause whose subject is a place and no one else: the place as a body."""
-    subject = text[start:cue_start].strip(" ,")
-    if not subject or not _UNIT_SUBJECT.fullmatch(subject):
-        return None
-    return Speaker(None, subject, "body", "subject")
 
 
 def kind_for(candidate: Candidate, label: str) -> str:

@@ -33,6 +33,7 @@ PIPELINE_VERSION = "7.0"
 COMPONENTS = (
     ("hdnd_furniture", furniture),            # page furniture: bylines, captions, related links
     ("hdnd_places", places),                  # provinces, districts, communes; the main place
+    ("hdnd_dates", commitments),              # dates and periods, read once for the steps and records after
     ("hdnd_bodies", bodies),                  # councils, committees, departments, abbreviations expanded
     ("hdnd_persons", persons),                # people and their titles
     ("hdnd_legal_refs", legal_refs),          # numbered legal documents
@@ -40,7 +41,6 @@ COMPONENTS = (
     ("hdnd_sessions", sessions),              # council sessions and sittings
     ("hdnd_turns", turns),                    # speaker turns, questions paired with answers
     ("hdnd_status_reports", commitments),     # how a promise went
-    ("hdnd_dates", commitments),              # dates and periods, read once for deadlines and records
     ("hdnd_candidates", commitments),         # candidate clauses with their rule signals and speaker
     ("hdnd_classify", classify),              # the trained classifier: commitment, demand or neither
 )

@@ -21,7 +21,8 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from pipeline.bodies import BodyMention
-from pipeline.dates import find_dates, parse_published
+from pipeline.dates import TimeExpr, parse_published
+from pipeline.normalize import fold
 from pipeline.numbers import NUMBER, as_int, parse_number
 from pipeline.places import PlaceMention
 from pipeline.resources import index_names, index_subindices
@@ -46,8 +47,6 @@ _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|�
 # First place in words: "dẫn đầu", "đứng đầu" (not "người đứng đầu", the head of an office), "quán quân".
 _FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu)(?![\w])"
                     r"(?!\s+(?:đoàn|cơ quan|đơn vị))", re.IGNORECASE)
-# A body name found running into its verb ("Bộ Giao thông Vận tải đứng thứ"): the name ends before it.
-_VERB_TAIL = re.compile(r"\s+(?:đứng|xếp|đạt|vẫn|tiếp tục|có|là|với|ở|được|tăng|giảm)(?![\w])")
 _YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])")
 _BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
 _INTRODUCES = re.compile(r"\s*(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+(?:tỉnh|thành phố|TP\.?|vùng)?\s*", re.IGNORECASE)
@@ -143,18 +142,21 @@ def _events(text: str, start: int, end: int) -> list[tuple[int, int, str, re.Mat
     return events
 
 
-def _years(text: str, start: int, end: int, published) -> list[tuple[int, int, bool]]:
-    """(position, year, is_comparison) for the year expressions of a sentence."""
-    result = []
-    for expr in find_dates(text[start:end], published):
-        if expr.granularity not in ("year", "day", "month", "quarter"):
-            continue
-        year = int(expr.value[:4]) if expr.value[:4].isdigit() else None
-        if year is None or expr.granularity != "year":
-            continue
-        comparison = bool(_COMPARISON.search(text, max(0, start + expr.start - 12), start + expr.start))
-        result.append((start + expr.start, year, comparison))
-    return result
+def _years(dates: list[TimeExpr], text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(position, year, is_comparison) for the year expressions in [start, end), taken
+    from the document's dates (read once, by the hdnd_dates step)."""
+    return [(d.start, int(d.value[:4]), bool(_COMPARISON.search(text, max(0, d.start - 12), d.start)))
+            for d in dates if d.granularity == "year" and start <= d.start and d.end <= end and d.value[:4].isdigit()]
+
+
+def _as_written(written: str, label: str) -> str:
+    """A place's canonical name, or the text's spelling when that does not contain it (an
+    abbreviation: "TP.HCM" for Hồ Chí Minh), which is what a reader finds in the quote."""
+    return label if _letters(label) in _letters(written) else written
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"\W+", "", fold(name).lower())
 
 
 def _entity_after(entities: list[tuple[int, int, str]], text: str, pos: int,
@@ -175,14 +177,11 @@ def _entity_before(entities: list[tuple[int, int, str]], pos: int, floor: int) -
 
 
 def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMention],
-                      main_place: str | None, published=None,
-                      furniture: list[tuple[int, int]] = ()) -> list[IndexValue]:
+                      main_place: str | None, published, furniture: list[tuple[int, int]],
+                      dates: list[TimeExpr]) -> list[IndexValue]:
     pub = parse_published(published)
-    # A place written as an abbreviation ("TP.HCM") keeps the text's spelling: the canonical
-    # name does not contain it, and a reader searching the quote looks for what was written.
-    entities = sorted([(p.start, p.end, text[p.start:p.end] if "HCM" in text[p.start:p.end].upper() else p.label)
-                       for p in places] +
-                      [(b.start, b.end, _VERB_TAIL.split(b.canonical)[0]) for b in bodies if b.head in _ENTITY_HEADS] +
+    entities = sorted([(p.start, p.end, _as_written(text[p.start:p.end], p.label)) for p in places] +
+                      [(b.start, b.end, b.canonical) for b in bodies if b.head in _ENTITY_HEADS] +
                       [(m.start(), m.end(), m.group()) for rx in (_REGIONS, _AGENCIES) for m in rx.finditer(text)])
     entities = [e for i, e in enumerate(entities) if not any(o[0] <= e[0] and e[1] <= o[1] and o != e
                                                              for o in entities[max(0, i - 3):i + 3])]
@@ -190,8 +189,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
     order: list[IndexValue] = []
     carried: _Context | None = None
     furniture = list(furniture)
-    default_year = _index_years(text, furniture, pub)
-    only = _only_index(text, furniture, default_year)
+    default_year, only = _document_indexes(text, furniture, pub, dates)
     quiet = 0
     for s_start, s_end in _sentences(text, 0, len(text)):
         if inside(furniture, s_start):
@@ -201,7 +199,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                      for m in _subindex_regex().finditer(text, s_start, s_end)]
         mentions.sort()
         events = _events(text, s_start, s_end)
-        years = _years(text, s_start, s_end, pub)
+        years = _years(dates, text, s_start, s_end)
         if not mentions and not events and carried and quiet < 2:
             quiet += 1  # a line without figures (a photo caption, a lead-in) keeps the index of the ranking
             continue
@@ -340,33 +338,35 @@ def _respectively(text: str, start: int, end: int, entities, mentions, context, 
     return result
 
 
-def _index_years(text: str, furniture: list[tuple[int, int]], pub):
-    """The year a figure takes when its sentence names none: the year written beside the
-    first mention of its index in the document ("PCI 2017", "Chỉ số DTI năm 2023"), else
-    the year before publication (results come out the following spring)."""
+def _document_indexes(text: str, furniture: list[tuple[int, int]], pub, dates: list[TimeExpr]):
+    """From one pass over the index names of the document: the year a figure takes when its
+    sentence names none (the year written beside the first mention of its index, "PCI 2017",
+    "Chỉ số DTI năm 2023", else the year before publication: results come out the following
+    spring), and the context of a document that names exactly one index."""
     years: dict[str, int] = {}
+    codes: set[str] = set()
     for m in _index_regex().finditer(text):
         code = index_names()[m.group().lower()]
-        if code in years or inside(furniture, m.start()):
+        if inside(furniture, m.start()):
+            continue
+        codes.add(code)
+        if code in years:
             continue
         bare = _BARE_YEAR.match(text, m.end())  # "PCI 2017", "PAR INDEX 2024"
-        window = max(0, m.start() - 160)
-        window = max([window] + [text.rfind(c, window, m.start()) + 1 for c in ".!?\n"])  # its sentence
-        near = [y for y in _years(text, window, min(len(text), m.end() + 30), pub) if not y[2]]
         if bare:
             years[code] = int(bare.group(1))
-        elif near:
+            continue
+        window = max(0, m.start() - 160)
+        window = max([window] + [text.rfind(c, window, m.start()) + 1 for c in ".!?\n"])  # its sentence
+        near = [y for y in _years(dates, text, window, min(len(text), m.end() + 30)) if not y[2]]
+        if near:
             years[code] = min(near, key=lambda y: abs(y[0] - m.end()))[1]
-    return lambda code: years.get(code, pub.year - 1 if pub else None)
 
+    def default_year(code: str) -> int | None:
+        return years.get(code, pub.year - 1 if pub else None)
 
-def _only_index(text: str, furniture: list[tuple[int, int]], default_year) -> _Context | None:
-    """The index of a document that names exactly one."""
-    codes = {index_names()[m.group().lower()] for m in _index_regex().finditer(text) if not inside(furniture, m.start())}
-    if len(codes) != 1:
-        return None
-    code = codes.pop()
-    return _Context(code, None, default_year(code), True)
+    only = _Context(next(iter(codes)), None, default_year(next(iter(codes))), True) if len(codes) == 1 else None
+    return default_year, only
 
 
 def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
@@ -408,6 +408,7 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
 
 
 @step("hdnd_index_values", "index_values", label=lambda v: v.index,
-      requires=["places", "bodies", "main_place", "published", "furniture"])
+      requires=["places", "bodies", "main_place", "published", "furniture", "dates"])
 def index_values_of(doc: Doc) -> list[IndexValue]:
-    return find_index_values(doc._.text, doc._.places, doc._.bodies, doc._.main_place, doc._.published, doc._.furniture)
+    return find_index_values(doc._.text, doc._.places, doc._.bodies, doc._.main_place, doc._.published,
+                             doc._.furniture, doc._.dates)

@@ -171,6 +171,11 @@ def _byline_lines(text: str) -> list[tuple[int, int]]:
     return lines[:8] + lines[-3:]
 
 
+def _credit_role(credit: re.Match[str]) -> str:
+    """A credit for pictures ("Ảnh:", "Video:") is a photographer's, any other an author's."""
+    return "photo" if credit.group().lower().startswith(("ảnh", "video", "clip", "đồ họa")) else "author"
+
+
 def _unit_named(kind: str, name: str) -> bool:
     """A unit of that kind's level is called ``name`` ("tỉnh Kim Ngọc" is not: Kim Ngọc is a commune)."""
     return any(u.level in _UNIT_LEVELS[kind] for u in places().get(name, ()))
@@ -227,7 +232,7 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         role = None
         credit = _CREDIT.search(before)
         if credit:
-            role = "photo" if credit.group().lower().startswith(("ảnh", "video", "clip", "đồ họa")) else "author"
+            role = _credit_role(credit)
         line = next(((s, e) for s, e in bylines if s <= offset < e), None)
         if line and role is None and offset == line[0] and not inside(furniture, offset) and len(words) <= 4 \
                 and _BYLINE_TAIL.match(text, offset + len(" ".join(words)), line[1]):
@@ -277,7 +282,7 @@ def _capitals(text: str, bylines: list[tuple[int, int]], found: list[PersonMenti
             continue
         if any(p.start <= run.start() < p.end for p in found):
             continue
-        role = "photo" if credit and credit.group().lower().startswith(("ảnh", "video", "clip", "đồ họa")) else "author"
+        role = _credit_role(credit) if credit else "author"
         result.append(PersonMention(run.start(), run.end(), run.group(), None, role, inside(furniture, run.start())))
     return result
 

@@ -267,7 +267,8 @@ def stats_command(fmt: str, db_path: str) -> None:
 def analyze_command(source, workers: int) -> None:
     """Analyse documents given as JSON lines; print one line per document.
 
-    Each input line holds "doc", "text" and optionally "published" (YYYY-MM-DD); the
+    Each input line holds "doc", "text" and optionally "published" (YYYY-MM-DD) and
+    "source" (the page's URL: a provincial site names the province its text leaves out); the
     output has the shape of gold/FORMAT.md: persons, index values, legal references,
     the session, plus bodies, places, sessions and dates with their spans. No database
     is used. A document that cannot be analysed gets an "error" line, the others go on,
@@ -316,7 +317,8 @@ def _analyse_line(job: tuple[int, str]) -> dict:
         if not isinstance(item, dict):
             raise AnalysisError("the line is not a JSON object")
         doc_id = item.get("doc", doc_id)
-        return {"doc": doc_id, "source": item.get("source"), **analyze(item.get("text"), item.get("published"))}
+        source = item.get("source")
+        return {"doc": doc_id, "source": source, **analyze(item.get("text"), item.get("published"), source=source)}
     except (json.JSONDecodeError, AnalysisError) as err:
         reason = f"the line is not JSON ({err.msg})" if isinstance(err, json.JSONDecodeError) else str(err)
         return {"doc": doc_id, "error": f"{doc_id}: {reason}."}

@@ -42,12 +42,12 @@ class ProcessSummary:
                 f"{c['status_changes']} status changes.")
 
 
-def analyse_one(job: tuple[int, str, str | None, str]) -> tuple[int, dict | None, str | None]:
+def analyse_one(job: tuple[int, str, str | None, str, str | None]) -> tuple[int, dict | None, str | None]:
     """The analysis of one article and its near-duplicate signature, computed in a worker.
     A transcript's speaker labels are read as turns even where there are few of them."""
-    article_id, text, published, kind = job
+    article_id, text, published, kind, url = job
     try:
-        result = analyze(text, published, transcript=True if kind == "transcript" else None)
+        result = analyze(text, published, transcript=True if kind == "transcript" else None, source=url)
         result["signature"] = signature(text)
         return article_id, result, None
     except AnalysisError as err:
@@ -56,11 +56,11 @@ def analyse_one(job: tuple[int, str, str | None, str]) -> tuple[int, dict | None
         return article_id, None, f"{type(err).__name__}: {err}"
 
 
-def _jobs(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str, str | None, str]]:
+def _jobs(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str, str | None, str, str | None]]:
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
         marks = ", ".join("?" * len(chunk))
-        yield from db.execute(f"SELECT id, text, published, kind FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)
+        yield from db.execute(f"SELECT id, text, published, kind, url FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)
 
 
 def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,

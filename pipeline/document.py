@@ -69,14 +69,16 @@ def model_choice() -> str:
     return os.environ.get(MODEL_ENV) or "shipped"
 
 
-def run(text: str, published=None, transcript: bool | None = None, until: str | None = None) -> Doc:
+def run(text: str, published=None, transcript: bool | None = None, until: str | None = None,
+        source: str | None = None) -> Doc:
     """The annotated Doc for already-normalised text; ``transcript`` forces (True) or
     forbids (False) reading speaker labels as a session record, None detects it.
     ``until`` stops before that step (training reads the candidates before they are
-    classified)."""
+    classified). ``source`` is the page's address (a provincial site names its province)."""
     language = nlp(model_choice())
     doc = make_doc(text, language)
     doc._.published = parse_published(published)
+    doc._.source = source
     doc._.transcript = transcript
     for name, component in language.pipeline:
         if name == until:
@@ -105,14 +107,14 @@ def _remap(records: list[dict], offsets: list[int] | None, original: str) -> lis
     return records
 
 
-def analyze(text: str, published=None, transcript: bool | None = None) -> dict:
+def analyze(text: str, published=None, transcript: bool | None = None, source: str | None = None) -> dict:
     """Commitments, demands, assignments, persons, bodies, places, index values, legal
     references, sessions and dates of one document, in the shape of gold/FORMAT.md (plus
     ``assignments``, ``status_reports``, ``bodies``, ``places``, ``sessions``, ``dates``,
     speaker ``turns``, ``questions`` paired with answers, and per-person ``mentions``).
     Each statement names its ``turn`` and ``question`` (indices into those lists).
-    Raises :class:`AnalysisError` for bad input."""
-    doc, offsets = prepare(text, published, transcript)
+    ``source`` is the page's URL, if known. Raises :class:`AnalysisError` for bad input."""
+    doc, offsets = prepare(text, published, transcript, source=source)
     return records(doc, text, offsets)
 
 
@@ -123,12 +125,12 @@ def warm() -> None:
 
 
 def prepare(text: str, published=None, transcript: bool | None = None,
-            until: str | None = None) -> tuple[Doc, list[int] | None]:
+            until: str | None = None, source: str | None = None) -> tuple[Doc, list[int] | None]:
     """The annotated Doc of the normalised text and the offsets back to ``text``."""
     _check(text)
     # Lone surrogates (broken UTF-16 or bad decoding) become U+FFFD, one for one.
     norm, offsets = normalize_aligned(_SURROGATE.sub("\ufffd", text))
-    return run(norm, published, transcript, until), offsets
+    return run(norm, published, transcript, until, source), offsets
 
 
 def records(doc: Doc, text: str, offsets: list[int] | None) -> dict:

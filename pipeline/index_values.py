@@ -29,7 +29,8 @@ from pipeline.resources import index_names, index_subindices
 from pipeline.steps import step
 from pipeline.text import inside
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zà-ỹđ])|\n+")
+# Not after an abbreviated kind of place: "TP. Hải Phòng xếp thứ 3" is one sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)\s+(?=[^\s\da-zà-ỹđ])|\n+")
 _VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+"
                     rf"(?:(?:trên|gần|hơn|khoảng)\s+)?"
                     rf"(?:(?:số điểm|tỷ lệ)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
@@ -44,12 +45,18 @@ _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|�
                    r"(?:thứ\s+|số\s+)?(?:(?P<rank>\d{1,3})|(?P<word>" + "|".join(_ORDINALS) + r")(?![\w]))"
                    r"(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d%]|[,.]\d)",
                    re.IGNORECASE)
+# A bare ordinal that introduces its entity ("…, thứ hai là Ngân hàng Nhà nước Việt Nam"); kept
+# only when an entity follows it.
+_RANK_IS = re.compile(r"(?<![\w])thứ\s+(?:(?P<rank>\d{1,2})|(?P<word>" + "|".join(_ORDINALS) + r"))(?=\s+là\s)")
+# An index named after its figures: "Bắc Kạn đứng thứ 60 … về Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)".
+_ABOUT_BEFORE = re.compile(r"(?<![\w])về\s+(?:các\s+)?$", re.IGNORECASE)
 # First place in words: "dẫn đầu", "đứng đầu" (not "người đứng đầu", the head of an office), "quán quân".
 _FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu)(?![\w])"
                     r"(?!\s+(?:đoàn|cơ quan|đơn vị))", re.IGNORECASE)
 _YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])")
 _BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
-_INTRODUCES = re.compile(r"\s*(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+(?:tỉnh|thành phố|TP\.?|vùng)?\s*", re.IGNORECASE)
+_INTRODUCES = re.compile(r"\s*(?:trong bảng xếp hạng\s+)?(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+"
+                         r"(?:tỉnh|thành phố|TP\.?|vùng)?\s*", re.IGNORECASE)
 # A score leading its sentence, capitalised (a page may glue a label to it: "Địa phươngVới 67,48 điểm").
 _LEADING_SCORE = re.compile(rf"(?:Với|Đạt)\s+(?:(?:số điểm|điểm số|tổng điểm)\s+)?(?:{NUMBER})\s*(?:/100\s*)?(?:%|điểm)")
 _FROM_BEFORE = re.compile(r"(?<![\w])từ\s+$", re.IGNORECASE)
@@ -61,7 +68,7 @@ _REGIONS = re.compile(r"(?<![\w])(?:vùng\s+)?(?:Đồng bằng sông Hồng|Đ�
                       r"Trung du (?:và )?miền núi phía Bắc|Tây Nguyên|Đồng bằng sông Cửu Long|Duyên hải Nam Trung Bộ)(?![\w])")
 _AGENCIES = re.compile(r"(?<![\w])(?:Ngân hàng Nhà nước(?: Việt Nam)?|Bảo hiểm xã hội Việt Nam|Thanh tra Chính phủ|"
                        r"Ủy ban Dân tộc|Văn phòng Chính phủ|Viện Hàn lâm (?:Khoa học và Công nghệ|Khoa học xã hội) Việt Nam|"
-                       r"Đài Truyền hình Việt Nam|Đài Tiếng nói Việt Nam|Thông tấn xã Việt Nam)(?![\w])")
+                       r"Đài Truyền hình Việt Nam|Đài Tiếng nói Việt Nam|Thông tấn xã Việt Nam)(?![\w])", re.IGNORECASE)
 _RANK_CHANGE = re.compile(r"(?P<verb>tăng|giảm|tụt|lên|xuống|thăng)\s+(?:thêm\s+)?(?P<n>\d{1,3})\s+(?:bậc|hạng|vị trí|thứ hạng)", re.IGNORECASE)  # noqa: E501
 _COMPARISON = re.compile(r"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)\s*$", re.IGNORECASE)
 _CARRY_START = re.compile(r"\s*(?:kết quả|theo đó|cụ thể|trong đó|theo kết quả)\b", re.IGNORECASE)
@@ -124,16 +131,19 @@ def _sentences(text: str, start: int, end: int):
         yield pos, end
 
 
-def _events(text: str, start: int, end: int) -> list[tuple[int, int, str, re.Match[str]]]:
+def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str, re.Match[str]]]:
     events = []
     taken: list[tuple[int, int]] = []
     for kind, rx in (("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE), ("value", _PAREN_VALUE),
-                     ("rank", _RANK), ("first", _FIRST)):
+                     ("rank", _RANK), ("rank", _RANK_IS), ("first", _FIRST)):
         for match in rx.finditer(text, start, end):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
-            if kind == "first" and _GROUP_BEFORE.search(text, max(start, match.start() - 40), match.start()):
-                continue  # "nằm trong nhóm 10 tỉnh dẫn đầu": among the first, not first
+            group = _GROUP_BEFORE.search(text, max(start, match.start() - 40), match.start()) if kind == "first" else None
+            # "nằm trong nhóm 10 tỉnh dẫn đầu" is among the first, not first; "trong số các
+            # tỉnh, Đà Nẵng dẫn đầu" names the group the entity leads.
+            if group and not any(group.end() <= a and b <= match.start() for a, b, _ in entities):
+                continue
             if kind == "rank" and _FROM_BEFORE.search(text, max(start, match.start() - 8), match.start()):
                 continue  # "từ vị trí thứ 8 lên thứ 3": the rank before, not the result
             taken.append(match.span())
@@ -164,7 +174,7 @@ def _entity_after(entities: list[tuple[int, int, str]], text: str, pos: int,
     """The entity a rank introduces: "đứng đầu là tỉnh Quảng Ninh", "thứ 7 thuộc về Quảng Nam"."""
     for start, end, label in entities:
         if pos <= start and end <= ceiling:
-            return (start, label, end) if len(text[pos:start]) <= 24 and _INTRODUCES.fullmatch(text[pos:start]) else None
+            return (start, label, end) if len(text[pos:start]) <= 44 and _INTRODUCES.fullmatch(text[pos:start]) else None
     return None
 
 
@@ -189,16 +199,17 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
     order: list[IndexValue] = []
     carried: _Context | None = None
     furniture = list(furniture)
-    default_year, only = _document_indexes(text, furniture, pub, dates)
+    default_year, only, codes = _document_indexes(text, furniture, pub, dates)
     quiet = 0
     for s_start, s_end in _sentences(text, 0, len(text)):
         if inside(furniture, s_start):
             continue  # a caption between two paragraphs does not end the ranking they report
         mentions = [(m.start(), index_names()[m.group().lower()], None) for m in _index_regex().finditer(text, s_start, s_end)]
         mentions += [(m.start(), index_subindices()[m.group().lower()], m.group())
-                     for m in _subindex_regex().finditer(text, s_start, s_end)]
+                     for m in _subindex_regex().finditer(text, s_start, s_end)
+                     if not codes or index_subindices()[m.group().lower()] in codes]
         mentions.sort()
-        events = _events(text, s_start, s_end)
+        events = _events(text, s_start, s_end, entities)
         years = _years(dates, text, s_start, s_end)
         if not mentions and not events and carried and quiet < 2:
             quiet += 1  # a line without figures (a photo caption, a lead-in) keeps the index of the ranking
@@ -241,8 +252,11 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                     lead.start() <= ev_start < lead.end() and mentions[0][0] > ev_start:
                 # "Với 67,48 điểm, Chỉ số PCI năm 2023 của Thái Nguyên …": the score leads the sentence.
                 code, subindex, anchor = mentions[0][1], mentions[0][2], ev_start
+            elif about := next((m for m in mentions if m[0] > ev_end and
+                                _ABOUT_BEFORE.search(text, max(s_start, m[0] - 12), m[0])), None):
+                code, subindex, anchor = about[1], about[2], ev_start
             elif mentions:
-                continue  # figures before the index is named are not its results
+                continue  # otherwise figures before the index is named are not its results
             elif carried:
                 code, subindex, anchor = carried.index, carried.subindex, s_start
             else:
@@ -261,13 +275,15 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             else:
                 year, inferred = default_year(code), True
             after = _entity_after(entities, text, ev_end, s_end) if kind in ("rank", "first") else None
+            if match.re is _RANK_IS and after is None:
+                continue
             ent = after[:2] if after else _entity_before(entities, ev_start, s_start)
             if ent is None and anchor == ev_start and kind == "value":
                 ent = next(((a, label) for a, b, label in entities if ev_end <= a and b <= s_end), None)
             entity = ent[1] if ent else main_place
-            # The quote starts at the last of index name, entity and year before the figure
-            # (and runs on to an entity named after it).
-            anchor = max([anchor] + ([ent[0]] if ent and not after else []) + [y[0] for y in explicit[-1:]])
+            # The quote starts at the last of index name, entity and year before the figure,
+            # or at the figure when it introduces the entity after it.
+            anchor = ev_start if after else max([anchor] + ([ent[0]] if ent else []) + [y[0] for y in explicit[-1:]])
             ev_end = max(ev_end, after[2]) if after else ev_end
             key = (code, subindex, entity, year)
             record = records.get(key)
@@ -287,8 +303,79 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                                                not explicit)
         else:
             carried = used_context
+    for record in _tables(text, entities, main_place, codes, only, default_year) + \
+            _ranked_lines(text, entities, only):
+        key = (record.index, record.subindex, record.entity, record.year)
+        if key not in records:
+            records[key] = record
+            order.append(record)
     return [r for r in order if r.value is not None or r.rank is not None or r.change is not None
             or r.rank_change is not None]
+
+
+_TABLE_ROW = re.compile(r"^(?P<label>[^|\n]*?)\s*\|(?P<cells>[^\n]*)\|[ \t]*$", re.MULTILINE)
+_RANK_LABEL = re.compile(r"(?:xếp hạng|thứ hạng|hạng|vị trí)$", re.IGNORECASE)
+_SCORE_LABEL = re.compile(r"(?:điểm số|tổng điểm|điểm)(?:\s+\S+)?$", re.IGNORECASE)
+
+
+def _tables(text: str, entities, main_place, codes, only, default_year) -> list[IndexValue]:
+    """Results laid out as a table with one column per year, as pages with the index's
+    profile of a province print them ("Năm | 2022 | 2023 |", then "Điểm số PGI | 13.99 |
+    24.20 |", "Xếp hạng | 49 | 5 |", a sub-index or a place per row). A row named by a
+    place is that place's; any other row belongs to the place named just before the
+    table. Only in a document about one index."""
+    if only is None:
+        return []
+    result: dict[tuple, IndexValue] = {}
+    years: list[int] = []
+    owner = main_place
+    for row in _TABLE_ROW.finditer(text):
+        label = row.group("label").strip()
+        cells = [c.strip() for c in row.group("cells").split("|")]
+        if all(re.fullmatch(r"(?:19|20)\d{2}", c) for c in cells):
+            years = [int(c) for c in cells]
+            written = [e for e in entities if row.start() - 200 <= e[0] < row.start()]
+            owner = _as_written(text[written[-1][0]:written[-1][1]], written[-1][2]) if written else main_place
+            continue
+        if not years or len(cells) != len(years):
+            continue
+        named = any(row.start() <= e[0] and e[1] <= row.start() + len(label) for e in entities)
+        is_rank, is_score = bool(_RANK_LABEL.fullmatch(label)), bool(_SCORE_LABEL.fullmatch(label))
+        if named or (len(label.split()) <= 3 and label[:1].isupper() and not is_rank and not is_score):
+            entity, subindex = label, None  # a place's row ("Bình Dương", "BRVT")
+        else:
+            entity, subindex = owner, None if is_rank or is_score else label
+        for year, cell in zip(years, cells):
+            record = result.setdefault((subindex, entity, year),
+                                       IndexValue(only.index, subindex, entity, year, row.start(), row.end()))
+            if is_rank and cell.isdigit() and len(cell) <= 3:
+                record.rank = int(cell)
+            elif not is_rank and record.value is None:
+                record.value = parse_number(cell, max_plain=_MAX_SCORE)
+                record.unit = "điểm" if record.value is not None else None
+    return list(result.values())
+
+
+_RANKED_LINE = re.compile(r"^(?P<rank>\d{1,2})\.?[ \t]+(?P<name>[^\d\n|]{2,40}?)[ \t]*$", re.MULTILINE)
+
+
+def _ranked_lines(text: str, entities, only) -> list[IndexValue]:
+    """A ranking printed as lines of a rank and a place ("1 TP. Đà Nẵng", "2 TP. Hồ Chí
+    Minh", …), at least three in a row with ranks that never go down, in a document
+    about one index."""
+    if only is None:
+        return []
+    runs: list[list[tuple[int, int, int, str]]] = [[]]
+    for line in _RANKED_LINE.finditer(text):
+        place = next((e for e in entities if line.start("name") <= e[0] and e[1] <= line.end("name")), None)
+        run = runs[-1]
+        if place is None or (run and (text.count("\n", run[-1][1], line.start()) > 1 or int(line.group("rank")) < run[-1][2])):
+            runs.append([])
+            if place is None:
+                continue
+        runs[-1].append((line.start(), line.end(), int(line.group("rank")), _as_written(line.group("name"), place[2])))
+    return [IndexValue(only.index, None, name, only.year, start, end, rank=rank, year_inferred=only.year_inferred)
+            for run in runs if len(run) >= 3 for start, end, rank, name in run]
 
 
 _RESPECTIVELY = re.compile(r"(?<![\w])(?:lần lượt|tương ứng)(?![\w])", re.IGNORECASE)
@@ -342,7 +429,7 @@ def _document_indexes(text: str, furniture: list[tuple[int, int]], pub, dates: l
     """From one pass over the index names of the document: the year a figure takes when its
     sentence names none (the year written beside the first mention of its index, "PCI 2017",
     "Chỉ số DTI năm 2023", else the year before publication: results come out the following
-    spring), and the context of a document that names exactly one index."""
+    spring; else the heading's year), the context of a document that names exactly one index, and the indexes it names."""
     years: dict[str, int] = {}
     codes: set[str] = set()
     for m in _index_regex().finditer(text):
@@ -362,11 +449,14 @@ def _document_indexes(text: str, furniture: list[tuple[int, int]], pub, dates: l
         if near:
             years[code] = min(near, key=lambda y: abs(y[0] - m.end()))[1]
 
+    # With no publication date, the year of the heading ("… chuyển đổi số năm 2022").
+    heading = next((y[1] for y in _years(dates, text, 0, min(len(text), 300)) if not y[2]), None)
+
     def default_year(code: str) -> int | None:
-        return years.get(code, pub.year - 1 if pub else None)
+        return years.get(code, pub.year - 1 if pub else heading)
 
     only = _Context(next(iter(codes)), None, default_year(next(iter(codes))), True) if len(codes) == 1 else None
-    return default_year, only
+    return default_year, only, codes
 
 
 def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
@@ -393,7 +483,7 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
     elif kind == "rank":
         if record.rank is not None:
             return False
-        rank_of = match.group("of") or match.group("of2")
+        rank_of = match.groupdict().get("of") or match.groupdict().get("of2")
         record.rank = int(match.group("rank")) if match.group("rank") else _ORDINALS[match.group("word").lower()]
         record.rank_of = int(rank_of) if rank_of else None
         if record.rank_of is not None and record.rank > record.rank_of:

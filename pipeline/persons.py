@@ -44,7 +44,8 @@ _LIST_JOIN = re.compile(r"(?:,\s+|\s+và\s+|\s+hay\s+|\s+hoặc\s+|\s+cùng\s+)$
 _TITLE_STOP = re.compile(
     r"(?<![\w])(?:cho biết|đã|sẽ|đang|là|được|có|trả lời|nói|phát biểu|nêu|cùng|với|do|bởi|theo|khi|thì|mà|"
     r"vào|tại|trong|về|để|này|đó|nhưng|vì|nên|chủ trì|dự|thăm|làm|yêu cầu|đề nghị|khẳng định|nhấn mạnh|"
-    r"chia sẻ|thông tin|tiếp thu|từ|đến|trước|sau|cũng|vẫn|không|chưa|rất)(?![\w])", re.IGNORECASE)
+    r"chia sẻ|thông tin|tiếp thu|từ|đến|trước|sau|cũng|vẫn|không|chưa|rất|đánh giá|ghi nhận|biểu dương|cảm ơn|"
+    r"mong muốn|lưu ý|bày tỏ|kết luận|đề xuất|kiến nghị|giải trình)(?![\w])", re.IGNORECASE)
 _COUNTRIES = {"Việt Nam", "Trung Quốc", "Hàn Quốc", "Nhật Bản", "Hoa Kỳ", "Liên Xô", "Thái Lan", "Ấn Độ",
               "Triều Tiên", "Đông Nam Á", "Liên Hợp Quốc", "Liên hợp quốc", "Châu Âu", "Châu Á", "Châu Phi",
               "Châu Mỹ", "Châu Úc"}

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from spacy.tokens import Doc
 
-from pipeline.resources import Place, places
+from pipeline.normalize import fold
+from pipeline.resources import Place, places, provinces
 from pipeline.steps import step
 from pipeline.text import CAP_RUN
 
@@ -111,8 +114,29 @@ def main_place(mentions: list[PlaceMention]) -> str | None:
                 for m in mentions if counts[m.unit.province if m.unit.level != "province" else m.name] == best)
 
 
+@lru_cache(maxsize=None)
+def _province_labels() -> dict[str, str]:
+    """A province's name as a domain label writes it: "kiengiang", "thuathienhue"."""
+    labels = {re.sub(r"[^a-z]", "", fold(name).lower()): name for name in provinces()}
+    return labels | {"tphcm": "Hồ Chí Minh", "hochiminhcity": "Hồ Chí Minh", "thuathienhue": "Huế"}
+
+
+def place_of_source(source: str | None) -> str | None:
+    """The province whose site published the page: a provincial portal or department
+    ("snv.kiengiang.gov.vn", "ninhthuan.gov.vn") or a provincial paper ("baoquangbinh.vn").
+    Their pages say "của tỉnh" and "tỉnh ta" without naming it."""
+    if not source or "://" not in source:
+        return None
+    host = (urlsplit(source).hostname or "").lower()
+    for label in host.split("."):
+        label = label.removeprefix("bao")
+        if label in _province_labels():
+            return _province_labels()[label]
+    return None
+
+
 @step("hdnd_places", "places", label=lambda m: m.unit.level, assigns=["main_place"])
 def places_of(doc: Doc) -> list[PlaceMention]:
     mentions = find_places(doc._.text)
-    doc._.main_place = main_place(mentions)
+    doc._.main_place = main_place(mentions) or place_of_source(doc._.source)
     return mentions

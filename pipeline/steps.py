@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 # the string from the tokens on every access), the input's publication date and transcript
 # flag, and each step's records. ``None`` until the step that assigns it runs,
 # so a step run out of order fails instead of reading an empty default.
-EXTENSIONS = ("text", "published", "transcript", "places", "main_place", "furniture", "bodies", "persons", "legal_refs",
+EXTENSIONS = ("text", "published", "source", "transcript", "places", "main_place", "furniture", "bodies", "persons", "legal_refs",
               "index_values", "sessions", "turns", "exchanges", "dates", "candidates", "statements", "status_reports")
 for _name in EXTENSIONS:
     if not Doc.has_extension(_name):

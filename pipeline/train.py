@@ -131,7 +131,8 @@ def prepare_gold(docs: Iterable[dict], progress=None, skipped=None) -> list[Prep
     prepared = []
     for gold in docs:
         try:
-            doc, offsets = prepare(gold["text"], gold.get("published"), until="hdnd_classify")
+            doc, offsets = prepare(gold["text"], gold.get("published"), until="hdnd_classify",
+                                  source=gold.get("source"))
         except AnalysisError as err:
             if skipped:
                 skipped(gold["doc"], str(err))

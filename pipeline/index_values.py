@@ -49,20 +49,23 @@ _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|�
 # only when an entity follows it.
 _RANK_IS = re.compile(r"(?<![\w])thứ\s+(?:(?P<rank>\d{1,2})|(?P<word>" + "|".join(_ORDINALS) + r"))(?=\s+là\s)")
 # An index named after its figures: "Bắc Kạn đứng thứ 60 … về Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)".
-_ABOUT_BEFORE = re.compile(r"(?<![\w])về\s+(?:các\s+)?$", re.IGNORECASE)
+_ABOUT_BEFORE = re.compile(r"(?<![\w])về\s+(?:các\s+)?(?:chỉ số\s+)?$", re.IGNORECASE)
 # First place in words: "dẫn đầu", "đứng đầu" (not "người đứng đầu", the head of an office), "quán quân".
 _FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu)(?![\w])"
                     r"(?!\s+(?:đoàn|cơ quan|đơn vị))", re.IGNORECASE)
 _YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])")
 _BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
 _INTRODUCES = re.compile(r"\s*(?:trong bảng xếp hạng\s+)?(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+"
-                         r"(?:tỉnh|thành phố|TP\.?|vùng)?\s*", re.IGNORECASE)
+                         r"(?:tỉnh|thành phố|TP\.?|vùng|khu vực)?\s*", re.IGNORECASE)
 # A score leading its sentence, capitalised (a page may glue a label to it: "Địa phươngVới 67,48 điểm").
 _LEADING_SCORE = re.compile(rf"(?:Với|Đạt)\s+(?:(?:số điểm|điểm số|tổng điểm)\s+)?(?:{NUMBER})\s*(?:/100\s*)?(?:%|điểm)")
 _FROM_BEFORE = re.compile(r"(?<![\w])từ\s+$", re.IGNORECASE)
 _GROUP_BEFORE = re.compile(r"(?<![\w])(?:nhóm|tốp|top|trong số)(?![\w])[^.;:]*$", re.IGNORECASE)
 # A score in brackets after the entity: "Đà Nẵng (70,1 điểm)", "Ngân hàng Nhà nước (91,77% điểm)".
 _PAREN_VALUE = re.compile(rf"\(\s*(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?:\s*điểm)?\s*(?:\)|[–,;-])", re.IGNORECASE)
+# The score of the year compared with, in brackets after it.
+_EARLIER = re.compile(rf"so với\s+(?:năm\s+)?(?P<year>(?:19|20)\d{{2}})\s*\(\s*(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?\s*\)",
+                      re.IGNORECASE)
 # Regions and national agencies ranked by the indexes, beside the places and bodies found.
 _REGIONS = re.compile(r"(?<![\w])(?:vùng\s+)?(?:Đồng bằng sông Hồng|Đông Nam Bộ|Bắc Trung Bộ và [Dd]uyên hải miền Trung|"
                       r"Trung du (?:và )?miền núi phía Bắc|Tây Nguyên|Đồng bằng sông Cửu Long|Duyên hải Nam Trung Bộ)(?![\w])")
@@ -134,7 +137,8 @@ def _sentences(text: str, start: int, end: int):
 def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str, re.Match[str]]]:
     events = []
     taken: list[tuple[int, int]] = []
-    for kind, rx in (("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE), ("value", _PAREN_VALUE),
+    for kind, rx in (("earlier", _EARLIER), ("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE),
+                     ("value", _PAREN_VALUE),
                      ("rank", _RANK), ("rank", _RANK_IS), ("first", _FIRST)):
         for match in rx.finditer(text, start, end):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -199,7 +203,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
     order: list[IndexValue] = []
     carried: _Context | None = None
     furniture = list(furniture)
-    default_year, only, codes = _document_indexes(text, furniture, pub, dates)
+    default_year, only, named_indexes = _document_indexes(text, furniture, pub, dates)
     quiet = 0
     for s_start, s_end in _sentences(text, 0, len(text)):
         if inside(furniture, s_start):
@@ -207,7 +211,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
         mentions = [(m.start(), index_names()[m.group().lower()], None) for m in _index_regex().finditer(text, s_start, s_end)]
         mentions += [(m.start(), index_subindices()[m.group().lower()], m.group())
                      for m in _subindex_regex().finditer(text, s_start, s_end)
-                     if not codes or index_subindices()[m.group().lower()] in codes]
+                     if not named_indexes or index_subindices()[m.group().lower()] in named_indexes]
         mentions.sort()
         events = _events(text, s_start, s_end, entities)
         years = _years(dates, text, s_start, s_end)
@@ -216,7 +220,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             continue
         quiet = 0
         if not mentions:
-            sentence_entity = _entity_before(entities, s_end, s_start)
+            sentence_entity = next((e for e in entities if s_start <= e[0] and e[1] <= s_end), None)
             starts_with_entity = sentence_entity and sentence_entity[0] - s_start < 25
             if not (carried and events and (_CARRY_START.match(text, s_start) or starts_with_entity
                                            or any(e[2] == "rank" for e in events))):
@@ -253,7 +257,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 # "Với 67,48 điểm, Chỉ số PCI năm 2023 của Thái Nguyên …": the score leads the sentence.
                 code, subindex, anchor = mentions[0][1], mentions[0][2], ev_start
             elif about := next((m for m in mentions if m[0] > ev_end and
-                                _ABOUT_BEFORE.search(text, max(s_start, m[0] - 12), m[0])), None):
+                                _ABOUT_BEFORE.search(text, max(s_start, m[0] - 20), m[0])), None):
                 code, subindex, anchor = about[1], about[2], ev_start
             elif mentions:
                 continue  # otherwise figures before the index is named are not its results
@@ -264,7 +268,9 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             explicit = [y for y in years if y[0] < ev_start and not y[2]]
             comparisons = [y for y in years if y[2]]
             right_after = _YEAR_AFTER.match(text, ev_end)
-            if right_after:  # "hạng 48 (năm 2012), hạng 33 (năm 2013)": the year written after the figure
+            if kind == "earlier":  # "cao hơn 3,05% so với năm 2022 (84,74%)": the score of that year
+                year, inferred = int(match.group("year")), False
+            elif right_after:  # "hạng 48 (năm 2012), hạng 33 (năm 2013)": the year written after the figure
                 year, inferred = int(right_after.group(1) or right_after.group(2)), False
             elif explicit:
                 year, inferred = explicit[-1][1], False
@@ -295,7 +301,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 records[key] = record
                 order.append(record)
             record.end = max(record.end, ev_end)
-            used_context = _Context(code, subindex, year, inferred)
+            if kind != "earlier":  # the year compared with does not carry to the next sentence
+                used_context = _Context(code, subindex, year, inferred)
         if mentions:
             last = mentions[-1]
             explicit = [y for y in years if not y[2]]
@@ -303,7 +310,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                                                not explicit)
         else:
             carried = used_context
-    for record in _tables(text, entities, main_place, codes, only, default_year) + \
+    for record in _tables(text, entities, main_place, only) + \
             _ranked_lines(text, entities, only):
         key = (record.index, record.subindex, record.entity, record.year)
         if key not in records:
@@ -318,7 +325,7 @@ _RANK_LABEL = re.compile(r"(?:xếp hạng|thứ hạng|hạng|vị trí)$", re.
 _SCORE_LABEL = re.compile(r"(?:điểm số|tổng điểm|điểm)(?:\s+\S+)?$", re.IGNORECASE)
 
 
-def _tables(text: str, entities, main_place, codes, only, default_year) -> list[IndexValue]:
+def _tables(text: str, entities, main_place, only) -> list[IndexValue]:
     """Results laid out as a table with one column per year, as pages with the index's
     profile of a province print them ("Năm | 2022 | 2023 |", then "Điểm số PGI | 13.99 |
     24.20 |", "Xếp hạng | 49 | 5 |", a sub-index or a place per row). A row named by a
@@ -461,7 +468,7 @@ def _document_indexes(text: str, furniture: list[tuple[int, int]], pub, dates: l
 
 def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
     """Put one figure into its slot; False when the slot is taken."""
-    if kind == "value":
+    if kind in ("value", "earlier"):
         if record.value is not None:
             return False
         groups = match.groupdict()

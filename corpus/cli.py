@@ -733,6 +733,7 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
       hdnd session 3
       hdnd session 3 --format json
     """
+    from corpus.display import shorten
     from corpus.sessions import SessionError, session_detail
 
     try:
@@ -761,13 +762,13 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
         stamp = f"{q['timestamp']} " if q["timestamp"] else ""
         click.echo(f"  {stamp}{asker} → {answerer}" + (f"  [{q['topic']}]" if q["topic"] else ""))
         if q["question"]:
-            click.echo(f"    hỏi: {q['question'][:160]}")
+            click.echo(f"    hỏi: {shorten(q['question'], 160)}")
         if q["answer"]:
-            click.echo(f"    đáp: {q['answer'][:160]}")
+            click.echo(f"    đáp: {shorten(q['answer'], 160)}")
     click.echo(f"\nPromises ({len(record['commitments'])}):")
     for c in record["commitments"]:
         who = ", ".join(filter(None, [c["speaker"], c["speaker_title"]])) or "?"
-        click.echo(f"  #{c['id']} {c['kind']} [{c['status']}] {c['deadline'] or ''} {who}: “{c['quote'][:140]}”")
+        click.echo(f"  #{c['id']} {c['kind']} [{c['status']}] {c['deadline'] or ''} {who}: “{shorten(c['quote'], 140)}”")
     click.echo(f"\nCoverage ({len(record['articles'])}):")
     for a in record["articles"]:
         click.echo(f"  {(a['published'] or '')[:10]} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")

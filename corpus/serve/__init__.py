@@ -41,7 +41,8 @@ CANNED = {
     },
     "said_at_session": {
         "title": "Phát biểu tại một kỳ họp · What was said at one session",
-        "sql": "SELECT t.seq, t.timestamp, t.role, t.speaker, t.title, t.delegation, t.topic, t.quote, t.article_id "
+        "sql": "SELECT t.seq, t.timestamp, t.role, t.speaker, t.title, t.delegation, t.topic, t.quote, t.article_id, "
+               "t.session_id "
                "FROM turns t WHERE t.session_id = :session_id ORDER BY t.article_id, t.seq",
     },
 }
@@ -59,6 +60,8 @@ FACETS = {
 LABELS = {"sources": "domain", "persons": "name", "bodies": "name", "articles": "title"}
 PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
 PROMISE_LINKS = {"promise_id", "commitment_id"}
+SESSION_COLUMNS = {("sessions", "id")}
+SESSION_LINKS = {"session_id"}
 
 
 def metadata(name: str) -> dict:
@@ -100,9 +103,13 @@ def prepare_jinja2_environment(env):
 
 @hookimpl
 def render_cell(value, column, table, datasette):
-    """A promise's id links to its page wherever it is shown."""
-    if value is not None and ((table, column) in PROMISE_COLUMNS or column in PROMISE_LINKS):
-        return Markup(f'<a href="{datasette.urls.path(f"-/promise/{int(value)}")}">{escape(value)}</a>')
+    """A promise's or a session's id links to its page wherever it is shown."""
+    if value is None or not isinstance(value, int):
+        return None
+    if (table, column) in PROMISE_COLUMNS or column in PROMISE_LINKS:
+        return Markup(f'<a href="{datasette.urls.path(f"-/promise/{value}")}">{escape(value)}</a>')
+    if (table, column) in SESSION_COLUMNS or column in SESSION_LINKS:
+        return Markup(f'<a href="{datasette.urls.path(f"-/session/{value}")}">{escape(value)}</a>')
     return None
 
 

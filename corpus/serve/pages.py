@@ -1,4 +1,4 @@
-"""Our pages inside Datasette: search, one promise, an index over the years.
+"""Our pages inside Datasette: search, one promise, one session, an index over the years.
 
 Each route reads through Datasette's read-only connection under its SQL time limit,
 calls the same library function as the command line, and renders a template (or JSON,
@@ -22,9 +22,10 @@ from markupsafe import Markup, escape
 
 from corpus.chart import ChartError, index_series, points_of, series_choices, svg_chart
 from corpus.commitments import PromiseError, commitment_detail
+from corpus.display import shorten
 from corpus.lookup import GROUPS, search_everything
 from corpus.search import END, START, QueryError
-from corpus.sessions import session_label
+from corpus.sessions import SessionError, list_sessions, session_detail, session_label
 from pipeline import index_names
 
 GROUP_TITLES = {"articles": "Bài báo · Articles", "promises": "Lời hứa · Promises",
@@ -108,8 +109,12 @@ async def home(datasette) -> dict:
                "people": "SELECT COUNT(*) FROM persons", "index_values": "SELECT COUNT(*) FROM index_values",
                "sessions": "SELECT COUNT(*) FROM sessions"}
         return {name: db.execute(q).fetchone()[0] for name, q in sql.items()}
+    latest = await _read(datasette, lambda db: list_sessions(db, limit=5))
+    for row in latest:
+        row["label"] = session_label(row)
+        row["href"] = datasette.urls.path(f"-/session/{row['id']}")
     return {"counts": await _read(datasette, counts), "db": datasette.get_database().name,
-            "db_url": _db_path(datasette)}
+            "db_url": _db_path(datasette), "sessions": latest}
 
 
 def _hit_links(datasette, group: str, hit: dict) -> dict:
@@ -205,9 +210,35 @@ async def promise_page(datasette, request) -> Response:
         "p": record, "status_title": STATUS_TITLES.get(record["status"], record["status"]),
         "kind_title": KIND_TITLES.get(record["kind"], record["kind"]),
         "session_label": session_label(session) if session else None,
-        "session_url": _db_path(datasette, "sessions", session["id"]) if session else None,
+        "session_url": datasette.urls.path(f"-/session/{session['id']}") if session else None,
         "json_url": datasette.urls.path(f"-/promise/{promise_id}.json"),
     })
+
+
+async def session_page(datasette, request) -> Response:
+    """/-/session/ID: the agenda, the sittings, the exchanges in order with their times,
+    the promises and demands made, and the articles and records that covered it."""
+    session_id = int(request.url_vars["id"])
+    try:
+        record = await _read(datasette, lambda db: session_detail(db, session_id, date.today()))
+    except SessionError as err:
+        message = _sentence(err)
+        if request.url_vars.get("format") == "json":
+            return Response.json({"ok": False, "error": message}, status=404)
+        return await _page(datasette, request, "hdnd_session.html", {"error": message}, status=404)
+    if request.url_vars.get("format") == "json":
+        return Response.json({"ok": True, **record})
+    for question in record["questions"]:
+        question["question_short"] = shorten(question["question"], 400)
+        question["answer_short"] = shorten(question["answer"], 600)
+    for promise in record["commitments"]:
+        promise["href"] = datasette.urls.path(f"-/promise/{promise['id']}")
+        promise["kind_title"] = KIND_TITLES.get(promise["kind"], promise["kind"])
+        promise["status_title"] = STATUS_TITLES.get(promise["status"], promise["status"])
+    for article in record["articles"]:
+        article["stored"] = _db_path(datasette, "articles", article["id"])
+    return await _page(datasette, request, "hdnd_session.html", {
+        "s": record, "json_url": datasette.urls.path(f"-/session/{session_id}.json")})
 
 
 def _index_title(code: str) -> str:
@@ -262,5 +293,6 @@ async def chart_page(datasette, request) -> Response:
 ROUTES = [
     (r"^/-/search(\.(?P<format>json|csv))?$", search_page),
     (r"^/-/promise/(?P<id>\d+)(\.(?P<format>json))?$", promise_page),
+    (r"^/-/session/(?P<id>\d+)(\.(?P<format>json))?$", session_page),
     (r"^/-/chart(\.(?P<format>json|svg))?$", chart_page),
 ]

@@ -177,3 +177,26 @@ def test_a_missing_corpus_is_one_sentence(tmp_path):
 
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_session_page_shows_exchanges_promises_and_coverage(server):
+    sessions = _json(server + "/hdnd/sessions.json?session_no=18&_shape=array")[1]
+    session = sessions[0]["id"]
+    status, body = _get(server + f"/-/session/{session}")
+    page = body.decode("utf-8")
+    assert status == 200 and "kỳ họp thứ 18" in page
+    assert 'class="hdnd-asker">Nguyễn Văn Khải' in page and 'class="hdnd-answerer">Trần Minh Đức' in page
+    assert page.index("Nguyễn Văn Khải") < page.index("Phạm Thị Hồng")  # in the order they were asked
+    _, data = _json(server + f"/-/session/{session}.json")
+    promise = next(c for c in data["commitments"] if c["speaker"] == "Ngô Quang Vinh")
+    assert f'href="/-/promise/{promise["id"]}"' in page
+    assert data["articles"] and all(a["url"] in page for a in data["articles"])
+    # Linked from the home page, from each promise made there, and wherever a session_id is shown.
+    assert f'href="/-/session/{session}"' in _get(server + "/")[1].decode("utf-8")
+    assert f'href="/-/session/{session}"' in _get(server + f"/-/promise/{promise['id']}")[1].decode("utf-8")
+    assert f'href="/-/session/{session}"' in _get(server + "/hdnd/said_at_session?session_id=" + str(session))[1].decode()
+
+
+def test_an_unknown_session_is_404(server):
+    status, body = _get(server + "/-/session/99999")
+    assert status == 404 and "There is no session 99999 in this corpus" in body.decode("utf-8")

@@ -13,12 +13,13 @@ from datetime import date
 
 import sqlite_utils
 
-from corpus.commitments import id_of, link_followups, store_statements, store_status_reports
+from corpus.commitments import id_of, link_followups, link_recalls, store_recalls, store_statements, store_status_reports
 from corpus.db import now, transaction
 from corpus.duplicates import NearDuplicates
 from pipeline import person_key
 
-ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles", "questions", "turns")
+ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles", "recalls", "questions",
+                  "turns")
 
 
 def _upsert(conn: sqlite3.Connection, table: str, key: str, value: str, extra: dict) -> int:
@@ -89,7 +90,7 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
     commitments (merged with those of the article it copies) and link follow-ups.
     Returns counts of what it added."""
     today = today or date.today()
-    counts = {"commitments_new": 0, "followups": 0, "duplicate": 0}
+    counts = {"commitments_new": 0, "followups": 0, "duplicate": 0, "recalls_linked": 0}
     with transaction(db) as conn:
         duplicate_of = similarity = None
         if signature is not None:
@@ -143,7 +144,9 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
         created = store_statements(conn, article_id, result, made_on, session_id, duplicate_of, today,
                                    turn_ids, question_ids)
         reports = store_status_reports(conn, article_id, result, published)
+        recalls = store_recalls(conn, article_id, session_id, result, turn_ids, published)
         counts["commitments_new"] = len(created)
+        counts["recalls_linked"] = link_recalls(conn, recalls)
         counts["followups"] = link_followups(conn, report_ids=reports, commitment_ids=created)
         conn.execute("UPDATE articles SET pipeline_version = ?, processed_at = ?, session_id = ?, "
                      "analysis_error = NULL WHERE id = ?", (version, now(), session_id, article_id))

@@ -181,34 +181,100 @@ class _Candidate:
     articles: set[int]
 
 
+def _candidates(conn: sqlite3.Connection, where: str, args: tuple) -> list[_Candidate]:
+    rows = conn.execute(
+        "SELECT c.id, c.quote || ' ' || COALESCE(c.target, ''), c.speaker, c.speaker_title, c.made_on, "
+        "group_concat(s.article_id) FROM commitments c JOIN commitment_sources s ON s.commitment_id = c.id "
+        f"WHERE {where} GROUP BY c.id", args)
+    return [_Candidate(r[0], r[1], r[2], r[3], r[4], {int(a) for a in (r[5] or "").split(",") if a}) for r in rows]
+
+
+def _best(conn: sqlite3.Connection, table: str, text: str) -> list[int]:
+    """The rowids of the best full-text matches of ``text`` in ``table``."""
+    query = match_query(text)
+    if not query:
+        return []
+    return [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+                                       (query, FOLLOWUP_CANDIDATES))]
+
+
+def _paragraph(text: str, start: int, end: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start:line_end if line_end >= 0 else len(text)]
+
+
+def _proposed_before(conn: sqlite3.Connection, commitment_id: int, article_id: int) -> bool:
+    """One proposed follow-up per commitment and article (a recall and a status report in
+    the same sentence are one piece of evidence)."""
+    return conn.execute("SELECT 1 FROM commitment_events WHERE commitment_id = ? AND kind = 'followup' "
+                        "AND evidence_article_id = ?", (commitment_id, article_id)).fetchone() is not None
+
+
+def store_recalls(conn: sqlite3.Connection, article_id: int, session_id: int | None, result: dict,
+                  turn_ids: list[int], recalled_on: str | None) -> list[int]:
+    """The article's recalled promises (its old rows are gone with the article's tables)."""
+    ids = []
+    for recall in result.get("recalls", []):
+        turn = recall.get("turn")
+        row = {"article_id": article_id, "turn_id": turn_ids[turn] if turn is not None and turn < len(turn_ids) else None,
+               "session_id": session_id, "start": recall["start"], "end": recall["end"], "quote": recall["quote"],
+               "cue": recall["cue"], "promiser": recall["promiser"], "recaller": recall["recaller"],
+               "status": recall["status"], "recalled_on": recalled_on}
+        columns = ", ".join(f'"{c}"' for c in row)
+        ids.append(conn.execute(f"INSERT INTO recalls ({columns}) VALUES ({', '.join('?' * len(row))})",
+                                tuple(row.values())).lastrowid)
+    return ids
+
+
+def link_recalls(conn: sqlite3.Connection, recall_ids: list[int]) -> int:
+    """Link each recall to the earlier commitment it speaks of (the best full-text match
+    made before it in another article, scored like a follow-up: its speaker or body named
+    in the recall's paragraph counts), and propose a follow-up with the recall's status
+    and quote as evidence. Returns how many were linked."""
+    linked = 0
+    marks = ",".join("?" * len(recall_ids))
+    rows = conn.execute('SELECT r.id, r.article_id, r.quote, r.status, r.promiser, r.recaller, r.recalled_on, a.text, '
+                        f'r.start, r."end" FROM recalls r JOIN articles a ON a.id = r.article_id WHERE r.id IN ({marks})',
+                        recall_ids).fetchall()
+    for recall_id, article_id, quote, status, promiser, recaller, recalled_on, text, start, end in rows:
+        found = _best(conn, "commitments_fts", quote)
+        scored = []
+        for candidate in _candidates(conn, f"c.id IN ({','.join('?' * len(found))})", tuple(found)) if found else []:
+            if article_id in candidate.articles or (candidate.made_on and recalled_on and recalled_on < candidate.made_on):
+                continue
+            score = followup_score(candidate.text, quote, _paragraph(text, start, end), (candidate.speaker, candidate.title))
+            if score >= FOLLOWUP_MIN_SCORE:
+                scored.append((score, candidate.id))
+        if not scored:
+            continue
+        score, commitment_id = max(scored)
+        conn.execute("UPDATE recalls SET commitment_id = ? WHERE id = ?", (commitment_id, recall_id))
+        linked += 1
+        if status and not _proposed_before(conn, commitment_id, article_id):
+            who = ", ".join(filter(None, [f"recalled by {recaller}" if recaller else "recalled",
+                                          f"promised by {promiser}" if promiser else None]))
+            _event(conn, commitment_id, "followup", status, recalled_on or now()[:10], evidence_article_id=article_id,
+                   evidence_quote=quote, score=round(score, 3),
+                   note=f"{who}; proposed: confirm or reject with hdnd promise")
+    return linked
+
+
 def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None,
                    commitment_ids: list[int] | None = None) -> int:
     """Propose follow-up events between status reports and commitments made before them,
     from either side (a new report, or a new commitment with reports stored earlier).
     Full-text search picks the best candidates; content overlap decides."""
-    def candidates(where: str, args: tuple) -> list[_Candidate]:
-        rows = conn.execute(
-            "SELECT c.id, c.quote || ' ' || COALESCE(c.target, ''), c.speaker, c.speaker_title, c.made_on, "
-            "group_concat(s.article_id) FROM commitments c JOIN commitment_sources s ON s.commitment_id = c.id "
-            f"WHERE {where} GROUP BY c.id", args)
-        return [_Candidate(r[0], r[1], r[2], r[3], r[4], {int(a) for a in (r[5] or "").split(",") if a}) for r in rows]
-
-    def best(table: str, text: str) -> list[int]:
-        query = match_query(text)
-        if not query:
-            return []
-        return [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
-                                           (query, FOLLOWUP_CANDIDATES))]
-
     pairs: list[tuple[tuple, _Candidate]] = []
     report_sql = ('SELECT r.id, r.article_id, r.quote, r.status, r.topic, r.reported_on, a.text, r.start, r."end" '
                   "FROM status_reports r JOIN articles a ON a.id = r.article_id WHERE r.id IN ({})")
     for report in conn.execute(report_sql.format(",".join("?" * len(report_ids or []))), report_ids or []).fetchall():
-        found = best("commitments_fts", report[2])
+        found = _best(conn, "commitments_fts", report[2])
         marks = ",".join("?" * len(found))
-        pairs += [(report, c) for c in candidates(f"c.id IN ({marks})", tuple(found))] if found else []
-    for candidate in candidates(f"c.id IN ({','.join('?' * len(commitment_ids or []))})", tuple(commitment_ids or [])):
-        found = best("status_reports_fts", candidate.text)
+        pairs += [(report, c) for c in _candidates(conn, f"c.id IN ({marks})", tuple(found))] if found else []
+    for candidate in _candidates(conn, f"c.id IN ({','.join('?' * len(commitment_ids or []))})",
+                                 tuple(commitment_ids or [])):
+        found = _best(conn, "status_reports_fts", candidate.text)
         if found:
             rows = conn.execute(report_sql.format(",".join("?" * len(found))), found).fetchall()
             pairs += [(report, candidate) for report in rows]
@@ -217,16 +283,8 @@ def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None
         report_id, article_id, quote, status, _, reported_on, text, start, end = report
         if article_id in candidate.articles or (candidate.made_on and reported_on and reported_on <= candidate.made_on):
             continue  # the promise itself, or a report from before it was made
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        score = followup_score(candidate.text, quote, text[line_start:line_end if line_end >= 0 else len(text)],
-                               (candidate.speaker, candidate.title))
-        if score < FOLLOWUP_MIN_SCORE:
-            continue
-        seen = conn.execute("SELECT 1 FROM commitment_events WHERE commitment_id = ? AND kind = 'followup' "
-                            "AND evidence_article_id = ? AND evidence_quote = ?",
-                            (candidate.id, article_id, quote)).fetchone()
-        if seen:
+        score = followup_score(candidate.text, quote, _paragraph(text, start, end), (candidate.speaker, candidate.title))
+        if score < FOLLOWUP_MIN_SCORE or _proposed_before(conn, candidate.id, article_id):
             continue
         _event(conn, candidate.id, "followup", status, reported_on or now()[:10], evidence_article_id=article_id,
                evidence_quote=quote, score=round(score, 3), note="proposed: confirm or reject with hdnd promise")

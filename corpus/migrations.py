@@ -398,6 +398,33 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX persons_name_key ON persons(name_key);
         """,
     ),
+    (
+        9,
+        "recalled promises: a turn that recalls an earlier promise, linked to it when found",
+        """
+        -- "Sở … đã hứa … nhưng đến nay chưa thực hiện": who promised, who recalls it, the status the
+        -- sentence suggests, and the earlier commitment it was matched to (a proposed follow-up
+        -- event on that commitment carries the same quote as evidence).
+        CREATE TABLE recalls (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            turn_id INTEGER REFERENCES turns(id) ON DELETE SET NULL,
+            session_id INTEGER REFERENCES sessions(id),
+            commitment_id INTEGER REFERENCES commitments(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            cue TEXT,
+            promiser TEXT,
+            recaller TEXT,
+            status TEXT,
+            recalled_on TEXT
+        );
+        CREATE INDEX recalls_article ON recalls(article_id);
+        CREATE INDEX recalls_commitment ON recalls(commitment_id);
+        CREATE INDEX recalls_session ON recalls(session_id);
+        """,
+    ),
 ]
 
 

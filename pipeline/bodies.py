@@ -37,6 +37,8 @@ _PLACE_KIND = re.compile(r"\s*(?:cấp\s+)?(thành phố|TP\.?|Tp\.?|tỉnh|qu�
                          re.IGNORECASE)
 _LOWER_KIND = re.compile(r"(?<=\s)(?:Thành phố|Tỉnh|Quận|Huyện|Thị xã|Thị trấn|Phường|Xã)(?=\s)")
 _NUMBERED = re.compile(r"\s+số\s+\d+")
+# Heads some pages capitalise inside ("Hội đồng Nhân dân TP Hà Nội"), in their usual spelling.
+_SPELLINGS = {"Hội đồng Nhân dân": "Hội đồng nhân dân", "Ủy ban Nhân dân": "Ủy ban nhân dân"}
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
     for match in heads.finditer(text):
         if match.start() < pos:
             continue
-        head = match.group()
+        head = _SPELLINGS.get(match.group(), match.group())
         if text[max(0, match.start() - 4):match.start()].strip().lower() == "các":
             continue  # "các Sở, ngành", "UBND các quận": not one body
         end = match.end()
@@ -183,7 +185,7 @@ def find_bodies(text: str, places: list[PlaceMention], main_place: str | None) -
                 suffix = _implicit_place(places, match.start(), committee, main_place)
             elif head in _PROVINCE_HEADS and main_place:
                 suffix = _province_label(main_place)
-        canonical = _LOWER_KIND.sub(lambda m: m.group().lower(), _expand(text[match.start():end]))
+        canonical = _LOWER_KIND.sub(lambda m: m.group().lower(), _expand(head + text[match.end():end]))
         if suffix:
             canonical += f" {suffix}"
         canonical = re.sub(r"\s+", " ", canonical).strip()

@@ -144,7 +144,7 @@ class ClassifyComponent:
         return self
 
 
-@Language.factory("hdnd_classify", requires=["doc._.candidates", "doc._.published", "doc._.dates"],
+@Language.factory("hdnd_classify", requires=["doc._.candidates", "doc._.recalls", "doc._.published", "doc._.dates"],
                   assigns=["doc._.statements", "doc.spans"],
                   default_config={"model": "shipped", "threshold": None})
 def make_classify(nlp: Language, name: str, model: str | None, threshold: float | None) -> ClassifyComponent:

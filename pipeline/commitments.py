@@ -85,6 +85,7 @@ class Candidate:
     kind: str | None = None  # decided by the classifier (or the rules)
     score: float | None = None
     probs: dict[str, float] = field(default_factory=dict)
+    recalled: bool = False   # inside a recalled promise (pipeline.recalls): evidence about it, not a promise
 
     @property
     def start(self) -> int:
@@ -261,7 +262,7 @@ def statements(text: str, candidates: list[Candidate], published: date | None,
     lines = lines_of(text)
     found = []
     for cand in candidates:
-        if cand.kind is None:
+        if cand.kind is None or cand.recalled:
             continue
         clause = cand.clause
         action_at = action_start(text, cand.cue_end, clause.end) if cand.group == "promise" else cand.cue_end

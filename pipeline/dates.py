@@ -41,6 +41,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx, re.IGNOREC
     ("year", r"\bnăm\s+" + _Y + _E),
     ("year", r"\bnăm\s+" + _NOW_YEAR + r"\b"),
     ("daymonth", r"\b" + _CAL_WORD + r"(?P<core>" + _D + r"\s*[/\-]\s*" + _M + r")" + _E),
+    # "Sáng 28.5", "Ngày 22.9": a dot between day and month only after a time of day or "ngày".
+    ("daymonth", r"\b(?:ngày|hôm nay,?|sáng|chiều|tối|trưa|đêm|rạng sáng)\s+(?:ngày\s+)?(?P<core>" + _D + r"\." + _M + r")"
+                 + _E + r"(?!\s*%)"),
     # "trong tháng 8", "trước tháng 10": the next such month from the published date.
     ("monthonly", r"\b(?:trong|trước|đến|tới|cuối|giữa|hết|đầu)\s+(?P<core>tháng\s+(?P<m>1[0-2]|0?[1-9]))"
                   r"(?![\w/-]|[.,]\d)(?!\s*(?:năm|/|-)\s*\d)"),

@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline import bodies, classify, commitments, furniture, index_values, legal_refs, persons, places, sessions, turns
+from pipeline import bodies, classify, commitments, furniture, index_values, legal_refs, persons, places, recalls, sessions, turns
 from pipeline.dates import parse_published
 from pipeline.normalize import normalize_aligned
 from pipeline.persons import group_persons
@@ -27,7 +27,7 @@ from pipeline.text import inside
 from pipeline.turns import question_of
 
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
-PIPELINE_VERSION = "7.0"
+PIPELINE_VERSION = "7.1"
 # The pipeline, in order: each step and the module that declares it (importing the module
 # registers the component).
 COMPONENTS = (
@@ -42,6 +42,7 @@ COMPONENTS = (
     ("hdnd_turns", turns),                    # speaker turns, questions paired with answers
     ("hdnd_status_reports", commitments),     # how a promise went
     ("hdnd_candidates", commitments),         # candidate clauses with their rule signals and speaker
+    ("hdnd_recalls", recalls),                # earlier promises recalled ("đã hứa … nhưng chưa"): never new ones
     ("hdnd_classify", classify),              # the trained classifier: commitment, demand or neither
 )
 STEPS = tuple(name for name, _ in COMPONENTS)
@@ -155,6 +156,7 @@ def records(doc: Doc, text: str, offsets: list[int] | None) -> dict:
         "demands": [s for s in statements if s["kind"] == "demand"],
         "assignments": [s for s in statements if s["kind"] == "assignment"],
         "status_reports": _remap([r.as_dict(norm) for r in doc._.status_reports], offsets, text),
+        "recalls": _remap([r.as_dict(norm) for r in doc._.recalls], offsets, text),
         "index_values": _remap([v.as_dict(norm) for v in doc._.index_values], offsets, text),
         "persons": persons,
         "legal_refs": _remap([r.as_dict(norm) for r in doc._.legal_refs], offsets, text),

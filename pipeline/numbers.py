@@ -68,3 +68,14 @@ def roman_to_int(text: str) -> int | None:
         value = _ROMAN[char]
         total += -value if i + 1 < len(text) and _ROMAN[text[i + 1]] > value else value
     return total
+
+
+def int_to_roman(number: int) -> str:
+    """1–399 in Roman numerals, as council terms are written ("khóa XVI")."""
+    result = ""
+    for value, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"),
+                           (1, "I")):
+        while number >= value:
+            result += letters
+            number -= value
+    return result

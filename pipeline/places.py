@@ -121,17 +121,22 @@ def _province_labels() -> dict[str, str]:
     return labels | {"tphcm": "Hồ Chí Minh", "hochiminhcity": "Hồ Chí Minh", "thuathienhue": "Huế"}
 
 
+# A provincial paper ("baoquangbinh"), the council's own site ("hdndtuyenquang", "dbndhatinh").
+_SITE_PREFIXES = ("", "bao", "hdnd", "dbnd")
+
+
 def place_of_source(source: str | None) -> str | None:
     """The province whose site published the page: a provincial portal or department
-    ("snv.kiengiang.gov.vn", "ninhthuan.gov.vn") or a provincial paper ("baoquangbinh.vn").
+    ("snv.kiengiang.gov.vn", "ninhthuan.gov.vn"), its council's site ("dbndhatinh.vn") or a
+    provincial paper ("baoquangbinh.vn").
     Their pages say "của tỉnh" and "tỉnh ta" without naming it."""
     if not source or "://" not in source:
         return None
     host = (urlsplit(source).hostname or "").lower()
     for label in host.split("."):
-        label = label.removeprefix("bao")
-        if label in _province_labels():
-            return _province_labels()[label]
+        for prefix in _SITE_PREFIXES:
+            if label.startswith(prefix) and label[len(prefix):] in _province_labels():
+                return _province_labels()[label[len(prefix):]]
     return None
 
 

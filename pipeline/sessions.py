@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from pipeline.bodies import BodyMention
 from pipeline.dates import find_dates, parse_published
-from pipeline.numbers import ROMAN, parse_number_words, roman_to_int
+from pipeline.numbers import ROMAN, int_to_roman, parse_number_words, roman_to_int
 from pipeline.steps import step
 from pipeline.text import inside
 
@@ -20,9 +20,16 @@ _NUMBER_WORDS = r"(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mươ
 _SESSION = re.compile(rf"(?<![\w])kỳ họp\s+(?:thứ\s+(?P<no>\d{{1,2}}|{_NUMBER_WORDS}\b)|(?P<kind>chuyên đề|bất thường|"
                       rf"thường lệ|cuối năm|giữa năm)(?:\s+lần\s+thứ\s+(?P<no2>\d{{1,2}}))?)",
                       re.IGNORECASE)
-_SITTING = re.compile(r"(?<![\w])phiên\s+(?P<kind>chất vấn|giải trình|thảo luận|khai mạc|bế mạc|họp)", re.IGNORECASE)
-_TERM = re.compile(rf"\bkhóa\s+(?P<term>{ROMAN})\b")
-_COUNCIL_HEADS = ("HĐND", "Hội đồng nhân dân")
+_SITTING = re.compile(r"(?<![\w])(?:phiên\s+(?P<kind>chất vấn|giải trình|thảo luận|khai mạc|bế mạc|họp)|"
+                      r"(?:tiến hành|bắt đầu|tiếp tục|hoạt động|phần|buổi|ngày)\s+(?P<kind2>chất vấn))(?![\w])",
+                      re.IGNORECASE)
+_TERM = re.compile(rf"\b(?i:khóa)\s+(?:(?P<term>{ROMAN})|(?P<digits>\d{{1,2}}))\b")
+_COUNCIL_HEADS = ("HĐND", "Hội đồng nhân dân", "Quốc hội")
+# A session named as the subject of a report, not the one sitting: "kết quả giải quyết kiến
+# nghị của cử tri trước và sau Kỳ họp thứ 6", "sau kỳ họp thứ 5", "từ kỳ họp thứ 3".
+_REFERENCE = re.compile(r"(?<![\w])(?:trước và sau|trước|sau|từ|đến|giữa hai|các|những|tại các)\s*$", re.IGNORECASE)
+_PLACELESS = {None, "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường"}
+_SENTENCE_CUT = re.compile(r"[.!?](?=\s|$)|\n")  # not the dot of "Sáng 28.5"
 _KINDS = {"chất vấn": "chất vấn", "giải trình": "giải trình", "giám sát": "giám sát", "chuyên đề": "chuyên đề",
           "bất thường": "bất thường", "thường lệ": "thường lệ", "cuối năm": "thường lệ", "giữa năm": "thường lệ"}
 
@@ -38,6 +45,7 @@ class SessionMention:
     session_no: int | None
     date: str | None
     kind: str | None
+    reference: bool = False   # named as what a report is about ("trước và sau Kỳ họp thứ 6"), not the sitting
 
     def as_dict(self, text: str) -> dict:
         return {"council": self.council, "level": self.level, "place": self.place, "term": self.term,
@@ -59,12 +67,21 @@ def _short_council(canonical: str) -> str:
 def _session_date(text: str, start: int, end: int, published) -> str | None:
     """A day named in the same sentence, before or just after the mention; never a
     deadline or a span bound ("trước ngày 30/6/2025", "đến ngày…", "từ ngày…")."""
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-    right_cut = re.search(r"[.\n]", text[end:])
-    right = end + (right_cut.start() if right_cut else len(text) - end)
+    left = max([0] + [m.end() for m in _SENTENCE_CUT.finditer(text, max(0, start - 400), start)])
+    right_cut = _SENTENCE_CUT.search(text, end)
+    right = right_cut.start() if right_cut else len(text)
     days = [d for d in find_dates(text[left:right], published) if d.granularity == "day" and d.deadline
             and d.modifier not in ("before", "by", "within", "from", "after")]
     return days[0].value if days else None
+
+
+def _term(match: re.Match[str] | None) -> str | None:
+    """"khóa XVI" and "khóa 16" as "XVI"."""
+    if match is None:
+        return None
+    if match.group("digits"):
+        return int_to_roman(int(match.group("digits"))) if 0 < int(match.group("digits")) < 40 else None
+    return match.group("term") if roman_to_int(match.group("term")) else None
 
 
 def find_sessions(text: str, bodies: list[BodyMention], published=None,
@@ -83,8 +100,8 @@ def find_sessions(text: str, bodies: list[BodyMention], published=None,
         session_no = None
         if number:
             session_no = int(number) if number.strip().isdigit() else parse_number_words(number.strip())
-        term = _TERM.search(text, match.end(), min(len(text), council.end + 30))
-        kind = _KINDS.get((groups.get("kind") or "").lower())
+        term = _TERM.search(text, match.end(), min(len(text), max(match.end(), council.end) + 40))
+        kind = _KINDS.get((groups.get("kind") or groups.get("kind2") or "").lower())
         place = council.canonical.split("nhân dân", 1)[-1].strip() or None
         level = next((k for k in ("thành phố", "tỉnh", "quận", "huyện", "thị xã", "xã", "phường")
                       if place and place.startswith(k)), None)
@@ -92,19 +109,23 @@ def find_sessions(text: str, bodies: list[BodyMention], published=None,
         if term and term.start() - end < 10:
             end = term.end()
         found.append(SessionMention(match.start(), end, _short_council(council.canonical), level, place,
-                                    term.group("term") if term and roman_to_int(term.group("term")) else None,
-                                    session_no, _session_date(text, match.start(), match.end(), pub), kind))
+                                    _term(term), session_no, _session_date(text, match.start(), match.end(), pub), kind,
+                                    bool(_REFERENCE.search(text, max(0, match.start() - 14), match.start()))))
     found.sort(key=lambda s: s.start)
     return found
 
 
 def main_session(mentions: list[SessionMention]) -> dict | None:
-    """The session an article reports on: the first one named, completed from the others
-    that name the same council."""
+    """The session an article reports on: the first one named with the day it sat, else the
+    first one named that is not only a reference ("trước và sau Kỳ họp thứ 6"), completed
+    from the others that name the same council."""
+    # "HĐND tỉnh" with no province (a page that never names it) identifies no council.
+    mentions = [m for m in mentions if m.place not in _PLACELESS]
     if not mentions:
         return None
-    first = mentions[0]
-    same = [m for m in mentions if m.council == first.council]
+    first = next((m for m in mentions if m.date and not m.reference), None) or \
+        next((m for m in mentions if not m.reference), mentions[0])
+    same = [first] + [m for m in mentions if m.council == first.council and m is not first]
     numbered = next((m for m in same if m.session_no is not None), None)
     session_no = numbered.session_no if numbered else None
     return {"council": first.council,

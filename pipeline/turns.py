@@ -36,8 +36,13 @@ TRANSCRIPT_LABELS = 3
 ANSWER_PARAGRAPHS = 4
 
 _TIME = r"(?P<hour>[01]?\d|2[0-3])\s*(?:h|giờ|:)\s*(?P<minute>[0-5]\d)?(?:\s*phút)?"
-_LINE = re.compile(rf"^[ \t*•\-–]*(?:[\[(]?{_TIME}[\])]?\s*(?:[:\-–—.,]\s*)?)?(?P<label>[^\n:]{{2,180}}?)\s*:[ \t]*(?=\S)",
-                   re.MULTILINE)
+# A label and its colon; the words follow on the same line or on the next ("Chủ tịch HĐND TP
+# Nguyễn Thị Bích Ngọc:" alone on its line, "TRẢ LỜI:" above the answer).
+_LINE = re.compile(rf"^[ \t*•\-–]*(?:[\[(]?{_TIME}[\])]?\s*(?:[:\-–—.,]\s*)?)?(?P<label>[^\n:]{{2,180}}?)\s*:"
+                   rf"[ \t]*(?:\n\s*)?(?=\S)", re.MULTILINE)
+# Labels with no speaker in them: a question or an answer of a Q&A page (answers to voters'
+# petitions, "Hỏi: … Đáp: …"); the answer's speaker is the body or person its words begin with.
+_BARE_LABELS = {"trả lời": "answer", "đáp": "answer", "hỏi": "question", "câu hỏi": "question"}
 _TIMESTAMP_LINE = re.compile(rf"^[ \t*•\-–]*[\[(]?{_TIME}[\])]?\s*[:\-–—.]\s+(?=\S)", re.MULTILINE)
 _UPPER_NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)(?:\s+(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)){1,4})\s*$")
 
@@ -105,6 +110,9 @@ def _role(label: str, title: str | None, question_time: bool) -> str:
     if verbs:
         group = max(verbs)[1]  # the verb closest to the colon: "… phát biểu kết luận"
         return {"ask": "question"}.get(group, group)
+    bare = _BARE_LABELS.get(label.strip(" *•-–").lower())
+    if bare or _VOTERS.match(label.strip(" *•-–")):
+        return bare or "question"  # voters ask, in their petitions
     if _cue("chair_title").match(label.strip()) or (title and _cue("chair_title").match(title)):
         return "chair"
     if title and cue_regex("executive").search(title) and not cue_regex("council").match(title):
@@ -129,6 +137,8 @@ class _Speakers:
         bare = _delegation().sub("", label)
         bare = re.split(r"\s+(?:" + "|".join(re.escape(p) for group in _TURN_VERBS for p in turn_cues()[group])
                         + r")(?![\w]).*$", bare, flags=re.IGNORECASE)[0].strip(" ,-–")
+        if _VOTERS.match(bare):  # "Cử tri xã Đại Phú, huyện Sơn Dương đề nghị:": the voters, as a group
+            return None, re.split(r"\s+(?:đề nghị|kiến nghị|phản ánh|hỏi)(?![\w])", bare)[0].strip(" ,")
         title = title_regex().match(bare) or _cue("label_head").match(bare)
         rest = bare[title.end():].strip(" ,") if title else bare
         upper = _UPPER_NAME.search(rest)
@@ -152,15 +162,20 @@ class _Speakers:
 
 
 _TURN_VERBS = ("ask", "answer", "debate", "chair", "report")
+_VOTERS = re.compile(r"cử tri\b", re.IGNORECASE)
 
 
 def _is_label(label: str) -> bool:
     words = label.split()
     if not words or len(words) > 30 or re.search(r"[.!?]\s|[“”\"]", label):
         return False
-    if cue_regex("speech").search(label) and not any(_cue(g).search(label) for g in _TURN_VERBS):
-        return False  # "Ông A cho biết: …" is reported speech in an article, not a label
     head = label.lstrip(" *•-–")
+    verbs = [m for group in _TURN_VERBS for m in _cue(group).finditer(label)]
+    if verbs and re.search(r"(?<![\w])(?:về|như|rằng|là)(?![\w])", label[max(m.end() for m in verbs):]):
+        return False  # "Bà X, tổ đại biểu … chất vấn về hạn chế … như: …": a sentence about the question
+    if cue_regex("speech").search(label) and not any(_cue(g).search(label) for g in _TURN_VERBS) and \
+            not _VOTERS.match(head):
+        return False  # "Ông A cho biết: …" is reported speech in an article, not a label
     return bool(_cue("label_head").match(head) or title_regex().match(head) or
                 (head.isupper() and len(words) <= 12 and re.match(r"[A-ZĐÀ-Ỹ]", head)))
 
@@ -174,11 +189,17 @@ def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]
     turns = []
     for match in _LINE.finditer(text):
         label = match.group("label")
-        if inside(furniture, match.start()) or not _is_label(label) or text[match.end():match.end() + 1] in "“\"":
+        if inside(furniture, match.start()) or not _is_label(label):
             continue
+        if text[match.end():match.end() + 1] in "“\"" and not any(_cue(g).search(label) for g in ("ask", "answer")):
+            continue  # "X nói: “…”" quotes a speaker; "ĐBQH X chất vấn Thủ tướng: “…”" is a turn
         start, end = match.start("label"), match.end("label")
         name, title = speakers.in_label(start, end)
-        if name is None and title is None:
+        bare_role = _BARE_LABELS.get(label.strip(" *•-–").lower())
+        if bare_role == "answer":
+            first = speakers.speaker(match.end(), min(_paragraph_end(text, match.end()), match.end() + 60))
+            name, title = (first.name, first.title) if first else (None, None)
+        if name is None and title is None and bare_role is None:
             continue
         delegation = _delegation().search(label)
         if title and delegation:
@@ -210,32 +231,86 @@ def _question_time(text: str) -> bool:
 # --- news prose -------------------------------------------------------------------------
 
 _ASKER = re.compile(r"(?<![\w])(?:của|do)\s+(?:các\s+)?(?:đại biểu|ĐB)\s+", re.IGNORECASE)
+# "ĐB Bạch cũng đề nghị Sở Giao thông công chính cho biết …": asking, in a delegate's words.
+ASKS_TO_EXPLAIN = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|xin hỏi|chất vấn)(?![\w])[^.;!?]{0,120}?"
+                             r"(?<![\w])(?:cho biết|làm rõ|giải thích|trả lời)(?![\w])", re.IGNORECASE)
+# A photo caption, credited at its end ("… tại phiên họp. Ảnh: Thanh Hải"), reports no turn.
+_CAPTION = re.compile(r"[.)]\s*\(?\s*(?:Ảnh|Ảnh minh họa|Nguồn ảnh)\s*:\s*[^.:\n]{1,40}\)?\.?\s*$")
 
 
-def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speakers, taken: list[tuple[int, int]],
-                 furniture: list[tuple[int, int]]) -> list[Turn]:
+def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speakers, labelled: list[Turn],
+                 furniture: list[tuple[int, int]], question_time: bool) -> list[Turn]:
     turns: list[Turn] = []
+    taken = [(t.start, t.end) for t in labelled]
     for start, end in sentences:
         start += len(text[start:end]) - len(text[start:end].lstrip())
-        if inside(furniture, start) or inside(taken, start) or end - start < 20:
+        if inside(furniture, start) or inside(taken, start) or end - start < 20 or \
+                _CAPTION.search(text, start, _paragraph_end(text, start)):
             continue
         stamp = _TIMESTAMP_LINE.match(text, start)
         if stamp:
             start = stamp.end()
         sentence = text[start:end]
         lead = _cue("answer_lead").match(sentence)
-        if lead:
+        answered = None if lead else _subject_answers(text, start, end, speakers)
+        if lead or answered:
             asked_before = {t.speaker for t in turns if t.role == "question"}
-            turns.extend(t for t in _prose_answer(text, start, end, lead, speakers)
-                         if t.role == "answer" or t.speaker not in asked_before)
+            found = _prose_answer(text, start, end, lead, speakers) if lead else answered
+            turns.extend(t for t in found if t.role == "answer" or t.speaker not in asked_before)
             continue
-        asked = _cue("ask").search(sentence)
+        asked = _cue("ask").search(sentence) or ASKS_TO_EXPLAIN.search(sentence)
         if asked and re.search(r"(?<![\w])(?:đại biểu|ĐB)\s", sentence[:asked.start() + 1] + sentence[asked.end():],
                                re.IGNORECASE):
             turn = _prose_question(text, start, end, asked, speakers)
             if turn:
                 turns.append(turn)
+                continue
+        reply = _addressee_replies(text, start, end, speakers, labelled + turns) or \
+            _officials_speak(text, start, end, speakers, turns, question_time)
+        if reply:
+            turns.append(reply)
     return turns
+
+
+def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earlier: list[Turn],
+                     question_time: bool) -> Turn | None:
+    """The chair speaking ("Chủ tịch QH Nguyễn Thị Kim Ngân cho biết, …"), or at question
+    time an official of the executive ("đồng chí Phạm Văn Quang - Giám đốc Sở Tài nguyên và
+    Môi trường cho biết: …"): a turn of the chair, or an answer. Not a new turn for the one
+    who spoke last."""
+    verb = cue_regex("speech").search(text, start, end)
+    speaker = speakers.speaker(start, verb.start()) if verb else None
+    if speaker is None or speaker.kind != "person" or not speaker.title:
+        return None
+    if _cue("chair_title").match(speaker.title):
+        role = "chair"
+    elif question_time and cue_regex("executive").search(speaker.title) and not cue_regex("council").match(speaker.title):
+        role = "answer"
+    else:
+        return None
+    if earlier and earlier[-1].speaker == speaker.name:
+        return None  # the same official goes on (the turn is extended over the paragraphs after it)
+    return Turn(start, _paragraph_end(text, start), speaker.name, speaker.title, None, role, None, None, None,
+                "prose", speaker_kind=speaker.kind)
+
+
+def _addressee_replies(text: str, start: int, end: int, speakers: _Speakers, earlier: list[Turn]) -> Turn | None:
+    """"ĐBQH X chất vấn Thủ tướng: “…”" then "…, Thủ tướng Nguyễn Xuân Phúc cũng đã thẳng
+    thắn trả lời rằng …": the official a question was put to, speaking after it, answers it."""
+    waiting = [q for q in earlier if q.role == "question" and q.addressee and q.start < start and
+               not any(a.role == "answer" and a.asked_by == q.speaker and a.start > q.start for a in earlier)]
+    if not waiting:
+        return None
+    verbs = sorted([*cue_regex("speech").finditer(text, start, end), *_cue("answer").finditer(text, start, end)],
+                   key=lambda m: m.start())
+    speaker = next((found for verb in verbs if (found := speakers.speaker(start, verb.start())) is not None), None)
+    if speaker is None or speaker.kind != "person" or not speaker.title:
+        return None
+    question = next((q for q in reversed(waiting) if _same_office(q.addressee, speaker.title)), None)
+    if question is None:
+        return None
+    return Turn(start, _paragraph_end(text, start), speaker.name, speaker.title, None, "answer", None, None, None,
+                "prose", asked_by=question.speaker, speaker_kind=speaker.kind)
 
 
 def _delegate_after(pos: int, end: int, speakers: _Speakers) -> PersonMention | None:
@@ -250,10 +325,15 @@ def _delegation_near(text: str, pos: int, end: int) -> str | None:
 
 
 def _prose_question(text: str, start: int, end: int, asked: re.Match[str], speakers: _Speakers) -> Turn | None:
-    """"Đại biểu X (Tổ đại biểu …) chất vấn về …" or "Chất vấn về …, đại biểu X …"."""
+    """"Đại biểu X (Tổ đại biểu …) chất vấn về …", "Chất vấn về …, đại biểu X …", or "Bà X,
+    tổ đại biểu huyện Y chất vấn về …"."""
     delegate = re.search(r"(?<![\w])(?:đại biểu|ĐB)\s+", text[start:end], re.IGNORECASE)
     person = _delegate_after(start + delegate.end(), end, speakers) if delegate else None
     if person is None or person.start - (start + delegate.end()) > 2:
+        named = speakers.attributor.persons.between(start, start + asked.start())
+        person = named[0] if named and re.match(r"[\s,(–-]*(?:tổ\s+)?(?:đại biểu|ĐB)\b", text[named[0].end:],
+                                                re.IGNORECASE) else None
+    if person is None:
         return None
     addressee = _addressee(text, start + asked.end(), end, after_verb=True)
     return Turn(start, _paragraph_end(text, start), person.name, "Đại biểu", _delegation_near(text, person.end, end),
@@ -263,7 +343,6 @@ def _prose_question(text: str, start: int, end: int, asked: re.Match[str], speak
 def _prose_answer(text: str, start: int, end: int, lead: re.Match[str], speakers: _Speakers) -> list[Turn]:
     """"Trả lời chất vấn (về …) của/do đại biểu X (…), <speaker> cho biết, …": the answer,
     and the question it names."""
-    found = []
     verb = next((m for m in cue_regex("speech").finditer(text, start + lead.end(), end)), None)
     if verb is None:
         return []
@@ -271,8 +350,35 @@ def _prose_answer(text: str, start: int, end: int, lead: re.Match[str], speakers
     speaker = speakers.speaker(comma + 1 if comma > 0 else start + lead.end(), verb.start() + 1)
     if speaker is None:
         return []
+    return _answer_and_question(text, start, end, speaker, start, comma if comma > 0 else verb.start(), speakers)
+
+
+_ANSWERS = re.compile(r"(?<![\w])(?:trả lời|giải trình|tiếp thu, giải trình)(?:\s+(?:bổ sung|thêm))?\s+"
+                      r"(?:chất vấn|câu hỏi|ý kiến|các câu hỏi|nội dung chất vấn)(?![\w])", re.IGNORECASE)
+
+
+def _subject_answers(text: str, start: int, end: int, speakers: _Speakers) -> list[Turn]:
+    """"Mở đầu phiên chất vấn, ông Đinh Đăng Luận - Giám đốc Sở … trả lời chất vấn của đại
+    biểu Hoàng Thị Thanh Vân về …": an official, the subject, answers (and the question is
+    the delegate's)."""
+    for verb in _ANSWERS.finditer(text, start, end):
+        if re.search(r"(?:chất vấn|phiên)\s+và\s+$", text[max(start, verb.start() - 20):verb.start()]):
+            continue  # "phiên chất vấn và trả lời chất vấn": the sitting, not an answer
+        comma = text.rfind(",", start, verb.start())
+        speaker = speakers.speaker(comma + 1 if comma > 0 else start, verb.start())
+        if speaker is None or speaker.kind != "person" or \
+                re.match(r"(?:đại biểu|ĐB)\b", speaker.title or "", re.IGNORECASE):
+            return []
+        return _answer_and_question(text, start, end, speaker, verb.end(), end, speakers)
+    return []
+
+
+def _answer_and_question(text: str, start: int, end: int, speaker: Speaker, asker_from: int, asker_to: int,
+                         speakers: _Speakers) -> list[Turn]:
+    """The answer turn, and the question of the delegate it names ("của đại biểu X") if any."""
+    found = []
     asker = None
-    mentioned = _ASKER.search(text, start, comma if comma > 0 else verb.start())
+    mentioned = _ASKER.search(text, asker_from, asker_to)
     if mentioned:
         person = _delegate_after(mentioned.end(), end, speakers)
         if person and person.start - mentioned.end() <= 2:
@@ -352,7 +458,8 @@ def pair_exchanges(turns: list[Turn]) -> list[Exchange]:
                 break
         if answer is not None:
             paired.add(answer)
-        exchanges.append(Exchange(i, answer, turn.speaker, turns[answer].speaker if answer is not None else None,
+        exchanges.append(Exchange(i, answer, turn.speaker or turn.title,
+                                  turns[answer].speaker if answer is not None else None,
                                   turns[answer].title if answer is not None else turn.addressee,
                                   turn.topic or (turns[answer].topic if answer is not None else None)))
     return exchanges
@@ -377,8 +484,8 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
             verb = _cue("ask").search(text, turn.start, turn.label_end)
             turn.addressee = (_addressee(text, verb.end(), turn.label_end, after_verb=True) if verb else None) or \
                 _addressee(text, turn.label_end, turn.end)
-    taken = [(t.start, t.end) for t in labelled]
-    turns = sorted(labelled + _prose_turns(text, sentences, speakers, taken, furniture), key=lambda t: t.start)
+    turns = sorted(labelled + _prose_turns(text, sentences, speakers, labelled, furniture, question_time),
+                   key=lambda t: t.start)
     _extend_answers(text, turns)
     stamps = list(_TIMESTAMP_LINE.finditer(text))
     for turn in turns:

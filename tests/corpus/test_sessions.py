@@ -11,7 +11,7 @@ from corpus.cli import cli
 from corpus.db import connect
 from crawler import legacy
 from tests.crawler.test_documents import make_docx, make_pdf
-from tests.data.transcripts import LIVE, PROSE, TRANSCRIPT
+from tests.data.transcripts import LIVE, PROSE, RECALL, TRANSCRIPT
 
 TODAY = "2024-08-01"
 
@@ -141,3 +141,44 @@ def test_a_session_named_with_and_without_its_term_is_one_session(tmp_path, db_p
     _run(runner, "process", "--db", db_path, "--today", TODAY)
     rows = connect(db_path).execute("SELECT council, term, session_no FROM sessions").fetchall()
     assert rows == [("HĐND tỉnh Bắc Giang", "XIX", 18)]
+
+
+def test_a_recalled_promise_links_to_the_earlier_one_and_proposes_a_followup(session_db, runner, tmp_path):
+    """The delegate recalls the department's promise at a later sitting: a recall linked to
+    that commitment, a proposed not_kept follow-up with the recall as evidence, and no new
+    commitment of the delegate."""
+    (tmp_path / "later").mkdir()
+    (tmp_path / "later" / "bien-ban-ky-20.txt").write_text(RECALL, encoding="utf-8")
+    _run(runner, "import", tmp_path / "later", "--db", session_db)
+    _run(runner, "process", "--db", session_db, "--today", "2025-08-01")
+    db = connect(session_db)
+    promised = {r[0] for r in db.execute("SELECT id FROM commitments WHERE speaker = 'Trần Minh Đức' "
+                                         "AND quote LIKE '%12 tuyến cống%'")}
+    recall = db.execute("SELECT commitment_id, recaller, promiser, status, article_id FROM recalls").fetchall()
+    assert len(recall) == 1
+    promised_id, recaller, promiser, status, article_id = recall[0]
+    assert promised_id in promised and (recaller, status) == ("Nguyễn Văn Khải", "not_kept") and "Sở Xây dựng" in promiser
+    event = db.execute("SELECT status, evidence_quote, note FROM commitment_events WHERE commitment_id = ? "
+                       "AND kind = 'followup' AND evidence_article_id = ?", (promised_id, article_id)).fetchone()
+    assert event[0] == "not_kept" and "12 tuyến cống chính" in event[1] and "recalled by Nguyễn Văn Khải" in event[2]
+    assert not db.execute("SELECT 1 FROM commitments WHERE speaker = 'Nguyễn Văn Khải' AND kind = 'commitment'").fetchone()
+    two = db.execute("SELECT COUNT(*) FROM sessions WHERE council = 'HĐND tỉnh Bắc Giang'").fetchone()[0]
+    assert two == 2  # kỳ họp thứ 18 and thứ 20
+
+
+def test_three_sites_reporting_one_session_make_one_session(tmp_path, db_path, runner):
+    """Real openings of Kon Tum's 7th session (khóa XII) on three sites, one naming the
+    previous session in its title: one session row, dated 2024-07-08."""
+    from tests.conftest import article_html
+    from tests.pipeline.test_session_records import load_records
+
+    (tmp_path / "in").mkdir()
+    for record in load_records():
+        if record["id"] in ("headers-01", "headers-02", "headers-03"):  # kontum.gov.vn says only "HĐND tỉnh"
+            lines = record["text"].splitlines()
+            page = article_html(lines[0], lines[1:], url=record["source"], published=record["published"])
+            (tmp_path / "in" / f"{record['id']}.html").write_text(page, encoding="utf-8")
+    _run(runner, "import", tmp_path / "in", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    rows = connect(db_path).execute("SELECT council, term, session_no, date FROM sessions").fetchall()
+    assert rows == [("HĐND tỉnh Kon Tum", "XII", 7, "2024-07-08")]

@@ -38,3 +38,14 @@ PROSE = """Chiều 10/7, tại Kỳ họp thứ 18, HĐND tỉnh Bắc Giang kh�
 Trả lời chất vấn của đại biểu Nguyễn Văn Khải, Giám đốc Sở Xây dựng Trần Minh Đức cho biết, hệ thống cống thoát nước được xây dựng từ lâu, không theo kịp tốc độ đô thị hóa.
 Ông Đức cam kết sở sẽ hoàn thành cải tạo 12 tuyến cống chính trước ngày 31/12/2024 và công khai tiến độ từng tuyến.
 """
+
+# A later sitting where the delegate recalls the department's promise of TRANSCRIPT.
+RECALL = """BIÊN BẢN PHIÊN CHẤT VẤN
+Kỳ họp thứ 20, HĐND tỉnh Bắc Giang khóa XIX, ngày 12/7/2025
+
+Đại biểu Nguyễn Văn Khải (Tổ đại biểu huyện Yên Dũng) chất vấn: Tại kỳ họp thứ 18, Sở Xây dựng đã cam kết hoàn thành cải tạo 12 tuyến cống chính trước ngày 31/12/2024 nhưng đến nay vẫn chưa thực hiện. Đề nghị Giám đốc Sở Xây dựng cho biết nguyên nhân.
+
+Giám đốc Sở Xây dựng Trần Minh Đức trả lời: Sở xin nhận trách nhiệm về việc chậm tiến độ.
+
+Chủ tọa Lê Thị Thu Hà kết luận: Đề nghị Sở Xây dựng báo cáo tiến độ tại kỳ họp cuối năm 2025.
+"""

@@ -769,6 +769,12 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
     for c in record["commitments"]:
         who = ", ".join(filter(None, [c["speaker"], c["speaker_title"]])) or "?"
         click.echo(f"  #{c['id']} {c['kind']} [{c['status']}] {c['deadline'] or ''} {who}: “{shorten(c['quote'], 140)}”")
+    if record["recalls"]:
+        click.echo(f"\nEarlier promises recalled ({len(record['recalls'])}):")
+        for r in record["recalls"]:
+            linked = f" → #{r['commitment_id']}" if r["commitment_id"] else " (no earlier promise found in the corpus)"
+            click.echo(f"  {r['recaller'] or '?'} recalls {r['promiser'] or '?'}'s promise [{r['status'] or '?'}]"
+                       f"{linked}: “{shorten(r['quote'], 140)}”")
     click.echo(f"\nCoverage ({len(record['articles'])}):")
     for a in record["articles"]:
         click.echo(f"  {(a['published'] or '')[:10]} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")

@@ -48,7 +48,8 @@ def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: 
 
 def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> dict:
     """One session: its sittings, question-answer pairs, speaker turns by role, the
-    commitments, demands and assignments made, and the articles that covered it."""
+    commitments, demands and assignments made, the earlier promises recalled there, and
+    the articles that covered it."""
     found = _rows(db, "SELECT id, council, term, session_no, date, kind, agenda FROM sessions WHERE id = ?",
                   (session_id,))
     if not found:
@@ -77,6 +78,10 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
         FROM commitments c WHERE c.session_id = ? ORDER BY c.kind, c.id""", (session_id,))
     for row in record["commitments"]:
         row["status"] = status_for(row["deadline"], today, row.pop("verdict"))
+    record["recalls"] = _rows(db, """
+        SELECT r.id, r.recaller, r.promiser, r.status, r.quote, r.commitment_id, r.article_id, t.timestamp
+        FROM recalls r LEFT JOIN turns t ON t.id = r.turn_id
+        WHERE r.session_id = ? ORDER BY r.article_id, r.start""", (session_id,))
     record["articles"] = _rows(db, "SELECT id, title, url, published, kind FROM articles WHERE session_id = ? "
                                    "ORDER BY published, id", (session_id,))
     return record

@@ -132,6 +132,10 @@ class _Speakers:
     def in_label(self, start: int, end: int) -> tuple[str | None, str | None]:
         label = self.text[start:end]
         named = self.attributor.persons.between(start, end)
+        asks = _cue("ask").search(label)
+        if asks and any(p.start < start + asks.start() for p in named):
+            # "ĐBQH X (Hòa Bình) là người đầu tiên đặt câu hỏi cho Bộ trưởng Y": X asks, Y is asked.
+            named = [p for p in named if p.start < start + asks.start()]
         if named:
             return named[-1].name, self.attributor.best_title.get(named[-1].name) or named[-1].title
         bare = _delegation().sub("", label)
@@ -280,8 +284,9 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
     who spoke last."""
     verb = cue_regex("speech").search(text, start, end)
     speaker = speakers.speaker(start, verb.start()) if verb else None
-    if speaker is None or speaker.kind != "person" or not speaker.title:
-        return None
+    if speaker is None or speaker.kind != "person" or not speaker.title or not _named_fully(text, start, verb.start(),
+                                                                                           speakers):
+        return None  # "Bộ trưởng nhấn mạnh là …" in a delegate's words cites the minister; a new turn names him
     if _cue("chair_title").match(speaker.title):
         role = "chair"
     elif question_time and cue_regex("executive").search(speaker.title) and not cue_regex("council").match(speaker.title):
@@ -357,6 +362,12 @@ _ANSWERS = re.compile(r"(?<![\w])(?:trả lời|giải trình|tiếp thu, giải
                       r"(?:chất vấn|câu hỏi|ý kiến|các câu hỏi|nội dung chất vấn)(?![\w])", re.IGNORECASE)
 
 
+def _named_fully(text: str, start: int, end: int, speakers: _Speakers) -> bool:
+    """A person named with a full name in [start, end) ("Bộ trưởng Vũ Huy Hoàng"), not only
+    by a title or a short name ("Bộ trưởng Hoàng"), as a report introduces a new speaker."""
+    return any(len(text[p.start:p.end].split()) >= 2 for p in speakers.attributor.persons.between(start, end))
+
+
 def _subject_answers(text: str, start: int, end: int, speakers: _Speakers) -> list[Turn]:
     """"Mở đầu phiên chất vấn, ông Đinh Đăng Luận - Giám đốc Sở … trả lời chất vấn của đại
     biểu Hoàng Thị Thanh Vân về …": an official, the subject, answers (and the question is
@@ -367,7 +378,8 @@ def _subject_answers(text: str, start: int, end: int, speakers: _Speakers) -> li
         comma = text.rfind(",", start, verb.start())
         speaker = speakers.speaker(comma + 1 if comma > 0 else start, verb.start())
         if speaker is None or speaker.kind != "person" or \
-                re.match(r"(?:đại biểu|ĐB)\b", speaker.title or "", re.IGNORECASE):
+                re.match(r"(?:đại biểu|ĐB)\b", speaker.title or "", re.IGNORECASE) or \
+                not _named_fully(text, comma + 1 if comma > 0 else start, verb.start(), speakers):
             return []
         return _answer_and_question(text, start, end, speaker, verb.end(), end, speakers)
     return []

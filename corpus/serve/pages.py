@@ -237,6 +237,8 @@ async def session_page(datasette, request) -> Response:
         promise["status_title"] = STATUS_TITLES.get(promise["status"], promise["status"])
     for article in record["articles"]:
         article["stored"] = _db_path(datasette, "articles", article["id"])
+    for recall in record["recalls"]:
+        recall["href"] = datasette.urls.path(f"-/promise/{recall['commitment_id']}") if recall["commitment_id"] else None
     return await _page(datasette, request, "hdnd_session.html", {
         "s": record, "json_url": datasette.urls.path(f"-/session/{session_id}.json")})
 

@@ -29,6 +29,14 @@ def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict]
     return [dict(zip(names, row)) for row in cursor]
 
 
+def _only_the_asker(question: dict) -> bool:
+    """A question turn that holds no more than the asker and their delegation."""
+    words = question["question"] or ""
+    for part in (question["asker"], question["asker_delegation"]):
+        words = words.replace(part or "", "")
+    return not words.strip(" ()-–,")
+
+
 def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: int = 50) -> list[dict]:
     """Sessions with how much was said and written about them, the latest first."""
     where, params = "", ()
@@ -68,6 +76,9 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
                q.article_id
         FROM questions q LEFT JOIN turns qt ON qt.id = q.question_turn_id LEFT JOIN turns at ON at.id = q.answer_turn_id
         WHERE q.session_id = ? ORDER BY q.article_id, q.id""", (session_id,))
+    for question in record["questions"]:
+        if _only_the_asker(question):
+            question["question"] = None  # known only from the answer that names who asked
     record["turns"] = _rows(db, "SELECT role, COUNT(*) AS count FROM turns WHERE session_id = ? GROUP BY role "
                                 "ORDER BY count DESC", (session_id,))
     record["commitments"] = _rows(db, """

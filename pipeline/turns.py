@@ -240,6 +240,15 @@ ASKS_TO_EXPLAIN = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|xin hỏi|ch�
                              r"(?<![\w])(?:cho biết|làm rõ|giải thích|trả lời)(?![\w])", re.IGNORECASE)
 # A photo caption, credited at its end ("… tại phiên họp. Ảnh: Thanh Hải"), reports no turn.
 _CAPTION = re.compile(r"[.)]\s*\(?\s*(?:Ảnh|Ảnh minh họa|Nguồn ảnh)\s*:\s*[^.:\n]{1,40}\)?\.?\s*$")
+CAPTION_WORDS = 14
+
+
+def _caption(text: str, start: int) -> bool:
+    """A photo caption: credited at its end, or a short line with no final stop between
+    paragraphs ("Đại biểu Hoàng Thị Thanh Vân chất vấn tại Kỳ họp")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line = text[line_start:_paragraph_end(text, start)].strip()
+    return bool(_CAPTION.search(line)) or (len(line.split()) < CAPTION_WORDS and line[-1:] not in ".!?:;…\"”)")
 
 
 def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speakers, labelled: list[Turn],
@@ -248,8 +257,7 @@ def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speaker
     taken = [(t.start, t.end) for t in labelled]
     for start, end in sentences:
         start += len(text[start:end]) - len(text[start:end].lstrip())
-        if inside(furniture, start) or inside(taken, start) or end - start < 20 or \
-                _CAPTION.search(text, start, _paragraph_end(text, start)):
+        if inside(furniture, start) or inside(taken, start) or end - start < 20 or _caption(text, start):
             continue
         stamp = _TIMESTAMP_LINE.match(text, start)
         if stamp:
@@ -396,7 +404,11 @@ def _answer_and_question(text: str, start: int, end: int, speaker: Speaker, aske
         if person and person.start - mentioned.end() <= 2:
             asker = person.name
             question_end = max(person.end, text.find(")", person.end, person.end + 120) + 1)
-            found.append(Turn(start, question_end, person.name, "Đại biểu",
+            # What was asked, when the lead says it ("… của đại biểu X về tiến độ …,"); else
+            # only who asked: never the answer's lead-in as if it were the question.
+            about = _ABOUT.search(text, asker_from, asker_to)
+            q_start, q_end = (about.start(), about.end()) if about else (person.start, question_end)
+            found.append(Turn(q_start, q_end, person.name, "Đại biểu",
                               _delegation_near(text, person.end, end), "question", None,
                               speaker.title or speaker.name, None, "prose"))
     found.append(Turn(start, _paragraph_end(text, start), speaker.name, speaker.title, None, "answer", None, None,
@@ -406,8 +418,10 @@ def _answer_and_question(text: str, start: int, end: int, speaker: Speaker, aske
 
 _ASKS_OF = re.compile(r"(?<![\w])(?:xin hỏi|hỏi|đề nghị|câu hỏi (?:xin )?(?:gửi )?(?:tới|đến)|gửi (?:tới|đến)|chất vấn)\s+",
                      re.IGNORECASE)
-_ADDRESSEE_END = re.compile(r"\s+(?:về|cho biết|làm rõ|giải thích|trả lời|có|đã|về việc|liên quan|vì sao|tại sao|khi nào|"
-                            r"bao giờ|như thế nào|và)(?![\w])|[,.:;?(\n]", re.IGNORECASE)
+_ADDRESSEE_END = re.compile(r"\s+(?:về|cho biết|làm rõ|nói rõ|giải thích|trả lời|giải trình|báo cáo|có|đã|về việc|"
+                            r"liên quan|vì sao|tại sao|khi nào|bao giờ|như thế nào|và)(?![\w])|[,.:;?(\n]",
+                            re.IGNORECASE)
+_ABOUT = re.compile(r"(?<![\w])về\s+[^,.;:()\n]{8,200}", re.IGNORECASE)
 
 
 def _addressee(text: str, start: int, end: int, after_verb: bool = False) -> str | None:

@@ -179,3 +179,11 @@ def test_copies_of_one_session_name_the_same_session():
     for ids in (("headers-01", "headers-02", "headers-03"), ("headers-06", "headers-07")):
         keys = {(_council(_analysed(i)["session"]["council"]), _analysed(i)["session"]["session_no"]) for i in ids}
         assert len(keys) == 1, keys
+
+
+def test_a_question_known_from_its_answer_is_what_was_asked_not_the_lead_in():
+    """"… ông Đinh Đăng Luận - Giám đốc Sở … trả lời chất vấn của đại biểu Hoàng Thị Thanh
+    Vân về trách nhiệm của ngành …": the question is "về trách nhiệm …"."""
+    turns = _analysed("prose-02")["turns"]
+    question = next(t for t in turns if t["role"] == "question" and t["speaker"] == "Hoàng Thị Thanh Vân")
+    assert question["quote"].startswith("về trách nhiệm của ngành Nông nghiệp"), question["quote"]

@@ -29,6 +29,7 @@ _COUNCIL_HEADS = ("HĐND", "Hội đồng nhân dân", "Quốc hội")
 # nghị của cử tri trước và sau Kỳ họp thứ 6", "sau kỳ họp thứ 5", "từ kỳ họp thứ 3".
 _REFERENCE = re.compile(r"(?<![\w])(?:trước và sau|trước|sau|từ|đến|giữa hai|các|những|tại các)\s*$", re.IGNORECASE)
 _PLACELESS = {None, "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường"}
+_NATIONAL_CAPS = re.compile(r"(?<![\w])QUỐC HỘI(?![\w])")
 _SENTENCE_CUT = re.compile(r"[.!?](?=\s|$)|\n")  # not the dot of "Sáng 28.5"
 _KINDS = {"chất vấn": "chất vấn", "giải trình": "giải trình", "giám sát": "giám sát", "chuyên đề": "chuyên đề",
           "bất thường": "bất thường", "thường lệ": "thường lệ", "cuối năm": "thường lệ", "giữa năm": "thường lệ"}
@@ -54,6 +55,8 @@ class SessionMention:
 
 
 def _council_near(text: str, bodies: list[BodyMention], start: int, end: int) -> BodyMention | None:
+    # A heading in capitals names the National Assembly too ("KỲ HỌP THỨ MƯỜI QUỐC HỘI KHÓA XIV").
+    bodies = bodies + [BodyMention(m.start(), m.end(), "Quốc hội", "Quốc hội") for m in _NATIONAL_CAPS.finditer(text)]
     near = [b for b in bodies if b.head in _COUNCIL_HEADS or b.head.startswith("Thường trực")]
     after = [b for b in near if end <= b.start <= end + 60 and not re.search(r"[.\n]", text[end:b.start])]
     before = [b for b in near if start - 80 <= b.end <= start and not re.search(r"[.\n]", text[b.end:start])]

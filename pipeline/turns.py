@@ -241,6 +241,8 @@ ASKS_TO_EXPLAIN = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|xin hỏi|ch�
 # A photo caption, credited at its end ("… tại phiên họp. Ảnh: Thanh Hải"), reports no turn.
 _CAPTION = re.compile(r"[.)]\s*\(?\s*(?:Ảnh|Ảnh minh họa|Nguồn ảnh)\s*:\s*[^.:\n]{1,40}\)?\.?\s*$")
 CAPTION_WORDS = 14
+# Who will answer, in a preview or an agenda: "Bộ trưởng … sẽ trực tiếp trả lời chất vấn".
+_FUTURE = re.compile(r"(?<![\w])(?:sẽ|dự kiến|sắp)(?![\w])", re.IGNORECASE)
 
 
 def _caption(text: str, start: int) -> bool:
@@ -290,12 +292,18 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
     time an official of the executive ("đồng chí Phạm Văn Quang - Giám đốc Sở Tài nguyên và
     Môi trường cho biết: …"): a turn of the chair, or an answer. Not a new turn for the one
     who spoke last."""
-    verb = cue_regex("speech").search(text, start, end)
+    verbs = sorted([*cue_regex("speech").finditer(text, start, end), *_cue("report").finditer(text, start, end)],
+                   key=lambda m: m.start())
+    verb = verbs[0] if verbs else None
     speaker = speakers.speaker(start, verb.start()) if verb else None
     if speaker is None or speaker.kind != "person" or not speaker.title or not _named_fully(text, start, verb.start(),
                                                                                            speakers):
         return None  # "Bộ trưởng nhấn mạnh là …" in a delegate's words cites the minister; a new turn names him
-    if _cue("chair_title").match(speaker.title):
+    if _FUTURE.search(text, start, verb.start()):
+        return None  # "… sẽ trực tiếp trả lời chất vấn": the agenda, not a turn
+    if _cue("report").match(text, verb.start()):
+        role = "report"  # "Phó Thủ tướng Trương Hòa Bình trình bày Báo cáo …"
+    elif _cue("chair_title").match(speaker.title):
         role = "chair"
     elif question_time and cue_regex("executive").search(speaker.title) and not cue_regex("council").match(speaker.title):
         role = "answer"
@@ -387,7 +395,8 @@ def _subject_answers(text: str, start: int, end: int, speakers: _Speakers) -> li
         speaker = speakers.speaker(comma + 1 if comma > 0 else start, verb.start())
         if speaker is None or speaker.kind != "person" or \
                 re.match(r"(?:đại biểu|ĐB)\b", speaker.title or "", re.IGNORECASE) or \
-                not _named_fully(text, comma + 1 if comma > 0 else start, verb.start(), speakers):
+                not _named_fully(text, comma + 1 if comma > 0 else start, verb.start(), speakers) or \
+                _FUTURE.search(text, comma + 1 if comma > 0 else start, verb.start()):
             return []
         return _answer_and_question(text, start, end, speaker, verb.end(), end, speakers)
     return []

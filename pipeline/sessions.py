@@ -15,6 +15,7 @@ from pipeline.dates import find_dates, parse_published
 from pipeline.numbers import ROMAN, int_to_roman, parse_number_words, roman_to_int
 from pipeline.steps import step
 from pipeline.text import inside
+from pipeline.turns import is_transcript
 
 _NUMBER_WORDS = r"(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mươi|mốt|tư|lăm|nhất|\s)+"
 _SESSION = re.compile(rf"(?<![\w])kỳ họp\s+(?:thứ\s+(?P<no>\d{{1,2}}|{_NUMBER_WORDS}\b)|(?P<kind>chuyên đề|bất thường|"
@@ -78,6 +79,22 @@ def _session_date(text: str, start: int, end: int, published) -> str | None:
     return days[0].value if days else None
 
 
+HEADER_CHARS = 800
+# "Ngày 3 tháng 12 năm 2024" or "Hà Nội, ngày 12/7/2024" alone on a line (not a byline's "02/12/2021 - 07:13").
+_DATE_LINE = re.compile(r"^[^\S\n]*(?:[Nn]gày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|"
+                        r"[^\W\d_][\w ]{0,30},\s*ngày\s+\d[^\n]{0,30})[^\S\n]*$", re.MULTILINE)
+
+
+def _header_date(text: str, published) -> str | None:
+    """The date on a line of its own near the top of a record (a transcript's or minutes'
+    header): "Ngày 3 tháng 12 năm 2024", "Hà Nội, ngày 12/7/2024"."""
+    for line in _DATE_LINE.finditer(text, 0, HEADER_CHARS):
+        days = [d for d in find_dates(line.group(), published) if d.granularity == "day" and d.deadline]
+        if days and len(days[0].text) >= len(line.group().strip()) * 0.4:
+            return days[0].value
+    return None
+
+
 def _term(match: re.Match[str] | None) -> str | None:
     """"khóa XVI" and "khóa 16" as "XVI"."""
     if match is None:
@@ -88,9 +105,13 @@ def _term(match: re.Match[str] | None) -> str | None:
 
 
 def find_sessions(text: str, bodies: list[BodyMention], published=None,
-                  furniture: list[tuple[int, int]] = ()) -> list[SessionMention]:
+                  furniture: list[tuple[int, int]] = (), transcript: bool = False) -> list[SessionMention]:
+    """The sessions named in ``text``; in a transcript or minutes (``transcript``) a
+    session named near the top without its day takes the header's date (a news page's
+    header date is the page's, not the sitting's)."""
     pub = parse_published(published)
     furniture = list(furniture)
+    header = _header_date(text, pub) if transcript else None
     found: list[SessionMention] = []
     for match in list(_SESSION.finditer(text)) + list(_SITTING.finditer(text)):
         if inside(furniture, match.start()):
@@ -112,7 +133,9 @@ def find_sessions(text: str, bodies: list[BodyMention], published=None,
         if term and term.start() - end < 10:
             end = term.end()
         found.append(SessionMention(match.start(), end, _short_council(council.canonical), level, place,
-                                    _term(term), session_no, _session_date(text, match.start(), match.end(), pub), kind,
+                                    _term(term), session_no,
+                                    _session_date(text, match.start(), match.end(), pub) or
+                                    (header if match.start() < HEADER_CHARS else None), kind,
                                     bool(_REFERENCE.search(text, max(0, match.start() - 14), match.start()))))
     found.sort(key=lambda s: s.start)
     return found
@@ -138,6 +161,8 @@ def main_session(mentions: list[SessionMention]) -> dict | None:
             "kind": next((m.kind for m in same if m.kind), None)}
 
 
-@step("hdnd_sessions", "sessions", label=lambda m: "SESSION", requires=["bodies", "published", "furniture"])
+@step("hdnd_sessions", "sessions", label=lambda m: "SESSION", requires=["bodies", "published", "furniture",
+                                                                      "transcript"])
 def sessions_of(doc: Doc) -> list[SessionMention]:
-    return find_sessions(doc._.text, doc._.bodies, doc._.published, doc._.furniture)
+    transcript = doc._.transcript if doc._.transcript is not None else is_transcript(doc._.text)
+    return find_sessions(doc._.text, doc._.bodies, doc._.published, doc._.furniture, transcript)

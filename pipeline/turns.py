@@ -288,10 +288,10 @@ def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speaker
 
 def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earlier: list[Turn],
                      question_time: bool) -> Turn | None:
-    """The chair speaking ("Chủ tịch QH Nguyễn Thị Kim Ngân cho biết, …"), or at question
-    time an official of the executive ("đồng chí Phạm Văn Quang - Giám đốc Sở Tài nguyên và
-    Môi trường cho biết: …"): a turn of the chair, or an answer. Not a new turn for the one
-    who spoke last."""
+    """The chair speaking ("Chủ tịch QH Nguyễn Thị Kim Ngân cho biết, …"), someone presenting
+    a report, or at question time an official of the executive after a question that has no
+    answer yet ("Bà Nguyễn Thị Bích Tần, Cục trưởng Cục THADS tỉnh cho biết: …"). Not a new
+    turn for the one who spoke last."""
     verbs = sorted([*cue_regex("speech").finditer(text, start, end), *_cue("report").finditer(text, start, end)],
                    key=lambda m: m.start())
     verb = verbs[0] if verbs else None
@@ -305,8 +305,9 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
         role = "report"  # "Phó Thủ tướng Trương Hòa Bình trình bày Báo cáo …"
     elif _cue("chair_title").match(speaker.title):
         role = "chair"
-    elif question_time and cue_regex("executive").search(speaker.title) and not cue_regex("council").match(speaker.title):
-        role = "answer"
+    elif question_time and cue_regex("executive").search(speaker.title) and \
+            not cue_regex("council").match(speaker.title) and _unanswered(earlier):
+        role = "answer"  # an official speaking after a question no one has answered yet
     else:
         return None
     if earlier and earlier[-1].speaker == speaker.name:
@@ -376,6 +377,12 @@ def _prose_answer(text: str, start: int, end: int, lead: re.Match[str], speakers
 
 _ANSWERS = re.compile(r"(?<![\w])(?:trả lời|giải trình|tiếp thu, giải trình)(?:\s+(?:bổ sung|thêm))?\s+"
                       r"(?:chất vấn|câu hỏi|ý kiến|các câu hỏi|nội dung chất vấn)(?![\w])", re.IGNORECASE)
+
+
+def _unanswered(earlier: list[Turn]) -> bool:
+    """Whether the last question so far has had no answer after it."""
+    last = next((i for i in range(len(earlier) - 1, -1, -1) if earlier[i].role == "question"), None)
+    return last is not None and not any(t.role == "answer" for t in earlier[last + 1:])
 
 
 def _named_fully(text: str, start: int, end: int, speakers: _Speakers) -> bool:

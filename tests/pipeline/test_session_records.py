@@ -187,3 +187,19 @@ def test_a_question_known_from_its_answer_is_what_was_asked_not_the_lead_in():
     turns = _analysed("prose-02")["turns"]
     question = next(t for t in turns if t["role"] == "question" and t["speaker"] == "Hoàng Thị Thanh Vân")
     assert question["quote"].startswith("về trách nhiệm của ngành Nông nghiệp"), question["quote"]
+
+
+def test_a_header_date_dates_a_record_but_not_a_news_page():
+    """dbndhaiphong.gov.vn (tr-03-007) heads its page "Hải Phòng, ngày 21 tháng 06 năm 2019"
+    above "Ngày làm việc thứ 2, kỳ họp thứ 8 HĐND thành phố khóa XV … Ngày 06/12/2018, …":
+    as a news page, the sitting is the day its lead names; read as minutes or a transcript,
+    a session named under such a header without its own day takes the header's."""
+    from pipeline.document import analyze
+    from pipeline.train import load_gold
+
+    doc = next(d for d in load_gold(sorted((DATA.parents[2] / "models" / "training").glob("*.jsonl")))
+               if d["doc"] == "tr-03-007")
+    assert analyze(doc["text"], doc.get("published"), source=doc["source"])["session"]["date"] == "2018-12-06"
+    header = "\n".join(doc["text"].splitlines()[:3])  # the header and the heading, without the lead
+    assert analyze(header, None, source=doc["source"], transcript=True)["session"]["date"] == "2019-06-21"
+    assert analyze(header, None, source=doc["source"])["session"]["date"] is None

@@ -175,6 +175,8 @@ def _store_turns(conn: sqlite3.Connection, article_id: int, session_id: int | No
         question_ids.append(conn.execute(
             f"INSERT INTO questions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values())).lastrowid)
+        for debate in question.get("debates", []):
+            conn.execute("UPDATE turns SET question_id = ? WHERE id = ?", (question_ids[-1], turn_ids[debate]))
     if session_id:
         agenda = json.loads(conn.execute("SELECT agenda FROM sessions WHERE id = ?", (session_id,)).fetchone()[0])
         for question in result.get("questions", []):

@@ -765,6 +765,10 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
             click.echo(f"    hỏi: {shorten(q['question'], 160)}")
         if q["answer"]:
             click.echo(f"    đáp: {shorten(q['answer'], 160)}")
+        for debate in q["debates"]:
+            stamp = f"{debate['timestamp']} " if debate["timestamp"] else ""
+            click.echo(f"    tranh luận: {stamp}{debate['speaker'] or debate['title'] or '?'}: "
+                       f"{shorten(debate['quote'], 140)}")
     click.echo(f"\nPromises ({len(record['commitments'])}):")
     for c in record["commitments"]:
         who = ", ".join(filter(None, [c["speaker"], c["speaker_title"]])) or "?"

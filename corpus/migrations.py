@@ -425,6 +425,14 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX recalls_session ON recalls(session_id);
         """,
     ),
+    (
+        10,
+        "debate turns attached to the question-answer exchange they continue",
+        """
+        -- The exchange a debate turn continues ("Tranh luận lại, đại biểu X …").
+        ALTER TABLE turns ADD COLUMN question_id INTEGER REFERENCES questions(id) ON DELETE SET NULL;
+        """,
+    ),
 ]
 
 

@@ -79,6 +79,8 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
     for question in record["questions"]:
         if _only_the_asker(question):
             question["question"] = None  # known only from the answer that names who asked
+        question["debates"] = _rows(db, "SELECT speaker, title, delegation, timestamp, quote FROM turns "
+                                        "WHERE question_id = ? ORDER BY seq", (question["id"],))
     record["turns"] = _rows(db, "SELECT role, COUNT(*) AS count FROM turns WHERE session_id = ? GROUP BY role "
                                 "ORDER BY count DESC", (session_id,))
     record["commitments"] = _rows(db, """

@@ -19,7 +19,7 @@ text names one; an answer that names its asker ("của đại biểu X") is pair
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -78,10 +78,11 @@ class Exchange:
     answerer: str | None
     answerer_title: str | None
     topic: str | None
+    debates: list[int] = field(default_factory=list)   # turn indices: debate that continues the exchange
 
     def as_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "asker": self.asker, "answerer": self.answerer,
-                "answerer_title": self.answerer_title, "topic": self.topic}
+                "answerer_title": self.answerer_title, "topic": self.topic, "debates": self.debates}
 
 
 @lru_cache(maxsize=None)
@@ -241,6 +242,8 @@ ASKS_TO_EXPLAIN = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|xin hỏi|ch�
 # A photo caption, credited at its end ("… tại phiên họp. Ảnh: Thanh Hải"), reports no turn.
 _CAPTION = re.compile(r"[.)]\s*\(?\s*(?:Ảnh|Ảnh minh họa|Nguồn ảnh)\s*:\s*[^.:\n]{1,40}\)?\.?\s*$")
 CAPTION_WORDS = 14
+# "Tranh luận lại, đại biểu X …", "Tái chất vấn, đại biểu X …": a delegate takes the floor again.
+_DEBATE_LEAD = re.compile(r"(?:Tranh luận|Tái chất vấn)(?:\s+(?:lại|thêm|với[^,]{0,60}))?\s*,?\s*", re.IGNORECASE)
 # Who will answer, in a preview or an agenda: "Bộ trưởng … sẽ trực tiếp trả lời chất vấn".
 _FUTURE = re.compile(r"(?<![\w])(?:sẽ|dự kiến|sắp)(?![\w])", re.IGNORECASE)
 
@@ -272,6 +275,14 @@ def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speaker
             found = _prose_answer(text, start, end, lead, speakers) if lead else answered
             turns.extend(t for t in found if t.role == "answer" or t.speaker not in asked_before)
             continue
+        debate = _DEBATE_LEAD.match(sentence)
+        if debate:
+            named = speakers.attributor.persons.between(start, min(end, start + debate.end() + 80))
+            if named:
+                turns.append(Turn(start, _paragraph_end(text, start), named[0].name,
+                                  speakers.attributor.best_title.get(named[0].name) or named[0].title,
+                                  _delegation_near(text, named[0].end, end), "debate", None, None, None, "prose"))
+                continue
         asked = _cue("ask").search(sentence) or ASKS_TO_EXPLAIN.search(sentence)
         if asked and re.search(r"(?<![\w])(?:đại biểu|ĐB)\s", sentence[:asked.start() + 1] + sentence[asked.end():],
                                re.IGNORECASE):
@@ -504,7 +515,22 @@ def pair_exchanges(turns: list[Turn]) -> list[Exchange]:
                                   turns[answer].speaker if answer is not None else None,
                                   turns[answer].title if answer is not None else turn.addressee,
                                   turn.topic or (turns[answer].topic if answer is not None else None)))
+    _attach_debates(turns, exchanges)
     return exchanges
+
+
+def _attach_debates(turns: list[Turn], exchanges: list[Exchange]) -> None:
+    """A debate turn continues the exchange before it that its speaker took part in (the
+    delegate who asked, or the official who answered: "Tranh luận lại, đại biểu X …"),
+    else the exchange just before it."""
+    for i, turn in enumerate(turns):
+        if turn.role != "debate":
+            continue
+        before = [e for e in exchanges if e.question is not None and e.question < i]
+        if not before:
+            continue
+        own = [e for e in before if turn.speaker and turn.speaker in (e.asker, e.answerer)]
+        (own or before)[-1].debates.append(i)
 
 
 def _same_office(a: str, b: str) -> bool:

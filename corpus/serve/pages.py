@@ -231,6 +231,8 @@ async def session_page(datasette, request) -> Response:
     for question in record["questions"]:
         question["question_short"] = shorten(question["question"], 400)
         question["answer_short"] = shorten(question["answer"], 600)
+        for debate in question["debates"]:
+            debate["quote_short"] = shorten(debate["quote"], 400)
     for promise in record["commitments"]:
         promise["href"] = datasette.urls.path(f"-/promise/{promise['id']}")
         promise["kind_title"] = KIND_TITLES.get(promise["kind"], promise["kind"])

@@ -110,3 +110,19 @@ def test_capitalised_labels_and_a_bare_chair_label():
     assert [t["speaker"] for t in result["turns"][:2]] == ["Lê Thị Thu Hà", "Nguyễn Văn Khải"]
     assert result["turns"][0]["role"] == "chair" and result["turns"][1]["role"] == "question"
     assert _pairs(result)[0] == ("Nguyễn Văn Khải", "Trần Minh Đức")
+
+
+def test_a_debate_continues_the_exchange_its_speaker_took_part_in():
+    """Two exchanges, then the first delegate debates again: the debate joins the first
+    exchange, not the latest one; a debate by someone in neither joins the latest."""
+    from pipeline.turns import Turn, pair_exchanges
+
+    def turn(speaker, role, title=None):
+        return Turn(0, 1, speaker, title, None, role, None, None, None, "transcript")
+
+    turns = [turn("Nguyễn Văn Khải", "question"), turn("Trần Minh Đức", "answer", "Giám đốc Sở Xây dựng"),
+             turn("Phạm Thị Hồng", "question"), turn("Ngô Quang Vinh", "answer", "Phó Chủ tịch UBND tỉnh"),
+             turn("Nguyễn Văn Khải", "debate"), turn("Lê Văn Tám", "debate")]
+    first, second = pair_exchanges(turns)
+    assert (first.debates, second.debates) == ([4], [5])
+    assert [e.as_dict()["debates"] for e in (first, second)] == [[4], [5]]

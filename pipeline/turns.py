@@ -291,10 +291,28 @@ def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speaker
                 turns.append(turn)
                 continue
         reply = _addressee_replies(text, start, end, speakers, labelled + turns) or \
-            _officials_speak(text, start, end, speakers, turns, question_time)
+            _officials_speak(text, start, end, speakers, turns, question_time) or \
+            (_entry_turn(text, start, end, speakers, question_time) if stamp else None)
         if reply:
             turns.append(reply)
     return turns
+
+
+def _entry_turn(text: str, start: int, end: int, speakers: _Speakers, question_time: bool) -> Turn | None:
+    """A live report's entry ("14h47: Đại biểu X (Tổ …) phát biểu …") is one turn: the
+    person it opens with, the role its verb gives."""
+    named = speakers.attributor.persons.between(start, min(end, start + 80))
+    if not named:
+        return None
+    person = named[0]
+    verbs = [m for group in _TURN_VERBS for m in _cue(group).finditer(text, person.end, min(end, person.end + 120))]
+    if not verbs:
+        return None
+    title = speakers.attributor.best_title.get(person.name) or person.title
+    verb = min(verbs, key=lambda m: m.start())
+    role = _role(text[start:verb.end()], title, question_time)
+    return Turn(start, _paragraph_end(text, start), person.name, title, _delegation_near(text, person.end, end), role,
+                None, None, None, "prose")
 
 
 def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earlier: list[Turn],

@@ -30,7 +30,10 @@ _COUNCIL_HEADS = ("HĐND", "Hội đồng nhân dân", "Quốc hội")
 # nghị của cử tri trước và sau Kỳ họp thứ 6", "sau kỳ họp thứ 5", "từ kỳ họp thứ 3".
 _REFERENCE = re.compile(r"(?<![\w])(?:trước và sau|trước|sau|từ|đến|giữa hai|các|những|tại các)\s*$", re.IGNORECASE)
 _PLACELESS = {None, "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường"}
-_NATIONAL_CAPS = re.compile(r"(?<![\w])QUỐC HỘI(?![\w])")
+# The National Assembly in a capitals heading, or its deputies as a group ("nhiều ĐBQH", not
+# "Trưởng đoàn ĐBQH tỉnh": an office).
+_NATIONAL = re.compile(r"(?<![\w])(?:QUỐC HỘI|(?:nhiều|các|một số)\s+ĐBQH)(?![\w])")
+_TODAY = re.compile(r"(?<![\w])(?:sáng|chiều|tối|trưa|hôm) nay(?![\w])", re.IGNORECASE)
 _SENTENCE_CUT = re.compile(r"[.!?](?=\s|$)|\n")  # not the dot of "Sáng 28.5"
 _KINDS = {"chất vấn": "chất vấn", "giải trình": "giải trình", "giám sát": "giám sát", "chuyên đề": "chuyên đề",
           "bất thường": "bất thường", "thường lệ": "thường lệ", "cuối năm": "thường lệ", "giữa năm": "thường lệ"}
@@ -56,8 +59,9 @@ class SessionMention:
 
 
 def _council_near(text: str, bodies: list[BodyMention], start: int, end: int) -> BodyMention | None:
-    # A heading in capitals names the National Assembly too ("KỲ HỌP THỨ MƯỜI QUỐC HỘI KHÓA XIV").
-    bodies = bodies + [BodyMention(m.start(), m.end(), "Quốc hội", "Quốc hội") for m in _NATIONAL_CAPS.finditer(text)]
+    # A heading in capitals names the National Assembly too ("KỲ HỌP THỨ MƯỜI QUỐC HỘI KHÓA XIV"), and
+    # so do its delegates ("Cuối phiên chất vấn sáng nay, nhiều ĐBQH …").
+    bodies = bodies + [BodyMention(m.start(), m.end(), "Quốc hội", "Quốc hội") for m in _NATIONAL.finditer(text)]
     near = [b for b in bodies if b.head in _COUNCIL_HEADS or b.head.startswith("Thường trực")]
     after = [b for b in near if end <= b.start <= end + 60 and not re.search(r"[.\n]", text[end:b.start])]
     before = [b for b in near if start - 80 <= b.end <= start and not re.search(r"[.\n]", text[b.end:start])]
@@ -70,13 +74,19 @@ def _short_council(canonical: str) -> str:
 
 def _session_date(text: str, start: int, end: int, published) -> str | None:
     """A day named in the same sentence, before or just after the mention; never a
-    deadline or a span bound ("trước ngày 30/6/2025", "đến ngày…", "từ ngày…")."""
+    deadline or a span bound ("trước ngày 30/6/2025", "đến ngày…", "từ ngày…"); "sáng nay"
+    is the publication day."""
     left = max([0] + [m.end() for m in _SENTENCE_CUT.finditer(text, max(0, start - 400), start)])
     right_cut = _SENTENCE_CUT.search(text, end)
     right = right_cut.start() if right_cut else len(text)
     days = [d for d in find_dates(text[left:right], published) if d.granularity == "day" and d.deadline
             and d.modifier not in ("before", "by", "within", "from", "after")]
-    return days[0].value if days else None
+    if days:
+        return days[0].value
+    # "Sáng nay (15/11), Quốc hội bước vào phiên chất vấn": the day the page was published.
+    if published and _TODAY.search(text, left, right):
+        return published.isoformat()
+    return None
 
 
 HEADER_CHARS = 800

@@ -74,6 +74,7 @@ _AGENCIES = re.compile(r"(?<![\w])(?:Ngân hàng Nhà nước(?: Việt Nam)?|B�
                        r"Đài Truyền hình Việt Nam|Đài Tiếng nói Việt Nam|Thông tấn xã Việt Nam)(?![\w])", re.IGNORECASE)
 _RANK_CHANGE = re.compile(r"(?P<verb>tăng|giảm|tụt|lên|xuống|thăng)\s+(?:thêm\s+)?(?P<n>\d{1,3})\s+(?:bậc|hạng|vị trí|thứ hạng)", re.IGNORECASE)  # noqa: E501
 _COMPARISON = re.compile(r"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)\s*$", re.IGNORECASE)
+_COMPARED = re.compile(r"(?<![\w])so với\s+(?:(?:chỉ số|kết quả|năm)\s+)?$", re.IGNORECASE)
 _CARRY_START = re.compile(r"\s*(?:kết quả|theo đó|cụ thể|trong đó|theo kết quả)\b", re.IGNORECASE)
 _NEGATIVE = {"giảm", "tụt", "sụt giảm", "xuống"}
 _ENTITY_HEADS = {"Sở", "Bộ", "Ban", "Văn phòng", "Công an", "Thanh tra", "Cục", "Chi cục", "Trung tâm"}
@@ -208,7 +209,10 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
     for s_start, s_end in _sentences(text, 0, len(text)):
         if inside(furniture, s_start):
             continue  # a caption between two paragraphs does not end the ranking they report
-        mentions = [(m.start(), index_names()[m.group().lower()], None) for m in _index_regex().finditer(text, s_start, s_end)]
+        # An index named as what a figure is compared with ("tụt 8 bậc so với PCI 2022") names
+        # no result of its own.
+        mentions = [(m.start(), index_names()[m.group().lower()], None) for m in _index_regex().finditer(text, s_start, s_end)
+                    if not _COMPARED.search(text, max(s_start, m.start() - 16), m.start())]
         mentions += [(m.start(), index_subindices()[m.group().lower()], m.group())
                      for m in _subindex_regex().finditer(text, s_start, s_end)
                      if not named_indexes or index_subindices()[m.group().lower()] in named_indexes]
@@ -259,6 +263,10 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             elif about := next((m for m in mentions if m[0] > ev_end and
                                 _ABOUT_BEFORE.search(text, max(s_start, m[0] - 20), m[0])), None):
                 code, subindex, anchor = about[1], about[2], ev_start
+            elif carried and all(m[2] is not None for m in mentions):
+                # Only sub-indices named after the figures ("…, khẳng định vị thế … chính quyền số,
+                # kinh tế số và xã hội số"): the ranking carried on is still the one reported.
+                code, subindex, anchor = carried.index, carried.subindex, s_start
             elif mentions:
                 continue  # otherwise figures before the index is named are not its results
             elif carried:

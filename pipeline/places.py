@@ -26,7 +26,11 @@ KIND_WORDS = {"thành phố": "thành phố", "tp.": "thành phố", "tp": "thà
 _KIND_BEFORE = re.compile(r"(?P<kind>thành phố|tp\.?|tỉnh|quận|huyện|thị xã|tx\.|thị trấn|phường|xã)\s*$",
                           re.IGNORECASE)
 _SPECIAL = {"TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "TP HCM": "Hồ Chí Minh",
-            "TP. HCM": "Hồ Chí Minh", "TP.Hồ Chí Minh": "Hồ Chí Minh"}
+            "TP. HCM": "Hồ Chí Minh", "TP.Hồ Chí Minh": "Hồ Chí Minh", "Tp. HCM": "Hồ Chí Minh",
+            "Tp.HCM": "Hồ Chí Minh", "Tp HCM": "Hồ Chí Minh",
+            # A name with a dash, which runs of capitalised words never span.
+            "Bà Rịa - Vũng Tàu": "Bà Rịa - Vũng Tàu", "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu",
+            "Bà Rịa – Vũng Tàu": "Bà Rịa - Vũng Tàu", "BR-VT": "Bà Rịa - Vũng Tàu"}
 _SPECIAL_RX = re.compile("|".join(re.escape(k) for k in sorted(_SPECIAL, key=len, reverse=True)))
 _PROVINCE_LEVEL = {"thành phố", "tỉnh"}
 
@@ -78,7 +82,8 @@ def find_places(text: str) -> list[PlaceMention]:
     found: list[PlaceMention] = []
     for match in _SPECIAL_RX.finditer(text):
         unit = places()[_SPECIAL[match.group()]][0]
-        found.append(PlaceMention(match.start(), match.end(), unit.name, "thành phố", unit))
+        found.append(PlaceMention(match.start(), match.end(), unit.name, "thành phố" if unit.kind == "thành phố" else None,
+                                  unit))
     taken = [(m.start, m.end) for m in found]
     for run in CAP_RUN.finditer(text):
         if any(s <= run.start() < e for s, e in taken):

@@ -33,6 +33,8 @@ def _docs() -> dict[str, dict]:
     ("tr-08-013", "Vị trí thứ 3 trong bảng xếp hạng thuộc về TP.Huế"),
     ("tr-08-038", "Đà Nẵng tiếp tục dẫn đầu"),                        # "Trong số các tỉnh, …, Đà Nẵng dẫn đầu"
     ("tr-08-038", "Đứng ở vị trí thứ hai là Bảo hiểm Xã hội Việt Nam"),
+    ("tr-08-010", "Hà Nội xếp ở vị trí thứ 28"),                      # "(tụt đến 8 bậc so với PCI 2022)" after it
+    ("tr-08-026", "ở vị trí thứ ba là Tp. HCM"),
 ])
 def test_index_results_in_real_rankings(doc_id, quote):
     from pipeline.document import analyze
@@ -76,6 +78,7 @@ def test_figures_given_respectively_pair_with_their_entities(doc_id, entities):
     ("dev-040", "lines of a rank and a place"),            # "1 TP. Đà Nẵng", "2 TP. Hồ Chí Minh", …
     ("dev-123", "a table with a column per year"),         # "Năm | 2022 | 2023 |", "Xếp hạng | 49 | 5 |", …
     ("dev-063", "figures before 'về Chỉ số … (PCI)'"),     # "năm 2018, Bắc Kạn đứng thứ 60, …, về Chỉ số … (PCI)"
+    ("dev-062", "a ranking told place by place"),          # "…; Bà Rịa - Vũng Tàu xếp thứ 5 với 71,17 điểm"
 ])
 def test_every_result_of_a_real_ranking_layout(shared, doc_id, layout):
     """Shared development documents (real pages) whose every annotated result must be found, with its year."""

@@ -219,15 +219,16 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
         mentions.sort()
         events = _events(text, s_start, s_end, entities)
         years = _years(dates, text, s_start, s_end)
-        if not mentions and not events and carried and quiet < 2:
+        ordered = _ORDERED.search(text, s_start, s_end) is not None  # "4 vị trí tiếp theo thuộc về A, B, …"
+        if not mentions and not events and not ordered and carried and quiet < 2:
             quiet += 1  # a line without figures (a photo caption, a lead-in) keeps the index of the ranking
             continue
         quiet = 0
         if not mentions:
             sentence_entity = next((e for e in entities if s_start <= e[0] and e[1] <= s_end), None)
             starts_with_entity = sentence_entity and sentence_entity[0] - s_start < 25
-            if not (carried and events and (_CARRY_START.match(text, s_start) or starts_with_entity
-                                           or any(e[2] == "rank" for e in events))):
+            if not (carried and (ordered or events and (_CARRY_START.match(text, s_start) or starts_with_entity
+                                                        or any(e[2] == "rank" for e in events)))):
                 # A ranking told place by place before or after the one mention of its index
                 # (a slideshow: "Đà Nẵng (70,1 điểm) xếp vị trí thứ 2. … bảng xếp hạng PCI 2017").
                 if not (only and sentence_entity and any(e[2] in ("rank", "first") for e in events)):
@@ -236,14 +237,16 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 carried = only
         used_context = None
         context = carried or only
-        listed = _respectively(text, s_start, s_end, entities, mentions, context, years, default_year)
+        listed = _respectively(text, s_start, s_end, entities, mentions, context, years, default_year) + \
+            _ordered_list(text, s_start, s_end, mentions, context, years, default_year, order)
         for record in listed:
             key = (record.index, record.subindex, record.entity, record.year)
             if key not in records:
                 records[key] = record
                 order.append(record)
         if listed:
-            events = [e for e in events if e[0] < listed[0].start]  # the list's figures are paired already
+            first = min(r.start for r in listed)
+            events = [e for e in events if e[0] < first]  # the list's figures are paired already
         for ev_start, ev_end, kind, match in events:
             before = [m for m in mentions if m[0] < ev_start]
             if before:
@@ -436,6 +439,77 @@ def _respectively(text: str, start: int, end: int, entities, mentions, context, 
             record.rank = int(number)
         else:
             record.value, record.unit = number, unit
+        result.append(record)
+    return result
+
+
+# A ranking given as an ordered list (not "top 10 … gồm: …", which lists without ranking).
+_ORDERED = re.compile(r"(?<![\w])(?P<n>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:vị trí|đơn vị|địa phương)"
+                      r"(?:\s+xếp)?\s+(?P<where>dẫn đầu|đầu bảng(?: xếp hạng)?|đứng đầu|tiếp theo)"
+                      r"(?:,?\s+lần lượt)?\s*(?:,\s*)?(?:là|thuộc về)\s*:?\s+(?:các\s+)?", re.IGNORECASE)
+_NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_GROUP_SIZE = re.compile(r"(?<![\w])(?:nhóm|trong số|trong)\s+(?P<of>\d{1,3})\s+(?!vị trí|năm|tháng)\w", re.IGNORECASE)
+
+
+def _list_items(text: str, start: int, end: int, count: int) -> list[tuple[int, int]] | None:
+    """The ``count`` names listed in [start, end): split at commas, and at the one "và"
+    that starts a new name (before a body's head or a capital) when one more is needed."""
+    stop = re.search(r"[.;]\s|\(|$", text[start:end])
+    end = start + (stop.start() if stop else end - start)
+    items = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^,]+", text[start:end])]
+    items = [(a + len(text[a:b]) - len(text[a:b].lstrip()), len(text[:b].rstrip(" ."))) for a, b in items]
+    if len(items) == count - 1:
+        a, b = items[-1]
+        for joint in re.finditer(r"\s+và\s+(?=[A-ZĐÀ-Ỹ])", text[a:b]):
+            head = text[a + joint.end():b]
+            if _heads_a_name(head):
+                items[-1:] = [(a, a + joint.start()), (a + joint.end(), b)]
+                break
+    if len(items) != count or any(not text[a:a + 1].isupper() or len(text[a:b].split()) > 12 for a, b in items):
+        return None
+    return items
+
+
+def _heads_a_name(text: str) -> bool:
+    from pipeline.resources import body_heads, provinces
+
+    return text.startswith(tuple(f"{h} " for h in body_heads())) or text.startswith(tuple(provinces())) or \
+        text.startswith(("Ngân hàng", "Tổng công ty", "Tập đoàn", "Thông tấn xã", "Đài", "Viện", "TP"))
+
+
+def _ordered_list(text: str, start: int, end: int, mentions, context, years, default_year,
+                  earlier: list[IndexValue]) -> list[IndexValue]:
+    """"3 vị trí dẫn đầu lần lượt thuộc về Bộ Tài chính, Ngân hàng Nhà nước Việt Nam và Bộ
+    Giáo dục và Đào tạo", "4 vị trí tiếp theo thuộc về …" (after the last rank given): the
+    names in order take the ranks, out of the group named before ("trong nhóm 29 ngân
+    hàng") when there is one. Only when as many names as announced follow."""
+    header = _ORDERED.search(text, start, end)
+    if header is None:
+        return []
+    before = [m for m in mentions if m[0] < header.start()]
+    code, subindex = (before[-1][1], before[-1][2]) if before else ((context.index, context.subindex) if context
+                                                                     else (None, None))
+    if code is None:
+        return []
+    n = header.group("n")
+    count = int(n) if n.isdigit() else _NUMBER_WORDS[n.lower()]
+    items = _list_items(text, header.end(), end, count) if 1 < count <= 10 else None
+    if items is None:
+        return []
+    first = 1
+    if header.group("where").lower() == "tiếp theo":  # after the last rank given: "… số 1, 4 vị trí tiếp theo …"
+        ranked = [r.rank for r in earlier if r.index == code and r.rank]
+        if not ranked:
+            return []
+        first = ranked[-1] + 1
+    group = _GROUP_SIZE.search(text, start, header.start())
+    rank_of = int(group.group("of")) if group else None
+    explicit = [y for y in years if not y[2]]
+    year = explicit[-1][1] if explicit else (context.year if context and context.index == code else default_year(code))
+    result = []
+    for i, (a, b) in enumerate(items):
+        record = IndexValue(code, subindex, text[a:b], year, header.start() if i == 0 else a, b,
+                            rank=first + i, rank_of=rank_of, year_inferred=not explicit)
         result.append(record)
     return result
 

@@ -109,3 +109,19 @@ def test_the_province_of_a_provincial_site(url, province):
     from pipeline.places import place_of_source
 
     assert place_of_source(url) == province
+
+
+@pytest.mark.parametrize("doc_id, ranked", [
+    # "3 vị trí dẫn đầu lần lượt thuộc về Bộ Tài chính, Ngân hàng Nhà nước Việt Nam và Bộ Giáo dục và Đào tạo"
+    ("tr-08-028", (("Bộ Tài chính", 1), ("Ngân hàng Nhà nước Việt Nam", 2), ("Bộ Giáo dục và Đào tạo", 3))),
+    # "… Bộ Kế hoạch và Đầu tư xếp ở vị trí số 1 … 4 vị trí tiếp theo thuộc về Bộ Tài chính, …, Bộ TT&TT."
+    ("tr-08-015", (("Bộ Tài chính", 2), ("Ngân hàng Nhà nước", 3), ("Bộ Tài nguyên và Môi trường", 4),
+                   ("Bộ TT&TT", 5))),
+])
+def test_a_ranking_given_as_an_ordered_list(doc_id, ranked):
+    from pipeline.document import analyze
+
+    doc = _docs()[doc_id]
+    found = {(p["entity"], p["rank"]) for p in analyze(doc["text"], doc.get("published"),
+                                                       source=doc.get("source"))["index_values"]}
+    assert set(ranked) <= found, found

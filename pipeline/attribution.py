@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
 from pipeline.bodies import BodyMention
 from pipeline.clauses import QUOTE_CHARS, Clause, lines_of, paragraph_index, retrim
 from pipeline.cues import commitment_cues, cue_regex
@@ -26,6 +28,13 @@ class Speaker:
     title: str | None
     kind: str | None        # person | body | group (delegates or voters as a group)
     how: str                # quote_name_line | quote_after | quote_before | speech_verb | theo | carried | subject
+
+
+def attributor_of(doc: Doc) -> "Attributor":
+    """One Attributor per Doc, shared by the steps that ask who speaks (turns, candidates)."""
+    if doc._.attributor is None:
+        doc._.attributor = Attributor(doc._.text, doc._.persons, doc._.bodies, doc._.furniture)
+    return doc._.attributor
 
 
 class Attributor:

@@ -17,7 +17,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from pipeline.attribution import PRONOUN, Attributor, Speaker, cut_lead, cut_tail, subject_speaker, turn_speaker
+from pipeline.attribution import PRONOUN, Attributor, Speaker, attributor_of, cut_lead, cut_tail, subject_speaker, turn_speaker
 from pipeline.bodies import BodyMention
 from pipeline.clauses import Clause, clauses, is_heading, is_question, lines_of, paragraph_index, speech_quotes
 from pipeline.cues import TokenCue, cue_regex, token_cues, topic_of
@@ -35,6 +35,7 @@ from pipeline.rules import (
     rule_kind,
     side_of,
 )
+from pipeline.segment import sentence_spans
 from pipeline.steps import step
 from pipeline.text import LOWER, SpanIndex, inside
 
@@ -161,13 +162,14 @@ def _features(text: str, clause: Clause, cand: dict, turn_role: str | None, cues
 
 def find_candidates(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention],
                     bodies: list[BodyMention], furniture: list[tuple[int, int]], published: date | None,
-                    turns: list, dates: list[TimeExpr], cues: list[TokenCue]) -> list[Candidate]:
+                    turns: list, dates: list[TimeExpr], cues: list[TokenCue],
+                    attributor: Attributor | None = None) -> list[Candidate]:
     """Every clause outside page furniture, with its cue, speaker, rule verdict and
     features; ``turns`` (from pipeline.turns) give the speaker of what is said in a
     transcript turn or a reported answer; ``cues`` are the lexicon matches on the tokens."""
     turn_index = SpanIndex(turns)
     quotes = speech_quotes(text)
-    attributor = Attributor(text, persons, bodies, furniture)
+    attributor = attributor or Attributor(text, persons, bodies, furniture)
     sentence_end = {s: e for s, e in sentences}
     names = SpanIndex([*bodies, *persons])
     token_index = SpanIndex(cues)
@@ -330,11 +332,10 @@ def dates_of(doc: Doc) -> list[TimeExpr]:
 @step("hdnd_candidates", "candidates", label=lambda c: (c.group or "none").upper(),
       requires=["persons", "bodies", "turns", "furniture", "published", "dates"])
 def candidates_of(doc: Doc) -> list[Candidate]:
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    return find_candidates(doc._.text, sentences, doc._.persons, doc._.bodies, doc._.furniture, doc._.published,
-                           doc._.turns, doc._.dates, token_cues(doc))
+    return find_candidates(doc._.text, sentence_spans(doc), doc._.persons, doc._.bodies, doc._.furniture,
+                           doc._.published, doc._.turns, doc._.dates, token_cues(doc), attributor_of(doc))
 
 
 @step("hdnd_status_reports", "status_reports", label=lambda r: r.status.upper(), requires=["furniture"])
 def status_reports_of(doc: Doc) -> list[StatusReport]:
-    return find_status_reports(doc._.text, [(s.start_char, s.end_char) for s in doc.sents], doc._.furniture)
+    return find_status_reports(doc._.text, sentence_spans(doc), doc._.furniture)

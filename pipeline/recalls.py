@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from pipeline.cues import cue_regex
 from pipeline.persons import title_regex
+from pipeline.segment import sentence_spans
 from pipeline.steps import step
 from pipeline.text import SpanIndex, inside
 from pipeline.turns import ASKS_TO_EXPLAIN
@@ -154,6 +155,5 @@ def find_recalls(text: str, sentences: list[tuple[int, int]], persons, bodies, f
 @step("hdnd_recalls", "recalls", label=lambda r: "RECALL",
       requires=["persons", "bodies", "furniture", "candidates", "turns"])
 def recalls_of(doc: Doc) -> list[Recall]:
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    return find_recalls(doc._.text, sentences, doc._.persons, doc._.bodies, doc._.furniture, doc._.candidates,
+    return find_recalls(doc._.text, sentence_spans(doc), doc._.persons, doc._.bodies, doc._.furniture, doc._.candidates,
                         doc._.turns)

@@ -103,3 +103,10 @@ def make_doc(text: str, nlp: Language | None = None) -> Doc:
     assert doc.text == text
     doc._.text = text
     return doc
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, read once per Doc for the steps that go by sentence."""
+    if doc._.sentence_spans is None:
+        doc._.sentence_spans = [(s.start_char, s.end_char) for s in doc.sents]
+    return doc._.sentence_spans

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 # so a step run out of order fails instead of reading an empty default.
 EXTENSIONS = ("text", "published", "source", "transcript", "places", "main_place", "furniture", "bodies", "persons", "legal_refs",
               "index_values", "sessions", "turns", "exchanges", "dates", "candidates", "statements", "status_reports",
-              "recalls")
+              "recalls", "sentence_spans", "attributor")
 for _name in EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)

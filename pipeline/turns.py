@@ -24,11 +24,12 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from pipeline.attribution import Attributor, Speaker
+from pipeline.attribution import Attributor, Speaker, attributor_of
 from pipeline.bodies import BodyMention
 from pipeline.cues import cue_regex, topic_of
 from pipeline.persons import PersonMention, title_regex
 from pipeline.resources import turn_cues
+from pipeline.segment import sentence_spans
 from pipeline.steps import step
 from pipeline.text import inside
 
@@ -557,8 +558,9 @@ def _same_office(a: str, b: str) -> bool:
 
 
 def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[PersonMention], bodies: list[BodyMention],
-               furniture: list[tuple[int, int]], transcript: bool | None = None) -> tuple[list[Turn], list[Exchange]]:
-    speakers = _Speakers(text, Attributor(text, persons, bodies, furniture))
+               furniture: list[tuple[int, int]], transcript: bool | None = None,
+               attributor: Attributor | None = None) -> tuple[list[Turn], list[Exchange]]:
+    speakers = _Speakers(text, attributor or Attributor(text, persons, bodies, furniture))
     labelled = _label_turns(text, speakers, furniture)
     if transcript is None:
         transcript = len(labelled) >= TRANSCRIPT_LABELS
@@ -605,7 +607,6 @@ def question_of(questions: list[dict], turn: int | None) -> int | None:
 @step("hdnd_turns", "turns", label=lambda t: t.role.upper(), requires=["persons", "bodies", "furniture", "transcript"],
       assigns=["exchanges"])
 def turns_of(doc: Doc) -> list[Turn]:
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    turns, doc._.exchanges = find_turns(doc._.text, sentences, doc._.persons, doc._.bodies, doc._.furniture,
-                                        doc._.transcript)
+    turns, doc._.exchanges = find_turns(doc._.text, sentence_spans(doc), doc._.persons, doc._.bodies, doc._.furniture,
+                                        doc._.transcript, attributor_of(doc))
     return turns

@@ -38,7 +38,8 @@ def _only_the_asker(question: dict) -> bool:
 
 
 def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: int = 50) -> list[dict]:
-    """Sessions with how much was said and written about them, the latest first."""
+    """Sessions with how much was said and written about them, the latest first (promises
+    a person rejected as not promises are not counted)."""
     where, params = "", ()
     if council:
         where, params = "WHERE s.council LIKE ?", (f"%{council}%",)
@@ -47,7 +48,7 @@ def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: 
                (SELECT COUNT(*) FROM articles a WHERE a.session_id = s.id) AS articles,
                (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turns,
                (SELECT COUNT(*) FROM questions q WHERE q.session_id = s.id) AS questions,
-               (SELECT COUNT(*) FROM commitments c WHERE c.session_id = s.id) AS commitments
+               (SELECT COUNT(*) FROM promises p WHERE p.session_id = s.id) AS commitments
         FROM sessions s {where} ORDER BY COALESCE(s.date, '') DESC, s.id DESC LIMIT ?""", (*params, limit))
     for row in rows:
         row["agenda"] = json.loads(row["agenda"])
@@ -88,7 +89,8 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
                (SELECT status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'confirmed'
                 ORDER BY e.id DESC LIMIT 1) AS verdict,
                (SELECT MIN(s.question_id) FROM commitment_sources s WHERE s.commitment_id = c.id) AS question_id
-        FROM commitments c WHERE c.session_id = ? ORDER BY c.kind, c.id""", (session_id,))
+        FROM commitments c WHERE c.session_id = ? AND c.id IN (SELECT id FROM promises)
+        ORDER BY c.kind, c.id""", (session_id,))
     for row in record["commitments"]:
         row["status"] = status_for(row["deadline"], today, row.pop("verdict"))
     record["recalls"] = _rows(db, """

@@ -184,3 +184,15 @@ def test_three_sites_reporting_one_session_make_one_session(tmp_path, db_path, r
     _run(runner, "process", "--db", db_path, "--today", TODAY)
     rows = connect(db_path).execute("SELECT council, term, session_no, date FROM sessions").fetchall()
     assert rows == [("HĐND tỉnh Kon Tum", "XII", 7, "2024-07-08")]
+
+
+def test_a_rejected_promise_leaves_the_session(session_db, runner):
+    record = json.loads(_run(runner, "session", "1", "--format", "json", "--db", session_db, "--today", TODAY))
+    first = record["commitments"][0]
+    listed = _run(runner, "sessions", "--db", session_db)
+    count = len(record["commitments"])
+    assert f"{count} promises" in listed
+    _run(runner, "promise", first["id"], "--reject", "not_a_promise", "--db", session_db)
+    again = json.loads(_run(runner, "session", "1", "--format", "json", "--db", session_db, "--today", TODAY))
+    assert first["id"] not in {c["id"] for c in again["commitments"]} and len(again["commitments"]) == count - 1
+    assert f"{count - 1} promises" in _run(runner, "sessions", "--db", session_db)

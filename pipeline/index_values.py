@@ -30,7 +30,7 @@ from pipeline.steps import step
 from pipeline.text import inside
 
 # Not after an abbreviated kind of place: "TP. Hải Phòng xếp thứ 3" is one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)\s+(?=[^\s\da-zà-ỹđ])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)\s+(?=\S)|\n+")
 _VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+"
                     rf"(?:(?:trên|gần|hơn|khoảng)\s+)?"
                     rf"(?:(?:số điểm|tỷ lệ)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
@@ -126,8 +126,13 @@ def _subindex_regex() -> re.Pattern[str]:
 
 
 def _sentences(text: str, start: int, end: int):
+    """Sentences: cut after ".", "!" or "?" before a word that does not start in lower case
+    or a digit ("… 38,97 điểm. Đáng chú ý, …"), and at every line break."""
     pos = start
     for cut in _SENTENCE_END.finditer(text, start, end):
+        after = text[cut.end():cut.end() + 1]
+        if "\n" not in cut.group() and (after.islower() or after.isdigit()):
+            continue
         if cut.start() > pos:
             yield pos, cut.start()
         pos = cut.end()
@@ -231,7 +236,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                                                         or any(e[2] == "rank" for e in events)))):
                 # A ranking told place by place before or after the one mention of its index
                 # (a slideshow: "Đà Nẵng (70,1 điểm) xếp vị trí thứ 2. … bảng xếp hạng PCI 2017").
-                if not (only and sentence_entity and any(e[2] in ("rank", "first") for e in events)):
+                if not (only and (ordered or sentence_entity and any(e[2] in ("rank", "first") for e in events))):
                     carried = None
                     continue
                 carried = only

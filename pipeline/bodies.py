@@ -71,6 +71,8 @@ def _field_end(text: str, pos: int) -> int:
             break
         if i == 0 and not word[0].isupper():
             return pos
+        if i == 0 and word.isupper() and ("&" in word or word in abbreviations()):
+            return pos + match.end()  # an abbreviated field: "Bộ KH&CN", "Sở TN&MT", "Bộ GD&ĐT"
         if word[0].isupper():
             if word.isupper() and len(word) > 1 and word not in ("TP",):
                 break  # an abbreviation: the next body (or place kind) begins

@@ -201,7 +201,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                       dates: list[TimeExpr]) -> list[IndexValue]:
     pub = parse_published(published)
     entities = sorted([(p.start, p.end, _as_written(text[p.start:p.end], p.label)) for p in places] +
-                      [(b.start, b.end, b.canonical) for b in bodies if b.head in _ENTITY_HEADS] +
+                      [(b.start, b.end, text[b.start:b.end] if "&" in text[b.start:b.end] else b.canonical)
+                       for b in bodies if b.head in _ENTITY_HEADS] +
                       [(m.start(), m.end(), m.group()) for rx in (_REGIONS, _AGENCIES) for m in rx.finditer(text)])
     entities = [e for i, e in enumerate(entities) if not any(o[0] <= e[0] and e[1] <= o[1] and o != e
                                                              for o in entities[max(0, i - 3):i + 3])]

@@ -1,5 +1,6 @@
 """Session records on real text: excerpts of public pages (``tests/data/sessions/*.jsonl``,
-each with its source URL and a hand annotation: the session, the speaker turns in order,
+each with its source URL and a hand annotation (pages that are also in ../shared/gold/dev are
+read from there by document id): the session, the speaker turns in order,
 the questions answered, the promises made and the promises only recalled), one file per
 layout: speaker labels and Q&A pages, live reports, news prose, dated openings.
 
@@ -19,6 +20,7 @@ import pytest
 
 from pipeline.evaluate import _contains
 from pipeline.normalize import fold
+from tests.conftest import SHARED
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sessions"
 LAYOUTS = ("labels", "live", "prose", "headers")
@@ -26,8 +28,17 @@ LAYOUTS = ("labels", "live", "prose", "headers")
 
 @lru_cache(maxsize=None)
 def load_records() -> tuple[dict, ...]:
-    return tuple(json.loads(line) for layout in LAYOUTS
-                 for line in (DATA / f"{layout}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
+    """The excerpts; a page that is also in ``../shared/gold/dev`` is named by its document
+    id (``shared_doc``) and its text read from there, not copied."""
+    records = [json.loads(line) for layout in LAYOUTS
+               for line in (DATA / f"{layout}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    if any("shared_doc" in r for r in records):
+        texts = {d["doc"]: d["text"] for d in map(json.loads, (SHARED / "gold" / "dev" / "news.jsonl")
+                                                   .read_text(encoding="utf-8").splitlines())}
+        for record in records:
+            if "shared_doc" in record:
+                record["text"] = texts[record["shared_doc"]]
+    return tuple(records)
 
 
 @lru_cache(maxsize=None)
@@ -103,9 +114,10 @@ def score_records(records) -> dict[str, list[int]]:
 
 
 # Recorded from score_records when the readers last changed (found / expected, over the 42
-# excerpts): council 28/42, number 23/28, term 23/25, date 14/20, speakers 37/58, roles 33/37,
+# excerpts): council 27/41, number 22/27, term 22/24, date 14/20, speakers 37/58, roles 33/37,
 # exchanges 7/10, recalls 3/8, commitments 3/5; a floor is the recorded share, rounded down.
-FLOORS = {"council": 0.66, "number": 0.82, "term": 0.92, "date": 0.70, "speakers": 0.63, "roles": 0.89,
+# (labels-05 no longer carries its session: its heading line is also a shared document's.)
+FLOORS = {"council": 0.65, "number": 0.81, "term": 0.91, "date": 0.70, "speakers": 0.63, "roles": 0.89,
           "exchanges": 0.70, "recalls": 0.37, "commitments": 0.60}
 
 

@@ -14,7 +14,7 @@ from datetime import date
 import sqlite_utils
 
 from corpus.commitments import id_of, link_followups, link_recalls, store_recalls, store_statements, store_status_reports
-from corpus.db import now, transaction
+from corpus.db import insert_row, now, transaction
 from corpus.duplicates import NearDuplicates
 from pipeline import person_key
 
@@ -69,11 +69,6 @@ def _same_numbered_session(conn: sqlite3.Connection, session: dict, key: str) ->
     return key
 
 
-def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
-    columns = ", ".join(f'"{c}"' for c in row)
-    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
-
-
 def _made_on(session: dict | None, published: str | None) -> str | None:
     """When something said at a sitting was said: the sitting's date, unless the article
     (a scraper copy with a wrong date, say) puts it after its own publication."""
@@ -115,27 +110,27 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
                 conn.execute("INSERT OR IGNORE INTO person_titles VALUES (?, ?, ?, ?)",
                              (person_id, title, article_id, published))
             for m in person["mentions"]:
-                _insert(conn, "mentions", {"article_id": article_id, "kind": "person", "person_id": person_id,
+                insert_row(conn, "mentions", {"article_id": article_id, "kind": "person", "person_id": person_id,
                                            "name": person["name"], "title": m["title"], "role": m["role"],
                                            "furniture": int(m["furniture"]), "start": m["start"], "end": m["end"],
                                            "quote": m["quote"]})
         for body in result["bodies"]:
             body_id = _upsert(conn, "bodies", "name", body["name"], {"head": body["head"]})
-            _insert(conn, "mentions", {"article_id": article_id, "kind": "body", "body_id": body_id,
+            insert_row(conn, "mentions", {"article_id": article_id, "kind": "body", "body_id": body_id,
                                        "name": body["name"], "start": body["start"], "end": body["end"],
                                        "quote": body["quote"]})
         for place in result["places"]:
-            _insert(conn, "mentions", {"article_id": article_id, "kind": "place", "name": place["name"],
+            insert_row(conn, "mentions", {"article_id": article_id, "kind": "place", "name": place["name"],
                                        "start": place["start"], "end": place["end"], "quote": place["quote"]})
         for value in result["index_values"]:
-            _insert(conn, "index_values", {"article_id": article_id, **value})
+            insert_row(conn, "index_values", {"article_id": article_id, **value})
         for ref in result["legal_refs"]:
-            _insert(conn, "legal_refs", {"article_id": article_id, **ref})
+            insert_row(conn, "legal_refs", {"article_id": article_id, **ref})
         session_id = _session_id(conn, result.get("session"))
         if session_id:
             for mention in result["sessions"]:
                 if mention["council"] == result["session"]["council"]:
-                    _insert(conn, "session_mentions", {"session_id": session_id, "article_id": article_id,
+                    insert_row(conn, "session_mentions", {"session_id": session_id, "article_id": article_id,
                                                        "start": mention["start"], "end": mention["end"],
                                                        "quote": mention["quote"], "kind": mention["kind"],
                                                        "date": mention["date"]})
@@ -161,9 +156,7 @@ def _store_turns(conn: sqlite3.Connection, article_id: int, session_id: int | No
     for seq, turn in enumerate(result.get("turns", [])):
         row = {"article_id": article_id, "session_id": session_id, "seq": seq,
                "person_id": id_of(conn, "persons", turn["speaker"]), **turn}
-        columns = ", ".join(f'"{c}"' for c in row)
-        turn_ids.append(conn.execute(f"INSERT INTO turns ({columns}) VALUES ({', '.join('?' * len(row))})",
-                                     tuple(row.values())).lastrowid)
+        turn_ids.append(insert_row(conn, "turns", row))
     question_ids = []
     for question in result.get("questions", []):
         row = {"article_id": article_id, "session_id": session_id,
@@ -172,9 +165,7 @@ def _store_turns(conn: sqlite3.Connection, article_id: int, session_id: int | No
                "asker": question["asker"], "asker_person_id": id_of(conn, "persons", question["asker"]),
                "answerer": question["answerer"], "answerer_person_id": id_of(conn, "persons", question["answerer"]),
                "answerer_title": question["answerer_title"], "topic": question["topic"]}
-        question_ids.append(conn.execute(
-            f"INSERT INTO questions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-            tuple(row.values())).lastrowid)
+        question_ids.append(insert_row(conn, "questions", row))
         for debate in question.get("debates", []):
             conn.execute("UPDATE turns SET question_id = ? WHERE id = ?", (question_ids[-1], turn_ids[debate]))
     if session_id:

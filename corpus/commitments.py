@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from corpus.db import now, transaction
+from corpus.db import insert_row, now, transaction
 from pipeline import (
     REPORT_STATUSES,
     content_words,
@@ -221,9 +221,7 @@ def store_recalls(conn: sqlite3.Connection, article_id: int, session_id: int | N
                "session_id": session_id, "start": recall["start"], "end": recall["end"], "quote": recall["quote"],
                "cue": recall["cue"], "promiser": recall["promiser"], "recaller": recall["recaller"],
                "status": recall["status"], "recalled_on": recalled_on}
-        columns = ", ".join(f'"{c}"' for c in row)
-        ids.append(conn.execute(f"INSERT INTO recalls ({columns}) VALUES ({', '.join('?' * len(row))})",
-                                tuple(row.values())).lastrowid)
+        ids.append(insert_row(conn, "recalls", row))
     return ids
 
 

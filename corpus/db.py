@@ -76,3 +76,10 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def insert_row(conn: sqlite3.Connection, table: str, row: dict) -> int:
+    """Insert ``row`` (column → value) into ``table``; returns the new rowid."""
+    columns = ", ".join(f'"{c}"' for c in row)
+    return conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
+                        tuple(row.values())).lastrowid

@@ -23,9 +23,9 @@ from spacy.tokens import Doc
 from pipeline.bodies import BodyMention
 from pipeline.dates import TimeExpr, parse_published
 from pipeline.normalize import fold
-from pipeline.numbers import NUMBER, as_int, parse_number
+from pipeline.numbers import NUMBER, as_int, parse_number, parse_number_words
 from pipeline.places import PlaceMention
-from pipeline.resources import index_names, index_subindices
+from pipeline.resources import body_heads, index_names, index_subindices, provinces
 from pipeline.steps import step
 from pipeline.text import inside
 
@@ -407,6 +407,15 @@ _LIST_RANKS = re.compile(r"(?:thứ|vị trí|hạng)\s+(\d{1,2})((?:\s*(?:,|và
 _LIST_VALUES = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?")
 
 
+def _index_before(mentions, pos: int, context) -> tuple[str | None, str | None]:
+    """The index (and sub-index) a list at ``pos`` reports: the last named before it in its
+    sentence, else the one carried from the sentences before."""
+    before = [m for m in mentions if m[0] < pos]
+    if before:
+        return before[-1][1], before[-1][2]
+    return (context.index, context.subindex) if context else (None, None)
+
+
 def _respectively(text: str, start: int, end: int, entities, mentions, context, years, default_year) -> list[IndexValue]:
     """"Hà Nội và TP.HCM lần lượt đạt 43,96 điểm và 41,77 điểm", "TP.HCM và Quảng Ninh lần
     lượt xếp thứ 2 và 3", "Lạng Sơn, Bạc Liêu và Điện Biên, với các điểm số tương ứng là
@@ -416,11 +425,7 @@ def _respectively(text: str, start: int, end: int, entities, mentions, context, 
     if word is None:
         return []
     named = [(a, b, label) for a, b, label in entities if start <= a and b <= word.start()]
-    before = [m for m in mentions if m[0] < word.start()]
-    if before:
-        code, subindex = before[-1][1], before[-1][2]
-    else:
-        code, subindex = (context.index, context.subindex) if context else (None, None)
+    code, subindex = _index_before(mentions, word.start(), context)
     if code is None or len(named) < 2:
         return []
     tail = text[word.end():end]
@@ -453,7 +458,6 @@ def _respectively(text: str, start: int, end: int, entities, mentions, context, 
 _ORDERED = re.compile(r"(?<![\w])(?P<n>\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:vị trí|đơn vị|địa phương)"
                       r"(?:\s+xếp)?\s+(?P<where>dẫn đầu|đầu bảng(?: xếp hạng)?|đứng đầu|tiếp theo)"
                       r"(?:,?\s+lần lượt)?\s*(?:,\s*)?(?:là|thuộc về)\s*:?\s+(?:các\s+)?", re.IGNORECASE)
-_NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 _GROUP_SIZE = re.compile(r"(?<![\w])(?:nhóm|trong số|trong)\s+(?P<of>\d{1,3})\s+(?!vị trí|năm|tháng)\w", re.IGNORECASE)
 
 
@@ -477,8 +481,6 @@ def _list_items(text: str, start: int, end: int, count: int) -> list[tuple[int, 
 
 
 def _heads_a_name(text: str) -> bool:
-    from pipeline.resources import body_heads, provinces
-
     return text.startswith(tuple(f"{h} " for h in body_heads())) or text.startswith(tuple(provinces())) or \
         text.startswith(("Ngân hàng", "Tổng công ty", "Tập đoàn", "Thông tấn xã", "Đài", "Viện", "TP"))
 
@@ -492,13 +494,11 @@ def _ordered_list(text: str, start: int, end: int, mentions, context, years, def
     header = _ORDERED.search(text, start, end)
     if header is None:
         return []
-    before = [m for m in mentions if m[0] < header.start()]
-    code, subindex = (before[-1][1], before[-1][2]) if before else ((context.index, context.subindex) if context
-                                                                     else (None, None))
+    code, subindex = _index_before(mentions, header.start(), context)
     if code is None:
         return []
     n = header.group("n")
-    count = int(n) if n.isdigit() else _NUMBER_WORDS[n.lower()]
+    count = int(n) if n.isdigit() else parse_number_words(n)
     items = _list_items(text, header.end(), end, count) if 1 < count <= 10 else None
     if items is None:
         return []

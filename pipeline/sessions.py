@@ -58,11 +58,15 @@ class SessionMention:
                 "quote": text[self.start:self.end], "start": self.start, "end": self.end}
 
 
-def _council_near(text: str, bodies: list[BodyMention], start: int, end: int) -> BodyMention | None:
-    # A heading in capitals names the National Assembly too ("KỲ HỌP THỨ MƯỜI QUỐC HỘI KHÓA XIV"), and
-    # so do its delegates ("Cuối phiên chất vấn sáng nay, nhiều ĐBQH …").
-    bodies = bodies + [BodyMention(m.start(), m.end(), "Quốc hội", "Quốc hội") for m in _NATIONAL.finditer(text)]
-    near = [b for b in bodies if b.head in _COUNCIL_HEADS or b.head.startswith("Thường trực")]
+def _councils(text: str, bodies: list[BodyMention]) -> list[BodyMention]:
+    """The councils named: bodies headed HĐND, Thường trực … or Quốc hội, and the National
+    Assembly in a capitals heading ("KỲ HỌP THỨ MƯỜI QUỐC HỘI KHÓA XIV") or through its
+    deputies as a group ("Cuối phiên chất vấn sáng nay, nhiều ĐBQH …")."""
+    national = [BodyMention(m.start(), m.end(), "Quốc hội", "Quốc hội") for m in _NATIONAL.finditer(text)]
+    return [b for b in bodies + national if b.head in _COUNCIL_HEADS or b.head.startswith("Thường trực")]
+
+
+def _council_near(text: str, near: list[BodyMention], start: int, end: int) -> BodyMention | None:
     after = [b for b in near if end <= b.start <= end + 60 and not re.search(r"[.\n]", text[end:b.start])]
     before = [b for b in near if start - 80 <= b.end <= start and not re.search(r"[.\n]", text[b.end:start])]
     return (after or [None])[0] or (before[-1] if before else None)
@@ -122,11 +126,12 @@ def find_sessions(text: str, bodies: list[BodyMention], published=None,
     pub = parse_published(published)
     furniture = list(furniture)
     header = _header_date(text, pub) if transcript else None
+    councils = _councils(text, bodies)
     found: list[SessionMention] = []
     for match in list(_SESSION.finditer(text)) + list(_SITTING.finditer(text)):
         if inside(furniture, match.start()):
             continue
-        council = _council_near(text, bodies, match.start(), match.end())
+        council = _council_near(text, councils, match.start(), match.end())
         if council is None:
             continue
         groups = match.groupdict()

@@ -429,11 +429,11 @@ def _subject_answers(text: str, start: int, end: int, speakers: _Speakers) -> li
         if re.search(r"(?:chất vấn|phiên)\s+và\s+$", text[max(start, verb.start() - 20):verb.start()]):
             continue  # "phiên chất vấn và trả lời chất vấn": the sitting, not an answer
         comma = text.rfind(",", start, verb.start())
-        speaker = speakers.speaker(comma + 1 if comma > 0 else start, verb.start())
+        subject = comma + 1 if comma > 0 else start
+        speaker = speakers.speaker(subject, verb.start())
         if speaker is None or speaker.kind != "person" or \
                 re.match(r"(?:đại biểu|ĐB)\b", speaker.title or "", re.IGNORECASE) or \
-                not _named_fully(text, comma + 1 if comma > 0 else start, verb.start(), speakers) or \
-                _FUTURE.search(text, comma + 1 if comma > 0 else start, verb.start()):
+                not _named_fully(text, subject, verb.start(), speakers) or _FUTURE.search(text, subject, verb.start()):
             return []
         return _answer_and_question(text, start, end, speaker, verb.end(), end, speakers)
     return []

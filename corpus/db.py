@@ -6,6 +6,7 @@ search index) exists and readers wait instead of failing while a writer commits.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -23,6 +24,14 @@ BUSY_TIMEOUT_MS = 60_000
 
 class CorpusError(Exception):
     """A problem the user can act on, said in one sentence."""
+
+
+def disk_full(err: BaseException) -> bool:
+    """Whether ``err`` says the disk (or the database's size limit) is full: SQLite's
+    SQLITE_FULL or the operating system's ENOSPC. A run stops at once on it."""
+    if isinstance(err, sqlite3.Error):
+        return getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(err)
+    return isinstance(err, OSError) and err.errno == errno.ENOSPC
 
 
 def now() -> str:

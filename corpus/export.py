@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +25,18 @@ FORMATS = ("jsonl", "csv", "parquet", "hf")
 BATCH_ROWS = 1000
 SHARD_ROWS = 100_000
 INTERNAL_TABLES = ("schema_migrations",)
+# A cell that starts like this is a formula to Excel and LibreOffice ("=HYPERLINK(…)"),
+# unless it is a plain number such as -3,5.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
+
+
+def defuse(value: Any) -> Any:
+    """A text cell made inert for spreadsheets: a leading apostrophe before anything a
+    spreadsheet would run as a formula (OWASP's CSV-injection advice); other values as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def exportable_tables(db: sqlite_utils.Database) -> list[str]:
@@ -70,14 +83,14 @@ def write_jsonl(db, table, columns, path: Path) -> int:
 
 
 def write_csv(db, table, columns, path: Path) -> int:
-    """UTF-8 with a byte-order mark: Excel then opens Vietnamese text correctly."""
+    """UTF-8 with a byte-order mark: Excel then opens Vietnamese text correctly; formulas defused."""
     names = [c for c, _ in columns]
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=names)
         writer.writeheader()
         for batch in iter_rows(db, table, names):
-            writer.writerows(batch)
+            writer.writerows({k: defuse(v) for k, v in row.items()} for row in batch)
             count += len(batch)
     return count
 

@@ -433,6 +433,32 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE turns ADD COLUMN question_id INTEGER REFERENCES questions(id) ON DELETE SET NULL;
         """,
     ),
+    (
+        11,
+        "earlier versions of an article's text, kept when a new text is stored at its URL",
+        """
+        -- The text an article had before a newer one replaced it, with what described it then;
+        -- articles holds the current version (numbered one more than the versions here).
+        -- stored_at: when this text was stored; replaced_at: when the next one replaced it.
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            title TEXT,
+            lead TEXT,
+            author TEXT,
+            published TEXT,
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            encoding TEXT,
+            raw_html BLOB,
+            stored_at TEXT NOT NULL,
+            replaced_at TEXT NOT NULL,
+            UNIQUE (article_id, version)
+        );
+        """,
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """Writing articles and runs: one document, one transaction.
 
 Articles are keyed by canonical URL; an article whose normalised text is already stored
-under another URL is a duplicate and is not stored twice.
+under another URL is a duplicate and is not stored twice. A new text at a stored URL is the
+article's new version: the text it replaces is kept in ``article_versions``.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any, Literal
 
 import sqlite_utils
 
-from corpus.db import now, transaction
+from corpus.db import CorpusError, now, transaction
 from crawler.extract import ArticleItem
-from crawler.sources import source_for
-from pipeline import is_transcript, normalize_text
+from crawler.metadata import same_site
+from crawler.sources import domain_of, source_for
+from pipeline import MAX_CHARS, is_transcript, normalize_text
 
 Outcome = Literal["new", "updated", "unchanged", "duplicate"]
 
@@ -41,19 +44,31 @@ def _clean(value: str | None) -> str | None:
 
 
 KINDS = ("auto", "transcript", "article")
+# Composing marks (NFC) turns at most three code points of Vietnamese into one: a text longer
+# than this many times the limit is refused before it is normalised at all.
+MOST_SHRINK = 3
 
 
-def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto") -> tuple[Outcome, int]:
-    """Store one article; returns what happened and the article's id. ``kind``: "auto"
-    stores a session record (speaker labels, a live report's timestamps) as a transcript,
-    "transcript" forces that, "article" keeps the item's own kind."""
-    text = normalize_text(item.text)
-    digest = content_hash(text)
-    if kind == "transcript" or (kind == "auto" and is_transcript(text)):
-        item_kind = "transcript"
-    else:
-        item_kind = item.kind
-    row: dict[str, Any] = {
+class ArticleTooLong(CorpusError, ValueError):
+    """A text longer than ``hdnd process`` analyses: refused, so the corpus holds nothing
+    its own pipeline would refuse later. One sentence, for the caller to report."""
+
+    def __init__(self, length: int):
+        super().__init__(f"the text has {length:,} characters, more than the {MAX_CHARS:,} that hdnd process analyses")
+
+
+def stored_text(text: str) -> str:
+    """The text as the store keeps it (normalised); raises ArticleTooLong past the pipeline's limit."""
+    if len(text) > MOST_SHRINK * MAX_CHARS:
+        raise ArticleTooLong(len(text))
+    text = normalize_text(text)
+    if len(text) > MAX_CHARS:
+        raise ArticleTooLong(len(text))
+    return text
+
+
+def _row(item: ArticleItem, text: str, digest: str, item_kind: str) -> dict[str, Any]:
+    return {
         "url": item.url,
         "title": _clean(item.title),
         "lead": _clean(item.lead),
@@ -68,8 +83,54 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto
         "encoding": item.encoding,
         "raw_html": gzip.compress(item.raw_html, mtime=0) if item.raw_html else None,
     }
+
+
+def _stored(conn, url: str) -> tuple[int, str] | None:
+    """The id and content hash of the article stored under ``url``."""
+    return conn.execute("SELECT id, content_hash FROM articles WHERE url = ?", (url,)).fetchone()
+
+
+def _vouched(item: ArticleItem) -> bool:
+    """Whether the item may replace the text stored under its URL: it was read from that
+    URL, or from the same site (``crawler.metadata.same_site``). A local file's declared
+    canonical URL names a new article, never another site's stored one."""
+    return item.fetched_from is None or same_site(item.fetched_from, item.url)
+
+
+def _keep_version(conn, article_id: int) -> None:
+    """Copy the article's current text, with what describes it, into article_versions
+    before a new text replaces it: an outlet's edits stay readable, nothing is lost."""
+    conn.execute(
+        "INSERT INTO article_versions (article_id, version, title, lead, author, published, text, content_hash, kind, "
+        "encoding, raw_html, stored_at, replaced_at) "
+        "SELECT id, (SELECT count(*) + 1 FROM article_versions WHERE article_id = a.id), title, lead, author, "
+        "published, text, content_hash, kind, encoding, raw_html, COALESCE(updated_at, imported_at), ? "
+        "FROM articles a WHERE id = ?",
+        (now(), article_id),
+    )
+
+
+def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto") -> tuple[Outcome, int]:
+    """Store one article; returns what happened and the article's id. ``kind``: "auto"
+    stores a session record (speaker labels, a live report's timestamps) as a transcript,
+    "transcript" forces that, "article" keeps the item's own kind.
+
+    A changed text at a stored URL becomes the article's new version (the old one is kept
+    in article_versions) and is analysed again; a page that only claims another site's
+    stored URL is stored under the URL it was read from. A text longer than the pipeline
+    analyses raises ArticleTooLong and stores nothing."""
+    text = stored_text(item.text)
+    digest = content_hash(text)
+    if kind == "transcript" or (kind == "auto" and is_transcript(text)):
+        item_kind = "transcript"
+    else:
+        item_kind = item.kind
     with transaction(db) as conn:
-        existing = conn.execute("SELECT id, content_hash FROM articles WHERE url = ?", (item.url,)).fetchone()
+        existing = _stored(conn, item.url)
+        if existing and existing[1] != digest and not _vouched(item):
+            item = replace(item, url=item.fetched_from, source=domain_of(item.fetched_from), fetched_from=None)
+            existing = _stored(conn, item.url)
+        row = _row(item, text, digest, item_kind)
         if existing and existing[1] == digest:
             if kind == "auto":
                 return "unchanged", existing[0]
@@ -77,6 +138,7 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto
                                    "WHERE id = ? AND kind != ?", (item_kind, existing[0], item_kind)).rowcount
             return ("updated" if changed else "unchanged"), existing[0]
         if existing:
+            _keep_version(conn, existing[0])
             assignments = ", ".join(f"{k} = :{k}" for k in row if k != "url")
             conn.execute(
                 f"UPDATE articles SET {assignments}, updated_at = :updated_at, pipeline_version = NULL, "

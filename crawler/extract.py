@@ -59,6 +59,7 @@ class ArticleItem:
     raw_html: bytes | None = None
     encoding: str | None = None
     kind: str = "article"
+    fetched_from: str | None = None  # where the page was read, when its declared canonical URL is ``url``
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -191,12 +192,22 @@ def compose_text(title: str | None, lead: str | None, body: str, author: str | N
     return "\n".join(paragraphs)
 
 
+def kept_url(canonical: str | None, fetched: str | None) -> str | None:
+    """The URL an article is stored under: the canonical URL the page declares when the
+    site it was fetched from is that URL's site, else the URL it was fetched from. A page
+    read from a local file (or from no URL) keeps its canonical URL: the user vouches for
+    the file, and the store never lets it replace another site's text (``corpus.store``)."""
+    web = bool(fetched) and fetched.startswith(("http://", "https://"))
+    if canonical and (not web or metadata.same_site(canonical, fetched)):
+        return canonical
+    return fetched or canonical
+
+
 def extract_html(html: str, url: str | None = None) -> ArticleItem:
     """One HTML page to an article item; raises NotAnArticle or ExtractionError."""
     soup = BeautifulSoup(html, "lxml")
     ld_article = metadata.article_json_ld(metadata.json_ld(soup))
-    canonical = metadata.canonical_url(soup)
-    page_url = canonical or url
+    page_url = kept_url(metadata.canonical_url(soup), url)
     source = source_for(page_url)
     check_is_article(soup, ld_article)
     title = metadata.title(soup, ld_article)
@@ -230,6 +241,7 @@ def extract_html(html: str, url: str | None = None) -> ArticleItem:
         tags=metadata.tags(soup, ld_article),
         language=language or "vi",
         source=domain_of(page_url),
+        fetched_from=url if url and url != page_url else None,
     )
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -113,11 +114,27 @@ def parse_datetime(value: str | None) -> str | None:
 
 
 def canonical_url(soup: BeautifulSoup) -> str | None:
+    """The address the page declares for itself; whether to believe it is ``same_site``'s call."""
     link = soup.find("link", rel=lambda r: r and "canonical" in r)
     for url in (_clean(link.get("href")) if isinstance(link, Tag) else None, _meta(soup, "og:url")):
         if url and url.startswith(("http://", "https://")):
             return url
     return None
+
+
+def _site_host(url: str | None) -> str:
+    """The host of a web URL, lower-cased, without a leading www. or m. ("" if none)."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    return re.sub(r"^(?:www|m)\.", "", host)
+
+
+def same_site(url: str | None, other: str | None) -> bool:
+    """Whether two URLs belong to one site: the same host, or one a subdomain of the other,
+    www. and m. ignored (m.vnexpress.net, vnexpress.net and e.vnexpress.net are one site;
+    hanoi.gov.vn and bacgiang.gov.vn are not). A page may name its canonical address only
+    on its own site: otherwise any page could claim another outlet's article."""
+    a, b = _site_host(url), _site_host(other)
+    return bool(a and b) and (a == b or a.endswith("." + b) or b.endswith("." + a))
 
 
 def _words(text: str) -> set[str]:

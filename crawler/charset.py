@@ -13,7 +13,9 @@ from crawler import legacy
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# UTF-32's little-endian mark starts with UTF-16's, so it is looked for first.
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 class UndecodableError(ValueError):
@@ -29,11 +31,15 @@ def _known(name: str | None) -> str | None:
         return None
 
 
+def bom_charset(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start names (UTF-8, UTF-16 or UTF-32), if any."""
+    return next((name for bom, name in _BOMS if data.startswith(bom)), None)
+
+
 def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
     """The charset named by a BOM, the HTTP header, or the document itself."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return name
+    if bom := bom_charset(data):
+        return bom
     if content_type:
         found = re.search(r"charset\s*=\s*['\"]?([\w\-:.]+)", content_type, re.I)
         if found and _known(found.group(1)):
@@ -46,15 +52,18 @@ def declared_charset(data: bytes, content_type: str | None = None) -> str | None
     return None
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters in the first kilobytes: not a text file."""
+def looks_binary(data: bytes | str) -> bool:
+    """NUL or many control characters in the first kilobytes: not a text file. Bytes are
+    tested as they are; text decoded by its byte-order mark (UTF-16 and UTF-32 are full
+    of NUL bytes) is tested by its characters."""
     sample = data[:8192]
     if not sample:
         return False
-    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    codes = sample if isinstance(sample, bytes) else [ord(char) for char in sample]
+    if 0 in codes:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls / len(sample) > 0.05
+    controls = sum(1 for code in codes if code < 32 and code not in (9, 10, 12, 13, 27))
+    return controls / len(codes) > 0.05
 
 
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -74,6 +83,8 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
 
 
 def _decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    if (bom := bom_charset(data)) in ("utf-16", "utf-32"):  # full of NUL bytes, which read as binary below
+        return _decode_by_bom(data, bom)
     if looks_binary(data):
         raise UndecodableError("the file is binary, not text")
     declared = declared_charset(data, content_type)
@@ -93,3 +104,16 @@ def _decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
         return data.decode("cp1258"), "cp1258"
     except UnicodeDecodeError as err:
         raise UndecodableError(f"the bytes are neither UTF-8 nor Windows-1258 ({err.reason})") from err
+
+
+def _decode_by_bom(data: bytes, encoding: str) -> tuple[str, str]:
+    """UTF-16 or UTF-32 by its byte-order mark, which outranks any declaration (as in
+    browsers): Windows Notepad's "Unicode" is UTF-16 with one."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise UndecodableError(f"the file starts with a {encoding.upper()} byte-order mark "
+                               f"but is not {encoding.upper()} text ({err.reason})") from err
+    if looks_binary(text):
+        raise UndecodableError("the file is binary, not text")
+    return text, encoding

@@ -899,6 +899,38 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, reaso
             click.echo(f"       “{event['evidence_quote']}”")
 
 
+@cli.command("versions")
+@click.argument("article")
+@click.option("--text", "with_text", is_flag=True, help="Show each version's whole text too.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@db_option
+def versions_command(article: str, with_text: bool, fmt: str, db_path: str) -> None:
+    """List the texts an article has had, oldest first: title, size, content hash, when
+    each was stored and when a newer text at the same URL replaced it; the current one last.
+
+    ARTICLE is the article's id or URL. Promises and other records always come from the
+    current text: hdnd process analyses an article again after its text changed.
+
+    \b
+    Example:
+      hdnd versions 42
+      hdnd versions https://vnexpress.net/ky-hop-hdnd-4803456.html --text --format json
+    """
+    from corpus.versions import list_versions
+
+    try:
+        rows = list_versions(_open(db_path), article, with_text)
+    except CorpusError as err:
+        _fail(f"{err}.")
+    if fmt != "table" or not with_text:
+        _print_records(rows, fmt)
+        return
+    for row in rows:
+        text = row.pop("text")
+        _print_records([row], fmt)
+        click.echo("    " + text.replace("\n", "\n    "))
+
+
 def _brief(record: dict) -> dict:
     return {k: v for k, v in record.items() if k not in ("start", "end", "mentions", "titles") and v is not None}
 

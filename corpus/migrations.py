@@ -459,6 +459,16 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    (
+        12,
+        "runs: the process that runs each (pid, host), so a later run can tell one that was killed",
+        """
+        -- A run still 'running' whose process is gone from its host is marked 'interrupted'
+        -- by the next run that starts (corpus.store.start_run).
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        """,
+    ),
 ]
 
 

@@ -571,8 +571,10 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
 @click.option("--resume-dir", type=click.Path(file_okay=False),
               help="Keep the crawl's state here; run again with the same folder to resume after an interruption.")
 @click.option("--contact", help="A URL or e-mail for the User-Agent, so site owners can reach you.")
+@click.option("--log-file", type=click.Path(dir_okay=False),
+              help="Where Scrapy's log goes (appended).  [default: the --db path + .crawl.log]")
 @db_option
-def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, resume_dir, contact,
+def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, resume_dir, contact, log_file,
                   db_path) -> None:
     """Collect council-session coverage from the configured news sites (all of them, or
     the SOURCES named by key or domain, see hdnd sources) or from --url.
@@ -582,6 +584,11 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
     council work (the score and its reasons are logged), unless --all. robots.txt is
     obeyed and each site gets at most two requests at a time. Articles already stored
     are not fetched again.
+
+    Every page left out is counted with its reason: skipped (robots.txt, not HTML, not an
+    article) or failed (HTTP and network errors, redirect loops, pages over 8 MB even once
+    decompressed, no article text, not stored). Exit code 0: nothing failed; 1: something
+    failed; 130: interrupted (Ctrl-C, SIGTERM; run again with the same --resume-dir).
 
     \b
     Example:
@@ -606,15 +613,28 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
         settings["JOBDIR"] = resume_dir
     if contact:
         settings["USER_AGENT"] = f"hdnd/0.1 (research crawler for Vietnamese council coverage; +{contact})"
-    summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,
-                                  "limit": limit, "all": keep_all, "pages": pages,
-                                  "search": "|".join(queries) or None}, settings)
+    try:
+        summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,
+                                      "limit": limit, "all": keep_all, "pages": pages,
+                                      "search": "|".join(queries) or None}, settings, log_file)
+    except CorpusError as err:
+        _fail(f"{err}.")
+    if summary.count("resume_state_discarded"):
+        click.echo(f"The crawl state in {resume_dir} was left by a crawl that was killed, so discovery started over "
+                   "(stored articles were not fetched again).", err=True)
     for line in progress_lines(summary.stats):
         click.echo(line, err=True)
     for problem in summary.stats.get("hdnd/problems", [])[:20]:
         click.echo(f"  {'skipped' if problem['skipped'] else 'failed'}: {problem['where']}: {problem['reason']}",
                    err=True)
     click.echo(summary.line())
+    click.echo(f"Log: {summary.log_file}", err=True)
+    if summary.status == "interrupted":
+        click.echo("Interrupted" + (f"; run again with --resume-dir {resume_dir} to go on." if resume_dir else "."),
+                   err=True)
+        sys.exit(130)
+    if summary.status != "ok":
+        sys.exit(1)
 
 
 @cli.command("sources")

@@ -4,23 +4,30 @@ The crawler package knows nothing of the corpus; this module adds what joins the
 item pipeline that stores each kept article (and counts what it did in the crawl stats),
 downloader middlewares that skip article URLs already stored and make conditional
 requests for feeds, sitemaps and listings, and the run record with Scrapy's stats.
+
+Scrapy's log goes to a file beside the corpus (``<db>.crawl.log``), so the terminal shows
+only progress lines and the summary. A crawl whose ``--resume-dir`` state was left by a
+killed process (its queue and seen-requests files are then unreliable) starts its
+discovery over; articles already stored are still not fetched again.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.project import get_project_settings
 
-from corpus.db import connect, now
+from corpus.db import CorpusError, connect, now
 from corpus.store import finish_run, save_article, start_run
 from crawler.extract import ArticleItem
+from crawler.middlewares import Counted
 from crawler.progress import per_source
 from crawler.spiders.news import NewsSpider
 
@@ -37,18 +44,27 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("HDND_DB"), crawler)
+        pipeline = cls(crawler.settings.get("HDND_DB"), crawler)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        return pipeline
 
     def process_item(self, item: dict):
         article = ArticleItem(**{k: v for k, v in item.items() if k in ITEM_FIELDS})
         try:
             outcome, _ = save_article(self.db, article)
-        except sqlite3.Error as err:
-            self.stats.inc_value("hdnd/store/failed")
-            self.crawler.spider.logger.error("%s could not be stored (%s)", article.url, err)
+        except (sqlite3.Error, CorpusError) as err:  # locked, disk full, text too long: this article only
+            self._not_stored(article.url, err)
             return item
         self.stats.inc_value(f"hdnd/store/{outcome}")
         return item
+
+    def item_error(self, item, failure):
+        """Any other error while storing (Scrapy logs the traceback): still an article lost."""
+        self._not_stored(item.get("url"), failure.value)
+
+    def _not_stored(self, url: str, err: BaseException) -> None:
+        self.stats.inc_value("hdnd/store/failed")
+        self.crawler.spider.problem(url, f"could not be stored ({err})", kind="not stored")
 
     def close_spider(self):
         self.db.conn.close()
@@ -71,7 +87,7 @@ class SkipStoredMiddleware:
         if request.callback is not None and getattr(request.callback, "__name__", "") == "parse_article" \
                 and request.url in self.stored:
             self.stats.inc_value("hdnd/already_stored")
-            raise IgnoreRequest(f"{request.url} is already stored")
+            raise Counted(f"{request.url} is already stored")
         return None
 
 
@@ -109,7 +125,7 @@ class ConditionalMiddleware:
             return response
         if response.status == 304:
             self.stats.inc_value("hdnd/not_modified")
-            raise IgnoreRequest(f"{request.url} has not changed since the last crawl")
+            raise Counted(f"{request.url} has not changed since the last crawl")
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
         if response.status == 200 and (etag or modified):
@@ -124,9 +140,26 @@ class ConditionalMiddleware:
 class CrawlSummary:
     stats: dict = field(default_factory=dict)
     run_id: int | None = None
+    log_file: Path | None = None
 
     def count(self, key: str) -> int:
         return int(self.stats.get(f"hdnd/{key}", 0))
+
+    @property
+    def status(self) -> str:
+        """ok; failed when any page or article was lost (or the crawl stopped on an error);
+        interrupted when it was stopped (Ctrl-C, SIGTERM) before its end."""
+        reason = self.stats.get("finish_reason")
+        if reason == "shutdown" or reason is None:
+            return "interrupted"
+        return "ok" if reason in ("finished", "limit") and not self.count("failed") else "failed"
+
+    def _because(self, what: str) -> str:
+        """``N skipped (2 forbidden by robots.txt, 1 not HTML)``: a count and its reasons."""
+        prefix = f"hdnd/{what}_because/"
+        reasons = sorted((k.removeprefix(prefix), v) for k, v in self.stats.items() if k.startswith(prefix))
+        detail = f" ({', '.join(f'{n} {kind}' for kind, n in reasons)})" if reasons else ""
+        return f"{self.count(what)} {what}{detail}"
 
     def line(self) -> str:
         stored = {k: self.count(f"store/{k}") for k in ("new", "updated", "unchanged", "duplicate", "failed")}
@@ -134,25 +167,72 @@ class CrawlSummary:
                 f"({stored['new']} new, {stored['updated']} updated, {stored['duplicate'] + stored['unchanged']} "
                 f"already known), {self.count('not_relevant')} not relevant, {self.count('filtered_slug')} skipped "
                 f"by slug and {self.count('filtered_date')} by date before fetching, {self.count('already_stored')} "
-                f"already stored, {self.count('not_modified')} feeds or listings unchanged, {self.count('failed')} failed.")
+                f"already stored, {self.count('not_modified')} feeds or listings unchanged, {self._because('skipped')}, "
+                f"{self._because('failed')}.")
 
 
-def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = None) -> CrawlSummary:
-    """Run one crawl to the end (blocking) and record it in the runs table."""
+RUNNING_MARK = "hdnd-crawl-running"
+JOB_STATE = ("requests.queue", "requests.seen", "spider.state")
+
+
+def _claim_job_dir(job_dir: Path) -> bool:
+    """Marks the resume folder as in use by this process. Scrapy saves its queue only when a
+    crawl closes, so a mark left by a process that is gone means that crawl was killed and
+    its state cannot be trusted: the state is removed (discovery starts over) and True is
+    returned. A folder in use by a live crawl is refused."""
+    job_dir.mkdir(parents=True, exist_ok=True)
+    mark = job_dir / RUNNING_MARK
+    killed = False
+    if mark.exists():
+        pid = int(mark.read_text().strip() or 0)
+        if pid and _alive(pid):
+            raise CorpusError(f"the resume folder {job_dir} is in use by another crawl (process {pid})")
+        for name in JOB_STATE:
+            path = job_dir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        killed = True
+    mark.write_text(str(os.getpid()))
+    return killed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
+
+
+def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = None,
+              log_file: str | Path | None = None) -> CrawlSummary:
+    """Run one crawl to the end (blocking) and record it in the runs table. Scrapy's log
+    goes to ``log_file`` (default: ``<db>.crawl.log``), not to the terminal."""
+    settings = dict(settings or {})
+    job_dir = Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None
+    resumed_after_kill = _claim_job_dir(job_dir) if job_dir else False
     db = connect(db_path)
-    summary = CrawlSummary()
+    summary = CrawlSummary(log_file=Path(log_file or f"{db_path}.crawl.log"))
     summary.run_id = start_run(db, "crawl", {k: v for k, v in spider_args.items() if v not in (None, False)})
     project = get_project_settings()
     project.setmodule("crawler.settings", priority="project")
     project.update({
         "HDND_DB": str(db_path),
+        "LOG_FILE": str(summary.log_file),
         "ITEM_PIPELINES": {"corpus.crawl.StorePipeline": 300},
-        "DOWNLOADER_MIDDLEWARES": {"corpus.crawl.SkipStoredMiddleware": 50, "corpus.crawl.ConditionalMiddleware": 60,
-                                   "crawler.middlewares.HostMapMiddleware": 950},
-        **(settings or {}),
+        "DOWNLOADER_MIDDLEWARES": {**project.getdict("DOWNLOADER_MIDDLEWARES"), "corpus.crawl.SkipStoredMiddleware": 50,
+                                   "corpus.crawl.ConditionalMiddleware": 60},
+        **settings,
     }, priority="cmdline")
     for name in ("scrapy", "twisted", "py.warnings", NewsSpider.name):
-        logging.getLogger(name).setLevel(project.get("LOG_LEVEL"))  # whatever handlers other libraries added
+        logging.getLogger(name).setLevel(project.get("LOG_LEVEL"))
+    foreign = logging.root.handlers[:]  # a library's basicConfig would echo the log on the terminal
+    for handler in foreign:
+        logging.root.removeHandler(handler)
     process = CrawlerProcess(project)
     crawler = process.create_crawler("news")
 
@@ -165,10 +245,17 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
     try:
         process.crawl(crawler, **spider_args)
         process.start()
-        status = "ok" if summary.stats.get("finish_reason") == "finished" else "interrupted"
+        status = summary.status
+        if job_dir and "finish_reason" in summary.stats:  # Scrapy closed and saved its state
+            (job_dir / RUNNING_MARK).unlink(missing_ok=True)
     finally:
+        for handler in foreign:
+            logging.root.addHandler(handler)
+        if resumed_after_kill:
+            summary.stats["hdnd/resume_state_discarded"] = 1
         problems = summary.stats.pop("hdnd/problems", [])
         counts = {k: v for k, v in summary.stats.items() if isinstance(v, (int, float, str))}
+        counts["log_file"] = str(summary.log_file)
         finish_run(db, summary.run_id, status, {**counts, "per_source": per_source(summary.stats)}, problems)
         summary.stats["hdnd/problems"] = problems
         db.conn.close()

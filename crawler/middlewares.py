@@ -4,13 +4,18 @@
 ``{"vnexpress.net": "http://127.0.0.1:8000"}``, or the same JSON in the environment
 variable) while the spider keeps seeing the original URLs, so a configured source can be
 crawled for real against a local copy: in tests, or to replay a mirrored site.
+``RedirectLoopMiddleware`` names a redirect loop as one; the spider middleware
+``ProblemsMiddleware`` reports a page whose callback raised. ``Counted`` marks requests
+left out on purpose and counted already.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 
 from crawler.sources import domain_of
 
@@ -45,3 +50,47 @@ class HostMapMiddleware:
     def process_response(self, request, response, spider=None):
         original = request.meta.get(ORIGINAL)
         return response.replace(url=original) if original else response
+
+
+class Counted(IgnoreRequest):
+    """A request left out on purpose and already counted where that was decided
+    (already stored, feed not modified), so the spider's errback does not count it again."""
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to an address of its own chain: refused at once instead of
+    going round until the redirect limit (or, worse, into the duplicate filter unseen)."""
+
+
+class RedirectLoopMiddleware:
+    """Sits before Scrapy's redirect middleware (a higher order number, so it sees the
+    response first) and turns a redirect to an address already in the chain into RedirectLoop."""
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in chain:
+            raise RedirectLoop(f"redirect loop: {' -> '.join(chain)} -> {target}")
+        return response
+
+
+class ProblemsMiddleware:
+    """A spider callback that raises loses that page: it is reported through the spider's
+    ``problem`` (counted as failed, with the error) instead of only appearing in the log."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_exception(self, response, exception, spider=None):
+        spider = self.crawler.spider
+        if not isinstance(exception, CloseSpider) and hasattr(spider, "problem"):
+            spider.problem(response.url, f"the crawler failed on this page ({type(exception).__name__}: {exception})",
+                           kind="crawler error")
+        return None  # Scrapy goes on to log the traceback

@@ -1,11 +1,15 @@
-"""Live progress: every ``HDND_PROGRESS_INTERVAL`` seconds (0 turns it off), one line per
-source on standard error with what the spider has fetched, kept, skipped and failed."""
+"""What a crawl tells while it runs. Live progress: every ``HDND_PROGRESS_INTERVAL``
+seconds (0 turns it off), one line per source on standard error with what the spider has
+fetched, kept, skipped and failed. The log: Scrapy's messages with items named by their
+URL, never printed whole (an item holds the page's raw HTML)."""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from scrapy import signals
+from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
 KEYS = ("fetched", "kept", "not_relevant", "filtered_slug", "filtered_date", "skipped", "failed")
@@ -51,3 +55,22 @@ class Progress:
         lines = progress_lines(self.crawler.stats.get_stats())
         if lines:
             print("Progress:", *lines, sep="\n", file=sys.stderr, flush=True)
+
+
+class ItemlessLogFormatter(LogFormatter):
+    """Scrapy's log messages about items, with each item shown by its URL: the default
+    prints the whole item, half a megabyte of HTML for one page."""
+
+    def scraped(self, item, *args, **kwargs):
+        return _by_url(super().scraped(item, *args, **kwargs), item)
+
+    def dropped(self, item, *args, **kwargs):
+        return _by_url(super().dropped(item, *args, **kwargs), item)
+
+    def item_error(self, item, *args, **kwargs):
+        return _by_url(super().item_error(item, *args, **kwargs), item)
+
+
+def _by_url(message: dict, item: Any) -> dict:
+    url = item.get("url") if isinstance(item, dict) else getattr(item, "url", None)
+    return {**message, "args": {**message["args"], "item": f"<item {url}>"}}

@@ -5,9 +5,16 @@ Run alone: ``scrapy crawl news -a source=vnexpress -O items.jsonl`` (from the pr
 folder, with ``SCRAPY_SETTINGS_MODULE=crawler.settings``), or through ``hdnd crawl``,
 which adds the item pipeline that stores into the corpus. Arguments: ``source`` (keys or
 domains, comma-separated), ``url`` (any feed, sitemap, listing or article), ``since`` and
-``until`` (YYYY-MM-DD), ``limit`` (articles kept), ``all`` (keep pages judged not relevant),
-``pages`` (listing pages per listing), ``search`` (queries for the sources' own search
-pages, joined by "|"; used instead of feeds, sitemaps and listings).
+``until`` (YYYY-MM-DD), ``limit`` (articles kept; the spider closes with reason "limit"
+when it is reached), ``all`` (keep pages judged not relevant), ``pages`` (listing pages per
+listing), ``search`` (queries for the sources' own search pages, joined by "|"; used
+instead of feeds, sitemaps and listings).
+
+Every page left out is counted with its reason (``problem``): *skipped* when the crawler
+chose not to read it (robots.txt forbids it, it is not HTML, not an article, past the
+limit), *failed* when it wanted the page and could not have it (HTTP errors, DNS,
+connection and timeouts, redirect loops, pages over DOWNLOAD_MAXSIZE on the wire or once
+decompressed, pages without article text).
 """
 
 from __future__ import annotations
@@ -19,12 +26,22 @@ from urllib.parse import quote_plus, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    CloseSpider,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as net
 
+from crawler.charset import UndecodableError
 from crawler.extract import ExtractionError, NotAnArticle, extract_bytes
 from crawler.metadata import parse_datetime
+from crawler.middlewares import ORIGINAL, Counted, RedirectLoop
 from crawler.relevance import slug_reasons, text_relevance
 from crawler.sources import SOURCES, Source, domain_of, source_for, source_named
 
@@ -68,30 +85,33 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def _initial_requests(self):
+        """Where discovery starts; asked again on every run, even with a resume folder whose
+        seen-requests file already holds them (articles already stored are skipped anyway)."""
         if self.url:
             yield scrapy.Request(self.url, callback=self.parse_any, cb_kwargs={"listing": None},
-                                 errback=self.failed)
+                                 errback=self.failed, dont_filter=True)
         if self.queries:
             yield from self._search_requests()
             return
         for source in self.sources:
             for feed in source.feeds:
-                yield scrapy.Request(feed, callback=self.parse_feed, errback=self.failed)
+                yield scrapy.Request(feed, callback=self.parse_feed, errback=self.failed, dont_filter=True)
             for sitemap in source.sitemaps:
-                yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.failed)
+                yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.failed, dont_filter=True)
             for listing in source.listings:
                 yield scrapy.Request(listing.format(page=1), callback=self.parse_listing, errback=self.failed,
-                                     cb_kwargs={"listing": listing, "page": 1})
+                                     cb_kwargs={"listing": listing, "page": 1}, dont_filter=True)
 
     def _search_requests(self):
         """Each query on each source's own search page; its results are read as a listing."""
         for source in self.sources:
             if not source.search:
-                self._problem(f"https://{source.domain}/", "has no site search configured", skipped=True)
+                self.problem(f"https://{source.domain}/", "has no site search configured", kind="no site search",
+                             skipped=True)
                 continue
             for query in self.queries:
                 yield scrapy.Request(source.search.format(query=quote_plus(query)), callback=self.parse_listing,
-                                     errback=self.failed, cb_kwargs={"listing": None, "page": 1})
+                                     errback=self.failed, cb_kwargs={"listing": None, "page": 1}, dont_filter=True)
 
     def _count(self, key: str, source: str | None = None) -> None:
         self.crawler.stats.inc_value(f"hdnd/{key}")
@@ -118,6 +138,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_any(self, response: Response, listing: str | None = None):
         """``--url``: whatever it is, detected from the response."""
+        if self._not_html(response):
+            return
         head = response.body[:2048]
         if _FEED.search(head):
             yield from self.parse_feed(response)
@@ -129,8 +151,8 @@ class NewsSpider(scrapy.Spider):
             except NotAnArticle:
                 yield from self.parse_listing(response, None, 1)
                 return
-            except ExtractionError as err:
-                self._problem(response.url, str(err))
+            except (ExtractionError, UndecodableError) as err:
+                self.problem(response.url, str(err), kind=_unreadable(err))
                 return
             yield from self._keep(item, response)
 
@@ -140,12 +162,13 @@ class NewsSpider(scrapy.Spider):
         try:
             etree.fromstring(response.body)
         except etree.XMLSyntaxError as err:
-            self._problem(response.url, f"the {what} is malformed XML ({err}); reading what can be recovered")
+            self.problem(response.url, f"the {what} is malformed XML ({err}); reading what can be recovered",
+                         kind="malformed XML")
         try:
             selector = scrapy.Selector(text=response.text, type="xml")
             selector.remove_namespaces()
         except (ValueError, AttributeError) as err:
-            self._problem(response.url, f"the {what} cannot be read as XML ({err})")
+            self.problem(response.url, f"the {what} cannot be read as XML ({err})", kind="malformed XML")
             return None
         return selector
 
@@ -155,7 +178,7 @@ class NewsSpider(scrapy.Spider):
             return
         entries = selector.xpath("//item | //entry")
         if not entries:
-            self._problem(response.url, "the feed has no items")
+            self.problem(response.url, "the feed has no items", kind="empty feed or sitemap")
         for entry in entries:
             link = (entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or "").strip()
             if not link:
@@ -176,7 +199,7 @@ class NewsSpider(scrapy.Spider):
                 yield response.follow(loc, callback=self.parse_sitemap, errback=self.failed)
         urls = selector.xpath("//urlset/url")
         if not children and not urls:
-            self._problem(response.url, "the sitemap lists nothing")
+            self.problem(response.url, "the sitemap lists nothing", kind="empty feed or sitemap")
         for entry in urls:
             loc = (entry.xpath("loc/text()").get() or "").strip()
             stamp = entry.xpath("news/publication_date/text()").get() or entry.xpath("lastmod/text()").get()
@@ -230,18 +253,30 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response):
         host = domain_of(response.url) or "?"
         self._count("fetched", host)
+        if self._not_html(response):
+            return
         if response.meta.get("redirect_urls") and urlsplit(response.url).path in ("", "/"):
-            self._problem(response.url, f"{response.meta['redirect_urls'][0]} redirected to the home page")
+            self.problem(response.url, f"{response.meta['redirect_urls'][0]} redirected to the home page",
+                         kind="redirected to the home page")
             return
         try:
             item = self._extract(response)
         except NotAnArticle as err:
-            self._problem(response.url, f"not an article ({err})", skipped=True)
+            self.problem(response.url, f"not an article ({err})", kind="not an article", skipped=True)
             return
-        except ExtractionError as err:
-            self._problem(response.url, str(err))
+        except (ExtractionError, UndecodableError) as err:
+            self.problem(response.url, str(err), kind=_unreadable(err))
             return
         yield from self._keep(item, response)
+
+    def _not_html(self, response: Response) -> bool:
+        """A response of another content type (an image, a PDF, application/octet-stream)
+        is skipped with its type: the crawler reads web pages only."""
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if not content_type or content_type.startswith("text/") or "html" in content_type or "xml" in content_type:
+            return False
+        self.problem(response.url, f"the response is {content_type}, not HTML", kind="not HTML", skipped=True)
+        return True
 
     def _keep(self, item, response: Response):
         host = domain_of(item.url) or "?"
@@ -254,6 +289,8 @@ class NewsSpider(scrapy.Spider):
             self._count("not_relevant", host)
             return
         if self.limit is not None and self.kept >= self.limit:
+            self.problem(item.url, f"fetched while the crawl was stopping at --limit {self.limit}",
+                         kind="beyond the limit", skipped=True)
             return
         self.kept += 1
         self._count("kept", host)
@@ -261,25 +298,68 @@ class NewsSpider(scrapy.Spider):
         record["relevance"] = relevance.score
         record["relevance_reasons"] = relevance.reasons + [f"slug:{k}" for k in slug_reasons(item.url)]
         yield record
+        if self.limit is not None and self.kept >= self.limit:
+            raise CloseSpider("limit")  # nothing new is scheduled; requests under way may finish
 
-    def _problem(self, url: str, reason: str, skipped: bool = False) -> None:
-        self._count("skipped" if skipped else "failed", domain_of(url))
+    def problem(self, url: str, reason: str, *, kind: str, skipped: bool = False) -> None:
+        """Counts a page left out, as skipped (on purpose) or failed, per source and per
+        kind of reason (``hdnd/skipped_because/<kind>``), and keeps the first 500 with details."""
+        what = "skipped" if skipped else "failed"
+        self._count(what, domain_of(url))
+        self.crawler.stats.inc_value(f"hdnd/{what}_because/{kind}")
         problems = self.crawler.stats.get_value("hdnd/problems") or []
         if len(problems) < 500:
-            problems.append({"where": url, "reason": reason, "skipped": skipped})
+            problems.append({"where": url, "reason": reason, "kind": kind, "skipped": skipped})
             self.crawler.stats.set_value("hdnd/problems", problems)
-        self.logger.debug("%s: %s", url, reason)
+        self.logger.info("%s %s: %s", what, url, reason)
 
     def failed(self, failure):
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt, already stored, not modified: counted where decided
-        request = failure.request
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            reason = f"HTTP {response.status}"
-        else:
-            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        self._problem(request.url, reason)
+        """The errback of every request: what went wrong, counted with its reason."""
+        if failure.check(Counted):
+            return  # already stored, not modified: counted where decided
+        kind, reason, skipped = _why(failure)
+        meta = failure.request.meta  # named by the link as found: before redirects and host mapping
+        self.problem(meta.get(ORIGINAL) or (meta.get("redirect_urls") or [failure.request.url])[0], reason,
+                     kind=kind, skipped=skipped)
+
+
+_NETWORK = (  # Scrapy's own download errors and the Twisted ones older handlers raise
+    ((CannotResolveHostError, net.DNSLookupError), "DNS lookup failed"),
+    ((DownloadConnectionRefusedError, net.ConnectError, net.ConnectionLost), "connection failed"),
+    ((DownloadTimeoutError, net.TimeoutError), "timed out"),
+    ((DownloadCancelledError,), "too large"),
+)
+
+
+def _why(failure) -> tuple[str, str, bool]:
+    """A failed request's kind of reason, the reason in words, and whether it was skipped
+    on purpose (robots.txt) rather than failed."""
+    error, request = failure.value, failure.request
+    if failure.check(HttpError):
+        return f"HTTP {error.response.status}", f"HTTP {error.response.status}", False
+    if failure.check(RedirectLoop):
+        return "redirect loop", str(error), False
+    if failure.check(IgnoreRequest):
+        message = str(error)
+        if "robots.txt" in message:
+            return "forbidden by robots.txt", "robots.txt forbids it", True
+        if "max redirections" in message:
+            chain = " -> ".join([*request.meta.get("redirect_urls", []), request.url])
+            return "too many redirects", f"more than {request.meta.get('redirect_times', 0)} redirects: {chain}", False
+        if "decompression" in message:
+            return "too large once decompressed", f"refused: {message}", False
+        return "ignored", message, False
+    for types, kind in _NETWORK:
+        if failure.check(*types):
+            return kind, f"{kind} ({type(error).__name__}: {failure.getErrorMessage()})", False
+    return type(error).__name__, f"{type(error).__name__}: {failure.getErrorMessage()}", False
+
+
+def _unreadable(err: Exception) -> str:
+    """The kind of reason for a fetched page that gave no article."""
+    if isinstance(err, UndecodableError):
+        return "undecodable"
+    return "JavaScript challenge" if "JavaScript challenge" in str(err) else "no article text"
 
 
 def _day(stamp: str | None) -> date | None:

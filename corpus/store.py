@@ -44,9 +44,9 @@ def _clean(value: str | None) -> str | None:
 
 
 KINDS = ("auto", "transcript", "article")
-# Composing marks (NFC) turns at most three code points of Vietnamese into one: a text longer
-# than this many times the limit is refused before it is normalised at all.
-MOST_SHRINK = 3
+# Normalising (NFC) turns at most four code points into one (Unicode's longest canonical
+# decomposition): a text longer than this many times the limit is refused without normalising it.
+MOST_SHRINK = 4
 
 
 class ArticleTooLong(CorpusError, ValueError):

@@ -28,10 +28,24 @@ from corpus.export import FORMATS
 from corpus.records import TABLES as RECORD_TABLES
 from pipeline import topics
 
-db_option = click.option(
-    "--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="HDND_DB",
-    type=click.Path(dir_okay=False), help="The corpus: an SQLite file, created if missing.",
-)
+
+def _adopt(ctx: click.Context, param, value: bool) -> bool:
+    """Remember --migrate for ``_open``, so that no command's signature has to carry it."""
+    ctx.meta["hdnd.adopt"] = value
+    return value
+
+
+def db_option(command):
+    """--db, and --migrate to let hdnd add its tables to another application's SQLite file."""
+    command = click.option(
+        "--migrate", "adopt", is_flag=True, expose_value=False, callback=_adopt,
+        help="The --db file is another application's SQLite database: add the corpus tables beside its own "
+             "(without this, such a file is refused and left unchanged).",
+    )(command)
+    return click.option(
+        "--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="HDND_DB",
+        type=click.Path(dir_okay=False), help="The corpus: an SQLite file, created if missing.",
+    )(command)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -40,10 +54,11 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _open(db_path: str):
+    """The corpus at ``db_path``; another application's SQLite file only with --migrate."""
     try:
-        return connect(db_path)
+        return connect(db_path, adopt=click.get_current_context().meta.get("hdnd.adopt", False))
     except CorpusError as err:
-        _fail(f"{err}.")
+        _fail(f"{str(err).rstrip('.')}.")
 
 
 def _iso_date(ctx, param, value: str | None) -> str | None:
@@ -358,9 +373,12 @@ def process_command(workers: int, reprocess: bool, today: date, db_path: str) ->
 
     db = _open(db_path)
     total = pending_count(db, reprocess)
-    with click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-        summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1),
-                                 today=today)
+    try:
+        with click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+            summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1),
+                                     today=today)
+    except CorpusError as err:  # another process kept the corpus locked too long: what was stored stays stored
+        _fail(f"{str(err).rstrip('.')}.")
     for problem in summary.problems:
         click.echo(f"  failed: {problem['where']}: {problem['reason']}", err=True)
     click.echo(summary.line())

@@ -1,13 +1,16 @@
 """Opening the corpus: one SQLite file, WAL, foreign keys, our SQL functions, migrated.
 
 Every connection to a corpus goes through ``connect`` so that ``hdnd_fold`` (used by the
-search index) exists and readers wait instead of failing while a writer commits.
+search index) exists and readers wait instead of failing while a writer commits; every
+write goes through ``transaction``, which waits its turn while another process writes.
+Another application's SQLite file is left as it is unless the caller asks to adopt it.
 """
 
 from __future__ import annotations
 
 import errno
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +18,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from corpus.migrations import migrate
+from corpus.migrations import MIGRATIONS, migrate
 from pipeline import fold, person_key
 
 DEFAULT_DB = "hdnd.db"
@@ -24,6 +27,10 @@ BUSY_TIMEOUT_MS = 60_000
 
 class CorpusError(Exception):
     """A problem the user can act on, said in one sentence."""
+
+
+class CorpusBusy(CorpusError):
+    """Another process kept the corpus locked for longer than a writer waits."""
 
 
 def disk_full(err: BaseException) -> bool:
@@ -50,8 +57,10 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("hdnd_person_key", 1, _on_text(person_key), deterministic=True)
 
 
-def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate the corpus at ``path``."""
+def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True, adopt: bool = False) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the corpus at ``path``. A file holding another
+    application's tables is refused untouched unless ``adopt``: then hdnd's tables are added
+    beside them."""
     path = Path(path)
     if path.exists() and path.is_dir():
         raise CorpusError(f"{path} is a folder, not a database file.")
@@ -63,28 +72,83 @@ def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True) -> sq
         prepare_connection(conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        if not adopt and foreign(conn):
+            conn.close()
+            raise CorpusError(f"{path} is another application's SQLite database, not an hdnd corpus, so it was left "
+                              "unchanged; --migrate adds the corpus tables beside its own")
+        db = sqlite_utils.Database(conn)
+        if migrate_schema:
+            migrate(db)  # before WAL: a migration that fails leaves another application's file as it was
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        db = sqlite_utils.Database(conn)
-        if migrate_schema:
-            migrate(db)
     except sqlite3.DatabaseError as err:
         raise CorpusError(f"{path} cannot be opened as an hdnd corpus ({err}).") from err
     return db
+
+
+def foreign(conn: sqlite3.Connection) -> bool:
+    """Whether the file holds tables but no record of hdnd's first migration: another
+    application's database, which opening must not change (not even its journal mode)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return False
+    if "schema_migrations" not in tables:
+        return True
+    try:
+        first = conn.execute("SELECT name FROM schema_migrations WHERE version = 1").fetchone()
+    except sqlite3.OperationalError:  # another tool's table of that name, without our columns
+        return True
+    return first is None or first[0] != MIGRATIONS[0][1]
 
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     """One write transaction: all of it lands, or none of it."""
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
+    begin(conn)
     try:
         yield conn
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, tried again with growing pauses while another process holds the
+    lock: SQLite's own wait (busy_timeout) does not apply when the connection's snapshot
+    went stale under another writer's commit, which fails at once. After BUSY_TIMEOUT_MS
+    in all, one sentence says so; nothing of the transaction has been written."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as err:
+            if not busy(err):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise CorpusBusy(f"{_file(conn)} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s, "
+                                 "so nothing more was written; run the command again when that process has finished"
+                                 ) from err
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def busy(err: sqlite3.Error) -> bool:
+    """Whether ``err`` is SQLite saying another connection holds the lock (SQLITE_BUSY or
+    SQLITE_LOCKED, with any extended code such as BUSY_SNAPSHOT)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(err) or "busy" in str(err)
+
+
+def _file(conn: sqlite3.Connection) -> str:
+    """The file a connection has open (its main database), for messages."""
+    return conn.execute("PRAGMA database_list").fetchone()[2] or "the corpus"
 
 
 def insert_row(conn: sqlite3.Connection, table: str, row: dict) -> int:

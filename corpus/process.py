@@ -56,11 +56,15 @@ def analyse_one(job: tuple[int, str, str | None, str, str | None]) -> tuple[int,
         return article_id, None, f"{type(err).__name__}: {err}"
 
 
-def _jobs(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str, str | None, str, str | None]]:
+def _batches(db: sqlite_utils.Database, ids: list[int]) -> Iterator[list[tuple[int, str, str | None, str, str | None]]]:
+    """The jobs, BATCH articles at a time, each batch read whole before any of it is stored:
+    a read cursor left open across the writes would hold the writer to an old snapshot, and
+    its next BEGIN IMMEDIATE would fail at once after another process's commit."""
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
         marks = ", ".join("?" * len(chunk))
-        yield from db.execute(f"SELECT id, text, published, kind, url FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)
+        yield db.execute(f"SELECT id, text, published, kind, url FROM articles WHERE id IN ({marks}) ORDER BY id",
+                         chunk).fetchall()
 
 
 def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,
@@ -80,35 +84,41 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
     try:
         if workers > 1:
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=warm)
-            results = pool.imap(analyse_one, _jobs(db, ids), chunksize=4)
-        else:
-            results = map(analyse_one, _jobs(db, ids))
-        for article_id, result, error in results:
-            if error:
-                store_error(db, article_id, error, PIPELINE_VERSION)
-                summary.counts["failed"] += 1
-                summary.problems.append({"where": f"article {article_id}", "reason": error})
-            else:
-                added = store_analysis(db, article_id, result, PIPELINE_VERSION,
-                                       (published.get(article_id) or "")[:10] or None, result.pop("signature"),
-                                       duplicates, today)
-                summary.counts["analysed"] += 1
-                for key in ("persons", "index_values", "legal_refs", "sessions", "commitments", "demands",
-                            "assignments"):
-                    summary.counts[key] += len(result[key])
-                summary.counts["commitments_new"] += added["commitments_new"]
-                summary.counts["followups"] += added["followups"]
-                summary.counts["duplicates"] += added["duplicate"]
-            if on_article:
-                on_article()
+        for jobs in _batches(db, ids):  # read here, between writes, not in the pool's feeding thread
+            results = pool.imap(analyse_one, jobs, chunksize=4) if pool else map(analyse_one, jobs)
+            for article_id, result, error in results:
+                _store(db, summary, article_id, result, error, published, duplicates, today)
+                if on_article:
+                    on_article()
         summary.counts["status_changes"] = refresh_statuses(db, today)
         status = "done"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
         finish_run(db, summary.run_id, status, summary.counts, summary.problems)
     return summary
+
+
+def _store(db: sqlite_utils.Database, summary: ProcessSummary, article_id: int, result: dict | None,
+           error: str | None, published: dict[int, str | None], duplicates: NearDuplicates, today: date) -> None:
+    """Write one article's analysis (or why it failed) and count it in ``summary``."""
+    if error:
+        store_error(db, article_id, error, PIPELINE_VERSION)
+        summary.counts["failed"] += 1
+        summary.problems.append({"where": f"article {article_id}", "reason": error})
+        return
+    added = store_analysis(db, article_id, result, PIPELINE_VERSION, (published.get(article_id) or "")[:10] or None,
+                           result.pop("signature"), duplicates, today)
+    summary.counts["analysed"] += 1
+    for key in ("persons", "index_values", "legal_refs", "sessions", "commitments", "demands", "assignments"):
+        summary.counts[key] += len(result[key])
+    summary.counts["commitments_new"] += added["commitments_new"]
+    summary.counts["followups"] += added["followups"]
+    summary.counts["duplicates"] += added["duplicate"]
 
 
 def pending_count(db: sqlite_utils.Database, reprocess: bool = False) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import socket
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -159,12 +161,35 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, kind: str = "auto
 
 
 def start_run(db: sqlite_utils.Database, command: str, args: dict[str, Any]) -> int:
+    """Record a run as running, with the process that runs it (pid and host). Runs of this
+    host still marked running whose process is gone (killed, or the machine stopped) are
+    marked interrupted first, so that no run says it is running forever."""
+    host = socket.gethostname()
     with transaction(db) as conn:
+        stale = [run_id for run_id, pid in conn.execute(
+            "SELECT id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL", (host,)).fetchall()
+            if not _alive(pid)]
+        conn.executemany("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
+                         [(now(), run_id) for run_id in stale])
         cursor = conn.execute(
-            "INSERT INTO runs (command, args, started_at) VALUES (?, ?, ?)",
-            (command, json.dumps(args, ensure_ascii=False, default=str), now()),
+            "INSERT INTO runs (command, args, started_at, pid, host) VALUES (?, ?, ?, ?, ?)",
+            (command, json.dumps(args, ensure_ascii=False, default=str), now(), os.getpid(), host),
         )
         return cursor.lastrowid
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine (one of another user counts).
+    Elsewhere than POSIX, signal 0 would not be a harmless probe: every process counts as alive."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict[str, int],

@@ -119,12 +119,18 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
 
     db = _open(db_path)
     entries = list(expand_paths(paths))
-    with click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-        summary = import_entries(db, bar, list(paths), kind)
+    try:
+        with click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+            summary = import_entries(db, bar, list(paths), kind)
+    except CorpusError as err:
+        _fail(f"{db_path}: {err}.")
     for problem in summary.problems:
         label = "skipped" if problem.skipped else "failed"
         click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)
     click.echo(f"Imported into {db_path}: {summary.line()}.")
+    if summary.stopped:
+        _fail(f"{db_path}: {summary.stopped}; the articles stored before it are kept, and the same import run again "
+              "once there is room stores the rest.")
     if summary.failed:
         sys.exit(1)
 

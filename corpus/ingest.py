@@ -1,4 +1,8 @@
-"""``hdnd import``: local files into the corpus, with a per-run summary."""
+"""``hdnd import``: local files into the corpus, with a per-run summary.
+
+A file that cannot be read or stored is counted and reported, and the batch goes on; a full
+disk stops the batch at once (every later write would fail too), keeping what was stored.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from typing import Iterable
 
 import sqlite_utils
 
+from corpus.db import CorpusError, disk_full
 from corpus.store import finish_run, save_article, start_run
-from crawler.importers import ImportProblem, expand_paths, read_file
+from crawler.importers import ImportProblem, expand_paths, read_file, shown
 
 
 @dataclass
@@ -21,6 +26,7 @@ class ImportSummary:
     )
     problems: list[ImportProblem] = field(default_factory=list)
     run_id: int | None = None
+    stopped: str | None = None  # why the run ended before its last file: the disk is full
 
     @property
     def failed(self) -> int:
@@ -43,29 +49,64 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike], 
 def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem],
                    paths: list[str], kind: str = "auto") -> ImportSummary:
     """Import already-expanded entries (a progress bar can wrap them); ``paths`` is what
-    the run records as asked for; ``kind`` as in :func:`corpus.store.save_article`."""
+    the run records as asked for; ``kind`` as in :func:`corpus.store.save_article`.
+    Raises CorpusError if the disk is already too full to record the run."""
     summary = ImportSummary()
-    summary.run_id = start_run(db, "import", {"paths": paths, "kind": kind})
-    status = "failed"
     try:
-        for entry in entries:
-            results = [entry] if isinstance(entry, ImportProblem) else read_file(entry)
-            for result in results:
-                if isinstance(result, ImportProblem):
-                    summary.counts["skipped" if result.skipped else "failed"] += 1
-                    summary.problems.append(result)
-                    continue
-                try:
-                    outcome, _ = save_article(db, result, kind)
-                except sqlite3.Error as err:
-                    summary.counts["failed"] += 1
-                    summary.problems.append(ImportProblem(result.url, f"could not be stored ({err})"))
-                    continue
-                summary.counts[outcome] += 1
-        status = "failed" if summary.failed else "ok"
+        summary.run_id = start_run(db, "import", {"paths": [shown(p) for p in paths], "kind": kind})
+    except sqlite3.Error as err:
+        if not (full := _disk_full(err)):
+            raise
+        raise CorpusError(f"the disk is full ({full}), so nothing was imported") from err
+    try:
+        _import(db, entries, kind, summary)
     finally:
+        _finish(db, summary)
+    return summary
+
+
+def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], kind: str,
+            summary: ImportSummary) -> None:
+    for entry in entries:
+        results = [entry] if isinstance(entry, ImportProblem) else read_file(entry)
+        for result in results:
+            if isinstance(result, ImportProblem):
+                summary.counts["skipped" if result.skipped else "failed"] += 1
+                summary.problems.append(result)
+                continue
+            try:
+                outcome, _ = save_article(db, result, kind)
+            except sqlite3.Error as err:
+                full = _disk_full(err)
+                summary.counts["failed"] += 1
+                summary.problems.append(ImportProblem(result.url, f"could not be stored ({full or err})"))
+                if full:
+                    summary.stopped = f"the disk is full ({full}), so the import stopped at {result.url}"
+                    return
+                continue
+            except (CorpusError, ValueError) as err:  # refused by the store, e.g. a text longer than process reads
+                summary.counts["failed"] += 1
+                summary.problems.append(ImportProblem(result.url, str(err).rstrip(".")))
+                continue
+            summary.counts[outcome] += 1
+
+
+def _finish(db: sqlite_utils.Database, summary: ImportSummary) -> None:
+    """Record how the run ended. On a full disk that can fail too: the run then stays marked
+    as running (the next run marks it interrupted), and the report is still printed."""
+    status = "failed" if summary.failed or summary.stopped else "ok"
+    try:
         finish_run(
             db, summary.run_id, status, summary.counts,
             [{"where": p.where, "reason": p.reason, "skipped": p.skipped} for p in summary.problems],
         )
-    return summary
+    except sqlite3.Error as err:
+        if not (full := _disk_full(err)):
+            raise
+        summary.stopped = summary.stopped or f"the disk is full ({full}), so the end of the import could not be recorded"
+
+
+def _disk_full(err: sqlite3.Error) -> BaseException | None:
+    """The disk-full error behind ``err``, if any: ``err`` itself or, when SQLite had already
+    rolled the transaction back on it, the one the failed ROLLBACK after it carries."""
+    return next((e for e in (err, err.__context__) if e is not None and disk_full(e)), None)

@@ -3,7 +3,8 @@
 Council records are often published as Word files or PDFs. Both are read for their text
 only, paragraph by paragraph (table cells too, row by row); text typed in a legacy font
 (``.VnTime``, ``VNI-Times``) is converted to Unicode. A PDF with no text at all is a scan,
-and says so instead of importing an empty document.
+and says so instead of importing an empty document. Neither may expand past
+``MAX_DECOMPRESSED_BYTES``: a few kilobytes of zip can hold gigabytes.
 """
 
 from __future__ import annotations
@@ -11,12 +12,40 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from crawler import legacy
 from crawler.extract import ExtractionError
 
 DOCX_SUFFIXES = {".docx"}
 PDF_SUFFIXES = {".pdf"}
+# The most any document, archive member, WARC record or PDF stream may expand to: the
+# longest council records are a few megabytes, and a bomb must stop long before memory does.
+MAX_DECOMPRESSED_BYTES = 64 * 1_048_576
+
+
+class TooLargeError(ExtractionError):
+    """Something that would expand past ``MAX_DECOMPRESSED_BYTES``: refused before it is read."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} is larger than {MAX_DECOMPRESSED_BYTES // 1_048_576} MB when decompressed")
+
+
+def _check_unzipped_size(data: bytes) -> None:
+    """Refuse a zip bomb before python-docx unpacks every part into memory: first by the
+    sizes the zip declares, then by the bytes its parts really expand to (a header can lie),
+    counted while streaming them."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+        if sum(part.file_size for part in parts) > MAX_DECOMPRESSED_BYTES:
+            raise TooLargeError("the Word document")
+        total = 0
+        for part in parts:
+            with archive.open(part) as stream:
+                while chunk := stream.read(1_048_576):
+                    total += len(chunk)
+                    if total > MAX_DECOMPRESSED_BYTES:
+                        raise TooLargeError("the Word document")
 
 
 def docx_text(data: bytes) -> tuple[str, str | None]:
@@ -25,8 +54,10 @@ def docx_text(data: bytes) -> tuple[str, str | None]:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        _check_unzipped_size(data)
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, ValueError,
+            OSError) as err:
         raise ExtractionError(f"the file is not a readable Word .docx document ({err})") from err
     lines: list[str] = []
     body = document.element.body
@@ -45,15 +76,21 @@ def docx_text(data: bytes) -> tuple[str, str | None]:
 
 def pdf_text(data: bytes) -> tuple[str, str | None]:
     """The text layer of a PDF, page by page, with hyphenated line ends joined."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PyPdfError
 
+    limits = {name: MAX_DECOMPRESSED_BYTES for name in (
+        "zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+        "brotli_maximum_output_length", "array_based_stream_maximum_output_length")}
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and reader.decrypt("") == 0:
-            raise ExtractionError("the PDF is encrypted and needs a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as err:
+        with apply_configuration(**limits):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and reader.decrypt("") == 0:
+                raise ExtractionError("the PDF is encrypted and needs a password")
+            pages = _page_texts(reader)
+    except LimitReachedError as err:
+        raise TooLargeError("a stream of the PDF") from err
+    except (PyPdfError, ValueError, KeyError, OSError) as err:
         raise ExtractionError(f"the file is not a readable PDF ({err})") from err
     if not any(page.strip() for page in pages):
         raise ExtractionError(f"the PDF is scanned: none of its {len(pages)} pages has a text layer, "
@@ -61,3 +98,14 @@ def pdf_text(data: bytes) -> tuple[str, str | None]:
     text = "\n\n".join(page.strip() for page in pages)
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
     return legacy.to_unicode(text)
+
+
+def _page_texts(reader) -> list[str]:
+    """Each page's text; the sum is capped too, since many pages can draw the same stream."""
+    pages, total = [], 0
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        total += len(pages[-1])
+        if total > MAX_DECOMPRESSED_BYTES:
+            raise TooLargeError("the text of the PDF")
+    return pages

@@ -3,20 +3,23 @@ them, WARC archives.
 
 Every input yields either an ``ArticleItem`` or an ``ImportProblem`` (where, why, and
 whether it is a failure or a page deliberately skipped), so one bad file never stops a
-batch.
+batch, and none is passed over in silence: a folder that cannot be listed, a file that
+cannot be read or whose name is not UTF-8, and anything that would expand past
+``MAX_DECOMPRESSED_BYTES`` are failures with their reason.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from crawler.charset import UndecodableError, decode
-from crawler.documents import DOCX_SUFFIXES, PDF_SUFFIXES, docx_text, pdf_text
+from crawler.documents import DOCX_SUFFIXES, MAX_DECOMPRESSED_BYTES, PDF_SUFFIXES, TooLargeError, docx_text, pdf_text
 from crawler.extract import ArticleItem, ExtractionError, NotAnArticle, extract_bytes, is_vietnamese
 from crawler.metadata import parse_datetime
 
@@ -42,21 +45,43 @@ def _supported(path: Path) -> bool:
     return suffix in HTML_SUFFIXES | TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES or _is_warc(path)
 
 
+def shown(path: str | os.PathLike) -> str:
+    """A path as it can be printed and stored: bytes of a name that are not UTF-8 (which
+    Python carries as lone surrogates) written as escapes such as ``\\xff``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path | ImportProblem]:
-    """Files named directly, and the supported files inside folders (recursively, sorted)."""
+    """Files named directly, and the supported files inside folders (recursively, sorted,
+    hidden ones left out)."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    if _supported(child):
-                        yield child
-        elif path.is_file():
-            yield path
-        elif path.exists():
-            yield ImportProblem(str(path), "not a regular file")
-        else:
-            yield ImportProblem(str(path), "no such file or folder")
+        yield from _folder(path) if path.is_dir() else [_named(path)]
+
+
+def _named(path: Path) -> Path | ImportProblem:
+    """The path to read, or a failure if its name cannot be stored as an address."""
+    if shown(path) != str(path):
+        return ImportProblem(shown(path), "the file name is not valid UTF-8, so it cannot be stored as the article's "
+                                          "address; rename the file to import it")
+    return path
+
+
+def _folder(folder: Path) -> list[Path | ImportProblem]:
+    """The supported files under ``folder`` in path order, and in its place each sub-folder
+    that cannot be listed (which a plain walk would pass over in silence)."""
+    found: list[tuple[Path, Path | ImportProblem]] = []
+
+    def unlisted(err: OSError) -> None:
+        found.append((Path(err.filename), ImportProblem(shown(err.filename), f"the folder cannot be read ({err.strerror})")))
+
+    for root, folders, names in os.walk(folder, onerror=unlisted):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            path = Path(root, name)
+            if not name.startswith(".") and _supported(path):
+                found.append((path, _named(path)))
+    return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -124,20 +149,33 @@ def _sniff_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head
 
 
+def _unreadable(err: OSError) -> str:
+    if isinstance(err, FileNotFoundError):
+        return "no such file or folder"
+    return f"cannot be read ({err.strerror or err})"
+
+
 def read_file(path: Path) -> Iterator[ArticleItem | ImportProblem]:
     """One local file: a WARC yields its records, HTML and text yield one item."""
-    where = str(path)
+    where = shown(path)
+    try:
+        info = path.stat()
+    except OSError as err:
+        yield ImportProblem(where, _unreadable(err))
+        return
+    if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device would block or mislead the reader
+        yield ImportProblem(where, "not a regular file")
+        return
     if _is_warc(path):
         yield from read_warc(path)
         return
+    if info.st_size > MAX_FILE_BYTES:
+        yield ImportProblem(where, f"the file is {info.st_size // 1_048_576} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB")
+        return
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            yield ImportProblem(where, f"the file is {size // 1_048_576} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB")
-            return
         data = path.read_bytes()
     except OSError as err:
-        yield ImportProblem(where, f"cannot be read ({err.strerror or err})")
+        yield ImportProblem(where, _unreadable(err))
         return
     suffix = path.suffix.lower()
     is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
@@ -145,18 +183,62 @@ def read_file(path: Path) -> Iterator[ArticleItem | ImportProblem]:
     yield _from_bytes(data, where, path.resolve().as_uri(), is_html, suffix=suffix)
 
 
+class _RecordTooLarge(TooLargeError):
+    """Raised from inside warcio's reader: the archive cannot be read on past this record."""
+
+
+def _capped_reader():
+    """warcio's reader of an archive, refusing to expand more than MAX_DECOMPRESSED_BYTES
+    past its ``mark`` (moved to the start of each record's body): neither a body nor a
+    header line that never ends can fill memory, however small the gzip member holding it."""
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class CappedReader(DecompressingBufferedReader):
+        mark = 0
+
+        def _process_read(self, data):
+            super()._process_read(data)
+            if self.num_read - self.mark > MAX_DECOMPRESSED_BYTES:
+                raise _RecordTooLarge("a record of the archive")
+
+    return CappedReader
+
+
+def _http_body(record, url: str) -> bytes:
+    """A response's HTTP body, de-chunked and then decompressed a block at a time (warcio's
+    content_stream inflates a whole chunk at once), and at most MAX_DECOMPRESSED_BYTES."""
+    from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+
+    stream = record.raw_stream
+    headers = record.http_headers
+    if headers and headers.get_header("Transfer-Encoding") == "chunked":
+        stream = ChunkedDataReader(stream)
+    encoding = (headers.get_header("Content-Encoding") or "identity").lower() if headers else "identity"
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        stream = BufferedReader(stream, decomp_type=encoding.removeprefix("x-"))
+    elif encoding != "identity":
+        raise ExtractionError(f"the page is stored compressed with {encoding!r}, which the importer does not read")
+    body = stream.read(MAX_DECOMPRESSED_BYTES + 1)
+    if len(body) > MAX_DECOMPRESSED_BYTES:
+        raise TooLargeError(f"the page {url}")
+    return body
+
+
 def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:
-    """HTML responses of a WARC/ARC file; a truncated or corrupt archive is reported after
-    the records read before the damage."""
+    """HTML responses of a WARC/ARC file; a truncated or corrupt archive, or one with a
+    record too large to read, is reported after the records read before it."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.bufferedreaders import ChunkedDataException
     from warcio.exceptions import ArchiveLoadFailed
 
-    where = str(path)
+    where = shown(path)
     count = 0
     try:
         with path.open("rb") as stream:
-            for record in ArchiveIterator(stream, arc2warc=True):
+            archive = ArchiveIterator(stream, arc2warc=True)
+            archive.reader = reader = _capped_reader()(archive.fh)
+            for record in archive:
+                reader.mark = reader.num_read - reader.rem_length()  # bytes inflated but unread are this record's
                 if record.rec_type != "response":
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -164,7 +246,13 @@ def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:
                 if content_type and "html" not in content_type.lower():
                     continue
                 status = record.http_headers.get_statuscode() if record.http_headers else "200"
-                data = record.content_stream().read()
+                try:
+                    data = _http_body(record, url)
+                except _RecordTooLarge:
+                    raise
+                except ExtractionError as err:
+                    yield ImportProblem(f"{where} :: {url}", str(err))
+                    continue
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     raise EOFError(f"the record for {url} ends {record.raw_stream.limit} bytes early")
                 count += 1
@@ -172,6 +260,8 @@ def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:
                     yield ImportProblem(f"{where} :: {url}", f"HTTP status {status}", skipped=True)
                     continue
                 yield _from_bytes(data, f"{where} :: {url}", url, True, content_type)
+    except TooLargeError as err:
+        yield ImportProblem(where, f"{err} (after {count} records); the rest of the archive is not read")
     except (ArchiveLoadFailed, ChunkedDataException, EOFError, OSError, ValueError, zlib.error) as err:
         yield ImportProblem(where, f"the archive is truncated or corrupt after {count} records ({err})")
 

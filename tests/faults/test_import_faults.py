@@ -1,0 +1,367 @@
+"""``hdnd import`` when its input is hostile or the machine runs short: decompression bombs,
+folders and files that cannot be read, a full disk, Unicode text files with a byte-order
+mark, and file names that are not UTF-8. Nothing is lost, nothing blows up, nothing is silent."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import shutil
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from corpus.db import connect
+from corpus.ingest import import_paths
+from crawler.documents import MAX_DECOMPRESSED_BYTES
+from tests.conftest import ROOT, SENTENCES, article_html, article_text
+
+MIB = 1 << 20
+BOMB_MIB = 2048  # what each bomb expands to; on disk each is a few megabytes
+CAP_MB = MAX_DECOMPRESSED_BYTES // MIB
+PARAGRAPHS = [" ".join(SENTENCES[i:i + 4]) for i in range(0, 12, 2)]
+
+
+def run_import(*args: str | bytes | Path, db: Path, wrapper: tuple[str, ...] = ()) -> tuple[int, str, str, float]:
+    """``python -m corpus import ARGS --db DB`` as a user runs it; returns its exit code,
+    stdout, stderr and peak memory (MiB, from the kernel's account of that one child)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([*wrapper, sys.executable, "-m", "corpus", "import", *map(os.fsencode, args),
+                                    "--db", str(db)], cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return process.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss / 1024
+
+
+def summary_counts(stdout: str) -> dict[str, int]:
+    """The counts of the import's one-line summary."""
+    return {word: int(n) for n, word in re.findall(r"(\d+) (new|updated|unchanged|duplicate|skipped|failed)", stdout)}
+
+
+def stored_texts(db: Path) -> dict[str, str]:
+    with closing(sqlite3.connect(db)) as conn:
+        return dict(conn.execute("SELECT url, text FROM articles"))
+
+
+# -- decompression bombs (4c) ---------------------------------------------------------------------------------------
+
+def _piece(data: bytes) -> bytes:
+    """Raw deflate data of ``data`` that stands alone (a full flush): pieces can be repeated."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def deflated(prefix: bytes, spaces_mib: int, suffix: bytes = b"") -> tuple[bytes, int, int]:
+    """Raw deflate data of ``prefix``, ``spaces_mib`` MiB of spaces and ``suffix``, with its
+    CRC-32 and length: one compressed MiB repeated, so a gigabyte bomb builds in a second."""
+    space = b" " * MIB
+    data = _piece(prefix) + _piece(space) * spaces_mib + _piece(suffix) + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    crc = zlib.crc32(prefix)
+    for _ in range(spaces_mib):
+        crc = zlib.crc32(space, crc)
+    return data, zlib.crc32(suffix, crc), len(prefix) + spaces_mib * MIB + len(suffix)
+
+
+def gzip_member(prefix: bytes, spaces_mib: int = 0, suffix: bytes = b"") -> bytes:
+    data, crc, size = deflated(prefix, spaces_mib, suffix)
+    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + data + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+def warc_headers(url: str, length: int) -> bytes:
+    return (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2024-06-12T09:00:00Z\r\n"
+            f"WARC-Record-ID: <urn:uuid:{abs(hash(url)):032x}>\r\nContent-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {length}\r\n\r\n").encode()
+
+
+def warc_record(url: str, http_headers: str, body: bytes) -> bytes:
+    """One gzip member holding one small response record."""
+    payload = f"HTTP/1.1 200 OK\r\n{http_headers}\r\n".encode() + body
+    return gzip_member(warc_headers(url, len(payload)) + payload + b"\r\n\r\n")
+
+
+def page(n: int) -> bytes:
+    return article_html(f"Kỳ họp thứ {n}: HĐND tỉnh chất vấn Giám đốc Sở Xây dựng", PARAGRAPHS,
+                        url=f"https://bao.example.vn/ky-hop-{n}-{200000 + n}.htm",
+                        published=f"2024-06-{n:02d}T09:00:00+07:00").encode("utf-8")
+
+
+def zip_archive(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip of deflated members (name, raw deflate data, CRC-32, true size, declared size)."""
+    out, central = io.BytesIO(), io.BytesIO()
+    for name, data, crc, _, declared in members:
+        offset = out.tell()
+        out.write(struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), declared, len(name), 0))
+        out.write(name.encode() + data)
+        central.write(struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data), declared,
+                                  len(name), 0, 0, 0, 0, 0, offset))
+        central.write(name.encode())
+    start = out.tell()
+    out.write(central.getvalue())
+    out.write(struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central.getvalue()), start, 0))
+    return out.getvalue()
+
+
+def docx_bomb(lying: bool) -> bytes:
+    """A Word document whose body part is BOMB_MIB MiB of spaces; ``lying``: the zip says 4 kB."""
+    from docx import Document
+
+    small = io.BytesIO()
+    Document().save(small)
+    import zipfile
+
+    members = []
+    with zipfile.ZipFile(small) as real:
+        for info in real.infolist():
+            if info.filename == "word/document.xml":
+                data, crc, size = deflated(b"", BOMB_MIB)
+            else:
+                content = real.read(info)
+                data, crc, size = _piece(content) + zlib.compressobj(9, zlib.DEFLATED, -15).flush(), zlib.crc32(content), len(content)
+            members.append((info.filename, data, crc, size, 4096 if lying and size > MAX_DECOMPRESSED_BYTES else size))
+    return zip_archive(members)
+
+
+def pdf_bomb() -> bytes:
+    """A one-page PDF whose content stream inflates to twice the limit."""
+    data, _, _ = deflated(b"BT /F1 12 Tf 72 720 Td (", 2 * CAP_MB, b") Tj ET")
+    stream = b"\x78\xda" + data + b"\x00\x00\x00\x00"  # zlib wrapper; the checksum is never reached
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+               b"/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Times-Roman>>>>>>>>",
+               b"<</Length %d/Filter/FlateDecode>>stream\n" % len(stream) + stream + b"\nendstream"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_decompression_bombs_are_refused_in_little_memory(tmp_path):
+    folder = tmp_path / "bombs"
+    folder.mkdir()
+    good_url, bomb_url = "https://bao.example.vn/ky-hop-1-200001.htm", "https://bao.example.vn/bom.htm"
+    html = "Content-Type: text/html; charset=utf-8\r\n"
+    # a good record, then one whose page is BOMB_MIB MiB of spaces
+    prefix = warc_headers(bomb_url, BOMB_MIB * MIB + 60) + f"HTTP/1.1 200 OK\r\n{html}\r\n".encode()
+    (folder / "a-body.warc.gz").write_bytes(warc_record(good_url, html, page(1)) + gzip_member(prefix, BOMB_MIB, b"\r\n\r\n"))
+    # a header line that never ends
+    (folder / "b-header.warc.gz").write_bytes(gzip_member(b"WARC/1.0\r\nWARC-Type: response\r\nX-Note: ", BOMB_MIB))
+    # a small record whose page is sent gzip-compressed and chunked: the bomb is in the HTTP body
+    body = gzip_member(b"<html><body>", BOMB_MIB)
+    chunked = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+    (folder / "c-http.warc.gz").write_bytes(warc_record(
+        bomb_url, html + "Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", chunked))
+    (folder / "d-honest.docx").write_bytes(docx_bomb(lying=False))
+    (folder / "e-lying.docx").write_bytes(docx_bomb(lying=True))
+    (folder / "f-stream.pdf").write_bytes(pdf_bomb())
+    (folder / "g-good.txt").write_text(article_text(7), encoding="utf-8")
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 40 * MIB
+
+    code, out, err, peak_mib = run_import(folder, db=tmp_path / "hdnd.db")
+
+    assert code == 1 and "Traceback" not in err, err
+    too_large = f"is larger than {CAP_MB} MB when decompressed"
+    assert f"a-body.warc.gz: a record of the archive {too_large} (after 1 records)" in err
+    assert f"b-header.warc.gz: a record of the archive {too_large} (after 0 records)" in err
+    assert f"c-http.warc.gz :: {bomb_url}: the page {bomb_url} {too_large}" in err
+    assert f"d-honest.docx: the Word document {too_large}" in err
+    assert "e-lying.docx: the file is not a readable Word .docx document (Bad CRC-32" in err
+    assert f"f-stream.pdf: a stream of the PDF {too_large}" in err
+    assert summary_counts(out) == {"new": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": 0, "failed": 6}
+    assert good_url in stored_texts(tmp_path / "hdnd.db")
+    assert peak_mib < 1024, f"the import took {peak_mib:.0f} MiB"
+
+
+# -- folders and files that cannot be read (6a) ---------------------------------------------------------------------
+
+def test_unreadable_folder_is_a_counted_failure(tmp_path):
+    """A folder the user may not list (chmod 000). Root reads it anyway, so as root the
+    import runs without the two capabilities that let it (capsh), as an ordinary user would."""
+    wrapper: tuple[str, ...] = ()
+    if os.geteuid() == 0:
+        if not shutil.which("capsh"):
+            pytest.skip("running as root, and without capsh root cannot be denied a folder")
+        wrapper = ("capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", 'exec "$@"', "sh")
+    folder = tmp_path / "bai"
+    (folder / "khoa").mkdir(parents=True)
+    (folder / "mot.txt").write_text(article_text(1), encoding="utf-8")
+    (folder / "khoa" / "hai.txt").write_text(article_text(2), encoding="utf-8")
+    (folder / "khoa").chmod(0)
+    try:
+        code, out, err, _ = run_import(folder, db=tmp_path / "hdnd.db", wrapper=wrapper)
+    finally:
+        (folder / "khoa").chmod(0o755)
+    assert code == 1, err
+    assert f"failed: {folder / 'khoa'}: the folder cannot be read (Permission denied)" in err
+    assert summary_counts(out)["new"] == 1 and summary_counts(out)["failed"] == 1
+
+
+def test_entries_that_cannot_be_read_are_counted_failures(fresh_db, tmp_path):
+    """Failures that hold for root too: a folder whose path is longer than the system allows,
+    a symbolic link that loops, a named pipe (which reading would wait on for ever)."""
+    folder = tmp_path / "bai"
+    folder.mkdir()
+    (folder / "mot.txt").write_text(article_text(1), encoding="utf-8")
+    os.symlink("vong.html", folder / "vong.html")
+    os.mkfifo(folder / "ong.txt")
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(20):  # 20 levels of 250-character names: past PATH_MAX (4096)
+        os.mkdir("s" * 250, dir_fd=fd)
+        fd, previous = os.open("s" * 250, os.O_RDONLY, dir_fd=fd), fd
+        os.close(previous)
+    with open(os.open("hai.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "w", encoding="utf-8") as deep:
+        deep.write(article_text(2))
+
+    summary = import_paths(fresh_db, [folder])
+
+    reasons = {Path(p.where).name[:10]: p.reason for p in summary.problems}
+    assert summary.counts["new"] == 1 and summary.counts["failed"] == 3, summary.problems
+    assert "the folder cannot be read (File name too long)" == reasons["s" * 10]
+    assert "cannot be read (Too many levels of symbolic links)" == reasons["vong.html"]
+    assert "not a regular file" == reasons["ong.txt"]
+    assert fresh_db.execute("SELECT status FROM runs").fetchone()[0] == "failed"
+
+
+# -- a full disk (6c) -------------------------------------------------------------------------------------------------
+
+def _texts_folder(folder: Path, seeds: range) -> Path:
+    folder.mkdir()
+    for seed in seeds:
+        (folder / f"bai-{seed:03d}.txt").write_text(article_text(seed, paragraphs=12), encoding="utf-8")
+    return folder
+
+
+def test_full_database_stops_the_import_and_keeps_what_was_stored(fresh_db, db_path, tmp_path):
+    first = import_paths(fresh_db, [_texts_folder(tmp_path / "truoc", range(1, 4))])
+    assert first.counts["new"] == 3
+    before = stored_texts(db_path)
+    pages = fresh_db.execute("PRAGMA page_count").fetchone()[0]
+    fresh_db.execute(f"PRAGMA max_page_count = {pages + 40}")  # SQLite's own limit: SQLITE_FULL past it
+
+    summary = import_paths(fresh_db, [_texts_folder(tmp_path / "sau", range(10, 70))])
+
+    assert summary.stopped and summary.stopped.startswith("the disk is full (database or disk is full)")
+    assert 0 < summary.counts["new"] < 60 and summary.counts["failed"] == 1
+    assert "could not be stored (database or disk is full)" in summary.problems[-1].reason
+    after = stored_texts(db_path)
+    assert len(after) == 3 + summary.counts["new"]
+    assert {url: after[url] for url in before} == before
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system of its own (tmpfs), unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("mounting a small tmpfs is not permitted here")
+    yield mount
+    subprocess.run(["umount", "--lazy", str(mount)], check=True)
+
+
+def test_full_disk_ends_the_cli_import_with_its_report(small_disk, tmp_path):
+    db = small_disk / "hdnd.db"
+    connect(db).conn.close()
+    free = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"\0" * (free.f_bavail * free.f_frsize - 400 * 1024))
+    folder = _texts_folder(tmp_path / "bai", range(1, 80))
+
+    code, out, err, _ = run_import(folder, db=db)
+
+    assert code == 2 and "Traceback" not in err, err
+    new = summary_counts(out)["new"]
+    assert 0 < new < 79 and summary_counts(out)["failed"] == 1
+    assert re.search(r"failed: file://\S+/bai-\d{3}\.txt: could not be stored \(database or disk is full\)", err)
+    assert f"Error: {db}: the disk is full (database or disk is full), so the import stopped at file://" in err
+    assert "the articles stored before it are kept" in err
+    (small_disk / "filler").unlink()
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        texts = dict(conn.execute("SELECT url, text FROM articles"))
+    assert len(texts) == new
+    for url, text in texts.items():
+        assert text.strip() == (folder / url.rsplit("/", 1)[1]).read_text(encoding="utf-8").strip()
+
+
+# -- Unicode text with a byte-order mark (7a) -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, encoding, bom", [
+    ("notepad.txt", "utf-16-le", codecs.BOM_UTF16_LE),
+    ("big-endian.txt", "utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf32.txt", "utf-32-le", codecs.BOM_UTF32_LE),
+    ("utf32-be.txt", "utf-32-be", codecs.BOM_UTF32_BE),
+    ("trang.html", "utf-16-le", codecs.BOM_UTF16_LE),
+    ("trang32.htm", "utf-32-be", codecs.BOM_UTF32_BE),
+])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_imported(fresh_db, tmp_path, name, encoding, bom):
+    text = article_text(5)
+    is_html = Path(name).suffix in (".html", ".htm")
+    content = article_html("Kỳ họp thứ 5: HĐND tỉnh chất vấn về đầu tư công", PARAGRAPHS) if is_html else text
+    (tmp_path / name).write_bytes(bom + content.encode(encoding))
+
+    summary = import_paths(fresh_db, [tmp_path / name])
+
+    assert summary.counts["new"] == 1, summary.problems
+    stored, used = fresh_db.execute("SELECT text, encoding FROM articles").fetchone()
+    assert used == encoding[:6]
+    assert (PARAGRAPHS[0] in stored) if is_html else (text.strip() == stored.strip())
+
+
+# -- file names that are not UTF-8 (7b) -----------------------------------------------------------------------------
+
+def test_file_names_that_are_not_utf8_are_reported_one_by_one(tmp_path):
+    folder = tmp_path / "bai"
+    folder.mkdir()
+    for seed, name in [(1, b"mot.txt"), (2, b"bai-\xff.txt"), (3, b"ba.txt"), (4, b"th\xe1ng-6/bon.txt")]:
+        path = os.path.join(os.fsencode(folder), name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT), "w", encoding="utf-8") as out:
+            out.write(article_text(seed))
+    named = os.path.join(os.fsencode(tmp_path), b"r\xe9sum\xe9.txt")
+    with open(named, "wb") as out:
+        out.write(article_text(5).encode("utf-8"))
+
+    code, out, err, _ = run_import(folder, named, db=tmp_path / "hdnd.db")
+
+    assert code == 1 and "Traceback" not in err, err
+    not_utf8 = "the file name is not valid UTF-8, so it cannot be stored as the article's address; rename the file"
+    for shown in ("bai/bai-\\xff.txt", "bai/th\\xe1ng-6/bon.txt", "r\\xe9sum\\xe9.txt"):
+        assert f"failed: {tmp_path}/{shown}: {not_utf8}" in err
+    assert summary_counts(out)["new"] == 2 and summary_counts(out)["failed"] == 3
+    assert sorted(url.rsplit("/", 1)[1] for url in stored_texts(tmp_path / "hdnd.db")) == ["ba.txt", "mot.txt"]
+    with closing(sqlite3.connect(tmp_path / "hdnd.db")) as conn:
+        args, problems = conn.execute("SELECT args, problems FROM runs").fetchone()
+    assert "r\\\\xe9sum\\\\xe9.txt" in args and "bai-\\\\xff.txt" in problems
+
+
+# -- text longer than process reads (consistency with the store's limit) ----------------------------------------
+
+def test_text_longer_than_process_reads_is_a_failed_file(fresh_db, tmp_path):
+    from pipeline import MAX_CHARS
+
+    (tmp_path / "dai.txt").write_text(article_text(1) * (MAX_CHARS // len(article_text(1)) + 1), encoding="utf-8")
+    (tmp_path / "ngan.txt").write_text(article_text(2), encoding="utf-8")
+
+    summary = import_paths(fresh_db, [tmp_path])
+
+    assert summary.counts["new"] == 1 and summary.counts["failed"] == 1
+    assert summary.problems[0].where.endswith("dai.txt")
+    assert summary.problems[0].reason.endswith(f"more than the {MAX_CHARS:,} that hdnd process analyses")

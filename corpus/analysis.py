@@ -80,13 +80,17 @@ def _made_on(session: dict | None, published: str | None) -> str | None:
 
 def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, version: str,
                    published: str | None = None, signature: bytes | None = None,
-                   duplicates: NearDuplicates | None = None, today: date | None = None) -> dict[str, int]:
+                   duplicates: NearDuplicates | None = None, today: date | None = None,
+                   content_hash: str | None = None) -> dict[str, int]:
     """Replace the article's analysis rows with ``result`` and mark it analysed; store its
     commitments (merged with those of the article it copies) and link follow-ups.
-    Returns counts of what it added."""
+    Returns counts of what it added. With ``content_hash`` (of the text analysed), nothing is
+    written if the article's text has changed since (counted as ``changed``)."""
     today = today or date.today()
-    counts = {"commitments_new": 0, "followups": 0, "duplicate": 0, "recalls_linked": 0}
+    counts = {"commitments_new": 0, "followups": 0, "duplicate": 0, "recalls_linked": 0, "changed": 0}
     with transaction(db) as conn:
+        if not _unchanged(conn, article_id, content_hash):
+            return {**counts, "changed": 1}
         duplicate_of = similarity = None
         if signature is not None:
             if duplicates is not None:
@@ -177,11 +181,25 @@ def _store_turns(conn: sqlite3.Connection, article_id: int, session_id: int | No
     return turn_ids, question_ids
 
 
-def store_error(db: sqlite_utils.Database, article_id: int, error: str, version: str) -> None:
-    """Record why an article could not be analysed; it is not retried at this version."""
+def store_error(db: sqlite_utils.Database, article_id: int, error: str, version: str,
+                content_hash: str | None = None) -> bool:
+    """Record why an article could not be analysed; it is not retried at this version.
+    False (nothing written) if its text changed since the analysis read it (``content_hash``)."""
     with transaction(db) as conn:
+        if not _unchanged(conn, article_id, content_hash):
+            return False
         conn.execute("UPDATE articles SET pipeline_version = ?, processed_at = ?, analysis_error = ? WHERE id = ?",
                      (version, now(), error, article_id))
+    return True
+
+
+def _unchanged(conn: sqlite3.Connection, article_id: int, content_hash: str | None) -> bool:
+    """Whether the article still has the text that was analysed: an import may replace it
+    while the analysis runs, and the new text must stay pending, not be marked done."""
+    if content_hash is None:
+        return True
+    row = conn.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row is not None and row[0] == content_hash
 
 
 def pending(db: sqlite_utils.Database, version: str, reprocess: bool = False) -> list[int]:

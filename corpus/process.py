@@ -28,7 +28,7 @@ class ProcessSummary:
     counts: dict[str, int] = field(default_factory=lambda: {
         "analysed": 0, "failed": 0, "persons": 0, "index_values": 0, "legal_refs": 0, "sessions": 0,
         "commitments": 0, "demands": 0, "assignments": 0, "commitments_new": 0, "followups": 0, "duplicates": 0,
-        "status_changes": 0})
+        "status_changes": 0, "changed": 0})
     problems: list[dict[str, str]] = field(default_factory=list)
     run_id: int | None = None
 
@@ -39,7 +39,8 @@ class ProcessSummary:
                 f"{c['sessions']} session mentions; {c['commitments']} commitments, {c['demands']} demands, "
                 f"{c['assignments']} assignments ({c['commitments_new']} new after merging copies), "
                 f"{c['duplicates']} near-duplicate articles, {c['followups']} follow-ups proposed, "
-                f"{c['status_changes']} status changes.")
+                f"{c['status_changes']} status changes."
+                + (f" {c['changed']} articles changed while being analysed, left for the next run." if c["changed"] else ""))
 
 
 def analyse_one(job: tuple[int, str, str | None, str, str | None]) -> tuple[int, dict | None, str | None]:
@@ -56,15 +57,16 @@ def analyse_one(job: tuple[int, str, str | None, str, str | None]) -> tuple[int,
         return article_id, None, f"{type(err).__name__}: {err}"
 
 
-def _batches(db: sqlite_utils.Database, ids: list[int]) -> Iterator[list[tuple[int, str, str | None, str, str | None]]]:
+def _batches(db: sqlite_utils.Database, ids: list[int]) -> Iterator[list[tuple]]:
     """The jobs, BATCH articles at a time, each batch read whole before any of it is stored:
     a read cursor left open across the writes would hold the writer to an old snapshot, and
-    its next BEGIN IMMEDIATE would fail at once after another process's commit."""
+    its next BEGIN IMMEDIATE would fail at once after another process's commit. Each row:
+    id, text, published, kind, url, content_hash."""
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
         marks = ", ".join("?" * len(chunk))
-        yield db.execute(f"SELECT id, text, published, kind, url FROM articles WHERE id IN ({marks}) ORDER BY id",
-                         chunk).fetchall()
+        yield db.execute(f"SELECT id, text, published, kind, url, content_hash FROM articles WHERE id IN ({marks}) "
+                         "ORDER BY id", chunk).fetchall()
 
 
 def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,
@@ -84,10 +86,12 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
     try:
         if workers > 1:
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=warm)
-        for jobs in _batches(db, ids):  # read here, between writes, not in the pool's feeding thread
+        for rows in _batches(db, ids):  # read here, between writes, not in the pool's feeding thread
+            jobs = [row[:5] for row in rows]
+            hashes = {row[0]: row[5] for row in rows}
             results = pool.imap(analyse_one, jobs, chunksize=4) if pool else map(analyse_one, jobs)
             for article_id, result, error in results:
-                _store(db, summary, article_id, result, error, published, duplicates, today)
+                _store(db, summary, article_id, result, error, published, duplicates, today, hashes[article_id])
                 if on_article:
                     on_article()
         summary.counts["status_changes"] = refresh_statuses(db, today)
@@ -104,15 +108,22 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
 
 
 def _store(db: sqlite_utils.Database, summary: ProcessSummary, article_id: int, result: dict | None,
-           error: str | None, published: dict[int, str | None], duplicates: NearDuplicates, today: date) -> None:
-    """Write one article's analysis (or why it failed) and count it in ``summary``."""
+           error: str | None, published: dict[int, str | None], duplicates: NearDuplicates, today: date,
+           content_hash: str) -> None:
+    """Write one article's analysis (or why it failed) and count it in ``summary``; an
+    article whose text was replaced meanwhile is counted as changed and left pending."""
     if error:
-        store_error(db, article_id, error, PIPELINE_VERSION)
-        summary.counts["failed"] += 1
-        summary.problems.append({"where": f"article {article_id}", "reason": error})
+        if store_error(db, article_id, error, PIPELINE_VERSION, content_hash):
+            summary.counts["failed"] += 1
+            summary.problems.append({"where": f"article {article_id}", "reason": error})
+        else:
+            summary.counts["changed"] += 1
         return
     added = store_analysis(db, article_id, result, PIPELINE_VERSION, (published.get(article_id) or "")[:10] or None,
-                           result.pop("signature"), duplicates, today)
+                           result.pop("signature"), duplicates, today, content_hash)
+    if added["changed"]:
+        summary.counts["changed"] += 1
+        return
     summary.counts["analysed"] += 1
     for key in ("persons", "index_values", "legal_refs", "sessions", "commitments", "demands", "assignments"):
         summary.counts[key] += len(result[key])

@@ -150,6 +150,19 @@ def test_a_killed_process_run_is_marked_interrupted_by_the_next_run(tmp_path, db
     assert runs["import"] == ("ok", 1)
 
 
+def test_process_stopped_with_ctrl_c_records_its_run_as_interrupted(tmp_path, db_path):
+    assert _run("import", str(_texts(tmp_path / "in", range(40), paragraphs=10)), db=db_path).returncode == 0
+    process = _hdnd("process", db=db_path)
+    _wait_for(lambda: _read(db_path, "SELECT 1 FROM articles WHERE pipeline_version IS NOT NULL"),
+              "hdnd process to store an article")
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert _read(db_path, "SELECT status, finished_at IS NOT NULL FROM runs WHERE command = 'process'") == \
+        [("interrupted", 1)]
+    assert _read(db_path, "SELECT count(*) FROM articles WHERE pipeline_version IS NULL")[0][0] > 0
+
+
 # Kill -9 at a random point, then run again: the same corpus as a clean run
 
 def _counts(db_path: Path) -> dict[str, int]:
@@ -282,3 +295,36 @@ def test_an_empty_file_still_becomes_a_corpus(tmp_path):
     result = _run("stats", db=path)
     assert result.returncode == 0, result.stderr
     assert _read(path, "SELECT count(*) FROM schema_migrations")[0][0] >= 12
+
+
+def test_an_article_replaced_while_being_analysed_stays_pending(db_path):
+    from corpus.process import process_corpus
+    from corpus.store import save_article
+    from crawler.extract import ArticleItem
+
+    def item(n: int, seed: int) -> ArticleItem:
+        return ArticleItem(url=f"https://bao.example.vn/bai-{n}", title=f"Bài {n}", text=article_text(seed),
+                           source="bao.example.vn")
+
+    db = connect(db_path)
+    for n in range(3):
+        save_article(db, item(n, n))
+    other = connect(db_path)  # an import in another process, replacing the third text after the first is stored
+    replaced = []
+
+    def replace_third() -> None:
+        if not replaced:
+            replaced.append(save_article(other, item(2, 40)))
+
+    summary = process_corpus(db, on_article=replace_third)
+    assert replaced == [("updated", 3)]
+    assert summary.counts["analysed"] == 2 and summary.counts["changed"] == 1
+    assert "1 articles changed while being analysed, left for the next run." in summary.line()
+    assert db.execute("SELECT pipeline_version FROM articles WHERE id = 3").fetchone() == (None,)
+    again = process_corpus(db)
+    assert again.counts["analysed"] == 1
+    quotes = [row[0] for row in db.execute("SELECT quote FROM mentions WHERE article_id = 3")]
+    text = db.execute("SELECT text FROM articles WHERE id = 3").fetchone()[0]
+    assert quotes and all(quote in text for quote in quotes) and "Kỳ họp thứ 40" in text
+    db.conn.close()
+    other.conn.close()

@@ -75,7 +75,7 @@ def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True, adopt
         if not adopt and foreign(conn):
             conn.close()
             raise CorpusError(f"{path} is another application's SQLite database, not an hdnd corpus, so it was left "
-                              "unchanged; --migrate adds the corpus tables beside its own")
+                              "unchanged; --migrate adds the corpus tables beside its own.")
         db = sqlite_utils.Database(conn)
         if migrate_schema:
             migrate(db)  # before WAL: a migration that fails leaves another application's file as it was
@@ -131,8 +131,7 @@ def begin(conn: sqlite3.Connection) -> None:
                 raise
             if time.monotonic() + pause > deadline:
                 raise CorpusBusy(f"{_file(conn)} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s, "
-                                 "so nothing more was written; run the command again when that process has finished"
-                                 ) from err
+                                 "so nothing more was written; run the command again when that process has finished.") from err
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
 

@@ -123,14 +123,13 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
         with click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
             summary = import_entries(db, bar, list(paths), kind)
     except CorpusError as err:
-        _fail(f"{db_path}: {err}.")
+        _fail(f"{str(err).rstrip('.')}.")
     for problem in summary.problems:
         label = "skipped" if problem.skipped else "failed"
         click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)
     click.echo(f"Imported into {db_path}: {summary.line()}.")
     if summary.stopped:
-        _fail(f"{db_path}: {summary.stopped}; the articles stored before it are kept, and the same import run again "
-              "once there is room stores the rest.")
+        _fail(f"{summary.stopped}.")
     if summary.failed:
         sys.exit(1)
 

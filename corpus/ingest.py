@@ -14,7 +14,7 @@ from typing import Iterable
 
 import sqlite_utils
 
-from corpus.db import CorpusError, disk_full
+from corpus.db import CorpusBusy, CorpusError, disk_full
 from corpus.store import finish_run, save_article, start_run
 from crawler.importers import ImportProblem, expand_paths, read_file, shown
 
@@ -26,7 +26,7 @@ class ImportSummary:
     )
     problems: list[ImportProblem] = field(default_factory=list)
     run_id: int | None = None
-    stopped: str | None = None  # why the run ended before its last file: the disk is full
+    stopped: str | None = None  # why the run ended before its last file: a full disk, a corpus locked too long
 
     @property
     def failed(self) -> int:
@@ -57,7 +57,7 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
     except sqlite3.Error as err:
         if not (full := _disk_full(err)):
             raise
-        raise CorpusError(f"the disk is full ({full}), so nothing was imported") from err
+        raise CorpusError(f"the disk holding the corpus is full ({full}), so nothing was imported") from err
     try:
         _import(db, entries, kind, summary)
     finally:
@@ -81,9 +81,16 @@ def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], 
                 summary.counts["failed"] += 1
                 summary.problems.append(ImportProblem(result.url, f"could not be stored ({full or err})"))
                 if full:
-                    summary.stopped = f"the disk is full ({full}), so the import stopped at {result.url}"
+                    summary.stopped = (f"the disk holding the corpus is full ({full}), so the import stopped at {result.url}; "
+                                       "the articles stored before it are kept, and the same import run again once there "
+                                       "is room stores the rest")
                     return
                 continue
+            except CorpusBusy as err:  # every later file would wait as long again
+                summary.counts["failed"] += 1
+                summary.problems.append(ImportProblem(result.url, "could not be stored (the corpus stayed locked)"))
+                summary.stopped = str(err).rstrip(".")
+                return
             except (CorpusError, ValueError) as err:  # refused by the store, e.g. a text longer than process reads
                 summary.counts["failed"] += 1
                 summary.problems.append(ImportProblem(result.url, str(err).rstrip(".")))
@@ -92,8 +99,9 @@ def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], 
 
 
 def _finish(db: sqlite_utils.Database, summary: ImportSummary) -> None:
-    """Record how the run ended. On a full disk that can fail too: the run then stays marked
-    as running (the next run marks it interrupted), and the report is still printed."""
+    """Record how the run ended. On a full disk or a corpus locked too long that can fail
+    too: the run then stays marked as running (the next run marks it interrupted), and the
+    report is still printed."""
     status = "failed" if summary.failed or summary.stopped else "ok"
     try:
         finish_run(
@@ -103,7 +111,10 @@ def _finish(db: sqlite_utils.Database, summary: ImportSummary) -> None:
     except sqlite3.Error as err:
         if not (full := _disk_full(err)):
             raise
-        summary.stopped = summary.stopped or f"the disk is full ({full}), so the end of the import could not be recorded"
+        summary.stopped = summary.stopped or (f"the disk holding the corpus is full ({full}), so the end of the import "
+                                              "could not be recorded; the articles it stored are kept")
+    except CorpusBusy as err:
+        summary.stopped = summary.stopped or str(err).rstrip(".")
 
 
 def _disk_full(err: sqlite3.Error) -> BaseException | None:

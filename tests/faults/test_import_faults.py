@@ -14,14 +14,16 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
 import zlib
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+import corpus.db
 from corpus.db import connect
-from corpus.ingest import import_paths
+from corpus.ingest import import_entries, import_paths
 from crawler.documents import MAX_DECOMPRESSED_BYTES
 from tests.conftest import ROOT, SENTENCES, article_html, article_text
 
@@ -96,10 +98,10 @@ def page(n: int) -> bytes:
                         published=f"2024-06-{n:02d}T09:00:00+07:00").encode("utf-8")
 
 
-def zip_archive(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
-    """A zip of deflated members (name, raw deflate data, CRC-32, true size, declared size)."""
+def zip_archive(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip of deflated members: (name, raw deflate data, CRC-32, the size it declares)."""
     out, central = io.BytesIO(), io.BytesIO()
-    for name, data, crc, _, declared in members:
+    for name, data, crc, declared in members:
         offset = out.tell()
         out.write(struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), declared, len(name), 0))
         out.write(name.encode() + data)
@@ -113,22 +115,20 @@ def zip_archive(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
 
 
 def docx_bomb(lying: bool) -> bytes:
-    """A Word document whose body part is BOMB_MIB MiB of spaces; ``lying``: the zip says 4 kB."""
+    """A Word document (python-docx's blank one) whose body part is BOMB_MIB MiB of spaces;
+    ``lying``: its zip declares that part 4 kB."""
     from docx import Document
 
-    small = io.BytesIO()
-    Document().save(small)
-    import zipfile
-
+    blank = io.BytesIO()
+    Document().save(blank)
     members = []
-    with zipfile.ZipFile(small) as real:
+    with zipfile.ZipFile(blank) as real:
         for info in real.infolist():
             if info.filename == "word/document.xml":
                 data, crc, size = deflated(b"", BOMB_MIB)
             else:
-                content = real.read(info)
-                data, crc, size = _piece(content) + zlib.compressobj(9, zlib.DEFLATED, -15).flush(), zlib.crc32(content), len(content)
-            members.append((info.filename, data, crc, size, 4096 if lying and size > MAX_DECOMPRESSED_BYTES else size))
+                data, crc, size = deflated(real.read(info), 0)
+            members.append((info.filename, data, crc, 4096 if lying and size > MAX_DECOMPRESSED_BYTES else size))
     return zip_archive(members)
 
 
@@ -256,7 +256,7 @@ def test_full_database_stops_the_import_and_keeps_what_was_stored(fresh_db, db_p
 
     summary = import_paths(fresh_db, [_texts_folder(tmp_path / "sau", range(10, 70))])
 
-    assert summary.stopped and summary.stopped.startswith("the disk is full (database or disk is full)")
+    assert summary.stopped and summary.stopped.startswith("the disk holding the corpus is full (database or disk is full)")
     assert 0 < summary.counts["new"] < 60 and summary.counts["failed"] == 1
     assert "could not be stored (database or disk is full)" in summary.problems[-1].reason
     after = stored_texts(db_path)
@@ -264,6 +264,29 @@ def test_full_database_stops_the_import_and_keeps_what_was_stored(fresh_db, db_p
     assert {url: after[url] for url in before} == before
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_corpus_locked_too_long_stops_the_import(fresh_db, db_path, tmp_path, monkeypatch):
+    """Another process takes the corpus after the first file and keeps it: the import stops
+    there with the store's sentence instead of waiting that long again for every file."""
+    monkeypatch.setattr(corpus.db, "BUSY_TIMEOUT_MS", 300)
+    fresh_db.execute("PRAGMA busy_timeout = 50")
+    files = sorted(_texts_folder(tmp_path / "bai", range(1, 6)).iterdir())
+    other = sqlite3.connect(db_path, isolation_level=None)
+
+    def entries():
+        yield files[0]
+        other.execute("BEGIN IMMEDIATE")
+        yield from files[1:]
+
+    summary = import_entries(fresh_db, entries(), [str(files[0].parent)])
+    other.execute("ROLLBACK")
+    other.close()
+
+    assert summary.counts["new"] == 1 and summary.counts["failed"] == 1, summary.problems
+    assert summary.problems[0].reason == "could not be stored (the corpus stayed locked)"
+    assert summary.stopped and "stayed locked by another process" in summary.stopped
+    assert list(stored_texts(db_path)) == [files[0].resolve().as_uri()]
 
 
 @pytest.fixture
@@ -290,8 +313,9 @@ def test_full_disk_ends_the_cli_import_with_its_report(small_disk, tmp_path):
     new = summary_counts(out)["new"]
     assert 0 < new < 79 and summary_counts(out)["failed"] == 1
     assert re.search(r"failed: file://\S+/bai-\d{3}\.txt: could not be stored \(database or disk is full\)", err)
-    assert f"Error: {db}: the disk is full (database or disk is full), so the import stopped at file://" in err
-    assert "the articles stored before it are kept" in err
+    assert re.search(r"Error: the disk holding the corpus is full \(database or disk is full\), so the import stopped at "
+                     r"file://\S+\.txt; the articles stored before it are kept, and the same import run again once there "
+                     r"is room stores the rest\.\n", err)
     (small_disk / "filler").unlink()
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -106,8 +106,11 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
     TCVN3 (.VnTime), VNI and VISCII encodings is converted to Unicode. A file whose
     lines start with speaker labels ("Đại biểu X chất vấn: …") or a live report's times
     ("09h15: …") is stored as a transcript; --kind decides instead. A scanned PDF with
-    no text layer is reported, not stored empty. Bad files are listed at the end and
-    make the exit code 1; the rest of the batch is stored.
+    no text layer is reported, not stored empty. Text files in UTF-16 or UTF-32 with a
+    byte-order mark (Notepad's "Unicode") are read. Bad files (unreadable, a name that is
+    not UTF-8, anything that expands past 64 MB when decompressed) are listed at the end
+    and make the exit code 1; the rest of the batch is stored. A full disk stops the
+    import at once (exit code 2), keeping what was stored.
 
     \b
     Example:

@@ -81,7 +81,7 @@ def pdf_text(data: bytes) -> tuple[str, str | None]:
 
     limits = {name: MAX_DECOMPRESSED_BYTES for name in (
         "zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
-        "brotli_maximum_output_length", "array_based_stream_maximum_output_length")}
+        "array_based_stream_maximum_output_length")}
     try:
         with apply_configuration(**limits):
             reader = PdfReader(io.BytesIO(data))

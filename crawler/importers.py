@@ -213,11 +213,9 @@ def _http_body(record, url: str) -> bytes:
     headers = record.http_headers
     if headers and headers.get_header("Transfer-Encoding") == "chunked":
         stream = ChunkedDataReader(stream)
-    encoding = (headers.get_header("Content-Encoding") or "identity").lower() if headers else "identity"
-    if encoding in ("gzip", "x-gzip", "deflate"):
+    encoding = (headers.get_header("Content-Encoding") or "").lower() if headers else ""
+    if encoding in ("gzip", "x-gzip", "deflate"):  # any other passes as stored, as in warcio's content_stream
         stream = BufferedReader(stream, decomp_type=encoding.removeprefix("x-"))
-    elif encoding != "identity":
-        raise ExtractionError(f"the page is stored compressed with {encoding!r}, which the importer does not read")
     body = stream.read(MAX_DECOMPRESSED_BYTES + 1)
     if len(body) > MAX_DECOMPRESSED_BYTES:
         raise TooLargeError(f"the page {url}")
@@ -250,7 +248,7 @@ def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:
                     data = _http_body(record, url)
                 except _RecordTooLarge:
                     raise
-                except ExtractionError as err:
+                except TooLargeError as err:
                     yield ImportProblem(f"{where} :: {url}", str(err))
                     continue
                 if getattr(record.raw_stream, "limit", 0) > 0:

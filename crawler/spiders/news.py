@@ -20,15 +20,18 @@ decompressed, pages without article text).
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import asdict
 from datetime import date
 from urllib.parse import quote_plus, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
     CloseSpider,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
@@ -77,6 +80,16 @@ class NewsSpider(scrapy.Spider):
         # Site search replaces feeds, sitemaps and listings; several queries are joined by "|".
         self.queries = [q.strip() for q in (search or "").split("|") if q.strip()]
         self.kept = 0
+        # With a limit, article requests wait here and go out only as many at a time as
+        # articles may still be kept: a site answers faster than pages are parsed.
+        self.backlog: deque[scrapy.Request] = deque()
+        self.under_way = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._release_when_idle, signal=signals.spider_idle)
+        return spider
 
     # --- discovery -------------------------------------------------------------------
 
@@ -123,18 +136,42 @@ class NewsSpider(scrapy.Spider):
             return True  # undated entries are judged after fetching
         return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
-    def _candidate(self, url: str, day: date | None, referer: Response):
-        """An article request, if the entry passes the date and slug filters."""
+    def _candidate(self, url: str, day: date | None, referer: Response) -> list[scrapy.Request]:
+        """The article requests to send now: this entry's, if it passes the date and slug
+        filters (with --limit, through the backlog)."""
         if self.limit is not None and self.kept >= self.limit:
-            return None
+            return []
         host = domain_of(url) or "?"
         if not self._in_range(day):
             self._count("filtered_date", host)
-            return None
+            return []
         if not self.keep_all and not slug_reasons(url):
             self._count("filtered_slug", host)
-            return None
-        return referer.follow(url, callback=self.parse_article, errback=self.failed)
+            return []
+        request = referer.follow(url, callback=self.parse_article, errback=self.failed)
+        if self.limit is None:
+            return [request]
+        self.backlog.append(request)
+        return self._release()
+
+    def _release(self) -> list[scrapy.Request]:
+        """Article requests from the backlog, while fewer are under way than articles may
+        still be kept."""
+        released = []
+        while self.backlog and self.limit is not None and self.under_way < self.limit - self.kept:
+            self.under_way += 1
+            released.append(self.backlog.popleft())
+        return released
+
+    def _release_when_idle(self):
+        """Nothing is under way any more (pages that failed or were filtered included): the
+        next requests of the backlog go out, and the crawl is not over yet."""
+        self.under_way = 0
+        released = self._release()
+        for request in released:
+            self.crawler.engine.crawl(request)
+        if released:
+            raise DontCloseSpider
 
     def parse_any(self, response: Response, listing: str | None = None):
         """``--url``: whatever it is, detected from the response."""
@@ -184,9 +221,7 @@ class NewsSpider(scrapy.Spider):
             if not link:
                 continue
             stamp = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
-            request = self._candidate(urljoin(response.url, link), _day(stamp), response)
-            if request is not None:
-                yield request
+            yield from self._candidate(urljoin(response.url, link), _day(stamp), response)
 
     def parse_sitemap(self, response: Response):
         selector = self._xml(response, "sitemap")
@@ -203,9 +238,8 @@ class NewsSpider(scrapy.Spider):
         for entry in urls:
             loc = (entry.xpath("loc/text()").get() or "").strip()
             stamp = entry.xpath("news/publication_date/text()").get() or entry.xpath("lastmod/text()").get()
-            request = self._candidate(loc, _day(stamp), response) if loc else None
-            if request is not None:
-                yield request
+            if loc:
+                yield from self._candidate(loc, _day(stamp), response)
 
     def _sitemap_may_hold_new(self, day: date | None) -> bool:
         """A child sitemap modified before --since holds nothing newer."""
@@ -227,9 +261,7 @@ class NewsSpider(scrapy.Spider):
             if pattern is None and not re.search(r"-\d{5,}\.html?$|\.(?:html?|ldo)$", path):
                 continue
             seen.add(url)
-            request = self._candidate(url, None, response)
-            if request is not None:
-                yield request
+            yield from self._candidate(url, None, response)
         if listing and page < self.pages and seen:
             yield response.follow(listing.format(page=page + 1), callback=self.parse_listing, errback=self.failed,
                                   cb_kwargs={"listing": listing, "page": page + 1})
@@ -251,6 +283,11 @@ class NewsSpider(scrapy.Spider):
         return item
 
     def parse_article(self, response: Response):
+        self.under_way = max(self.under_way - 1, 0)
+        yield from self._article(response)
+        yield from self._release()
+
+    def _article(self, response: Response):
         host = domain_of(response.url) or "?"
         self._count("fetched", host)
         if self._not_html(response):

@@ -50,7 +50,8 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
                    paths: list[str], kind: str = "auto") -> ImportSummary:
     """Import already-expanded entries (a progress bar can wrap them); ``paths`` is what
     the run records as asked for; ``kind`` as in :func:`corpus.store.save_article`.
-    Raises CorpusError if the disk is already too full to record the run."""
+    Raises CorpusError when the run cannot even be recorded (a full disk, a corpus locked
+    by another process for too long)."""
     summary = ImportSummary()
     try:
         summary.run_id = start_run(db, "import", {"paths": [shown(p) for p in paths], "kind": kind})
@@ -67,6 +68,8 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
 
 def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], kind: str,
             summary: ImportSummary) -> None:
+    """Store each entry's articles, counting into ``summary``; stop early, saying why in
+    ``summary.stopped``, when no later file could be stored either."""
     for entry in entries:
         results = [entry] if isinstance(entry, ImportProblem) else read_file(entry)
         for result in results:

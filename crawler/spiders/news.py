@@ -351,13 +351,17 @@ class NewsSpider(scrapy.Spider):
         self.logger.info("%s %s: %s", what, url, reason)
 
     def failed(self, failure):
-        """The errback of every request: what went wrong, counted with its reason."""
-        if failure.check(Counted):
-            return  # already stored, not modified: counted where decided
-        kind, reason, skipped = _why(failure)
-        meta = failure.request.meta  # named by the link as found: before redirects and host mapping
-        self.problem(meta.get(ORIGINAL) or (meta.get("redirect_urls") or [failure.request.url])[0], reason,
-                     kind=kind, skipped=skipped)
+        """The errback of every request: what went wrong, counted with its reason. An article
+        request that ends here makes room for the next one of the --limit backlog."""
+        if not failure.check(Counted):  # already stored, not modified: counted where decided
+            kind, reason, skipped = _why(failure)
+            meta = failure.request.meta  # named by the link as found: before redirects and host mapping
+            self.problem(meta.get(ORIGINAL) or (meta.get("redirect_urls") or [failure.request.url])[0], reason,
+                         kind=kind, skipped=skipped)
+        if failure.request.callback != self.parse_article:
+            return []
+        self.under_way = max(self.under_way - 1, 0)
+        return self._release()
 
 
 _NETWORK = (  # Scrapy's own download errors and the Twisted ones older handlers raise

@@ -82,16 +82,22 @@ def _stored(db_path: Path) -> dict[str, str]:
 
 
 def test_limit_stops_fetching_once_reached(db_path):
+    """Two feed entries are listed twice (Scrapy drops the second request unseen) and two
+    are missing: the crawl still keeps exactly five and asks for nothing beyond."""
     with MockSite({}) as server:
         paths = _council_site(server, 60)
+        missing = ["/thoi-su/ky-hop-hdnd-da-xoa-1000101.html", "/thoi-su/ky-hop-hdnd-da-xoa-1000102.html"]
+        entries = [paths[0], paths[0], paths[1], paths[1], *missing, *paths[2:]]
+        server.pages["/rss.xml"] = xml(_rss(server.base, entries))
         result = _crawl(db_path, "--url", f"{server.base}/rss.xml", "--limit", "5")
-    assert result.returncode == 0, result.stderr
-    assert len(_stored(db_path)) == 5 and "5 kept" in result.stdout
+    assert result.returncode == 1, result.stderr  # the two missing pages failed
+    assert len(_stored(db_path)) == 5 and "5 kept" in result.stdout and "2 failed (2 HTTP 404)" in result.stdout
     # no more articles asked for than could still be kept (a loopback server answers dozens
     # while the first page is parsed), and none after the fifth was kept
-    assert len([p for p in server.log if p in paths]) == 5, server.log
+    asked = [p for p in server.log if p in paths or p in missing]
+    assert sorted(asked) == sorted(paths[:5] + missing), server.log
     status, counts, _ = _run_record(db_path)
-    assert status == "ok" and counts["finish_reason"] == "limit"
+    assert status == "failed" and counts["finish_reason"] == "limit"
 
 
 # --- 6b: every skip and failure counted with its reason -------------------------------------
@@ -169,6 +175,27 @@ def test_hostile_site_every_page_counted_with_its_reason(db_path, gzip_bomb):
     assert "6 failed (1 DNS lookup failed, 1 HTTP 500, 1 connection failed, 1 redirect loop, " \
            "1 too large once decompressed, 1 too many redirects)" in out
     assert usage.ru_maxrss < 600 * 1024, usage.ru_maxrss  # peak kB: the 1 GB was never inflated in memory
+
+
+def test_a_page_the_spider_cannot_read_is_a_counted_failure_not_only_a_log_line(db_path):
+    """A listing whose next page is an image: the listing code cannot read it and raises;
+    the page is counted as failed with the error, and the crawl goes on."""
+    good = "/thoi-su/ky-hop-hdnd-tot-1000001.html"
+    with MockSite({}) as server:
+        server.pages.update({
+            "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
+            "/thoi-su": html(f"<html><body><a href='{good}'>x</a><a rel='next' href='/thoi-su?trang=2'>2</a>"
+                             "</body></html>"),
+            "/thoi-su?trang=2": (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n" + os.urandom(2048)),
+            good: _article(server.base, good, 1),
+        })
+        result = _crawl(db_path, "--url", f"{server.base}/thoi-su")
+    assert result.returncode == 1, result.stderr
+    assert set(_stored(db_path)) == {server.base + good}
+    _, counts, problems = _run_record(db_path)
+    assert counts["hdnd/failed_because/crawler error"] == 1
+    (problem,) = problems
+    assert problem["where"] == f"{server.base}/thoi-su?trang=2" and "NotSupported" in problem["reason"]
 
 
 # --- 8b: no log and no HTML on the terminal ---------------------------------------------------

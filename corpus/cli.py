@@ -184,9 +184,11 @@ def _print_records(rows: list[dict], fmt: str) -> None:
 @click.option("--source", help="Only articles from this site (domain such as vnexpress.net, or its name).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many hits at most.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--time-limit", "seconds", default=2.0, show_default=True, type=click.FloatRange(0.001, 3600),
+              help="Stop a search that takes longer than this many seconds (the web search stops at 2).")
 @db_option
 def search_command(query: str | None, table: str, entity: str | None, since, until, source, limit: int, fmt: str,
-                   db_path: str) -> None:
+                   seconds: float, db_path: str) -> None:
     """Full-text search over titles and texts, best match first.
 
     With diacritics a query matches exactly (Hội đồng nhân dân); without, it matches
@@ -204,14 +206,15 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
       hdnd search --in index_values "SIPAS" --entity "Hà Nội"
     """
     from corpus.records import search_records
-    from corpus.search import QueryError, search
+    from corpus.search import QueryError, search, time_limit
 
     db = _open(db_path)
     if table != "articles":
         try:
-            rows = search_records(db, table, query, entity=entity, since=since, until=until, limit=limit)
+            with time_limit(db.conn, round(seconds * 1000)):
+                rows = search_records(db, table, query, entity=entity, since=since, until=until, limit=limit)
         except QueryError as err:
-            _fail(f"{err}.")
+            _fail(f"{str(err).rstrip('.')}.")
         if not rows and fmt == "table":
             click.echo(f"No {table.replace('_', ' ')} match.", err=True)
         _print_records(rows, fmt)
@@ -219,9 +222,10 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
     if not query:
         _fail("Searching articles needs a query.")
     try:
-        hits = search(db, query, since=since, until=until, source=source, limit=limit)
+        with time_limit(db.conn, round(seconds * 1000)):
+            hits = search(db, query, since=since, until=until, source=source, limit=limit)
     except QueryError as err:
-        _fail(f"{err}.")
+        _fail(f"{str(err).rstrip('.')}.")
     if not hits and fmt == "table":
         click.echo("No articles match.", err=True)
         return
@@ -834,8 +838,12 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; other machines can reach the server only if you change it.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests addressed to this host name (repeatable); besides --host, only "
+                   "localhost, 127.0.0.1 and [::1] are answered, which stops other web sites reaching the "
+                   "server through DNS rebinding.")
 @db_option
-def serve_command(host: str, port: int, db_path: str) -> None:
+def serve_command(host: str, port: int, allowed_hosts: tuple[str, ...], db_path: str) -> None:
     """Open the corpus in Datasette, read-only: tables with facets (speaker, topic,
     status, source, year), canned queries (overdue promises, promises by speaker, an
     index over the years, what was said at a session), and CSV/JSON of every view.
@@ -849,7 +857,7 @@ def serve_command(host: str, port: int, db_path: str) -> None:
     from corpus.serve import ServeError, make_app
 
     try:
-        app = make_app(db_path)
+        app = make_app(db_path, allowed_hosts=(host, *allowed_hosts))
     except ServeError as err:
         _fail(f"{err}.")
     _open(db_path).conn.close()  # bring the schema up to date before serving it read-only

@@ -1,5 +1,6 @@
 """How stored text is shown to a reader in a line or a cell: shortened at a word
-boundary and marked as shortened, never cut mid-word and closed as if complete."""
+boundary and marked as shortened, never cut mid-word and closed as if complete; a
+stored address offered to follow only when it is a web page's."""
 
 from __future__ import annotations
 
@@ -15,3 +16,10 @@ def shorten(text: str | None, width: int) -> str:
     cut = flat.rfind(" ", 0, width + 1)
     head = flat[:cut] if cut > width // 2 else flat[:width]
     return head.rstrip(" ,;:.-–") + "…"
+
+
+def is_web_url(url: object) -> bool:
+    """True for an http or https address, the only stored URLs shown as links: a WARC
+    record's target, a page's canonical URL or a user's evidence may be ``javascript:``,
+    ``data:`` or a file path, which a click must never run or open."""
+    return isinstance(url, str) and url[:8].lower().startswith(("http://", "https://"))

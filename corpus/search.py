@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,12 @@ MAX_QUERY_CHARS = 1000
 MAX_PHRASES = 16
 MAX_SYLLABLES = 32
 SNIPPET_CHARS = 240
+# Matches are marked and snippets cut within a text's first SCAN_CHARS characters only, so
+# one huge text costs no more per search than an ordinary long article.
+SCAN_CHARS = 100_000
+# Every search, on the web and on the command line, stops after this long.
+TIME_LIMIT_MS = 2000
+TIME_LIMIT_MESSAGE = "The search took longer than the time limit; make the query more specific."
 START, END = "\x01", "\x02"
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _SYLLABLE = re.compile(r"\w+")
@@ -37,6 +46,28 @@ EXACT_COLUMNS, FOLDED_COLUMNS = "{title text}", "{title_folded text_folded}"
 
 class QueryError(ValueError):
     """A query we cannot run, said in one sentence."""
+
+
+class TimeLimitError(QueryError):
+    """A search ran out of its time limit."""
+
+
+@contextmanager
+def time_limit(conn: sqlite3.Connection, ms: int = TIME_LIMIT_MS) -> Iterator[None]:
+    """Every statement on ``conn`` inside stops once ``ms`` have passed (a progress handler,
+    as Datasette sets it). An SQLite error after that is the limit's interrupt, whatever
+    SQLite calls it ("interrupted", or "vtable constructor failed" when it strikes while
+    FTS5 opens), and becomes a TimeLimitError."""
+    from datasette.utils import sqlite_timelimit
+
+    start = time.perf_counter()
+    try:
+        with sqlite_timelimit(conn, ms):
+            yield
+    except (sqlite3.OperationalError, QueryError) as err:
+        if "interrupted" in str(err) or (time.perf_counter() - start) * 1000 >= ms:
+            raise TimeLimitError(TIME_LIMIT_MESSAGE) from err
+        raise
 
 
 @dataclass(frozen=True)
@@ -104,21 +135,24 @@ def phrase_pattern(phrase: Phrase) -> re.Pattern:
     return re.compile(r"(?<!\w)" + body + (r"\w*" if phrase.prefix else r"(?!\w)"), re.IGNORECASE)
 
 
-def match_spans(parts: list[tuple[str, Phrase]], text: str) -> list[tuple[int, int]] | None:
-    """Where the parsed query matches ``text`` (NFC), or None when it does not.
+def phrase_spans(parts: list[tuple[str, Phrase]], text: str) -> list[list[tuple[int, int]]]:
+    """Where each phrase of the parsed query occurs in the first SCAN_CHARS characters of
+    ``text`` (NFC). Folding keeps lengths, so spans in the folded text are spans of ``text``."""
+    head = text[:SCAN_CHARS]
+    folded = fold(head)
+    return [[m.span() for m in phrase_pattern(phrase).finditer(head if phrase.exact else folded)]
+            for _, phrase in parts]
 
-    AND and OR are applied left to right, as in the FTS expression. Folding keeps
-    lengths, so spans found in the folded text are spans of ``text``.
-    """
-    folded = fold(text)
+
+def match_spans(parts: list[tuple[str, Phrase]], text: str) -> list[tuple[int, int]] | None:
+    """Where the parsed query matches ``text`` (its first SCAN_CHARS characters), or None
+    when it does not. AND and OR are applied left to right, as in the FTS expression."""
     matched: bool | None = None
-    spans: list[tuple[int, int]] = []
-    for operator, phrase in parts:
-        found = [m.span() for m in phrase_pattern(phrase).finditer(text if phrase.exact else folded)]
-        spans += found
+    found_all = phrase_spans(parts, text)
+    for (operator, _), found in zip(parts, found_all):
         hit = bool(found)
         matched = hit if matched is None else (matched or hit) if operator == "OR" else (matched and hit)
-    return sorted(spans) if matched else None
+    return sorted(s for found in found_all for s in found) if matched else None
 
 
 def fts_query(parts: list[tuple[str, Phrase]]) -> str:
@@ -128,23 +162,10 @@ def fts_query(parts: list[tuple[str, Phrase]]) -> str:
     return expression
 
 
-def _spans(highlighted: str) -> list[tuple[int, int]]:
-    """Match offsets in the plain text, read from a highlight() result."""
-    spans, offset, start = [], 0, None
-    for piece in re.split(f"([{START}{END}])", highlighted):
-        if piece == START:
-            start = offset
-        elif piece == END and start is not None:
-            spans.append((start, offset))
-            start = None
-        else:
-            offset += len(piece)
-    return spans
-
-
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
-            mark: tuple[str, str] = ("**", "**")) -> str:
-    """A window of ``text`` around the first match, every match inside it marked."""
+            mark: tuple[str, str] = ("**", "**"), more: bool = False) -> str:
+    """A window of ``text`` around the first match, every match inside it marked; ``more``
+    says the text goes on after ``text`` (it is the head of a longer one)."""
     if not text:
         return ""
     first = spans[0][0] if spans else 0
@@ -162,14 +183,14 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
         cursor = e
     pieces.append(text[cursor:end])
     body = re.sub(r"\s+", " ", "".join(pieces)).strip()
-    return ("… " if start else "") + body + (" …" if end < len(text) else "")
+    return ("… " if start else "") + body + (" …" if end < len(text) or more else "")
 
 
 def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
            source: str | None = None, limit: int = 20, mark: tuple[str, str] = ("**", "**")) -> list[dict[str, Any]]:
     """Ranked articles for ``query`` with a snippet each, matches between ``mark``."""
-    expression = fts_query(parse_query(query))
-    where, params = ["articles_fts MATCH :q"], {"q": expression, "limit": max(1, min(limit, 1000))}
+    parts = parse_query(query)
+    where, params = ["articles_fts MATCH :q"], {"q": fts_query(parts), "limit": max(1, min(limit, 1000))}
     if since:
         where.append("substr(a.published, 1, 10) >= :since")
         params["since"] = since
@@ -189,14 +210,13 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
     """
     try:
         hits = [dict(row) for row in _rows(db, sql, params)]
-        if not hits:
-            return []
-        marks = _highlights(db, expression, [h["id"] for h in hits])
+        heads = _heads(db, [h["id"] for h in hits])
     except sqlite3.OperationalError as err:
         raise QueryError(f"The search index could not run this query ({err}).") from err
     for hit in hits:
-        text, spans = marks.get(hit["id"], ("", []))
-        hit["snippet"] = snippet(text, spans, mark=mark)
+        head, more = heads.get(hit["id"], ("", False))
+        spans = sorted(span for found in phrase_spans(parts, head) for span in found)
+        hit["snippet"] = snippet(head, spans, mark=mark, more=more)
         hit["score"] = round(-hit["score"], 3)
     return hits
 
@@ -216,20 +236,14 @@ def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]):
     return (dict(zip(names, row)) for row in cursor)
 
 
-def _highlights(db: sqlite_utils.Database, expression: str, ids: list[int]) -> dict[int, tuple[str, list]]:
-    """Match spans in each hit's text, from both the exact and the folded column.
+def _heads(db: sqlite_utils.Database, ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """The first SCAN_CHARS characters of each hit's text, and whether it goes on.
 
-    Folding keeps lengths, so folded offsets are offsets into the exact text.
+    Read from the table, not through the index's highlight(): that would fold and mark
+    the whole text of every hit in Python, however long it is.
     """
+    if not ids:
+        return {}
     placeholders = ", ".join("?" for _ in ids)
-    sql = f"""
-        SELECT rowid, text,
-               highlight(articles_fts, 1, '{START}', '{END}'),
-               highlight(articles_fts, 3, '{START}', '{END}')
-        FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({placeholders})
-    """
-    found = {}
-    for rowid, text, exact, folded in db.conn.execute(sql, [expression, *ids]):
-        spans = sorted(set(_spans(exact or "")) | set(_spans(folded or "")))
-        found[rowid] = (text or "", spans)
-    return found
+    sql = f"SELECT id, substr(text, 1, ?), length(text) > ? FROM articles WHERE id IN ({placeholders})"
+    return {row_id: (head or "", bool(more)) for row_id, head, more in db.conn.execute(sql, [SCAN_CHARS, SCAN_CHARS, *ids])}

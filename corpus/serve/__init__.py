@@ -1,10 +1,11 @@
 """``hdnd serve``: the corpus in Datasette (0.65), read-only, for journalists.
 
 The file is opened read-only (SQLite ``mode=ro``), SQL is Datasette's read-only SQL
-with a time limit, there is no write endpoint, and the server binds to 127.0.0.1
-unless told otherwise. This package is also the Datasette plugin: facets and canned
-queries are metadata; our pages (search, promise, chart) are routes in ``pages``; the
-templates ship in ``templates/`` beside this file.
+with a time limit, there is no write endpoint, the server binds to 127.0.0.1 unless told
+otherwise and answers only to loopback host names and those it is given (``hosts``). This
+package is also the Datasette plugin: facets and canned queries are metadata; our pages
+(search, promise, chart) are routes in ``pages``; the templates ship in ``templates/``
+beside this file. A stored URL is a link only when it is a web address.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import sys
 from pathlib import Path
 
 from datasette import hookimpl
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from corpus.chart import number
 from corpus.db import prepare_connection as _prepare
-from corpus.serve import excel, pages
+from corpus.search import TIME_LIMIT_MS
+from corpus.serve import excel, hosts, pages
 
-SQL_TIME_LIMIT_MS = 2000
+SQL_TIME_LIMIT_MS = TIME_LIMIT_MS  # Datasette's SQL and our searches stop at the same time
 
 CANNED = {
     "overdue_promises": {
@@ -64,8 +66,9 @@ SESSION_COLUMNS = {("sessions", "id")}
 SESSION_LINKS = {"session_id"}
 
 
-def metadata(name: str) -> dict:
-    """Titles in Vietnamese and English, facets and labels per table, canned queries."""
+def metadata(name: str, allowed_hosts: tuple[str, ...] = ()) -> dict:
+    """Titles in Vietnamese and English, facets and labels per table, canned queries, and
+    the host names the server answers to besides the loopback ones."""
     tables = {table: {"facets": facets} for table, facets in FACETS.items()}
     for table, column in LABELS.items():
         tables.setdefault(table, {})["label_column"] = column
@@ -78,6 +81,7 @@ def metadata(name: str) -> dict:
                        "Articles, transcripts and promises from People's Council sessions; every figure links "
                        "back to the sentence it came from.",
         "databases": {name: {"queries": CANNED, "tables": tables}},
+        "plugins": {"hdnd": {"allowed_hosts": list(allowed_hosts)}},
     }
 
 
@@ -99,18 +103,26 @@ def register_routes():
 @hookimpl
 def prepare_jinja2_environment(env):
     env.filters["vn_number"] = number
+    env.filters["web_link"] = pages.web_link
 
 
 @hookimpl
 def render_cell(value, column, table, datasette):
-    """A promise's or a session's id links to its page wherever it is shown."""
-    if value is None or not isinstance(value, int):
-        return None
+    """A promise's or a session's id links to its page wherever it is shown, also when
+    Datasette has expanded it to {"value": id, "label": …} (a foreign key); a cell that
+    holds no integer id (text in an INTEGER column, a label) is left to Datasette."""
     if (table, column) in PROMISE_COLUMNS or column in PROMISE_LINKS:
-        return Markup(f'<a href="{datasette.urls.path(f"-/promise/{value}")}">{escape(value)}</a>')
-    if (table, column) in SESSION_COLUMNS or column in SESSION_LINKS:
-        return Markup(f'<a href="{datasette.urls.path(f"-/session/{value}")}">{escape(value)}</a>')
-    return None
+        page = "promise"
+    elif (table, column) in SESSION_COLUMNS or column in SESSION_LINKS:
+        page = "session"
+    else:
+        return None
+    row_id, label = (value.get("value"), value.get("label")) if isinstance(value, dict) else (value, None)
+    if not isinstance(row_id, int) or isinstance(row_id, bool):
+        return None
+    named = label is not None and str(label) != str(row_id)
+    link = Markup('<a href="{}">{}</a>').format(datasette.urls.path(f"-/{page}/{row_id}"), label if named else row_id)
+    return link + Markup(" <em>{}</em>").format(row_id) if named else link
 
 
 @hookimpl
@@ -124,8 +136,10 @@ def extra_template_vars(template, datasette):
 
 
 @hookimpl
-def asgi_wrapper():
-    return excel.with_bom
+def asgi_wrapper(datasette):
+    """Host names checked first, then the Excel CSV's byte-order mark."""
+    allowed = (datasette.plugin_config("hdnd") or {}).get("allowed_hosts", ())
+    return lambda app: hosts.only_hosts(excel.with_bom(app), allowed)
 
 
 @hookimpl
@@ -133,9 +147,10 @@ def register_output_renderer():
     return excel.RENDERER
 
 
-def make_app(db_path: str | Path, time_limit_ms: int = SQL_TIME_LIMIT_MS):
+def make_app(db_path: str | Path, time_limit_ms: int = SQL_TIME_LIMIT_MS, allowed_hosts: tuple[str, ...] = ()):
     """The Datasette instance for the corpus file (which must exist); every SQL
-    statement, ours included, stops after ``time_limit_ms``."""
+    statement, ours included, stops after ``time_limit_ms``; requests are answered when
+    addressed to a loopback name or one of ``allowed_hosts``."""
     from datasette.app import Datasette
     from datasette.plugins import pm
 
@@ -145,6 +160,6 @@ def make_app(db_path: str | Path, time_limit_ms: int = SQL_TIME_LIMIT_MS):
     plugin = sys.modules[__name__]
     if not pm.is_registered(plugin):
         pm.register(plugin, name="hdnd")
-    return Datasette([str(path)], metadata=metadata(path.stem),
+    return Datasette([str(path)], metadata=metadata(path.stem, allowed_hosts),
                      settings={"sql_time_limit_ms": time_limit_ms, "allow_download": False,
                                "default_facet_size": 20, "max_returned_rows": 1000})

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
-import time
 from datetime import date
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
 import sqlite_utils
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from corpus.chart import ChartError, index_series, points_of, series_choices, svg_chart
 from corpus.commitments import PromiseError, commitment_detail
-from corpus.display import shorten
+from corpus.display import is_web_url, shorten
 from corpus.lookup import GROUPS, search_everything
-from corpus.search import END, START, QueryError
+from corpus.search import END, START, QueryError, time_limit
 from corpus.sessions import SessionError, list_sessions, session_detail, session_label
 from pipeline import index_names
 
@@ -36,30 +33,16 @@ STATUS_TITLES = {"open": "đang theo dõi · open", "due": "sắp đến hạn �
 KIND_TITLES = {"commitment": "Lời hứa · Promise", "demand": "Yêu cầu · Demand",
                "assignment": "Giao nhiệm vụ · Assignment"}
 FRAGMENT_WORDS = 5
-TIME_LIMIT_MESSAGE = "The search took longer than the server's time limit; make the query more specific."
-
-
-class TimeLimitError(sqlite3.OperationalError):
-    """A read ran out of the server's SQL time limit."""
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a longer id in a URL names no row
 
 
 async def _read(datasette, fn):
-    """``fn(db)`` on Datasette's read-only connection, under its SQL time limit. An SQLite
-    error once the limit has passed is the limit's interrupt, whatever SQLite calls it
-    ("interrupted", or "vtable constructor failed" when it strikes while FTS5 opens)."""
-    database = datasette.get_database()
-    limit = datasette.setting("sql_time_limit_ms")
-
+    """``fn(db)`` on Datasette's read-only connection, under its SQL time limit (a
+    TimeLimitError when it runs out)."""
     def call(conn):
-        start = time.perf_counter()
-        try:
-            with sqlite_timelimit(conn, limit):
-                return fn(sqlite_utils.Database(conn))
-        except (sqlite3.OperationalError, QueryError) as err:
-            if "interrupted" in str(err) or (time.perf_counter() - start) * 1000 >= limit:
-                raise TimeLimitError(TIME_LIMIT_MESSAGE) from err
-            raise
-    return await database.execute_fn(call)
+        with time_limit(conn, datasette.setting("sql_time_limit_ms")):
+            return fn(sqlite_utils.Database(conn))
+    return await datasette.get_database().execute_fn(call)
 
 
 def _db_path(datasette, *parts: object) -> str:
@@ -83,10 +66,20 @@ def text_fragment(url: str, quote: str) -> str:
     return url.split("#", 1)[0] + "#:~:text=" + target
 
 
+def web_link(url: str | None, label: str | None = None) -> Markup:
+    """A stored URL as a link when it is a web address, else as plain text after its
+    label (the ``web_link`` filter of our templates)."""
+    if is_web_url(url):
+        return Markup('<a href="{}">{}</a>').format(url, label or url)
+    if label and label != url:
+        return Markup('{} <span class="hdnd-detail">{}</span>').format(label, url or "")
+    return escape(url or "")
+
+
 def _jump(datasette, url: str, quote: str, article_id: int) -> str:
     """Where a figure can be checked: the quote on the publisher's page, or, for an
-    imported file, the stored copy."""
-    if url.startswith(("http://", "https://")):
+    imported file (or an address that is not a web page's), the stored copy."""
+    if is_web_url(url):
         return text_fragment(url, quote)
     return _db_path(datasette, "articles", article_id)
 
@@ -99,6 +92,23 @@ def _sentence(err: Exception) -> str:
 async def _page(datasette, request, template: str, context: dict, status: int = 200) -> Response:
     html = await datasette.render_template(template, context, request=request)
     return Response.html(html, status=status)
+
+
+def _row_id(request) -> int | None:
+    """The id in the URL, or None when it is beyond SQLite's integers (no row has it;
+    SQLite would refuse it and Python to read more than 4,300 digits)."""
+    digits = request.url_vars["id"].lstrip("0") or "0"
+    if len(digits) > len(str(MAX_ROW_ID)):
+        return None
+    value = int(digits)
+    return value if value <= MAX_ROW_ID else None
+
+
+async def _not_found(datasette, request, template: str, message: str) -> Response:
+    """404 with the one-sentence reason, as JSON or as the page."""
+    if request.url_vars.get("format") == "json":
+        return Response.json({"ok": False, "error": message}, status=404)
+    return await _page(datasette, request, template, {"error": message}, status=404)
 
 
 async def home(datasette) -> dict:
@@ -121,7 +131,7 @@ def _hit_links(datasette, group: str, hit: dict) -> dict:
     if group == "articles":
         return {"href": _db_path(datasette, "articles", hit["id"]), "label": hit["title"] or hit["url"],
                 "detail": " · ".join(filter(None, [(hit["published"] or "")[:10], hit["source"]])),
-                "source": hit["url"]}
+                "source": hit["url"] if is_web_url(hit["url"]) else None}
     if group == "promises":
         detail = [hit["speaker"], hit["speaker_title"], hit["deadline"] and f"hạn {hit['deadline']}",
                   STATUS_TITLES.get(hit["status"], hit["status"])]
@@ -150,7 +160,7 @@ async def search_page(datasette, request) -> Response:
     if query:
         try:
             result = await _read(datasette, lambda db: search_everything(db, query, limit=20 if fmt else 10))
-        except (QueryError, TimeLimitError) as err:
+        except QueryError as err:
             error = str(err)
     status = 400 if error else 200
     if fmt == "json":
@@ -190,14 +200,14 @@ def _paragraph(source: dict) -> Markup:
 
 async def promise_page(datasette, request) -> Response:
     """/-/promise/ID: the quote in its paragraph, who said it, where, by when, what happened."""
-    promise_id = int(request.url_vars["id"])
+    promise_id = _row_id(request)
+    if promise_id is None:
+        return await _not_found(datasette, request, "hdnd_promise.html",
+                                f"There is no commitment {shorten(request.url_vars['id'], 24)} in this corpus.")
     try:
         record = await _read(datasette, lambda db: commitment_detail(db, promise_id, date.today()))
     except PromiseError as err:
-        message = _sentence(err)
-        if request.url_vars.get("format") == "json":
-            return Response.json({"ok": False, "error": message}, status=404)
-        return await _page(datasette, request, "hdnd_promise.html", {"error": message}, status=404)
+        return await _not_found(datasette, request, "hdnd_promise.html", _sentence(err))
     if request.url_vars.get("format") == "json":
         return Response.json({"ok": True, **record})
     for source in record["sources"]:
@@ -218,14 +228,14 @@ async def promise_page(datasette, request) -> Response:
 async def session_page(datasette, request) -> Response:
     """/-/session/ID: the agenda, the sittings, the exchanges in order with their times,
     the promises and demands made, and the articles and records that covered it."""
-    session_id = int(request.url_vars["id"])
+    session_id = _row_id(request)
+    if session_id is None:
+        return await _not_found(datasette, request, "hdnd_session.html",
+                                f"There is no session {shorten(request.url_vars['id'], 24)} in this corpus.")
     try:
         record = await _read(datasette, lambda db: session_detail(db, session_id, date.today()))
     except SessionError as err:
-        message = _sentence(err)
-        if request.url_vars.get("format") == "json":
-            return Response.json({"ok": False, "error": message}, status=404)
-        return await _page(datasette, request, "hdnd_session.html", {"error": message}, status=404)
+        return await _not_found(datasette, request, "hdnd_session.html", _sentence(err))
     if request.url_vars.get("format") == "json":
         return Response.json({"ok": True, **record})
     for question in record["questions"]:

@@ -836,7 +836,8 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
 
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; other machines can reach the server only if you change it.")
+              help="Address to listen on; other machines can reach the server only if you change it "
+                   "(and give the name or address they use with --allow-host).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Also answer requests addressed to this host name (repeatable); besides --host, only "

@@ -239,8 +239,9 @@ def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]):
 def _heads(db: sqlite_utils.Database, ids: list[int]) -> dict[int, tuple[str, bool]]:
     """The first SCAN_CHARS characters of each hit's text, and whether it goes on.
 
-    Read from the table, not through the index's highlight(): that would fold and mark
-    the whole text of every hit in Python, however long it is.
+    Read from the table, not through the index's highlight(): that folds the whole text
+    of every hit in Python (hdnd_fold, beyond the time limit's reach) and marks all of it,
+    however long it is.
     """
     if not ids:
         return {}

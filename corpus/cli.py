@@ -70,7 +70,18 @@ def _iso_date(ctx, param, value: str | None) -> str | None:
         raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Any command stopped by a CorpusError (a corpus locked too long, a full disk) ends
+    with its one sentence and exit code 2, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CorpusError as err:
+            _fail(f"{str(err).rstrip('.')}.")
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hdnd")
 def cli() -> None:
     """hdnd: a searchable corpus of Vietnamese People's Council (HĐND) coverage.

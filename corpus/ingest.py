@@ -56,9 +56,9 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
     try:
         summary.run_id = start_run(db, "import", {"paths": [shown(p) for p in paths], "kind": kind})
     except sqlite3.Error as err:
-        if not (full := _disk_full(err)):
+        if not disk_full(err):
             raise
-        raise CorpusError(f"the disk holding the corpus is full ({full}), so nothing was imported") from err
+        raise CorpusError(f"the disk holding the corpus is full ({err}), so nothing was imported") from err
     try:
         _import(db, entries, kind, summary)
     finally:
@@ -80,11 +80,10 @@ def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], 
             try:
                 outcome, _ = save_article(db, result, kind)
             except sqlite3.Error as err:
-                full = _disk_full(err)
                 summary.counts["failed"] += 1
-                summary.problems.append(ImportProblem(result.url, f"could not be stored ({full or err})"))
-                if full:
-                    summary.stopped = (f"the disk holding the corpus is full ({full}), so the import stopped at {result.url}; "
+                summary.problems.append(ImportProblem(result.url, f"could not be stored ({err})"))
+                if disk_full(err):
+                    summary.stopped = (f"the disk holding the corpus is full ({err}), so the import stopped at {result.url}; "
                                        "the articles stored before it are kept, and the same import run again once there "
                                        "is room stores the rest")
                     return
@@ -112,15 +111,10 @@ def _finish(db: sqlite_utils.Database, summary: ImportSummary) -> None:
             [{"where": p.where, "reason": p.reason, "skipped": p.skipped} for p in summary.problems],
         )
     except sqlite3.Error as err:
-        if not (full := _disk_full(err)):
+        if not disk_full(err):
             raise
-        summary.stopped = summary.stopped or (f"the disk holding the corpus is full ({full}), so the end of the import "
+        summary.stopped = summary.stopped or (f"the disk holding the corpus is full ({err}), so the end of the import "
                                               "could not be recorded; the articles it stored are kept")
     except CorpusBusy as err:
         summary.stopped = summary.stopped or str(err).rstrip(".")
 
-
-def _disk_full(err: sqlite3.Error) -> BaseException | None:
-    """The disk-full error behind ``err``, if any: ``err`` itself or, when SQLite had already
-    rolled the transaction back on it, the one the failed ROLLBACK after it carries."""
-    return next((e for e in (err, err.__context__) if e is not None and disk_full(e)), None)

@@ -125,6 +125,29 @@ def test_a_writer_waits_for_the_lock_and_then_says_so_in_one_sentence(db_path, m
     waiter.conn.close()
 
 
+
+def test_a_command_that_waited_too_long_for_the_lock_ends_with_the_sentence(tmp_path, db_path, monkeypatch):
+    """Not only import and process: every command stopped by the lock says so in one line (exit 2)."""
+    from click.testing import CliRunner
+
+    from corpus import db as corpus_db
+    from corpus.cli import cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", str(_texts(tmp_path / "in", range(3))), "--db", str(db_path)]).exit_code == 0
+    assert runner.invoke(cli, ["process", "--db", str(db_path)]).exit_code == 0
+    promise_id = connect(db_path).execute("SELECT MIN(id) FROM commitments").fetchone()[0]
+    assert promise_id is not None
+    monkeypatch.setattr(corpus_db, "BUSY_TIMEOUT_MS", 1000)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    result = runner.invoke(cli, ["promise", str(promise_id), "--confirm", "kept", "--db", str(db_path)])
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "stayed locked by another process for 1 s" in result.stderr
+    assert connect(db_path).execute("SELECT COUNT(*) FROM commitment_events WHERE kind = 'kept'").fetchone()[0] == 0
+
 # 6d. killed runs do not stay "running"
 
 def test_a_killed_process_run_is_marked_interrupted_by_the_next_run(tmp_path, db_path):

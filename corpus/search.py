@@ -55,9 +55,9 @@ class TimeLimitError(QueryError):
 @contextmanager
 def time_limit(conn: sqlite3.Connection, ms: int = TIME_LIMIT_MS) -> Iterator[None]:
     """Every statement on ``conn`` inside stops once ``ms`` have passed (a progress handler,
-    as Datasette sets it). An SQLite error after that is the limit's interrupt, whatever
-    SQLite calls it ("interrupted", or "vtable constructor failed" when it strikes while
-    FTS5 opens), and becomes a TimeLimitError."""
+    as Datasette sets it). An SQLite error after that (or a QueryError made of one) is the
+    limit's interrupt, whatever SQLite calls it ("interrupted", or "vtable constructor
+    failed" when it strikes while FTS5 opens), and becomes a TimeLimitError."""
     from datasette.utils import sqlite_timelimit
 
     start = time.perf_counter()
@@ -65,7 +65,9 @@ def time_limit(conn: sqlite3.Connection, ms: int = TIME_LIMIT_MS) -> Iterator[No
         with sqlite_timelimit(conn, ms):
             yield
     except (sqlite3.OperationalError, QueryError) as err:
-        if "interrupted" in str(err) or (time.perf_counter() - start) * 1000 >= ms:
+        cause = err if isinstance(err, sqlite3.OperationalError) else err.__cause__
+        late = (time.perf_counter() - start) * 1000 >= ms
+        if isinstance(cause, sqlite3.OperationalError) and ("interrupted" in str(cause) or late):
             raise TimeLimitError(TIME_LIMIT_MESSAGE) from err
         raise
 

@@ -198,6 +198,25 @@ def test_a_page_the_spider_cannot_read_is_a_counted_failure_not_only_a_log_line(
     assert problem["where"] == f"{server.base}/thoi-su?trang=2" and "NotSupported" in problem["reason"]
 
 
+def test_an_article_the_corpus_refuses_is_a_counted_failure(db_path):
+    """A page of over two million characters of text is fetched (it is under the size limit)
+    but refused by the store, whose cap is the pipeline's: failed, with the store's sentence."""
+    good, huge = "/thoi-su/ky-hop-hdnd-tot-1000001.html", "/thoi-su/ky-hop-hdnd-rat-dai-1000002.html"
+    with MockSite({}) as server:
+        _council_site(server, 0)
+        server.pages["/rss.xml"] = xml(_rss(server.base, [good, huge]))
+        server.pages[good] = _article(server.base, good, 1)
+        server.pages[huge] = _article(server.base, huge, 2, extra="Kỳ họp HĐND tỉnh chất vấn về ngập úng. " * 52_000)
+        result = _crawl(db_path, "--url", f"{server.base}/rss.xml")
+    assert result.returncode == 1, result.stderr
+    assert set(_stored(db_path)) == {server.base + good}
+    assert "2 kept (1 new" in result.stdout and "1 failed (1 not stored)" in result.stdout
+    _, counts, problems = _run_record(db_path)
+    assert counts["hdnd/store/failed"] == 1
+    (problem,) = problems
+    assert problem["where"] == server.base + huge and "characters" in problem["reason"]
+
+
 # --- 8b: no log and no HTML on the terminal ---------------------------------------------------
 
 

@@ -35,6 +35,24 @@ def _adopt(ctx: click.Context, param, value: bool) -> bool:
     return value
 
 
+def sources_dir_option(command):
+    """--sources-dir: a folder of the user's source files (TOML), over the package's."""
+    return click.option(
+        "--sources-dir", "sources_dirs", multiple=True, type=click.Path(file_okay=False),
+        help="A folder of source files (one TOML file per site) to add to or replace the package's; repeatable. "
+             "HDND_SOURCES names more (separated by the path separator).")(command)
+
+
+def _load_sources(folders: tuple[str, ...]):
+    """The package's sources and the user's, or the one sentence saying which file is wrong."""
+    from crawler.sources import SourceError, load_sources
+
+    try:
+        return load_sources(folders)
+    except SourceError as err:
+        _fail(f"{str(err).rstrip('.')}.")
+
+
 def db_option(command):
     """--db, and --migrate to let hdnd add its tables to another application's SQLite file."""
     command = click.option(
@@ -614,9 +632,10 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
 @click.option("--contact", help="A URL or e-mail for the User-Agent, so site owners can reach you.")
 @click.option("--log-file", type=click.Path(dir_okay=False),
               help="Where Scrapy's log goes (appended).  [default: the --db path + .crawl.log]")
+@sources_dir_option
 @db_option
 def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, resume_dir, contact, log_file,
-                  db_path) -> None:
+                  sources_dirs, db_path) -> None:
     """Collect council-session coverage from the configured news sites (all of them, or
     the SOURCES named by key or domain, see hdnd sources) or from --url.
 
@@ -641,6 +660,7 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
     from crawler.progress import progress_lines
     from crawler.sources import source_named
 
+    _load_sources(sources_dirs)
     unknown = [s for s in sources if source_named(s) is None]
     if unknown:
         _fail(f"no source is called {unknown[0]!r}; hdnd sources lists the configured ones.")
@@ -680,26 +700,29 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
 
 @cli.command("sources")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def sources_command(fmt: str) -> None:
+@sources_dir_option
+def sources_command(fmt: str, sources_dirs: tuple[str, ...]) -> None:
     """List the configured news sources and how their articles are found: RSS feeds,
     sitemaps, listing pages, site search, and whether a parser of its own is used.
+    Each source is one TOML file (the package's, then yours from --sources-dir or
+    HDND_SOURCES; yours replaces a package source with the same key); "file" says which.
 
     \b
     Example:
       hdnd sources
-      hdnd sources --format json
+      hdnd sources --format json --sources-dir ~/hdnd-sources
     """
-    from crawler.sources import SOURCES
-
     rows = [{"key": s.label, "domain": s.domain, "name": s.name, "feeds": list(s.feeds), "sitemaps": list(s.sitemaps),
              "listings": list(s.listings), "search": s.search, "article": s.article,
-             "own_selectors": bool(s.lead or s.body or s.author)} for s in SOURCES]
+             "own_selectors": bool(s.lead or s.body or s.author), "fallback_search": s.fallback_search,
+             "checked": s.checked, "evidence": len(s.evidence), "file": s.file} for s in _load_sources(sources_dirs)]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'key':<13}{'domain':<19}{'feeds':>6}{'sitemaps':>9}{'listings':>9}  search  parser  name")
+    k, d = (max(len(r[c]) for r in [*rows, {"key": "key", "domain": "domain"}]) + 1 for c in ("key", "domain"))
+    click.echo(f"{'key':<{k}}{'domain':<{d}}{'feeds':>5}{'sitemaps':>9}{'listings':>9}  search  parser  name")
     for r in rows:
-        click.echo(f"{r['key']:<13}{r['domain']:<19}{len(r['feeds']):>6}{len(r['sitemaps']):>9}{len(r['listings']):>9}"
+        click.echo(f"{r['key']:<{k}}{r['domain']:<{d}}{len(r['feeds']):>5}{len(r['sitemaps']):>9}{len(r['listings']):>9}"
                    f"  {'yes' if r['search'] else 'no':<6}  {'own' if r['own_selectors'] else 'generic':<7} {r['name']}")
 
 

@@ -288,3 +288,40 @@ def test_search_cannot_be_combined_with_url(db_path, runner):
     result = runner.invoke(cli, ["crawl", "--url", "http://127.0.0.1:9/rss.xml", "--search", "HĐND",
                                  "--db", str(db_path)])
     assert result.exit_code == 2 and "cannot be combined with --url" in result.output
+
+
+PORTAL = """key = "hdnd_vinhlong"
+domain = "hdnd.vinhlong.gov.vn"
+name = "Hội đồng nhân dân tỉnh Vĩnh Long"
+listings = ["https://hdnd.vinhlong.gov.vn/tin-tuc?page={page}"]
+article = '/tin-tuc/[a-z0-9-]+-\\d+\\.html$'
+body = ["div.noi-dung"]
+checked = "2026-12-05"
+"""
+
+
+def test_a_council_portal_added_as_a_data_file_is_crawled(tmp_path, db_path):
+    """No Python: a TOML file in --sources-dir makes a new portal crawlable by its key,
+    with its own body selector used before the generic ones."""
+    folder = tmp_path / "nguon"
+    folder.mkdir()
+    (folder / "vinhlong.toml").write_text(PORTAL, encoding="utf-8")
+    article = "/tin-tuc/ky-hop-thu-18-hdnd-tinh-123.html"
+    listing = f'<html><body><a href="{article}">Kỳ họp thứ 18</a> <a href="/gioi-thieu">Giới thiệu</a></body></html>'
+    page = (f'<html lang="vi"><head><meta charset="utf-8"><title>Kỳ họp thứ 18 HĐND tỉnh</title>'
+            f'<meta property="article:published_time" content="2024-07-05T10:00:00+07:00"></head><body>'
+            f'<div class="quang-cao"><p>{MARKET[0]}</p></div><h1>Kỳ họp thứ 18 HĐND tỉnh</h1>'
+            f'<div class="noi-dung">{"".join(f"<p>{p}</p>" for p in COUNCIL)}</div></body></html>')
+    with MockSite({"/tin-tuc?page=1": html(listing), article: html(page)}) as server:
+        env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_HOST_MAP": json.dumps({"hdnd.vinhlong.gov.vn": server.base})}
+        result = subprocess.run([sys.executable, "-m", "corpus", "crawl", "hdnd_vinhlong", "--sources-dir", str(folder),
+                                 "--pages", "1", "--db", str(db_path)], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=180)
+    assert result.returncode == 0, result.stderr
+    rows = list(connect(db_path).execute("SELECT url, text, s.name FROM articles JOIN sources s ON s.id = source_id"))
+    assert [(url, name) for url, _, name in rows] == [("https://hdnd.vinhlong.gov.vn" + article,
+                                                       "Hội đồng nhân dân tỉnh Vĩnh Long")]
+    assert "Trần Văn Hải" in rows[0][1] and "Giá vàng" not in rows[0][1]
+    bad = subprocess.run([sys.executable, "-m", "corpus", "crawl", "nope", "--sources-dir", str(tmp_path / "missing"),
+                          "--db", str(db_path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "missing: is not a folder of source files" in bad.stderr

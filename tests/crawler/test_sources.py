@@ -1,27 +1,35 @@
 """Sources as data, and the relevance filters the crawler applies before and after fetching."""
 
 import csv
+import json
 import re
-from urllib.parse import urlsplit
 
 import pytest
+from click.testing import CliRunner
 
+from corpus.cli import cli
 from crawler.relevance import slug_reasons, text_relevance
-from crawler.sources import SOURCES, source_for, source_named
+from crawler.sources import SOURCES, SourceError, load_sources, path_and_query, read_source, source_for, source_named
+from tests.conftest import ROOT
+
+PACKAGE = list(SOURCES)
 
 REQUIRED = {"kinhtedothi.vn", "hanoimoi.vn", "nguoihanoi.vn", "danviet.vn", "laodong.vn", "hanoi.gov.vn",
             "dbndhanoi.gov.vn", "baochinhphu.vn", "vnexpress.net", "tuoitre.vn", "thanhnien.vn", "dantri.com.vn",
-            "vietnamnet.vn", "nld.com.vn", "quochoi.vn"}
+            "vietnamnet.vn", "nld.com.vn", "quochoi.vn", "daibieunhandan.vn", "nhandan.vn", "vov.vn", "vtv.vn",
+            "vietnamplus.vn", "tienphong.vn", "baotintuc.vn", "sggp.org.vn", "anninhthudo.vn", "tuoitrethudo.vn",
+            "hdnd.hochiminhcity.gov.vn", "vphdnd.bacninh.gov.vn", "hdnd.dongthap.gov.vn", "dbndnghean.vn",
+            "dbndhatinh.vn"}
 
 
-def test_every_required_source_is_configured_with_a_way_to_find_articles():
-    assert REQUIRED <= {s.domain for s in SOURCES}
-    assert len({s.label for s in SOURCES}) == len(SOURCES)
+def test_every_source_is_a_checked_data_file_with_its_evidence():
+    assert REQUIRED <= {s.domain for s in SOURCES} and len(SOURCES) >= 25
+    assert len({s.label for s in SOURCES}) == len({s.domain for s in SOURCES}) == len(SOURCES)
     for source in SOURCES:
-        assert source.feeds or source.sitemaps or source.listings, source.domain
-        assert all("{page}" in url for url in source.listings), source.domain
+        assert source.file.endswith(f"{source.key}.toml") and source.checked, source.domain
+        assert source.evidence and all(e.claim and e.where and e.shows for e in source.evidence), source.domain
         assert source.search is None or "{query}" in source.search
-        re.compile(source.article)
+        assert all(re.search(source.article, path_and_query(url)) for url in source.examples), source.domain
         assert source_named(source.label) is source_named(source.domain) is source
 
 
@@ -30,8 +38,93 @@ def test_article_patterns_match_the_real_articles_and_not_their_listings(shared)
     assert rows
     for row in rows:
         source = source_for(row["original_url"])
-        matches = bool(re.search(source.article, urlsplit(row["original_url"]).path))
+        matches = bool(re.search(source.article, path_and_query(row["original_url"])))
         assert matches == (row["page_type"] == "article"), row["original_url"]
+
+
+def test_article_ids_in_the_query_string_are_matched():
+    quochoi = source_named("quochoi")
+    assert re.search(quochoi.article, path_and_query("https://quochoi.vn/tintuc/Pages/tin-tong-hop.aspx?ItemID=78912"))
+    assert not re.search(quochoi.article, path_and_query("https://quochoi.vn/tintuc/Pages/tin-tong-hop.aspx"))
+
+
+def test_the_most_specific_domain_names_the_source():
+    assert source_for("https://hdnd.hochiminhcity.gov.vn/tin-tuc/tin-tt-hdnd/x").key == "hdnd_hcm"
+    assert source_for("https://m.vnexpress.net/a-1234567.html").key == "vnexpress"
+    assert source_for("https://example.org/") is None
+
+
+PORTAL = """key = "hdnd_vinhlong"
+domain = "hdnd.vinhlong.gov.vn"
+name = "Hội đồng nhân dân tỉnh Vĩnh Long"
+listings = ["https://hdnd.vinhlong.gov.vn/tin-tuc?page={page}"]
+article = '/tin-tuc/[a-z0-9-]+-\\d+\\.html$'
+examples = ["https://hdnd.vinhlong.gov.vn/tin-tuc/ky-hop-thu-10-123.html"]
+body = ["div.news-content"]
+checked = "2026-12-05"
+"""
+
+
+def test_a_users_folder_adds_and_replaces_sources(tmp_path, monkeypatch):
+    (tmp_path / "vinhlong.toml").write_text(PORTAL, encoding="utf-8")
+    (tmp_path / "vnexpress.toml").write_text(
+        'key = "vnexpress"\ndomain = "vnexpress.net"\nname = "VnExpress (my feeds)"\n'
+        'feeds = ["https://vnexpress.net/rss/tin-moi-nhat.rss"]\n', encoding="utf-8")
+    try:
+        loaded = load_sources([tmp_path])
+        assert source_named("hdnd_vinhlong").body == ("div.news-content",)
+        assert source_for("https://hdnd.vinhlong.gov.vn/tin-tuc/a-1.html").name == "Hội đồng nhân dân tỉnh Vĩnh Long"
+        mine = source_named("vnexpress")
+        assert mine.name == "VnExpress (my feeds)" and mine.feeds == ("https://vnexpress.net/rss/tin-moi-nhat.rss",)
+        assert len(loaded) == len(PACKAGE) + 1
+        monkeypatch.setenv("HDND_SOURCES", str(tmp_path))
+        assert source_named("hdnd_vinhlong") in load_sources()
+    finally:
+        monkeypatch.delenv("HDND_SOURCES", raising=False)
+        load_sources()
+    assert source_named("hdnd_vinhlong") is None and source_named("vnexpress").name == "VnExpress"
+
+
+@pytest.mark.parametrize("change, message", [
+    (("key = \"hdnd_vinhlong\"", "key = \"Vĩnh Long\""), "key must be letters, digits, - or _"),
+    (("name = ", "nam = "), "nam is not a source field"),
+    (("listings = [", "listings = 3 #"), "listings must be a list of text"),
+    (("https://hdnd.vinhlong.gov.vn/tin-tuc?page", "ftp://hdnd.vinhlong.gov.vn/tin-tuc?page"),
+     "listings must hold http(s) addresses on hdnd.vinhlong.gov.vn"),
+    (("ky-hop-thu-10-123.html", "ky-hop-thu-10.htm"), "article does not match its own example"),
+    (("article = '/tin-tuc", "article = '(/tin-tuc"), "article is not a regular expression"),
+    (("checked = \"2026-12-05\"", "checked = 2026-12-05 ="), "is not valid TOML"),
+    (("checked = \"2026-12-05\"", 'search = "https://hdnd.vinhlong.gov.vn/tim?q="'), "search must mark where the query goes"),
+    (("hdnd.vinhlong.gov.vn", "www.vnexpress.net"), "domain vnexpress.net is already the source 'vnexpress'"),
+])
+def test_a_bad_source_file_is_one_sentence_naming_the_file_and_field(tmp_path, change, message):
+    (tmp_path / "vinhlong.toml").write_text(PORTAL.replace(*change), encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_sources([tmp_path])
+    assert str(err.value).startswith(str(tmp_path / "vinhlong.toml") + ": ") and message in str(err.value)
+    assert "\n" not in str(err.value) and len(SOURCES) == len(PACKAGE)  # the package's sources stay in use
+
+
+def test_the_readme_example_is_a_valid_source_file(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "example.toml").write_text(re.search(r"```toml\n(.*?)```", readme, re.S).group(1), encoding="utf-8")
+    example = read_source(tmp_path / "example.toml")
+    assert example.key == "hdnd_vinhlong" and example.listings and example.evidence
+
+
+def test_hdnd_sources_lists_a_users_source_and_refuses_a_bad_one(tmp_path):
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "vinhlong.toml").write_text(PORTAL, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["sources", "--format", "json", "--sources-dir", str(tmp_path / "ok")])
+    rows = {r["key"]: r for r in json.loads(result.output)}
+    assert result.exit_code == 0 and rows["hdnd_vinhlong"]["listings"] == ["https://hdnd.vinhlong.gov.vn/tin-tuc?page={page}"]
+    assert {"key", "domain", "name", "feeds", "sitemaps", "listings", "search", "article", "own_selectors"} <= set(rows["vnexpress"])
+    assert rows["hdnd_vinhlong"]["own_selectors"] and rows["hdnd_vinhlong"]["file"].endswith("vinhlong.toml")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "vinhlong.toml").write_text(PORTAL.replace("name = ", "nam = "), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["sources", "--sources-dir", str(tmp_path / "bad")])
+    assert result.exit_code == 2 and "vinhlong.toml: nam is not a source field" in result.output
+    load_sources()
 
 
 @pytest.mark.parametrize("url, keywords", [

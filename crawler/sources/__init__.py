@@ -48,6 +48,7 @@ class Source:
     feeds: tuple[str, ...] = ()        # RSS / Atom
     sitemaps: tuple[str, ...] = ()     # sitemap index or news sitemap
     listings: tuple[str, ...] = ()     # section or tag pages; "{page}" marks the page number
+    first_page: int = 1                # the number of a listing's first page (vietnamnet.vn counts from 0)
     search: str | None = None          # site search; "{query}" marks the query
     article: str = r"-\d{5,}\.html?$"   # regex an article URL's path (and "?query") matches
     examples: tuple[str, ...] = ()     # real article URLs the pattern must match
@@ -82,7 +83,7 @@ GENERIC_DROP = (
 
 _LISTS = ("feeds", "sitemaps", "listings", "examples", "lead", "body", "author")
 _TEXTS = ("key", "domain", "name", "search", "article", "checked")
-_FIELDS = {*_LISTS, *_TEXTS, "fallback_search", "evidence"}
+_FIELDS = {*_LISTS, *_TEXTS, "first_page", "fallback_search", "evidence"}
 
 
 def _bad(path: Path, field: str, why: str) -> SourceError:
@@ -132,6 +133,9 @@ def _source(path: Path, data: dict[str, Any]) -> Source:
     for url in data.get("examples", []):
         if not pattern.search(path_and_query(url)):
             raise _bad(path, "article", f"does not match its own example {url}")
+    first_page = data.get("first_page", 1)
+    if not isinstance(first_page, int) or isinstance(first_page, bool) or first_page < 0:
+        raise _bad(path, "first_page", f"must be a page number (0 or more), not {first_page!r}")
     if not isinstance(data.get("fallback_search", False), bool):
         raise _bad(path, "fallback_search", "must be true or false")
     evidence = data.get("evidence", [])
@@ -139,7 +143,7 @@ def _source(path: Path, data: dict[str, Any]) -> Source:
             isinstance(e, dict) and all(isinstance(e.get(k), str) and e[k] for k in ("claim", "where", "shows"))
             for e in evidence):
         raise _bad(path, "evidence", "must be [[evidence]] tables, each with claim, where and shows")
-    return Source(domain=domain, name=data["name"].strip(), key=key, article=article, search=search,
+    return Source(domain=domain, name=data["name"].strip(), key=key, article=article, search=search, first_page=first_page,
                   fallback_search=data.get("fallback_search", False), checked=data.get("checked"), file=str(path),
                   evidence=tuple(Evidence(e["claim"], e["where"], e["shows"]) for e in evidence),
                   **{field: tuple(data.get(field, [])) for field in _LISTS})

@@ -42,6 +42,26 @@ def test_article_patterns_match_the_real_articles_and_not_their_listings(shared)
         assert matches == (row["page_type"] == "article"), row["original_url"]
 
 
+def test_addresses_follow_the_evidence_found_on_the_real_sites():
+    """Each row of what other crawlers' real runs and stored pages show (issue 18)."""
+    n = source_named
+    assert "https://hanoimoi.vn/rss/chinh-tri" in n("hanoimoi").feeds and not any(
+        f.endswith(".rss") for f in n("hanoimoi").feeds)
+    assert {"https://baochinhphu.vn/rss", "https://baochinhphu.vn/thoi-su.rss"} <= set(n("baochinhphu").feeds)
+    assert "https://dantri.com.vn/sitemaps/articles.xml" in n("dantri").sitemaps
+    assert "h2[data-slot=sapo]" in n("dantri").lead and "div[data-slot=content]" in n("dantri").body
+    assert "https://nld.com.vn/timelinelist/1961206/{page}.htm" in n("nld").listings
+    assert "https://thanhnien.vn/timelinelist/185227/{page}.htm" in n("thanhnien").listings
+    for key, url in [("tuoitre", "https://tuoitre.vn/ky-hop-hdnd-202509141435357.htm"),
+                     ("dantri", "https://dantri.com.vn/xa-hoi/ky-hop-hdnd-20260307080054340.htm"),
+                     ("danviet", "https://danviet.vn/ky-hop-hdnd-d1420317.html")]:
+        assert re.search(n(key).article, path_and_query(url)), url
+    assert n("vietnamnet").first_page == 0 and n("vietnamnet").listings == ("https://vietnamnet.vn/chinh-tri-page{page}",)
+    assert n("laodong").lead == ("div.chappeau",) and n("laodong").body == ("div.art-body",) and n("laodong").fallback_search
+    assert {"https://danviet.vn/rss/home.rss", "https://danviet.vn/rss/tin-tuc-1001.rss"} == set(n("danviet").feeds)
+    assert {"https://hanoi.gov.vn/tin-tuc-su-kien-noi-bat", "https://hanoi.gov.vn/chi-dao-dieu-hanh"} == set(n("hanoi").listings)
+
+
 def test_article_ids_in_the_query_string_are_matched():
     quochoi = source_named("quochoi")
     assert re.search(quochoi.article, path_and_query("https://quochoi.vn/tintuc/Pages/tin-tong-hop.aspx?ItemID=78912"))

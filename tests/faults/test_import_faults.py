@@ -26,6 +26,7 @@ from corpus.db import connect
 from corpus.ingest import import_entries, import_paths
 from crawler.documents import MAX_DECOMPRESSED_BYTES
 from tests.conftest import ROOT, SENTENCES, article_html, article_text
+from tests.faults.conftest import wait_measured
 
 MIB = 1 << 20
 BOMB_MIB = 2048  # what each bomb expands to; on disk each is a few megabytes
@@ -39,8 +40,7 @@ def run_import(*args: str | bytes | Path, db: Path, wrapper: tuple[str, ...] = (
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen([*wrapper, sys.executable, "-m", "corpus", "import", *map(os.fsencode, args),
                                     "--db", str(db)], cwd=ROOT, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        usage = wait_measured(process, timeout=300)
         out.seek(0)
         err.seek(0)
         return process.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss / 1024

@@ -14,40 +14,18 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from corpus.db import connect
 from tests.conftest import ROOT, article_text
-from tests.corpus.conftest import free_port, get
+from tests.corpus.conftest import get
+from tests.faults.conftest import serving
 
 SCRIPT_URL = "javascript:alert(document.domain)//bien-ban"
 SCRIPT_EVIDENCE = "JavaScript:alert('evidence')"
 ALLOWED = "hdnd.example"
-
-
-@contextmanager
-def serving(db: Path, *args: str):
-    """``hdnd serve`` on a free loopback port, as a user starts it; yields the port."""
-    port = free_port()
-    log = db.parent / f"serve-{port}.log"  # a file, not a pipe: a full pipe would block the server
-    process = subprocess.Popen([sys.executable, "-m", "corpus", "serve", "--db", str(db), "--port", str(port), *args],
-                               cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:
-                if get(f"http://127.0.0.1:{port}/-/versions.json")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("hdnd serve did not start: " + log.read_text())
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

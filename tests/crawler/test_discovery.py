@@ -261,6 +261,7 @@ def test_gzipped_sitemap_index_from_robots_is_read_by_month(db_path):
             "/robots.txt": (200, {"Content-Type": "text/plain"},
                             f"User-agent: *\nDisallow: /private/\nSitemap: {v}/sitemap-index.xml.gz\n"
                             f"Sitemap: {v}/sitemap-index.xml.gz\nSitemap: {v}/sitemap.xml\n"
+                            f"Sitemap: {v}/sitemap-article-11-2003-01.xml\n"
                             "Sitemap: https://cdn.example.org/sitemap.xml\n".encode()),
             "/sitemap.xml": xml(_urlset([(f"{v}/the-thao/bong-da-2260009.html", "2024-03-05", None)])),
             "/sitemap-index.xml.gz": (200, {"Content-Type": "application/x-gzip"}, gzip.compress(index.encode())),
@@ -286,8 +287,8 @@ def test_gzipped_sitemap_index_from_robots_is_read_by_month(db_path):
     for asked in ("/sitemap-article-03-2024-01.xml", "/sitemap-article-03-2024-02.xml", "/sitemap-article-01-2024-01.xml",
                   "/sitemap-categories.xml", "/sitemap-categories-thoi-su.xml"):
         assert requested.count(asked) == 1, asked
-    for never in ("/sitemap-article-02-2024-01.xml", "/sitemap-article-12-2003-01.xml", "/sitemap-article-04-2024-01.xml",
-                  "/sitemap-categories-thoi-su-1.xml", february, january, "/the-thao/bong-da-2260009.html"):
+    for never in ("/sitemap-article-02-2024-01.xml", "/sitemap-article-12-2003-01.xml", "/sitemap-article-11-2003-01.xml",
+                  "/sitemap-article-04-2024-01.xml", "/sitemap-categories-thoi-su-1.xml", february, january, "/the-thao/bong-da-2260009.html"):
         assert never not in requested, never
     assert not [p for p in requested if p.startswith("/private/")]
     assert _stored(db_path) == {v + kept, v + second}
@@ -405,3 +406,15 @@ def test_fallback_search_feed_when_the_source_is_blocked(db_path):
     blocked = [p for p in problems if p["kind"] == "JavaScript challenge"]
     assert blocked and all("laodong.vn" in p["reason"] for p in blocked)
     assert result.returncode == 1 and "2 kept" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_gzip_bomb_sitemap_is_refused_not_inflated(db_path):
+    """A .xml.gz of 9 MB once inflated (9 kB on the wire) is over DOWNLOAD_MAXSIZE: one
+    failed sitemap, "too large once decompressed", and nothing read from it."""
+    bomb = gzip.compress(b'<?xml version="1.0"?><urlset>' + b" " * (9 * 1024 * 1024) + b"</urlset>")
+    assert len(bomb) < 64 * 1024
+    with MockSite({"/robots.txt": ROBOTS_ALLOW, "/sitemap.xml.gz": (200, {"Content-Type": "application/gzip"}, bomb)}) as site:
+        result = _crawl(db_path, "--url", f"{site.base}/sitemap.xml.gz", hosts={})
+    assert result.returncode == 1, result.stderr
+    (problem,) = _problems(db_path)
+    assert problem["kind"] == "too large once decompressed" and problem["where"].endswith("/sitemap.xml.gz")

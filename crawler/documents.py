@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 import zlib
+
+from lxml import etree
 
 from crawler import legacy
 from crawler.extract import ExtractionError
@@ -31,21 +34,22 @@ class TooLargeError(ExtractionError):
         super().__init__(f"{what} is larger than {MAX_DECOMPRESSED_BYTES // 1_048_576} MB when decompressed")
 
 
-def _check_unzipped_size(data: bytes) -> None:
-    """Refuse a zip bomb before python-docx unpacks every part into memory: first by the
-    sizes the zip declares, then by the bytes its parts really expand to (a header can lie),
-    counted while streaming them."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+def _bounded_copy(data: bytes) -> io.BytesIO:
+    """The .docx's zip, copied part by part into an uncompressed one for python-docx to open.
+    zipfile's read() of a whole part inflates all of its compressed data at once and only
+    then cuts it to the size the header declares, so a header that under-declares a bomb
+    would still take gigabytes; copied in 1 MB steps, no part gives more than it declares,
+    and together they may declare at most ``MAX_DECOMPRESSED_BYTES``. A part whose data is
+    not what its header declares fails its CRC check (zipfile.BadZipFile) as it is copied."""
+    copy = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(copy, "w") as stored:
         parts = archive.infolist()
         if sum(part.file_size for part in parts) > MAX_DECOMPRESSED_BYTES:
             raise TooLargeError("the Word document")
-        total = 0
         for part in parts:
-            with archive.open(part) as stream:
-                while chunk := stream.read(1_048_576):
-                    total += len(chunk)
-                    if total > MAX_DECOMPRESSED_BYTES:
-                        raise TooLargeError("the Word document")
+            with archive.open(part) as source, stored.open(part.filename, "w") as target:
+                shutil.copyfileobj(source, target, 1_048_576)
+    return copy
 
 
 def docx_text(data: bytes) -> tuple[str, str | None]:
@@ -54,10 +58,9 @@ def docx_text(data: bytes) -> tuple[str, str | None]:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        _check_unzipped_size(data)
-        document = Document(io.BytesIO(data))
+        document = Document(_bounded_copy(data))
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, ValueError,
-            OSError) as err:
+            OSError, etree.XMLSyntaxError) as err:
         raise ExtractionError(f"the file is not a readable Word .docx document ({err})") from err
     lines: list[str] = []
     body = document.element.body

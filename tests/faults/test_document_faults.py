@@ -1,0 +1,49 @@
+"""Word documents whose zip lies about its parts: whatever a part's header declares, the
+import never inflates more than that, and a part that is not what it declares is refused
+with one sentence."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from tests.conftest import article_text
+from tests.faults.test_import_faults import BOMB_MIB, MIB, deflated, run_import, summary_counts, zip_archive
+
+DECLARED = 4096
+
+
+def docx_with_body(data: bytes, crc: int, declared: int) -> bytes:
+    """python-docx's blank document with ``data`` (raw deflate) as its body part, under the
+    CRC-32 and size given."""
+    from docx import Document
+
+    blank = io.BytesIO()
+    Document().save(blank)
+    members = []
+    with zipfile.ZipFile(blank) as real:
+        for info in real.infolist():
+            if info.filename == "word/document.xml":
+                members.append((info.filename, data, crc, declared))
+            else:
+                members.append((info.filename, *deflated(real.read(info), 0)))
+    return zip_archive(members)
+
+
+def test_a_body_that_under_declares_a_bomb_is_refused_in_little_memory(tmp_path):
+    """The body is BOMB_MIB MiB of spaces; its header declares 4 kB, with the CRC-32 of
+    those 4 kB, so zipfile's own CRC check passes: only the declared 4 kB are ever read."""
+    data, _, _ = deflated(b"", BOMB_MIB)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a-lying.docx").write_bytes(docx_with_body(data, zlib.crc32(b" " * DECLARED), DECLARED))
+    (folder / "b-good.txt").write_text(article_text(3), encoding="utf-8")
+
+    code, out, err, peak_mib = run_import(folder, db=tmp_path / "hdnd.db")
+
+    assert code == 1 and "Traceback" not in err, err
+    assert "a-lying.docx: the file is not a readable Word .docx document (" in err
+    assert summary_counts(out)["new"] == 1 and summary_counts(out)["failed"] == 1
+    assert peak_mib < 1024, f"the import took {peak_mib:.0f} MiB for a {BOMB_MIB} MiB bomb"
+    assert (folder / "a-lying.docx").stat().st_size < 40 * MIB

@@ -5,7 +5,8 @@ Every input yields either an ``ArticleItem`` or an ``ImportProblem`` (where, why
 whether it is a failure or a page deliberately skipped), so one bad file never stops a
 batch, and none is passed over in silence: a folder that cannot be listed, a file that
 cannot be read or whose name is not UTF-8, and anything that would expand past
-``MAX_DECOMPRESSED_BYTES`` are failures with their reason.
+``MAX_DECOMPRESSED_BYTES`` are failures with their reason; a link to a folder inside a
+folder is skipped, and says so.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+LINKED_FOLDER = "a link to a folder, not followed (name the folder itself to import it)"
 
 
 @dataclass
@@ -69,7 +71,9 @@ def _named(path: Path) -> Path | ImportProblem:
 
 def _folder(folder: Path) -> list[Path | ImportProblem]:
     """The supported files under ``folder`` in path order, and in its place each sub-folder
-    that cannot be listed (which a plain walk would pass over in silence)."""
+    that cannot be listed and each link to a folder (which a plain walk passes over in
+    silence). Links to folders are not followed: they can loop, or lead out of the folder
+    or back into it, importing files twice; a link to a file is read."""
     found: list[tuple[Path, Path | ImportProblem]] = []
 
     def unlisted(err: OSError) -> None:
@@ -77,6 +81,9 @@ def _folder(folder: Path) -> list[Path | ImportProblem]:
 
     for root, folders, names in os.walk(folder, onerror=unlisted):
         folders[:] = [name for name in folders if not name.startswith(".")]
+        # os.path.islink: a path too long to look at is no link here (the walk reports it as unreadable)
+        links = [Path(root, name) for name in folders if os.path.islink(os.path.join(root, name))]
+        found.extend((link, ImportProblem(shown(link), LINKED_FOLDER, skipped=True)) for link in links)
         for name in names:
             path = Path(root, name)
             if not name.startswith(".") and _supported(path):

@@ -1,10 +1,12 @@
-"""Word documents whose zip lies about its parts: whatever a part's header declares, the
-import never inflates more than that, and a part that is not what it declares is refused
-with one sentence."""
+"""``hdnd import`` inputs that are not what they seem: a Word document whose zip lies about
+a part (the import never inflates more than the part declares, and a part that is not what
+it declares is refused with one sentence), and folders holding links to folders (skipped,
+and said so, never followed into a loop or out of the folder)."""
 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 import zlib
 
@@ -47,3 +49,24 @@ def test_a_body_that_under_declares_a_bomb_is_refused_in_little_memory(tmp_path)
     assert summary_counts(out)["new"] == 1 and summary_counts(out)["failed"] == 1
     assert peak_mib < 1024, f"the import took {peak_mib:.0f} MiB for a {BOMB_MIB} MiB bomb"
     assert (folder / "a-lying.docx").stat().st_size < 40 * MIB
+
+
+def test_links_to_folders_are_skipped_and_said_so(tmp_path):
+    """Inside the folder imported: a link to a folder elsewhere, a link back to the folder
+    itself (a loop) and a link to a file. The folder links are skipped with their reason,
+    counted; the linked file is read; nothing is imported twice."""
+    outside, folder = tmp_path / "ngoai", tmp_path / "nhap"
+    outside.mkdir()
+    (folder / "ky-hop").mkdir(parents=True)
+    (outside / "khac.txt").write_text(article_text(1), encoding="utf-8")
+    (folder / "ky-hop" / "bai.txt").write_text(article_text(2), encoding="utf-8")
+    os.symlink(outside, folder / "lien-ket")
+    os.symlink(folder, folder / "ky-hop" / "vong")
+    os.symlink(outside / "khac.txt", folder / "tep.txt")
+
+    code, out, err, _ = run_import(folder, db=tmp_path / "hdnd.db")
+
+    assert code == 0 and "Traceback" not in err, err
+    assert summary_counts(out)["new"] == 2 and summary_counts(out)["skipped"] == 2, out
+    for link in (folder / "lien-ket", folder / "ky-hop" / "vong"):
+        assert f"{link}: a link to a folder, not followed" in err

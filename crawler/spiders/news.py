@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from collections import deque
 from dataclasses import asdict
@@ -57,7 +58,7 @@ from crawler.metadata import parse_datetime
 from crawler.middlewares import ORIGINAL, Counted, RedirectLoop
 from crawler.relevance import slug_reasons, text_relevance
 from crawler.sitemaps import SitemapEntries, TooLarge, follow_child, sitemap_body, sitemap_urls_from_robots
-from crawler.sources import SOURCES, Source, domain_of, path_and_query, source_for, source_named
+from crawler.sources import SOURCES, Source, domain_of, load_sources, path_and_query, source_for, source_named
 
 _FEED = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 _SITEMAP = re.compile(rb"<(?:urlset|sitemapindex)[\s>]", re.I)
@@ -88,8 +89,10 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, source: str | None = None, url: str | None = None, since: str | None = None,
                  until: str | None = None, limit: str | int | None = None, all: str | bool = False,
-                 pages: str | int = 3, search: str | None = None, **kwargs):
+                 pages: str | int = 3, search: str | None = None, sources_dir: str | None = None, **kwargs):
         super().__init__(**kwargs)
+        # The user's source folders: HDND_SOURCES and ``sources_dir`` (os.pathsep-separated).
+        load_sources(sources_dir.split(os.pathsep) if sources_dir else ())
         self.sources: list[Source] = []
         for label in filter(None, (source or "").split(",")):
             found = source_named(label.strip())
@@ -144,7 +147,9 @@ class NewsSpider(scrapy.Spider):
             starts = [(feed, self.parse_feed, {}) for feed in source.feeds]
             starts += [(sitemap, self.parse_sitemap, {}) for sitemap in source.sitemaps]
             first = getattr(source, "first_page", 1)  # vietnamnet.vn counts its listing pages from 0
-            starts += [(listing.format(page=first), self.parse_listing, {"listing": listing, "page": 1, "first": first})
+            # A listing without "{page}" is one page whose rel=next link is followed.
+            starts += [(listing.format(page=first), self.parse_listing,
+                        {"listing": listing if "{page}" in listing else None, "page": 1, "first": first})
                        for listing in source.listings]
             self.starts[source.label] = len(starts)
             self.blocked[source.label] = 0
@@ -156,7 +161,10 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(f"https://{source.domain}/robots.txt", callback=self.parse_robots,
                                  errback=self._robots_failed, dont_filter=True, priority=1,
                                  meta={"dont_obey_robotstxt": True, "hdnd_source": source.label})
-            if not starts:
+            if not starts and not source.fallback_search:
+                self.problem(f"https://{source.domain}/", "has no feeds, sitemaps or listings with evidence yet "
+                             "(add them in a source file, or crawl one with --url)", kind="no starting points", skipped=True)
+            elif not starts:
                 yield from self._fallback(source)
 
     def _search_requests(self):

@@ -325,3 +325,22 @@ def test_a_council_portal_added_as_a_data_file_is_crawled(tmp_path, db_path):
     bad = subprocess.run([sys.executable, "-m", "corpus", "crawl", "nope", "--sources-dir", str(tmp_path / "missing"),
                           "--db", str(db_path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "missing: is not a folder of source files" in bad.stderr
+
+
+def test_a_listing_without_page_numbers_follows_rel_next_and_a_source_without_addresses_says_so(tmp_path, db_path):
+    folder = tmp_path / "nguon"
+    folder.mkdir()
+    (folder / "vinhlong.toml").write_text(PORTAL.replace("/tin-tuc?page={page}", "/tin-tuc"), encoding="utf-8")
+    (folder / "bare.toml").write_text('key = "bare"\ndomain = "bare.example.vn"\nname = "Không có địa chỉ"\n',
+                                      encoding="utf-8")
+    first = '<html><body><a href="/tin-tuc/ky-hop-thu-nhat-1.html">1</a><a rel="next" href="/tin-tuc/p2">Sau</a></body></html>'
+    second = '<html><body><a href="/tin-tuc/ky-hop-thu-hai-2.html">2</a></body></html>'
+    with MockSite({"/tin-tuc": html(first), "/tin-tuc/p2": html(second)}) as server:
+        env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0",
+               "HDND_HOST_MAP": json.dumps({"hdnd.vinhlong.gov.vn": server.base, "bare.example.vn": server.base})}
+        result = subprocess.run([sys.executable, "-m", "corpus", "crawl", "hdnd_vinhlong", "bare", "--sources-dir",
+                                 str(folder), "--pages", "2", "--db", str(db_path)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=180)
+        log = list(server.log)
+    assert {"/tin-tuc", "/tin-tuc/p2", "/tin-tuc/ky-hop-thu-nhat-1.html", "/tin-tuc/ky-hop-thu-hai-2.html"} <= set(log)
+    assert "skipped: https://bare.example.vn/: has no feeds, sitemaps or listings with evidence yet" in result.stderr

@@ -1,10 +1,15 @@
 """How stored text is shown to a reader in a line or a cell: shortened at a word
 boundary and marked as shortened, never cut mid-word and closed as if complete; a
-stored address offered to follow only when it is a web page's."""
+stored address offered to follow only when it is a web page's (``is_web_url``, the same
+test by which the crawler takes an address as fetched from the web)."""
 
 from __future__ import annotations
 
 import re
+
+from crawler.metadata import is_web_url
+
+__all__ = ["is_web_url", "shorten"]
 
 
 def shorten(text: str | None, width: int) -> str:
@@ -16,10 +21,3 @@ def shorten(text: str | None, width: int) -> str:
     cut = flat.rfind(" ", 0, width + 1)
     head = flat[:cut] if cut > width // 2 else flat[:width]
     return head.rstrip(" ,;:.-–") + "…"
-
-
-def is_web_url(url: object) -> bool:
-    """True for an http or https address, the only stored URLs shown as links: a WARC
-    record's target, a page's canonical URL or a user's evidence may be ``javascript:``,
-    ``data:`` or a file path, which a click must never run or open."""
-    return isinstance(url, str) and url[:8].lower().startswith(("http://", "https://"))

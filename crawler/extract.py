@@ -197,8 +197,7 @@ def kept_url(canonical: str | None, fetched: str | None) -> str | None:
     site it was fetched from is that URL's site, else the URL it was fetched from. A page
     read from a local file (or from no URL) keeps its canonical URL: the user vouches for
     the file, and the store never lets it replace another site's text (``corpus.store``)."""
-    web = bool(fetched) and fetched.startswith(("http://", "https://"))
-    if canonical and (not web or metadata.same_site(canonical, fetched)):
+    if canonical and (not metadata.is_web_url(fetched) or metadata.same_site(canonical, fetched)):
         return canonical
     return fetched or canonical
 

@@ -113,11 +113,19 @@ def parse_datetime(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
+def is_web_url(url: object) -> bool:
+    """True for an http or https address, its scheme in any case (RFC 3986 3.1): the only
+    addresses taken as fetched from the web, as a page's own, or shown as links (a WARC
+    record's target, a canonical URL or a user's evidence may be ``javascript:``, ``data:``
+    or a file path, which a click must never run or open)."""
+    return isinstance(url, str) and url[:8].lower().startswith(("http://", "https://"))
+
+
 def canonical_url(soup: BeautifulSoup) -> str | None:
     """The address the page declares for itself; whether to believe it is ``same_site``'s call."""
     link = soup.find("link", rel=lambda r: r and "canonical" in r)
     for url in (_clean(link.get("href")) if isinstance(link, Tag) else None, _meta(soup, "og:url")):
-        if url and url.startswith(("http://", "https://")):
+        if is_web_url(url):
             return url
     return None
 

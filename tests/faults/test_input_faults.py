@@ -1,7 +1,8 @@
 """``hdnd import`` inputs that are not what they seem: a Word document whose zip lies about
 a part (the import never inflates more than the part declares, and a part that is not what
-it declares is refused with one sentence), and folders holding links to folders (skipped,
-and said so, never followed into a loop or out of the folder)."""
+it declares is refused with one sentence), folders holding links to folders (skipped,
+and said so, never followed into a loop or out of the folder), and web addresses whose
+scheme is written in capitals (still web addresses)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,18 @@ import os
 import zipfile
 import zlib
 
-from tests.conftest import article_text
-from tests.faults.test_import_faults import BOMB_MIB, MIB, deflated, run_import, summary_counts, zip_archive
+from tests.conftest import article_html, article_text
+from tests.faults.test_import_faults import (
+    BOMB_MIB,
+    MIB,
+    PARAGRAPHS,
+    deflated,
+    run_import,
+    stored_texts,
+    summary_counts,
+    warc_record,
+    zip_archive,
+)
 
 DECLARED = 4096
 
@@ -70,3 +81,19 @@ def test_links_to_folders_are_skipped_and_said_so(tmp_path):
     assert summary_counts(out)["new"] == 2 and summary_counts(out)["skipped"] == 2, out
     for link in (folder / "lien-ket", folder / "ky-hop" / "vong"):
         assert f"{link}: a link to a folder, not followed" in err
+
+
+def test_a_capitalised_scheme_is_still_a_web_address_so_a_foreign_canonical_is_refused(tmp_path):
+    """A WARC record fetched from HTTPS://BAOB.EXAMPLE.VN/… (schemes and hosts are
+    case-insensitive) whose page names another outlet's article as its canonical address:
+    the record keeps the address it was fetched from, as with a lower-case scheme."""
+    fetched, foreign = "HTTPS://BAOB.EXAMPLE.VN/ban-sao-ky-hop-2000002.html", "https://baoa.example.vn/ky-hop-1000001.html"
+    page = article_html("Kỳ họp HĐND tỉnh: chất vấn về ngập úng", PARAGRAPHS, url=foreign,
+                        published="2024-07-05T10:00:00+07:00").encode("utf-8")
+    archive = tmp_path / "ban-sao.warc.gz"
+    archive.write_bytes(warc_record(fetched, "Content-Type: text/html; charset=utf-8\r\n", page))
+
+    code, out, err, _ = run_import(archive, db=tmp_path / "hdnd.db")
+
+    assert code == 0 and summary_counts(out)["new"] == 1, out + err
+    assert list(stored_texts(tmp_path / "hdnd.db")) == [fetched]

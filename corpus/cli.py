@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
+from contextlib import contextmanager
 from datetime import date
 
 import click
@@ -23,7 +25,7 @@ from corpus.commitments import (
     corrections,
     list_commitments,
 )
-from corpus.db import DEFAULT_DB, CorpusError, connect
+from corpus.db import DEFAULT_DB, CorpusError, connect, row_id
 from corpus.export import FORMATS
 from corpus.records import TABLES as RECORD_TABLES
 from pipeline import topics
@@ -50,7 +52,7 @@ def _load_sources(folders: tuple[str, ...]):
     try:
         return load_sources(folders)
     except SourceError as err:
-        _fail(f"{str(err).rstrip('.')}.")
+        _fail(str(err))
 
 
 def db_option(command):
@@ -67,16 +69,47 @@ def db_option(command):
 
 
 def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"Error: {message}", err=True)
+    """``Error: message.`` on stderr (one full stop, whether or not the message had one), and exit."""
+    click.echo(f"Error: {message.rstrip('.')}.", err=True)
     sys.exit(code)
 
 
 def _open(db_path: str):
     """The corpus at ``db_path``; another application's SQLite file only with --migrate."""
+    return connect(db_path, adopt=click.get_current_context().meta.get("hdnd.adopt", False))
+
+
+def _id_argument(what: str):
+    """A callback for an id given on the command line: an id beyond SQLite's integers names
+    no ``what`` (one sentence, exit 2) instead of overflowing in the query."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+        if value is None:
+            return None
+        number = row_id(value)
+        if number is None:
+            if not value.isdecimal():
+                raise click.BadParameter(f"{value!r} is not an id (a whole number).")
+            from corpus.display import shorten
+
+            _fail(f"there is no {what} {shorten(value, 24)} in this corpus.")
+        return number
+
+    return check
+
+
+@contextmanager
+def _interruptible(hint: str):
+    """Ctrl-C and SIGTERM (kill, a service manager stopping it) end a run alike: as a
+    KeyboardInterrupt, which the run records as interrupted; then exit 130 with ``hint``."""
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        return connect(db_path, adopt=click.get_current_context().meta.get("hdnd.adopt", False))
-    except CorpusError as err:
-        _fail(f"{str(err).rstrip('.')}.")
+        yield
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted; {hint}.", err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _iso_date(ctx, param, value: str | None) -> str | None:
@@ -90,13 +123,17 @@ def _iso_date(ctx, param, value: str | None) -> str | None:
 
 class Commands(click.Group):
     """Any command stopped by a CorpusError (a corpus locked too long, a full disk) ends
-    with its one sentence and exit code 2, not a traceback."""
+    with its one sentence and exit code 2, not a traceback; one stopped with Ctrl-C ends
+    with exit code 130, as crawl, import and process do."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except CorpusError as err:
-            _fail(f"{str(err).rstrip('.')}.")
+            _fail(str(err))
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -151,17 +188,15 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
 
     db = _open(db_path)
     entries = list(expand_paths(paths))
-    try:
-        with click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-            summary = import_entries(db, bar, list(paths), kind)
-    except CorpusError as err:
-        _fail(f"{str(err).rstrip('.')}.")
+    with _interruptible("the articles stored so far are kept, and the same import run again stores the rest"), \
+            click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+        summary = import_entries(db, bar, list(paths), kind)
     for problem in summary.problems:
         label = "skipped" if problem.skipped else "failed"
         click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)
     click.echo(f"Imported into {db_path}: {summary.line()}.")
     if summary.stopped:
-        _fail(f"{summary.stopped}.")
+        _fail(summary.stopped)
     if summary.failed:
         sys.exit(1)
 
@@ -280,11 +315,7 @@ def export_command(table: str, fmt: str, out: str, db_path: str) -> None:
     """
     from corpus.export import export_table
 
-    db = _open(db_path)
-    try:
-        count = export_table(db, table, fmt, out)
-    except CorpusError as err:
-        _fail(f"{err}.")
+    count = export_table(_open(db_path), table, fmt, out)
     click.echo(f"Wrote {count} rows of {table} to {out} ({fmt}).")
 
 
@@ -414,12 +445,10 @@ def process_command(workers: int, reprocess: bool, today: date, db_path: str) ->
 
     db = _open(db_path)
     total = pending_count(db, reprocess)
-    try:
-        with click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-            summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1),
-                                     today=today)
-    except CorpusError as err:  # another process kept the corpus locked too long: what was stored stays stored
-        _fail(f"{str(err).rstrip('.')}.")
+    with _interruptible("the articles analysed so far are kept, and hdnd process run again goes on from there"), \
+            click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+        summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1),
+                                 today=today)
     for problem in summary.problems:
         click.echo(f"  failed: {problem['where']}: {problem['reason']}", err=True)
     click.echo(summary.line())
@@ -648,7 +677,8 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
     Every page left out is counted with its reason: skipped (robots.txt, not HTML, not an
     article) or failed (HTTP and network errors, redirect loops, pages over 8 MB even once
     decompressed, no article text, not stored). Exit code 0: nothing failed; 1: something
-    failed; 130: interrupted (Ctrl-C, SIGTERM; run again with the same --resume-dir).
+    failed; 2: the corpus took no more (a full disk, locked by another process too long), so
+    the crawl stopped; 130: interrupted (Ctrl-C, SIGTERM; run again with the same --resume-dir).
 
     \b
     Example:
@@ -674,12 +704,9 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
         settings["JOBDIR"] = resume_dir
     if contact:
         settings["USER_AGENT"] = f"hdnd/0.1 (research crawler for Vietnamese council coverage; +{contact})"
-    try:
-        summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,
-                                      "limit": limit, "all": keep_all, "pages": pages,
-                                      "search": "|".join(queries) or None}, settings, log_file)
-    except CorpusError as err:
-        _fail(f"{err}.")
+    summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,
+                                  "limit": limit, "all": keep_all, "pages": pages,
+                                  "search": "|".join(queries) or None}, settings, log_file)
     if summary.count("resume_state_discarded"):
         click.echo(f"The crawl state in {resume_dir} was left by a crawl that was killed, so discovery started over "
                    "(stored articles were not fetched again).", err=True)
@@ -694,6 +721,8 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
         click.echo("Interrupted" + (f"; run again with --resume-dir {resume_dir} to go on." if resume_dir else "."),
                    err=True)
         sys.exit(130)
+    if summary.stopped:
+        _fail(summary.stopped)
     if summary.status != "ok":
         sys.exit(1)
 
@@ -803,7 +832,7 @@ def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
 
 
 @cli.command("session")
-@click.argument("session_id", type=int)
+@click.argument("session_id", callback=_id_argument("session"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @today_option
 @db_option
@@ -901,12 +930,13 @@ def serve_command(host: str, port: int, allowed_hosts: tuple[str, ...], db_path:
 
 
 @cli.command("promise")
-@click.argument("commitment_id", type=int)
+@click.argument("commitment_id", callback=_id_argument("commitment"))
 @click.option("--confirm", "verdict", type=click.Choice([*VERDICTS, "rejected"]),
               help="Record your verdict on the promise (or reject a proposed follow-up with --followup).")
 @click.option("--evidence", help="With --confirm: the URL of what shows it.")
 @click.option("--note", help="With --confirm: why, in your words.")
-@click.option("--followup", type=int, help="With --confirm: the proposed follow-up event you accept or reject.")
+@click.option("--followup", callback=_id_argument("follow-up event"), metavar="EVENT_ID",
+              help="With --confirm: the proposed follow-up event you accept or reject.")
 @click.option("--reject", "reason", type=click.Choice(REJECT_REASONS),
               help="Correct what hdnd extracted: not a promise, or the wrong speaker, deadline or kind "
                    "(give the right one with --speaker, --deadline or --kind). hdnd train --from-db learns from it.")
@@ -1007,10 +1037,7 @@ def versions_command(article: str, with_text: bool, fmt: str, db_path: str) -> N
     """
     from corpus.versions import list_versions
 
-    try:
-        rows = list_versions(_open(db_path), article, with_text)
-    except CorpusError as err:
-        _fail(f"{err}.")
+    rows = list_versions(_open(db_path), article, with_text)
     if fmt != "table" or not with_text:
         _print_records(rows, fmt)
         return

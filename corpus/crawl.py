@@ -24,9 +24,10 @@ from typing import BinaryIO
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.project import get_project_settings
 
-from corpus.db import CorpusError, connect, now
+from corpus.db import CorpusError, CorpusFull, CorpusUnwritable, connect, now
 from corpus.store import finish_run, save_article, start_run
 from crawler.extract import ArticleItem
 from crawler.middlewares import Counted
@@ -37,12 +38,16 @@ ITEM_FIELDS = set(ArticleItem.__dataclass_fields__)
 
 
 class StorePipeline:
-    """Stores each kept article in the corpus named by the HDND_DB setting."""
+    """Stores each kept article in the corpus named by the HDND_DB setting. A full disk or a
+    corpus locked too long closes the crawl (reason "corpus full" / "corpus busy", its
+    sentence in the stats as ``hdnd/stopped``): every later article would fail, or hold up
+    the whole crawl as long, too. Articles still arriving are counted as not stored."""
 
     def __init__(self, db_path: str, crawler):
         self.db = connect(db_path)
         self.crawler = crawler
         self.stats = crawler.stats
+        self.stopped: CorpusUnwritable | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -52,13 +57,27 @@ class StorePipeline:
 
     def process_item(self, item: dict):
         article = ArticleItem(**{k: v for k, v in item.items() if k in ITEM_FIELDS})
+        if self.stopped:
+            self._not_stored(article.url, self.stopped.short)
+            return item
         try:
             outcome, _ = save_article(self.db, article)
-        except (sqlite3.Error, CorpusError) as err:  # locked, disk full, text too long: this article only
+        except CorpusUnwritable as err:
+            self._stop(err)
+            self._not_stored(article.url, err.short)
+            return item
+        except (sqlite3.Error, CorpusError) as err:  # a text too long, a damaged file: this article only
             self._not_stored(article.url, err)
             return item
         self.stats.inc_value(f"hdnd/store/{outcome}")
         return item
+
+    def _stop(self, err: CorpusUnwritable) -> None:
+        """Close the crawl on a corpus that takes no more, keeping the sentence for the end."""
+        self.stopped = err
+        self.stats.set_value("hdnd/stopped", str(err).rstrip("."))
+        reason = "corpus full" if isinstance(err, CorpusFull) else "corpus busy"
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def item_error(self, item, failure):
         """Any other error while storing (Scrapy logs the traceback): still an article lost."""
@@ -146,6 +165,11 @@ class CrawlSummary:
 
     def count(self, key: str) -> int:
         return int(self.stats.get(f"hdnd/{key}", 0))
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the corpus took no more (a full disk, a corpus locked too long), in one sentence."""
+        return self.stats.get("hdnd/stopped")
 
     @property
     def status(self) -> str:
@@ -260,7 +284,10 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
         problems = summary.stats.pop("hdnd/problems", [])
         counts = {k: v for k, v in summary.stats.items() if isinstance(v, (int, float, str))}
         counts["log_file"] = str(summary.log_file)
-        finish_run(db, summary.run_id, status, {**counts, "per_source": per_source(summary.stats)}, problems)
+        try:
+            finish_run(db, summary.run_id, status, {**counts, "per_source": per_source(summary.stats)}, problems)
+        except CorpusUnwritable as err:  # the run stays marked running (the next run marks it interrupted)
+            summary.stats.setdefault("hdnd/stopped", f"the end of the crawl could not be recorded: {str(err).rstrip('.')}")
         summary.stats["hdnd/problems"] = problems
         db.conn.close()
     return summary

@@ -23,14 +23,31 @@ from pipeline import fold, person_key
 
 DEFAULT_DB = "hdnd.db"
 BUSY_TIMEOUT_MS = 60_000
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
 
 
 class CorpusError(Exception):
     """A problem the user can act on, said in one sentence."""
 
 
-class CorpusBusy(CorpusError):
+class CorpusUnwritable(CorpusError):
+    """No write can succeed for now, and every later one would fail (or wait) as long: a
+    batch (import, crawl, process) stops at it instead of trying each of its documents.
+    ``short`` says why in a few words, for the document in hand."""
+
+    short = "the corpus cannot be written"
+
+
+class CorpusBusy(CorpusUnwritable):
     """Another process kept the corpus locked for longer than a writer waits."""
+
+    short = "the corpus stayed locked"
+
+
+class CorpusFull(CorpusUnwritable):
+    """The disk holding the corpus (or the database's own size limit) is full."""
+
+    short = "the disk is full"
 
 
 def disk_full(err: BaseException) -> bool:
@@ -102,18 +119,33 @@ def foreign(conn: sqlite3.Connection) -> bool:
     return first is None or first[0] != MIGRATIONS[0][1]
 
 
+def row_id(text: str) -> int | None:
+    """The row id ``text`` names, or None when it names no row: not a whole number, or one
+    beyond SQLite's integers (SQLite would refuse it, and Python to read over 4,300 digits)."""
+    if not text.isdecimal():
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_ROW_ID)):
+        return None
+    value = int(digits)
+    return value if value <= MAX_ROW_ID else None
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
-    """One write transaction: all of it lands, or none of it."""
+    """One write transaction: all of it lands, or none of it. A full disk raises CorpusFull,
+    so that every writer stops on it with the same sentence."""
     conn = db.conn
     begin(conn)
     try:
         yield conn
-    except BaseException:
+        conn.execute("COMMIT")
+    except BaseException as err:
         if conn.in_transaction:  # SQLite has already rolled back on some errors (a full disk)
             conn.execute("ROLLBACK")
+        if disk_full(err):
+            raise _full(conn, err) from err
         raise
-    conn.execute("COMMIT")
 
 
 def begin(conn: sqlite3.Connection) -> None:
@@ -128,6 +160,8 @@ def begin(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as err:
+            if disk_full(err):
+                raise _full(conn, err) from err
             if not busy(err):
                 raise
             if time.monotonic() + pause > deadline:
@@ -135,6 +169,12 @@ def begin(conn: sqlite3.Connection) -> None:
                                  "so nothing more was written; run the command again when that process has finished.") from err
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
+
+
+def _full(conn: sqlite3.Connection, err: BaseException) -> CorpusFull:
+    """The one sentence for a write that found the disk full."""
+    return CorpusFull(f"the disk holding {_file(conn)} is full ({err}), so nothing more was written; "
+                      "run the command again once there is room.")
 
 
 def busy(err: sqlite3.Error) -> bool:

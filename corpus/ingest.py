@@ -1,20 +1,20 @@
 """``hdnd import``: local files into the corpus, with a per-run summary.
 
 A file that cannot be read or stored is counted and reported, and the batch goes on; a full
-disk stops the batch at once (every later write would fail too), keeping what was stored.
+disk or a corpus locked too long stops the batch at once (every later write would fail or
+wait as long), keeping what was stored. Ctrl-C records the run as interrupted.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import sqlite_utils
 
-from corpus.db import CorpusBusy, CorpusError, disk_full
+from corpus.db import CorpusError, CorpusUnwritable
 from corpus.store import finish_run, save_article, start_run
 from crawler.importers import ImportProblem, expand_paths, read_file, shown
 
@@ -51,18 +51,19 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
     """Import already-expanded entries (a progress bar can wrap them); ``paths`` is what
     the run records as asked for; ``kind`` as in :func:`corpus.store.save_article`.
     Raises CorpusError when the run cannot even be recorded (a full disk, a corpus locked
-    by another process for too long)."""
+    by another process for too long); a KeyboardInterrupt (Ctrl-C) goes on up once the run
+    is recorded as interrupted."""
     summary = ImportSummary()
-    try:
-        summary.run_id = start_run(db, "import", {"paths": [shown(p) for p in paths], "kind": kind})
-    except sqlite3.Error as err:
-        if not disk_full(err):
-            raise
-        raise CorpusError(f"the disk holding the corpus is full ({err}), so nothing was imported") from err
+    summary.run_id = start_run(db, "import", {"paths": [shown(p) for p in paths], "kind": kind})
+    status = "failed"  # unless the batch gets to its end
     try:
         _import(db, entries, kind, summary)
+        status = "failed" if summary.failed or summary.stopped else "ok"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
-        _finish(db, summary)
+        _finish(db, summary, status)
     return summary
 
 
@@ -79,19 +80,10 @@ def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], 
                 continue
             try:
                 outcome, _ = save_article(db, result, kind)
-            except sqlite3.Error as err:
+            except CorpusUnwritable as err:  # a full disk, a corpus locked too long: every later file too
                 summary.counts["failed"] += 1
-                summary.problems.append(ImportProblem(result.url, f"could not be stored ({err})"))
-                if disk_full(err):
-                    summary.stopped = (f"the disk holding the corpus is full ({err}), so the import stopped at {result.url}; "
-                                       "the articles stored before it are kept, and the same import run again once there "
-                                       "is room stores the rest")
-                    return
-                continue
-            except CorpusBusy as err:  # every later file would wait as long again
-                summary.counts["failed"] += 1
-                summary.problems.append(ImportProblem(result.url, "could not be stored (the corpus stayed locked)"))
-                summary.stopped = str(err).rstrip(".")
+                summary.problems.append(ImportProblem(result.url, f"could not be stored ({err.short})"))
+                summary.stopped = f"the import stopped at {result.url}: {err}"
                 return
             except (CorpusError, ValueError) as err:  # refused by the store, e.g. a text longer than process reads
                 summary.counts["failed"] += 1
@@ -100,21 +92,15 @@ def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], 
             summary.counts[outcome] += 1
 
 
-def _finish(db: sqlite_utils.Database, summary: ImportSummary) -> None:
+def _finish(db: sqlite_utils.Database, summary: ImportSummary, status: str) -> None:
     """Record how the run ended. On a full disk or a corpus locked too long that can fail
     too: the run then stays marked as running (the next run marks it interrupted), and the
     report is still printed."""
-    status = "failed" if summary.failed or summary.stopped else "ok"
     try:
         finish_run(
             db, summary.run_id, status, summary.counts,
             [{"where": p.where, "reason": p.reason, "skipped": p.skipped} for p in summary.problems],
         )
-    except sqlite3.Error as err:
-        if not disk_full(err):
-            raise
-        summary.stopped = summary.stopped or (f"the disk holding the corpus is full ({err}), so the end of the import "
-                                              "could not be recorded; the articles it stored are kept")
-    except CorpusBusy as err:
-        summary.stopped = summary.stopped or str(err).rstrip(".")
+    except CorpusUnwritable as err:
+        summary.stopped = summary.stopped or f"the end of the import could not be recorded: {err}"
 

@@ -2,12 +2,15 @@
 
 Workers analyse (pure, CPU-bound) in a process pool; the main process alone writes, one
 transaction per article, so an interrupted run loses at most the article in hand and a
-re-run picks up where it stopped.
+re-run picks up where it stopped. Ctrl-C (and SIGTERM, which the command line turns into
+the same) records the run as interrupted; a full disk or a corpus locked too long stops it
+with that sentence, recorded in the run when the corpus still takes the record.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
@@ -16,6 +19,7 @@ import sqlite_utils
 
 from corpus.analysis import pending, store_analysis, store_error
 from corpus.commitments import refresh_statuses
+from corpus.db import CorpusUnwritable
 from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
 from pipeline import PIPELINE_VERSION, AnalysisError, analyze, warm
@@ -57,6 +61,15 @@ def analyse_one(job: tuple[int, str, str | None, str, str | None]) -> tuple[int,
         return article_id, None, f"{type(err).__name__}: {err}"
 
 
+def _worker_start() -> None:
+    """In each worker: Ctrl-C and SIGTERM are the parent's to handle (it records the run,
+    then ends the pool), so a worker ignores Ctrl-C, dies quietly on the pool's SIGTERM
+    instead of printing a traceback, and loads the models before its first article."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    warm()
+
+
 def _batches(db: sqlite_utils.Database, ids: list[int]) -> Iterator[list[tuple]]:
     """The jobs, BATCH articles at a time, each batch read whole before any of it is stored:
     a read cursor left open across the writes would hold the writer to an old snapshot, and
@@ -85,7 +98,7 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
     pool = None
     try:
         if workers > 1:
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=warm)
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
         for rows in _batches(db, ids):  # read here, between writes, not in the pool's feeding thread
             jobs = [row[:5] for row in rows]
             hashes = {row[0]: row[5] for row in rows}
@@ -99,12 +112,26 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
     except KeyboardInterrupt:
         status = "interrupted"
         raise
+    except CorpusUnwritable as err:
+        summary.problems.append({"where": "the corpus", "reason": str(err)})
+        raise
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-        finish_run(db, summary.run_id, status, summary.counts, summary.problems)
+        _finish(db, summary, status)
     return summary
+
+
+def _finish(db: sqlite_utils.Database, summary: ProcessSummary, status: str) -> None:
+    """Record how the run ended. When that fails too (the disk still full, the corpus still
+    locked) while an error or Ctrl-C is already ending the run, that first one is what the
+    user is told; the run stays marked running until the next run marks it interrupted."""
+    try:
+        finish_run(db, summary.run_id, status, summary.counts, summary.problems)
+    except CorpusUnwritable:
+        if status == "done":
+            raise
 
 
 def _store(db: sqlite_utils.Database, summary: ProcessSummary, article_id: int, result: dict | None,

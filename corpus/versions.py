@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from corpus.db import CorpusError
+from corpus.db import CorpusError, row_id
+from corpus.display import shorten
 
 COLUMNS = "title, published, kind, length(text) AS characters, content_hash"
 
 
 def article_id(db: sqlite_utils.Database, ref: str) -> int:
-    """The id of the article ``ref`` names: its id (digits) or its URL."""
-    by_id = ref.isdigit()
-    row = db.execute(f"SELECT id FROM articles WHERE {'id' if by_id else 'url'} = ?",
-                     (int(ref) if by_id else ref,)).fetchone()
+    """The id of the article ``ref`` names: its id (digits) or its URL. An id beyond SQLite's
+    integers names no article."""
+    if ref.isdecimal():
+        row = db.execute("SELECT id FROM articles WHERE id = ?", (row_id(ref),)).fetchone()
+        missing = f"the id {shorten(ref, 24)}"
+    else:
+        row = db.execute("SELECT id FROM articles WHERE url = ?", (ref,)).fetchone()
+        missing = f"the URL {ref}"
     if row is None:
-        raise CorpusError(f"no article has the {'id' if by_id else 'URL'} {ref}")
+        raise CorpusError(f"no article has {missing}.")
     return row[0]
 
 

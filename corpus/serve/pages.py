@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from corpus.chart import ChartError, index_series, points_of, series_choices, svg_chart
 from corpus.commitments import PromiseError, commitment_detail
+from corpus.db import row_id
 from corpus.display import is_web_url, shorten
 from corpus.lookup import GROUPS, search_everything
 from corpus.search import END, START, QueryError, time_limit
@@ -33,7 +34,6 @@ STATUS_TITLES = {"open": "đang theo dõi · open", "due": "sắp đến hạn �
 KIND_TITLES = {"commitment": "Lời hứa · Promise", "demand": "Yêu cầu · Demand",
                "assignment": "Giao nhiệm vụ · Assignment"}
 FRAGMENT_WORDS = 5
-MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a longer id in a URL names no row
 
 
 async def _read(datasette, fn):
@@ -92,16 +92,6 @@ def _sentence(err: Exception) -> str:
 async def _page(datasette, request, template: str, context: dict, status: int = 200) -> Response:
     html = await datasette.render_template(template, context, request=request)
     return Response.html(html, status=status)
-
-
-def _row_id(request) -> int | None:
-    """The id in the URL, or None when it is beyond SQLite's integers (no row has it;
-    SQLite would refuse it and Python to read more than 4,300 digits)."""
-    digits = request.url_vars["id"].lstrip("0") or "0"
-    if len(digits) > len(str(MAX_ROW_ID)):
-        return None
-    value = int(digits)
-    return value if value <= MAX_ROW_ID else None
 
 
 async def _not_found(datasette, request, template: str, message: str) -> Response:
@@ -200,7 +190,7 @@ def _paragraph(source: dict) -> Markup:
 
 async def promise_page(datasette, request) -> Response:
     """/-/promise/ID: the quote in its paragraph, who said it, where, by when, what happened."""
-    promise_id = _row_id(request)
+    promise_id = row_id(request.url_vars["id"])
     if promise_id is None:
         return await _not_found(datasette, request, "hdnd_promise.html",
                                 f"There is no commitment {shorten(request.url_vars['id'], 24)} in this corpus.")
@@ -228,7 +218,7 @@ async def promise_page(datasette, request) -> Response:
 async def session_page(datasette, request) -> Response:
     """/-/session/ID: the agenda, the sittings, the exchanges in order with their times,
     the promises and demands made, and the articles and records that covered it."""
-    session_id = _row_id(request)
+    session_id = row_id(request.url_vars["id"])
     if session_id is None:
         return await _not_found(datasette, request, "hdnd_session.html",
                                 f"There is no session {shorten(request.url_vars['id'], 24)} in this corpus.")

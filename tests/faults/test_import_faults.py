@@ -256,9 +256,11 @@ def test_full_database_stops_the_import_and_keeps_what_was_stored(fresh_db, db_p
 
     summary = import_paths(fresh_db, [_texts_folder(tmp_path / "sau", range(10, 70))])
 
-    assert summary.stopped and summary.stopped.startswith("the disk holding the corpus is full (database or disk is full)")
+    assert summary.stopped and re.fullmatch(
+        r"the import stopped at file://\S+\.txt: the disk holding \S+/hdnd\.db is full \(database or disk is full\), so "
+        r"nothing more was written; run the command again once there is room\.", summary.stopped), summary.stopped
     assert 0 < summary.counts["new"] < 60 and summary.counts["failed"] == 1
-    assert "could not be stored (database or disk is full)" in summary.problems[-1].reason
+    assert summary.problems[-1].reason == "could not be stored (the disk is full)"
     after = stored_texts(db_path)
     assert len(after) == 3 + summary.counts["new"]
     assert {url: after[url] for url in before} == before
@@ -312,10 +314,9 @@ def test_full_disk_ends_the_cli_import_with_its_report(small_disk, tmp_path):
     assert code == 2 and "Traceback" not in err, err
     new = summary_counts(out)["new"]
     assert 0 < new < 79 and summary_counts(out)["failed"] == 1
-    assert re.search(r"failed: file://\S+/bai-\d{3}\.txt: could not be stored \(database or disk is full\)", err)
-    assert re.search(r"Error: the disk holding the corpus is full \(database or disk is full\), so the import stopped at "
-                     r"file://\S+\.txt; the articles stored before it are kept, and the same import run again once there "
-                     r"is room stores the rest\.\n", err)
+    assert re.search(r"failed: file://\S+/bai-\d{3}\.txt: could not be stored \(the disk is full\)", err)
+    assert re.search(r"Error: the import stopped at file://\S+\.txt: the disk holding \S+/hdnd\.db is full \(database or "
+                     r"disk is full\), so nothing more was written; run the command again once there is room\.\n$", err)
     (small_disk / "filler").unlink()
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -323,6 +324,77 @@ def test_full_disk_ends_the_cli_import_with_its_report(small_disk, tmp_path):
     assert len(texts) == new
     for url, text in texts.items():
         assert text.strip() == (folder / url.rsplit("/", 1)[1]).read_text(encoding="utf-8").strip()
+
+
+def _fill(disk: Path, leave: int) -> None:
+    """Fill ``disk`` up to ``leave`` bytes of free room."""
+    free = os.statvfs(disk)
+    (disk / "filler").write_bytes(b"\0" * (free.f_bavail * free.f_frsize - leave))
+
+
+FULL = (r"the disk holding \S+/hdnd\.db is full \(database or disk is full\), so nothing more was written; run the "
+        r"command again once there is room\.")
+
+
+def test_full_disk_stops_a_crawl_with_one_sentence(small_disk, tmp_path):
+    """The crawl closes at the first article the corpus cannot take (not one failure per
+    article to the end of the feed, then a traceback when the run is recorded)."""
+    from tests.crawler.mock_site import MockSite, html, xml
+
+    db = small_disk / "hdnd.db"
+    connect(db).conn.close()
+    with MockSite({}) as site:
+        paths = [f"/thoi-su/ky-hop-hdnd-chat-van-so-{i}-{1000000 + i}.html" for i in range(80)]
+        site.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+        site.pages["/rss.xml"] = xml('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>' + "".join(
+            f"<item><title>x</title><link>{site.base}{path}</link><pubDate>Fri, 05 Jul 2024 10:00:00 +0700</pubDate>"
+            "</item>" for path in paths) + "</channel></rss>")
+        for i, path in enumerate(paths):
+            paragraphs = article_text(i, paragraphs=14).splitlines()[2:]
+            site.pages[path] = html(article_html(f"Kỳ họp HĐND: chất vấn số {i}", paragraphs, url=site.base + path,
+                                                 published="2024-07-05T10:00:00+07:00"))
+        _fill(small_disk, 400 * 1024)
+        result = subprocess.run([sys.executable, "-m", "corpus", "crawl", "--url", f"{site.base}/rss.xml", "--db", str(db),
+                                 "--log-file", str(tmp_path / "crawl.log")], cwd=ROOT, capture_output=True, text=True,
+                                timeout=300, env={**os.environ, "HDND_DOWNLOAD_DELAY": "0"})
+        fetched = [path for path in site.log if path in paths]
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert re.search(r"\nError: " + FULL + r"\n$", result.stderr), result.stderr
+    assert re.search(r"failed: \S+\.html: could not be stored \(the disk is full\)", result.stderr)
+    (small_disk / "filler").unlink()
+    stored = stored_texts(db)
+    assert 0 < len(stored) < len(fetched) < len(paths), (len(stored), len(fetched))
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_full_disk_stops_process_with_one_sentence_and_a_rerun_finishes(small_disk, tmp_path):
+    db = small_disk / "hdnd.db"
+    code, out, err, _ = run_import(_texts_folder(tmp_path / "bai", range(1, 21)), db=db)
+    assert code == 0 and summary_counts(out)["new"] == 20, err
+    _fill(small_disk, 400 * 1024)
+
+    stopped = subprocess.run([sys.executable, "-m", "corpus", "process", "--db", str(db)], cwd=ROOT, capture_output=True,
+                             text=True, timeout=600)
+
+    assert stopped.returncode == 2 and "Traceback" not in stopped.stderr, stopped.stderr
+    assert re.fullmatch(r"Error: " + FULL + r"\n", stopped.stderr), stopped.stderr
+    roomy = tmp_path / "roomy"  # the corpus moved where there is room (its write-ahead log grows to 4 MB)
+    roomy.mkdir()
+    for part in small_disk.glob("hdnd.db*"):
+        shutil.copy(part, roomy)
+    db = roomy / "hdnd.db"
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert 0 < conn.execute("SELECT count(*) FROM articles WHERE pipeline_version IS NULL").fetchone()[0] < 20
+    again = subprocess.run([sys.executable, "-m", "corpus", "process", "--db", str(db)], cwd=ROOT, capture_output=True,
+                           text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT count(*) FROM articles WHERE pipeline_version IS NULL").fetchone()[0] == 0
+        runs = conn.execute("SELECT status FROM runs WHERE command = 'process' ORDER BY id").fetchall()
+    assert runs[0][0] in ("failed", "interrupted") and runs[1:] == [("done",)]
 
 
 # -- Unicode text with a byte-order mark (7a) -----------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """The writer under pressure: other processes writing at the same time, runs killed with
-SIGKILL and started again, and SQLite files that belong to another application."""
+SIGKILL and started again, runs stopped with Ctrl-C or SIGTERM, a corpus locked for too
+long under a crawl, ids no SQLite row can have, and SQLite files that belong to another
+application."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import random
+import re
 import signal
 import socket
 import sqlite3
@@ -17,8 +20,10 @@ from pathlib import Path
 import pytest
 
 from corpus.db import connect, transaction
+from crawler.settings import CONCURRENT_REQUESTS
 from pipeline import PIPELINE_VERSION
-from tests.conftest import ROOT, article_text
+from tests.conftest import ROOT, article_html, article_text
+from tests.crawler.mock_site import MockSite, html, xml
 
 FTS_TABLES = ("articles_fts", "commitments_fts", "status_reports_fts")
 
@@ -39,6 +44,14 @@ def _hdnd(*args: str, db: Path, **popen) -> subprocess.Popen:
 def _run(*args: str, db: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "corpus", *args, "--db", str(db)], cwd=ROOT, text=True,
                           capture_output=True, timeout=600)
+
+
+def _waiting(seconds: int, *args: str, db: Path) -> list[str]:
+    """The command line of ``python -m corpus ARGS --db DB``, but waiting ``seconds`` (not
+    60) for a corpus another process keeps locked."""
+    code = (f"import runpy, corpus.db; corpus.db.BUSY_TIMEOUT_MS = {seconds * 1000}; "
+            "runpy.run_module('corpus', run_name='__main__')")
+    return [sys.executable, "-c", code, *args, "--db", str(db)]
 
 
 def _read(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
@@ -173,17 +186,119 @@ def test_a_killed_process_run_is_marked_interrupted_by_the_next_run(tmp_path, db
     assert runs["import"] == ("ok", 1)
 
 
-def test_process_stopped_with_ctrl_c_records_its_run_as_interrupted(tmp_path, db_path):
+@pytest.mark.parametrize("stop, workers", [(signal.SIGINT, "1"), (signal.SIGTERM, "1"), (signal.SIGTERM, "2")])
+def test_process_stopped_with_ctrl_c_or_sigterm_records_its_run_as_interrupted(tmp_path, db_path, stop, workers):
+    """Ctrl-C and SIGTERM (kill, a service manager) end hdnd process alike: exit 130, the run
+    recorded as interrupted, no traceback from it or its workers."""
     assert _run("import", str(_texts(tmp_path / "in", range(40), paragraphs=10)), db=db_path).returncode == 0
-    process = _hdnd("process", db=db_path)
+    process = _hdnd("process", "--workers", workers, db=db_path)
     _wait_for(lambda: _read(db_path, "SELECT 1 FROM articles WHERE pipeline_version IS NOT NULL"),
               "hdnd process to store an article")
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=60)
-    assert process.returncode != 0
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.endswith("Interrupted; the articles analysed so far are kept, and hdnd process run again goes on from "
+                        "there.\n") and "Traceback" not in err, err
     assert _read(db_path, "SELECT status, finished_at IS NOT NULL FROM runs WHERE command = 'process'") == \
         [("interrupted", 1)]
     assert _read(db_path, "SELECT count(*) FROM articles WHERE pipeline_version IS NULL")[0][0] > 0
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_import_stopped_with_ctrl_c_or_sigterm_records_its_run_as_interrupted(tmp_path, db_path, stop):
+    folder = _texts(tmp_path / "in", range(300))
+    connect(db_path).conn.close()  # the schema first, so that the count polled below exists from the start
+    importer = _hdnd("import", str(folder), db=db_path)
+    _wait_for(lambda: importer.poll() is not None or _read(db_path, "SELECT count(*) FROM articles")[0][0] >= 5,
+              "hdnd import to store five articles")
+    importer.send_signal(stop)
+    out, err = importer.communicate(timeout=60)
+
+    assert importer.returncode == 130, (out, err)
+    assert err.endswith("Interrupted; the articles stored so far are kept, and the same import run again stores the "
+                        "rest.\n") and "Traceback" not in err, err
+    assert _read(db_path, "SELECT status, finished_at IS NOT NULL FROM runs") == [("interrupted", 1)]
+    assert 5 <= _read(db_path, "SELECT count(*) FROM articles")[0][0] < 300
+    again = _run("import", str(folder), db=db_path)
+    assert again.returncode == 0, again.stderr
+    assert _read(db_path, "SELECT count(*) FROM articles") == [(300,)]
+
+
+# Ids beyond SQLite's integers, and one full stop per sentence
+
+def test_ids_no_row_can_have_are_one_sentence_each(db_path):
+    connect(db_path).conn.close()
+    huge = "9" * 20
+    cases = {
+        ("versions", huge): f"no article has the id {huge}.",
+        ("promise", huge): f"there is no commitment {huge} in this corpus.",
+        ("session", huge): f"there is no session {huge} in this corpus.",
+        ("promise", "1", "--confirm", "rejected", "--followup", huge): f"there is no follow-up event {huge} in this corpus.",
+        ("session", "1" * 5000): "there is no session " + "1" * 24 + "… in this corpus.",
+        ("promise", "7"): "there is no commitment 7 in this corpus.",   # the lookup's own sentence: one full stop
+        ("session", "7"): "there is no session 7 in this corpus; hdnd sessions lists them.",
+    }
+    for args, sentence in cases.items():
+        result = _run(*args, db=db_path)
+        assert (result.returncode, result.stderr) == (2, f"Error: {sentence}\n"), args
+
+
+# A corpus another process keeps locked under a crawl
+
+def _feed_site(server: MockSite, count: int) -> list[str]:
+    """A feed of ``count`` council articles on the loopback server; their paths."""
+    paths = [f"/thoi-su/ky-hop-hdnd-chat-van-so-{i}-{1000000 + i}.html" for i in range(count)]
+    server.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+    server.pages["/rss.xml"] = xml('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>' + "".join(
+        f"<item><title>x</title><link>{server.base}{path}</link><pubDate>Fri, 05 Jul 2024 10:00:00 +0700</pubDate>"
+        "</item>" for path in paths) + "</channel></rss>")
+    for i, path in enumerate(paths):
+        server.pages[path] = html(article_html(f"Kỳ họp HĐND: chất vấn số {i}", article_text(i).splitlines()[2:],
+                                               url=server.base + path, published="2024-07-05T10:00:00+07:00"))
+    return paths
+
+
+def test_a_crawl_stops_at_the_first_article_a_locked_corpus_does_not_take(tmp_path, db_path):
+    """Not one wait per article (each blocking the whole crawl): the crawl closes with the
+    store's sentence (exit 2), the articles still arriving counted as not stored."""
+    connect(db_path).conn.close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    with MockSite({}) as site:
+        paths = _feed_site(site, 60)
+        site.delay = 0.5  # the lock is taken before the first article arrives
+        crawl = subprocess.Popen(_waiting(1, "crawl", "--url", f"{site.base}/rss.xml", "--log-file",
+                                          str(tmp_path / "crawl.log"), db=db_path),
+                                 cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env={**os.environ, "HDND_DOWNLOAD_DELAY": "0"})
+        _wait_for(lambda: crawl.poll() is not None or _read(db_path, "SELECT 1 FROM runs WHERE status = 'running'"),
+                  "hdnd crawl to record its run")
+        holder.execute("BEGIN IMMEDIATE")
+        out, err = crawl.communicate(timeout=120)
+        holder.execute("ROLLBACK")
+        holder.close()
+        fetched = [path for path in site.log if path in paths]
+
+    assert crawl.returncode == 2 and "Traceback" not in err, err
+    assert re.search(r"\nError: \S+hdnd\.db stayed locked by another process for 1 s, so nothing more was written; run "
+                     r"the command again when that process has finished\.\n$", err), err
+    assert "could not be stored (the corpus stayed locked)" in err
+    assert "0 new" in out
+    # the first article, and those Scrapy's downloader had already taken on when the crawl closed
+    assert 0 < len(fetched) <= CONCURRENT_REQUESTS + 1 < len(paths), fetched
+    assert _read(db_path, "SELECT count(*) FROM articles") == [(0,)]
+
+
+def test_a_crawl_whose_run_cannot_be_recorded_says_so_in_one_sentence(db_path):
+    connect(db_path).conn.close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    result = subprocess.run(_waiting(1, "crawl", "--url", "http://127.0.0.1:9/rss.xml", db=db_path), cwd=ROOT,
+                            text=True, capture_output=True, timeout=120)
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert result.returncode == 2
+    assert re.fullmatch(r"Error: \S+hdnd\.db stayed locked by another process for 1 s, so nothing more was written; run "
+                        r"the command again when that process has finished\.\n", result.stderr), result.stderr
 
 
 # Kill -9 at a random point, then run again: the same corpus as a clean run

@@ -29,14 +29,18 @@ SHARED_OUTLETS = [o for o in OUTLETS if o not in PACKAGED]
 
 # Where our extraction disagrees with what the page shows and the fix needs code in
 # crawler/extract.py (not a source's selectors): known, reported, and strict.
-KNOWN_FAILURES: dict[str, str] = {}
+FIELDS_KNOWN_FAILURES = {
+    "vietnamplus": "the agency credit '(TTXVN/Vietnam+)' (div.article__source inside div.article__body) "
+    "is kept as the text's last paragraph; dropping it needs code, not a selector",
+}
+VISIBLE_DATE_KNOWN_FAILURES = {
+    "vietnamplus": "a short video article (4 paragraphs, 727 characters) without its date metadata is "
+    "taken for a listing page (NotAnArticle) before its visible date '21/07/2026 07:17' is read",
+}
 
 
-def _outlets(outlets: list[str]) -> list:
-    return [
-        pytest.param(o, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[o])) if o in KNOWN_FAILURES else o
-        for o in outlets
-    ]
+def _outlets(outlets: list[str], known: dict[str, str]) -> list:
+    return [pytest.param(o, marks=pytest.mark.xfail(strict=True, reason=known[o])) if o in known else o for o in outlets]
 
 
 def page_bytes(request: pytest.FixtureRequest, outlet: str) -> bytes:
@@ -51,7 +55,7 @@ def expected_of(outlet: str) -> dict:
     return json.loads((EXPECTED / f"{outlet}_article.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("outlet", _outlets(OUTLETS))
+@pytest.mark.parametrize("outlet", _outlets(OUTLETS, FIELDS_KNOWN_FAILURES))
 def test_article_page_fields(request, outlet):
     expected = expected_of(outlet)
     item = extract_bytes(page_bytes(request, outlet))
@@ -105,14 +109,14 @@ def test_import_shared_html_and_seeds(shared, fresh_db):
     assert len(html_rows) == pages and all(r["raw_html"] for r in html_rows)
 
 
-@pytest.mark.parametrize("outlet", SHARED_OUTLETS)
-def test_a_page_without_date_metadata_takes_its_visible_date(shared, outlet):
+@pytest.mark.parametrize("outlet", _outlets(OUTLETS, VISIBLE_DATE_KNOWN_FAILURES))
+def test_a_page_without_date_metadata_takes_its_visible_date(request, outlet):
     """The same real page with every date meta tag and its JSON-LD removed: the date the
     page shows its readers (byline) is the publication day."""
     from bs4 import BeautifulSoup
 
     expected = expected_of(outlet)
-    soup = BeautifulSoup((shared / "html" / f"{outlet}_article.html").read_bytes(), "lxml")
+    soup = BeautifulSoup(page_bytes(request, outlet), "lxml")
     for meta in soup.find_all("meta"):
         if any(k in " ".join(str(v) for v in meta.attrs.values()).lower() for k in ("date", "time", "pub")):
             meta.decompose()

@@ -706,7 +706,9 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
         settings["USER_AGENT"] = f"hdnd/0.1 (research crawler for Vietnamese council coverage; +{contact})"
     summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,
                                   "limit": limit, "all": keep_all, "pages": pages,
-                                  "search": "|".join(queries) or None}, settings, log_file)
+                                  "search": "|".join(queries) or None,
+                                  "sources_dir": os.pathsep.join(map(os.path.abspath, sources_dirs)) or None},
+                        settings, log_file)
     if summary.count("resume_state_discarded"):
         click.echo(f"The crawl state in {resume_dir} was left by a crawl that was killed, so discovery started over "
                    "(stored articles were not fetched again).", err=True)

@@ -44,7 +44,7 @@ VISIBLE_DATE_KNOWN_FAILURES = {
 # Sources with their own selectors for which no real page of the outlet was found in any
 # public repository we could read whole (issue 18): their selectors are unconfirmed.
 WITHOUT_REAL_PAGE = {
-    "baotintuc", "dbndnghean", "dbndthanhhoa", "hanoi", "hdnd_hcm", "laodong", "thanhnien", "vov", "vtv",
+    "baotintuc", "dbndnghean", "dbndthanhhoa", "hanoi", "hdnd_hcm", "laodong", "thanhnien", "vov",
 }
 
 

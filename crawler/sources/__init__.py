@@ -79,6 +79,7 @@ GENERIC_DROP = (
     "script", "style", "noscript", "iframe", "figure", "figcaption", ".VCSortableInPreviewMode[type=RelatedNews]",
     ".box-related", ".related", ".relate-container", ".detail__related", ".article-relate",
     "[type=RelatedOneNews]", ".box-tinlienquan", ".adv", ".ads", ".banner",
+    ".PhotoCMS_Caption", ".article__source",  # image captions (vtv.vn), agency credits (vietnamplus.vn)
 )
 
 _LISTS = ("feeds", "sitemaps", "listings", "examples", "lead", "body", "author")

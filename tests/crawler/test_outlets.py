@@ -31,10 +31,7 @@ SHARED_OUTLETS = [o for o in OUTLETS if o not in PACKAGED]
 
 # Where our extraction disagrees with what the page shows and the fix needs code in
 # crawler/extract.py (not a source's selectors): known, reported, and strict.
-FIELDS_KNOWN_FAILURES = {
-    "vietnamplus": "the agency credit '(TTXVN/Vietnam+)' (div.article__source inside div.article__body) "
-    "is kept as the text's last paragraph; dropping it needs code, not a selector",
-}
+FIELDS_KNOWN_FAILURES: dict[str, str] = {}
 VISIBLE_DATE_KNOWN_FAILURES = {
     "vietnamplus": "a short video article (4 paragraphs, 727 characters) without its date metadata is "
     "taken for a listing page (NotAnArticle) before its visible date '21/07/2026 07:17' is read",
@@ -75,6 +72,7 @@ def test_article_page_fields(request, outlet):
     assert item.author == expected["author"]
     assert item.text.startswith(expected["text_starts"])
     assert item.text.endswith(expected["text_ends"])
+    assert not [lacking for lacking in expected.get("text_lacks", []) if lacking in item.text]  # captions, credits
     assert item.source == item.url.split("/")[2].removeprefix("www.")
     assert item.language == "vi"
     assert_own_selectors_find_text(page, item.url)

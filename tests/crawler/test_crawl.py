@@ -15,6 +15,7 @@ import pytest
 from corpus.db import connect
 from tests.conftest import ROOT, article_html
 from tests.crawler.mock_site import MockSite, html, xml
+from tests.crawler.test_sources import PORTAL as SOURCE_FILE
 
 COUNCIL = [
     "Sáng 5/7, HĐND tỉnh Bắc Giang khóa XIX khai mạc kỳ họp thứ 18 với phiên chất vấn về ngập úng đô thị.",
@@ -290,14 +291,8 @@ def test_search_cannot_be_combined_with_url(db_path, runner):
     assert result.exit_code == 2 and "cannot be combined with --url" in result.output
 
 
-PORTAL = """key = "hdnd_vinhlong"
-domain = "hdnd.vinhlong.gov.vn"
-name = "Hội đồng nhân dân tỉnh Vĩnh Long"
-listings = ["https://hdnd.vinhlong.gov.vn/tin-tuc?page={page}"]
-article = '/tin-tuc/[a-z0-9-]+-\\d+\\.html$'
-body = ["div.noi-dung"]
-checked = "2026-12-05"
-"""
+# The council portal of test_sources, its article body in a block of its own.
+PORTAL = SOURCE_FILE.replace('body = ["div.news-content"]', 'body = ["div.noi-dung"]')
 
 
 def test_a_council_portal_added_as_a_data_file_is_crawled(tmp_path, db_path):

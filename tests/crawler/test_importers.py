@@ -124,7 +124,7 @@ def test_folder_is_walked_recursively_and_hidden_files_ignored(tmp_path):
     assert sorted(i.title[:12] for i in items) == ["Kỳ họp thứ 1", "Kỳ họp thứ 2"]
 
 
-def _warc(records: list[tuple[str, bytes]]) -> bytes:
+def warc_bytes(records: list[tuple[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
     for url, body in records:
@@ -141,14 +141,14 @@ def _page(n: int) -> bytes:
 
 def test_warc_records_become_articles(tmp_path):
     path = tmp_path / "crawl.warc.gz"
-    path.write_bytes(_warc([(f"https://bao.example.vn/ky-hop-{n}-{200000 + n}.htm", _page(n)) for n in (1, 2, 3)]))
+    path.write_bytes(warc_bytes([(f"https://bao.example.vn/ky-hop-{n}-{200000 + n}.htm", _page(n)) for n in (1, 2, 3)]))
     items = list(read_paths([path]))
     assert [i.url for i in items] == [f"https://bao.example.vn/ky-hop-{n}-{200000 + n}.htm" for n in (1, 2, 3)]
     assert all(isinstance(i, ArticleItem) and i.raw_html for i in items)
 
 
 def test_truncated_warc_keeps_records_before_the_damage(tmp_path):
-    data = _warc([(f"https://bao.example.vn/ky-hop-{n}-{200000 + n}.htm", _page(n)) for n in (1, 2, 3)])
+    data = warc_bytes([(f"https://bao.example.vn/ky-hop-{n}-{200000 + n}.htm", _page(n)) for n in (1, 2, 3)])
     path = tmp_path / "cut.warc.gz"
     path.write_bytes(data[: int(len(data) * 0.8)])
     results = list(read_paths([path]))

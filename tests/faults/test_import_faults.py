@@ -114,9 +114,9 @@ def zip_archive(members: list[tuple[str, bytes, int, int]]) -> bytes:
     return out.getvalue()
 
 
-def docx_bomb(lying: bool) -> bytes:
-    """A Word document (python-docx's blank one) whose body part is BOMB_MIB MiB of spaces;
-    ``lying``: its zip declares that part 4 kB."""
+def docx_with_body(data: bytes, crc: int, declared: int) -> bytes:
+    """python-docx's blank document with ``data`` (raw deflate) as its body part, under the
+    CRC-32 and size given."""
     from docx import Document
 
     blank = io.BytesIO()
@@ -125,11 +125,17 @@ def docx_bomb(lying: bool) -> bytes:
     with zipfile.ZipFile(blank) as real:
         for info in real.infolist():
             if info.filename == "word/document.xml":
-                data, crc, size = deflated(b"", BOMB_MIB)
+                members.append((info.filename, data, crc, declared))
             else:
-                data, crc, size = deflated(real.read(info), 0)
-            members.append((info.filename, data, crc, 4096 if lying and size > MAX_DECOMPRESSED_BYTES else size))
+                members.append((info.filename, *deflated(real.read(info), 0)))
     return zip_archive(members)
+
+
+def docx_bomb(lying: bool) -> bytes:
+    """A Word document whose body part is BOMB_MIB MiB of spaces; ``lying``: its zip
+    declares that part 4 kB."""
+    data, crc, size = deflated(b"", BOMB_MIB)
+    return docx_with_body(data, crc, 4096 if lying else size)
 
 
 def pdf_bomb() -> bytes:

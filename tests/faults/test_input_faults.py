@@ -6,9 +6,7 @@ scheme is written in capitals (still web addresses)."""
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 import zlib
 
 from tests.conftest import article_html, article_text
@@ -17,31 +15,14 @@ from tests.faults.test_import_faults import (
     MIB,
     PARAGRAPHS,
     deflated,
+    docx_with_body,
     run_import,
     stored_texts,
     summary_counts,
     warc_record,
-    zip_archive,
 )
 
 DECLARED = 4096
-
-
-def docx_with_body(data: bytes, crc: int, declared: int) -> bytes:
-    """python-docx's blank document with ``data`` (raw deflate) as its body part, under the
-    CRC-32 and size given."""
-    from docx import Document
-
-    blank = io.BytesIO()
-    Document().save(blank)
-    members = []
-    with zipfile.ZipFile(blank) as real:
-        for info in real.infolist():
-            if info.filename == "word/document.xml":
-                members.append((info.filename, data, crc, declared))
-            else:
-                members.append((info.filename, *deflated(real.read(info), 0)))
-    return zip_archive(members)
 
 
 def test_a_body_that_under_declares_a_bomb_is_refused_in_little_memory(tmp_path):

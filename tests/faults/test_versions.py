@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import io
 import json
 import os
 import subprocess
@@ -15,8 +14,6 @@ import unicodedata
 from dataclasses import replace
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from corpus import store
 from corpus.db import CorpusError, connect
@@ -24,6 +21,7 @@ from crawler.extract import ArticleItem, extract_bytes
 from pipeline import MAX_CHARS
 from tests.conftest import ROOT, SENTENCES, article_html, article_text
 from tests.crawler.mock_site import MockSite, html
+from tests.crawler.test_importers import warc_bytes
 
 ORIGINAL = "https://baoa.example.vn/thoi-su/ky-hop-hdnd-tinh-chat-van-1000001.html"
 HOSTILE = "https://baob.example.vn/thoi-su/ban-sao-ky-hop-2000002.html"
@@ -55,24 +53,15 @@ def _versions(db_path) -> int:
     return count
 
 
-def _warc(records: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    for url, body in records:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
-    return buffer.getvalue()
-
-
 # --- 2a: a changed text is a new version ---------------------------------------------------
 
 
 def test_a_changed_text_is_a_new_version_and_the_old_one_stays_readable(tmp_path, db_path):
     page = tmp_path / "ky-hop.warc.gz"
     first, second = _page(TRUE_TEXT, ORIGINAL), _page(TRUE_TEXT[:4] + SENTENCES[8:10], ORIGINAL)
-    page.write_bytes(_warc([(ORIGINAL, first)]))
+    page.write_bytes(warc_bytes([(ORIGINAL, first)]))
     assert "1 new" in _cli(db_path, "import", str(page)).stdout
-    page.write_bytes(_warc([(ORIGINAL, second)]))
+    page.write_bytes(warc_bytes([(ORIGINAL, second)]))
     assert "1 updated" in _cli(db_path, "import", str(page)).stdout
     assert "1 unchanged" in _cli(db_path, "import", str(page)).stdout  # the same text again: no third version
 
@@ -160,7 +149,7 @@ def test_a_crawled_page_cannot_take_over_another_outlets_article(db_path):
 
 def test_a_warc_record_keeps_its_target_uri_when_the_canonical_is_another_site(tmp_path, db_path):
     archive = tmp_path / "crawl.warc.gz"
-    archive.write_bytes(_warc([(ORIGINAL, _page(TRUE_TEXT, ORIGINAL)), (HOSTILE, _page(FALSE_TEXT, ORIGINAL))]))
+    archive.write_bytes(warc_bytes([(ORIGINAL, _page(TRUE_TEXT, ORIGINAL)), (HOSTILE, _page(FALSE_TEXT, ORIGINAL))]))
     result = _cli(db_path, "import", str(archive))
     assert result.returncode == 0 and "2 new, 0 updated" in result.stdout, result.stdout + result.stderr
     rows = _rows(db_path)
@@ -169,7 +158,7 @@ def test_a_warc_record_keeps_its_target_uri_when_the_canonical_is_another_site(t
 
 def test_a_local_file_cannot_replace_another_sites_article(tmp_path, db_path):
     archive = tmp_path / "baoa.warc.gz"
-    archive.write_bytes(_warc([(ORIGINAL, _page(TRUE_TEXT, ORIGINAL))]))
+    archive.write_bytes(warc_bytes([(ORIGINAL, _page(TRUE_TEXT, ORIGINAL))]))
     assert "1 new" in _cli(db_path, "import", str(archive)).stdout
     hostile = tmp_path / "ban-sao.html"
     hostile.write_bytes(_page(FALSE_TEXT, ORIGINAL))

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from corpus.chart import number
 from corpus.db import prepare_connection as _prepare
 from corpus.search import TIME_LIMIT_MS
-from corpus.serve import excel, hosts, pages
+from corpus.serve import excel, feeds, hosts, pages
 
 SQL_TIME_LIMIT_MS = TIME_LIMIT_MS  # Datasette's SQL and our searches stop at the same time
 
@@ -97,7 +97,7 @@ def prepare_connection(conn):
 
 @hookimpl
 def register_routes():
-    return pages.ROUTES
+    return pages.ROUTES + feeds.ROUTES
 
 
 @hookimpl

@@ -246,19 +246,22 @@ def _print_records(rows: list[dict], fmt: str) -> None:
 @click.option("--since", callback=_iso_date, help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Only articles published on or before this date (YYYY-MM-DD).")
 @click.option("--source", help="Only articles from this site (domain such as vnexpress.net, or its name).")
+@click.option("--kind", help="Only articles of this kind (article, transcript).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many hits at most.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Skip this many hits first (paging).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--time-limit", "seconds", default=2.0, show_default=True, type=click.FloatRange(0.001, 3600),
               help="Stop a search that takes longer than this many seconds (the web search stops at 2).")
 @db_option
-def search_command(query: str | None, table: str, entity: str | None, since, until, source, limit: int, fmt: str,
-                   seconds: float, db_path: str) -> None:
+def search_command(query: str | None, table: str, entity: str | None, since, until, source, kind, limit: int, offset: int,
+                   fmt: str, seconds: float, db_path: str) -> None:
     """Full-text search over titles and texts, best match first.
 
     With diacritics a query matches exactly (Hội đồng nhân dân); without, it matches
     the text with marks removed and đ as d (hoi dong nhan dan). Consecutive words form
     one phrase; join phrases with AND or OR, quote them with "…", end one with * to
-    match word beginnings.
+    match word beginnings. Abbreviations and their full forms find each other (HĐND,
+    Hội đồng nhân dân; the list is models/abbreviations.tsv), and so do i and y (Sĩ, Sỹ).
 
     With --in index_values, persons, legal_refs or sessions it searches what `hdnd
     process` extracted; index values come out as a series (index, entity, year).
@@ -287,7 +290,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
         _fail("Searching articles needs a query.")
     try:
         with time_limit(db.conn, round(seconds * 1000)):
-            hits = search(db, query, since=since, until=until, source=source, limit=limit)
+            hits = search(db, query, since=since, until=until, source=source, kind=kind, limit=limit, offset=offset)
     except QueryError as err:
         _fail(f"{str(err).rstrip('.')}.")
     if not hits and fmt == "table":

@@ -8,15 +8,19 @@ than one in a quote.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from corpus.records import rows_of
-from corpus.search import END, START, count, match_spans, parse_query, search, snippet
+from corpus.search import END, START, count, match_spans, parse_query, phrase_spans, search, snippet
 
 GROUPS = ("articles", "promises", "people", "index_values")
 SEPARATOR = " · "
+# A match spelled as the query wrote it ranks a little above one through an equivalent
+# spelling (HĐND for "hoi dong nhan dan"), never above a match in a weightier field.
+LITERAL_BONUS = 0.1
 
 _PROMISES_SQL = "SELECT id, kind, quote, speaker, speaker_title, deadline, status, topic, target, made_on FROM promises"
 
@@ -54,6 +58,7 @@ def _ranked(rows: list[dict], group: str, parts: list, limit: int, mark: tuple[s
             bounds.append((field, offset, offset + len(value)))
             offset += len(value) + len(SEPARATOR)
         score = sum(weights[f] for s, _ in spans for f, lo, hi in bounds if lo <= s < hi)
+        score += LITERAL_BONUS * sum(len(found) for found in phrase_spans(parts, joined, literal=True))
         if text_field is None:
             row["snippet"] = snippet(joined, spans, mark=mark)
         else:
@@ -69,14 +74,81 @@ def _ranked(rows: list[dict], group: str, parts: list, limit: int, mark: tuple[s
     return hits[:limit], len(hits)
 
 
-def search_everything(db: sqlite_utils.Database, query: str, *, limit: int = 10,
-                      mark: tuple[str, str] = (START, END)) -> dict[str, Any]:
-    """The best ``limit`` hits of each group for ``query``, with snippets whose matches
-    sit between ``mark``; ``total`` counts every match."""
-    parts = parse_query(query)
-    groups: dict[str, Any] = {}
-    groups["articles"] = {"total": count(db, query), "hits": search(db, query, limit=limit, mark=mark)}
-    for group in GROUPS[1:]:
-        hits, total = _ranked(_rows(db, group), group, parts, limit, mark)
-        groups[group] = {"total": total, "hits": hits}
+PROMISE_KINDS = ("commitment", "demand", "assignment")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to: published (or made, or seen) between ``since`` and
+    ``until`` (YYYY-MM-DD), from one ``source`` (domain or name), of one ``kind`` (an
+    article's: article, transcript; or a promise's: commitment, demand, assignment)."""
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    kind: str | None = None
+
+    def groups(self) -> tuple[str, ...]:
+        """The groups these filters can apply to: a kind belongs to articles or to promises,
+        and people have no source; a group a filter cannot narrow is left out, not shown whole."""
+        if self.kind:
+            return ("promises",) if self.kind in PROMISE_KINDS else ("articles",)
+        return tuple(g for g in GROUPS if not (self.source and g == "people"))
+
+    def days(self, first: str | None, last: str | None = None) -> bool:
+        """Whether a record dated ``first`` (seen until ``last``) falls inside since–until;
+        an undated record only when no dates are asked for."""
+        first, last = (first or "")[:10], (last or first or "")[:10]
+        if (self.since or self.until) and not first:
+            return False
+        return not ((self.since and last < self.since) or (self.until and first > self.until))
+
+
+def _sources(db: sqlite_utils.Database, table: str) -> dict[int, set[str]]:
+    """Per promise (or index value) id, the domains and names of the sources of its articles."""
+    sql = {"promises": "SELECT cs.commitment_id, s.domain, s.name FROM commitment_sources cs "
+                       "JOIN articles a ON a.id = cs.article_id JOIN sources s ON s.id = a.source_id",
+           "index_values": "SELECT v.id, s.domain, s.name FROM index_values v "
+                           "JOIN articles a ON a.id = v.article_id JOIN sources s ON s.id = a.source_id"}[table]
+    found: dict[int, set[str]] = {}
+    for row_id, domain, name in db.execute(sql):
+        found.setdefault(row_id, set()).update(filter(None, (domain, name)))
+    return found
+
+
+def _from_source(names: set[str], source: str) -> bool:
+    return any(n == source or n.endswith("." + source) for n in names)
+
+
+def _filtered(db: sqlite_utils.Database, group: str, rows: list[dict], filters: Filters) -> list[dict]:
+    """The rows of a record group inside the filters (as ``search`` narrows articles)."""
+    dated = {"promises": lambda r: filters.days(r.get("made_on")),
+             "people": lambda r: filters.days(r.get("first_seen"), r.get("last_seen")),
+             "index_values": lambda r: filters.days(r.get("published"))}[group]
+    rows = [r for r in rows if dated(r) and (not filters.kind or r.get("kind") == filters.kind)]
+    if filters.source:
+        names = _sources(db, group)
+        rows = [r for r in rows if _from_source(names.get(r["id"], set()), filters.source)]
+    return rows
+
+
+def search_group(db: sqlite_utils.Database, query: str, group: str, *, limit: int = 10, offset: int = 0,
+                 filters: Filters = Filters(), mark: tuple[str, str] = (START, END)) -> dict[str, Any]:
+    """One group's hits ``offset`` to ``offset + limit`` for ``query`` inside ``filters``,
+    and ``total``, how many match in all."""
+    if group == "articles":
+        narrow = {"since": filters.since, "until": filters.until, "source": filters.source, "kind": filters.kind}
+        return {"total": count(db, query, **narrow),
+                "hits": search(db, query, limit=limit, offset=offset, mark=mark, **narrow)}
+    rows = _filtered(db, group, _rows(db, group), filters)
+    hits, total = _ranked(rows, group, parse_query(query), offset + limit, mark)
+    return {"total": total, "hits": hits[offset:]}
+
+
+def search_everything(db: sqlite_utils.Database, query: str, *, limit: int = 10, offset: int = 0,
+                      filters: Filters = Filters(), mark: tuple[str, str] = (START, END)) -> dict[str, Any]:
+    """The hits ``offset`` to ``offset + limit`` of each group the filters apply to, with
+    snippets whose matches sit between ``mark``; ``total`` counts every match."""
+    parse_query(query)  # a query we cannot run is said once, before any group
+    groups = {group: search_group(db, query, group, limit=limit, offset=offset, filters=filters, mark=mark)
+              for group in filters.groups()}
     return {"query": query, "groups": groups}

@@ -10,7 +10,11 @@ Query language, in full:
     syllables in that order, in any case and with any marks;
   * ``"…"`` quotes a phrase explicitly; ``AND`` / ``OR`` (upper case) join phrases,
     phrases next to each other are joined by AND;
-  * a phrase ending in ``*`` matches any continuation of its last syllable.
+  * a phrase ending in ``*`` matches any continuation of its last syllable;
+  * a phrase also matches its equivalent spellings: an abbreviation in
+    ``models/abbreviations.tsv`` and its expansion stand for each other (HĐND ↔ Hội đồng
+    nhân dân, TP ↔ thành phố), and a syllable ending in i or y after consonants matches
+    either spelling (Sĩ ↔ Sỹ, the rule of ``pipeline.person_key``).
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlite_utils
 
-from pipeline import fold, has_diacritics, normalize_text
+from pipeline import fold, has_diacritics, normalize_text, person_key
+from pipeline.resources import abbreviations
 
 MAX_QUERY_CHARS = 1000
 MAX_PHRASES = 16
@@ -37,6 +43,10 @@ SCAN_CHARS = 100_000
 # Every search, on the web and on the command line, stops after this long.
 TIME_LIMIT_MS = 2000
 TIME_LIMIT_MESSAGE = "The search took longer than the time limit; make the query more specific."
+# A phrase's equivalent spellings (abbreviations, i/y) are searched as alternatives, at most this many.
+MAX_ALTERNATIVES = 16
+# Abbreviations this long (letters) also match in lower case ("hdnd"); shorter ones ("TP", "CA") only as written.
+CASELESS_ABBREVIATION = 4
 START, END = "\x01", "\x02"
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _SYLLABLE = re.compile(r"\w+")
@@ -77,11 +87,96 @@ class Phrase:
     syllables: tuple[str, ...]
     exact: bool
     prefix: bool = False
+    # Other spellings of the same phrase (abbreviation or expansion, i/y), in the same column.
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+    def spellings(self) -> tuple[tuple[str, ...], ...]:
+        return (self.syllables, *self.alternatives)
 
     def fts(self) -> str:
         columns = EXACT_COLUMNS if self.exact else FOLDED_COLUMNS
         star = " *" if self.prefix else ""
-        return f'{columns} : "{" ".join(self.syllables)}"{star}'
+        ors = " OR ".join(f'{columns} : "{" ".join(s)}"{star}' for s in self.spellings())
+        return f"({ors})" if self.alternatives else ors
+
+
+@lru_cache(maxsize=None)
+def _equivalents() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each spelling in models/abbreviations.tsv (syllables joined by spaces) and the
+    spellings of the same expansion: "HĐND" and "Hội đồng nhân dân" stand for each other."""
+    groups: dict[str, set[tuple[str, ...]]] = {}
+    for short, long in abbreviations().items():
+        forms = groups.setdefault(long.lower(), set())
+        forms.update({tuple(_SYLLABLE.findall(short)), tuple(_SYLLABLE.findall(long))})
+    return {" ".join(form): tuple(sorted(forms - {form})) for forms in groups.values() for form in forms if form}
+
+
+@lru_cache(maxsize=None)
+def _lookup(exact: bool) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Syllables as a query writes them → the other spellings, folded for folded queries.
+    Expansions and long abbreviations are keyed in lower case, short abbreviations as
+    written (so "ca" is not "CA", Công an)."""
+    table: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for form, others in _equivalents().items():
+        syllables = form.split(" ")
+        caseless = any(s.islower() for s in syllables) or len("".join(syllables)) >= CASELESS_ABBREVIATION
+        key = tuple(s if exact else fold(s) for s in syllables)
+        alts = {tuple(s if exact else fold(s) for s in other) for other in others}
+        table.setdefault(tuple(s.lower() for s in key) if caseless else key, set()).update(alts)
+    return {key: tuple(sorted(alts)) for key, alts in table.items()}
+
+
+def _variants_of_syllable(syllable: str) -> tuple[str, ...]:
+    """The syllable and its other i/y spelling, when person_key says the two are one
+    name ("Sỹ" ↔ "Sĩ", "Ky" ↔ "Ki"). A final i becomes y only after a one-letter onset
+    (sĩ, kĩ, lí, mĩ): "thị" or "chí" are never written with y."""
+    key = person_key(syllable)
+    if key != syllable.lower():
+        return (syllable, key)
+    if len(syllable) != 2:
+        return (syllable,)
+    other = syllable[:-1] + syllable[-1:].translate(_I_TO_Y)
+    return (syllable, other) if other != syllable and person_key(other) == key else (syllable,)
+
+
+_I_TO_Y = str.maketrans("iíìỉĩịIÍÌỈĨỊ", "yýỳỷỹỵYÝỲỶỸỴ")
+
+
+def _abbreviation_variants(syllables: tuple[str, ...], exact: bool) -> list[tuple[str, ...]]:
+    """``syllables`` with each run that is an abbreviation or an expansion replaced, in
+    every combination, by its other spellings (the phrase itself first)."""
+    table = _lookup(exact)
+    longest = max((len(k) for k in table), default=0)
+
+    def from_(i: int) -> list[tuple[str, ...]]:
+        if i == len(syllables):
+            return [()]
+        out = [(syllables[i], *rest) for rest in from_(i + 1)]
+        for n in range(min(longest, len(syllables) - i), 0, -1):
+            run = syllables[i:i + n]
+            alts = table.get(run, ()) + table.get(tuple(s.lower() for s in run), ())
+            out += [(*alt, *rest) for alt in alts for rest in from_(i + n)]
+            if len(out) > MAX_ALTERNATIVES:
+                break
+        return out[:MAX_ALTERNATIVES + 1]
+    return from_(0)
+
+
+def _spellings(syllables: tuple[str, ...], exact: bool) -> tuple[tuple[str, ...], ...]:
+    """The phrase's other spellings (abbreviations, then i/y), without itself or repeats."""
+    seen = {tuple(s.lower() for s in syllables)}
+    result = []
+    for variant in _abbreviation_variants(syllables, exact):
+        choices = [_variants_of_syllable(s) for s in variant]
+        combos: list[tuple[str, ...]] = [()]
+        for options in choices:
+            combos = [(*c, o) for c in combos for o in options][:MAX_ALTERNATIVES + 1]
+        for combo in combos:
+            key = tuple(s.lower() for s in combo)
+            if key not in seen:
+                seen.add(key)
+                result.append(combo)
+    return tuple(result[:MAX_ALTERNATIVES])
 
 
 def _phrase(words: list[str]) -> Phrase | None:
@@ -92,7 +187,8 @@ def _phrase(words: list[str]) -> Phrase | None:
     exact = has_diacritics(raw)
     if not exact:
         syllables = [fold(s) for s in syllables]
-    return Phrase(tuple(syllables), exact, prefix=raw.rstrip().endswith("*"))
+    return Phrase(tuple(syllables), exact, prefix=raw.rstrip().endswith("*"),
+                  alternatives=_spellings(tuple(syllables), exact))
 
 
 def parse_query(query: str) -> list[tuple[str, Phrase]]:
@@ -130,19 +226,23 @@ def parse_query(query: str) -> list[tuple[str, Phrase]]:
     return parts
 
 
-def phrase_pattern(phrase: Phrase) -> re.Pattern:
+def phrase_pattern(phrase: Phrase, literal: bool = False) -> re.Pattern:
     """The regular expression that matches ``phrase`` as FTS5 would: whole syllables in
-    order, any case, any separators; in the folded text when the phrase has no marks."""
-    body = r"\W+".join(re.escape(s) for s in phrase.syllables)
+    order, any case, any separators; in the folded text when the phrase has no marks.
+    Any of its spellings, or with ``literal`` only the one typed."""
+    spellings = (phrase.syllables,) if literal else phrase.spellings()
+    bodies = sorted((r"\W+".join(re.escape(s) for s in spelling) for spelling in spellings), key=len, reverse=True)
+    body = "(?:" + "|".join(bodies) + ")"
     return re.compile(r"(?<!\w)" + body + (r"\w*" if phrase.prefix else r"(?!\w)"), re.IGNORECASE)
 
 
-def phrase_spans(parts: list[tuple[str, Phrase]], text: str) -> list[list[tuple[int, int]]]:
+def phrase_spans(parts: list[tuple[str, Phrase]], text: str, literal: bool = False) -> list[list[tuple[int, int]]]:
     """Where each phrase of the parsed query occurs in the first SCAN_CHARS characters of
-    ``text`` (NFC). Folding keeps lengths, so spans in the folded text are spans of ``text``."""
+    ``text`` (NFC). Folding keeps lengths, so spans in the folded text are spans of ``text``.
+    With ``literal``, only where it occurs as typed (not as an equivalent spelling)."""
     head = text[:SCAN_CHARS]
     folded = fold(head)
-    return [[m.span() for m in phrase_pattern(phrase).finditer(head if phrase.exact else folded)]
+    return [[m.span() for m in phrase_pattern(phrase, literal).finditer(head if phrase.exact else folded)]
             for _, phrase in parts]
 
 
@@ -162,6 +262,16 @@ def fts_query(parts: list[tuple[str, Phrase]]) -> str:
     for operator, phrase in parts[1:]:
         expression = f"({expression}) {operator} {phrase.fts()}"
     return expression
+
+
+def fts_expression(query: str) -> str:
+    """The FTS5 expression for a user's query by our rule (phrases, exact or folded,
+    equivalent spellings); one that matches nothing when the query has nothing to search.
+    Datasette's ``?_search=`` on articles runs through it (as its ``escape_fts``)."""
+    try:
+        return fts_query(parse_query(query))
+    except QueryError:
+        return '""'
 
 
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
@@ -188,11 +298,11 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
     return ("… " if start else "") + body + (" …" if end < len(text) or more else "")
 
 
-def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
-           source: str | None = None, limit: int = 20, mark: tuple[str, str] = ("**", "**")) -> list[dict[str, Any]]:
-    """Ranked articles for ``query`` with a snippet each, matches between ``mark``."""
-    parts = parse_query(query)
-    where, params = ["articles_fts MATCH :q"], {"q": fts_query(parts), "limit": max(1, min(limit, 1000))}
+def _where(parts: list[tuple[str, Phrase]], since: str | None, until: str | None, source: str | None,
+           kind: str | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (over articles_fts, articles a, sources s) and its parameters for a
+    query and its filters; shared by search and count so totals and pages agree."""
+    where, params = ["articles_fts MATCH :q"], {"q": fts_query(parts)}
     if since:
         where.append("substr(a.published, 1, 10) >= :since")
         params["since"] = since
@@ -202,13 +312,29 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
     if source:
         where.append("(s.domain = :source OR s.domain LIKE '%.' || :source OR s.name = :source)")
         params["source"] = source
+    if kind:
+        where.append("a.kind = :kind")
+        params["kind"] = kind
+    return " AND ".join(where), params
+
+
+_FROM = "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid LEFT JOIN sources s ON s.id = a.source_id"
+
+
+def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
+           source: str | None = None, kind: str | None = None, limit: int = 20, offset: int = 0,
+           mark: tuple[str, str] = ("**", "**")) -> list[dict[str, Any]]:
+    """Ranked articles for ``query`` with a snippet each, matches between ``mark``; the
+    hits from ``offset`` on, at most ``limit`` (1–1000) of them."""
+    parts = parse_query(query)
+    where, params = _where(parts, since, until, source, kind)
+    params.update(limit=max(1, min(limit, 1000)), offset=max(0, offset))
     sql = f"""
         SELECT a.id, a.title, a.published, a.url, s.domain AS source,
                bm25(articles_fts, 5.0, 1.0, 5.0, 1.0) AS score
-        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        LEFT JOIN sources s ON s.id = a.source_id
-        WHERE {' AND '.join(where)}
-        ORDER BY score, a.published DESC, a.id LIMIT :limit
+        {_FROM}
+        WHERE {where}
+        ORDER BY score, a.published DESC, a.id LIMIT :limit OFFSET :offset
     """
     try:
         hits = [dict(row) for row in _rows(db, sql, params)]
@@ -223,11 +349,12 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
     return hits
 
 
-def count(db: sqlite_utils.Database, query: str) -> int:
-    """How many articles match ``query``."""
+def count(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
+          source: str | None = None, kind: str | None = None) -> int:
+    """How many articles match ``query`` (and the filters, as in ``search``)."""
+    where, params = _where(parse_query(query), since, until, source, kind)
     try:
-        return db.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
-                               (fts_query(parse_query(query)),)).fetchone()[0]
+        return db.conn.execute(f"SELECT count(*) {_FROM} WHERE {where}", params).fetchone()[0]
     except sqlite3.OperationalError as err:
         raise QueryError(f"The search index could not run this query ({err}).") from err
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from corpus.chart import number
 from corpus.db import prepare_connection as _prepare
-from corpus.search import TIME_LIMIT_MS
+from corpus.search import TIME_LIMIT_MS, fts_expression
 from corpus.serve import excel, feeds, hosts, pages
 
 SQL_TIME_LIMIT_MS = TIME_LIMIT_MS  # Datasette's SQL and our searches stop at the same time
@@ -72,6 +72,9 @@ def metadata(name: str, allowed_hosts: tuple[str, ...] = ()) -> dict:
     tables = {table: {"facets": facets} for table, facets in FACETS.items()}
     for table, column in LABELS.items():
         tables.setdefault(table, {})["label_column"] = column
+    # Datasette's own search box on articles uses our index and our query rule (escape_fts,
+    # below): "chat van" finds "chất vấn", "hoi dong nhan dan" finds "HĐND".
+    tables["articles"].update(fts_table="articles_fts", fts_pk="id")
     tables["promises"]["description"] = ("Lời hứa, yêu cầu và giao nhiệm vụ có nguồn; trạng thái tính đến lần chạy "
                                          "hdnd process gần nhất. Promises, demands and assignments with a source; "
                                          "status as of the last hdnd process run.")
@@ -89,10 +92,13 @@ class ServeError(ValueError):
     """The corpus cannot be served; the message is one sentence."""
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def prepare_connection(conn):
-    """hdnd_fold() in SQL, as the store defines it, for canned queries and searches."""
+    """hdnd_fold() in SQL, as the store defines it, for canned queries and searches; and
+    escape_fts(), which Datasette's ``?_search=`` calls, replaced by our query rule (so it
+    runs after Datasette's own definition)."""
     _prepare(conn)
+    conn.create_function("escape_fts", 1, fts_expression)
 
 
 @hookimpl

@@ -14,15 +14,15 @@ from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
 import sqlite_utils
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import AsgiStream, Response
 from markupsafe import Markup, escape
 
 from corpus.chart import ChartError, index_series, points_of, series_choices, svg_chart
 from corpus.commitments import PromiseError, commitment_detail
 from corpus.db import row_id
 from corpus.display import is_web_url, shorten
-from corpus.lookup import GROUPS, search_everything
-from corpus.search import END, START, QueryError, time_limit
+from corpus.lookup import Filters, search_everything, search_group
+from corpus.search import END, START, QueryError, parse_query, time_limit
 from corpus.sessions import SessionError, list_sessions, session_detail, session_label
 from pipeline import index_names
 
@@ -142,43 +142,132 @@ def _plain(text: str) -> str:
     return text.replace(START, "**").replace(END, "**")
 
 
+SEARCH_SIZE = {"html": 10, "data": 20, "max": 100}
+EXPORT_CHUNK = 200  # hits per group read at a time (each read under the time limit) for _all=1
+CSV_HEADER = ["group", "id", "label", "detail", "snippet", "link"]
+FILTER_NAMES = ("since", "until", "source", "kind")
+FILTER_KINDS = {"article": "Bài báo · Article", "transcript": "Biên bản · Transcript", **KIND_TITLES}
+
+
+class SearchArgs(ValueError):
+    """A search address we cannot read (page, size or a date); the message is one sentence."""
+
+
+def _whole(request, name: str, default: int, high: int) -> int:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= high:
+        raise SearchArgs(f"{name}= must be a whole number from 1 to {high:,}.")
+    return int(raw)
+
+
+def _search_args(request, fmt: str | None) -> tuple[str, int, int, Filters]:
+    """The query, page, page size and filters of a /-/search address."""
+    values = {name: (request.args.get(name) or "").strip() or None for name in FILTER_NAMES}
+    for name in ("since", "until"):
+        try:
+            values[name] and date.fromisoformat(values[name])
+        except ValueError:
+            raise SearchArgs(f"{name}= must be a date written YYYY-MM-DD, such as 2024-01-31.") from None
+    size = _whole(request, "size", SEARCH_SIZE["data" if fmt else "html"], SEARCH_SIZE["max"])
+    page = _whole(request, "page", 1, 1_000_000)
+    return (request.args.get("q") or "").strip(), page, size, Filters(**values)
+
+
+def _search_url(datasette, suffix: str, query: str, filters: Filters, **extra) -> str:
+    """The address of a search with its filters (empty ones left out) and ``extra``."""
+    params = {"q": query, **{k: v for k, v in vars(filters).items() if v}, **{k: v for k, v in extra.items() if v}}
+    return datasette.urls.path("-/search" + suffix) + "?" + urlencode(params)
+
+
+def _csv_rows(datasette, group: str, hits: list[dict]) -> list[list]:
+    rows = []
+    for hit in hits:
+        links = _hit_links(datasette, group, hit)
+        rows.append([group, hit["id"], links["label"], links["detail"], _plain(hit["snippet"]), links["href"]])
+    return rows
+
+
+def _csv_text(rows: list[list]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def _export_all(datasette, query: str, filters: Filters) -> AsgiStream:
+    """Every hit of every group as CSV, streamed a chunk at a time; a chunk that runs out of
+    time ends the file with an ``error`` row saying so (the status is already sent)."""
+    async def stream(out):
+        await out.write(_csv_text([CSV_HEADER]))
+        for group in filters.groups():
+            offset = 0
+            while True:
+                try:
+                    found = await _read(datasette, lambda db: search_group(db, query, group, limit=EXPORT_CHUNK,
+                                                                           offset=offset, filters=filters))
+                except QueryError as err:
+                    await out.write(_csv_text([["error", "", "", "", str(err), ""]]))
+                    return
+                await out.write(_csv_text(_csv_rows(datasette, group, found["hits"])))
+                offset += EXPORT_CHUNK
+                if offset >= found["total"] or not found["hits"]:
+                    break
+    return AsgiStream(stream, content_type="text/csv; charset=utf-8",
+                      headers={"content-disposition": 'attachment; filename="hdnd-search.csv"'})
+
+
 async def search_page(datasette, request) -> Response:
-    """/-/search?q=…: articles, promises, people and index results for one query."""
-    query = (request.args.get("q") or "").strip()
+    """/-/search?q=…: articles, promises, people and index results for one query, a page at
+    a time (page=, size=), narrowed by since=, until=, source= and kind=; ``.json`` and
+    ``.csv`` the same, and ``.csv?…&_all=1`` every hit."""
     fmt = request.url_vars.get("format")
     result, error = None, None
-    if query:
+    try:
+        query, page, size, filters = _search_args(request, fmt)
+    except SearchArgs as err:
+        query, page, size, filters, error = (request.args.get("q") or "").strip(), 1, SEARCH_SIZE["html"], Filters(), str(err)
+    if query and not error:
         try:
-            result = await _read(datasette, lambda db: search_everything(db, query, limit=20 if fmt else 10))
+            await _read(datasette, lambda db: parse_query(query))
+            if fmt == "csv" and request.args.get("_all") == "1":
+                return _export_all(datasette, query, filters)
+            result = await _read(datasette, lambda db: search_everything(db, query, limit=size, offset=(page - 1) * size,
+                                                                         filters=filters))
         except QueryError as err:
             error = str(err)
     status = 400 if error else 200
+    more = bool(result) and any(g["total"] > page * size for g in result["groups"].values())
+    pages = {"next": _search_url(datasette, "." + fmt if fmt else "", query, filters, page=page + 1,
+                                 size=size if request.args.get("size") else None) if more else None,
+             "previous": _search_url(datasette, "." + fmt if fmt else "", query, filters, page=page - 1 if page > 2 else None,
+                                     size=size if request.args.get("size") else None) if page > 1 else None}
     if fmt == "json":
         if result:
             for group in result["groups"].values():
                 for hit in group["hits"]:
                     hit["snippet"] = _plain(hit["snippet"])
-        return Response.json({"ok": not error, "error": error, **(result or {"query": query})}, status=status)
+        return Response.json({"ok": not error, "error": error, **(result or {"query": query}),
+                              "filters": {k: v for k, v in vars(filters).items() if v}, "page": page, "size": size,
+                              **pages}, status=status)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["group", "id", "label", "detail", "snippet", "link"])
-        for group in GROUPS if result else ():
-            for hit in result["groups"][group]["hits"]:
-                links = _hit_links(datasette, group, hit)
-                writer.writerow([group, hit["id"], links["label"], links["detail"], _plain(hit["snippet"]),
-                                 links["href"]])
-        return Response(out.getvalue() if not error else error, status=status,
+        rows = [CSV_HEADER] + [row for group in (result["groups"] if result else ())
+                               for row in _csv_rows(datasette, group, result["groups"][group]["hits"])]
+        return Response(_csv_text(rows) if not error else error, status=status,
                         content_type="text/csv; charset=utf-8" if not error else "text/plain; charset=utf-8")
     groups = []
-    for group in GROUPS if result else ():
+    for group in result["groups"] if result else ():
         found = result["groups"][group]
         hits = [{**_hit_links(datasette, group, hit), "snippet": marked(hit["snippet"])} for hit in found["hits"]]
-        groups.append({"name": group, "title": GROUP_TITLES[group], "total": found["total"], "hits": hits})
+        first = (page - 1) * size + 1
+        groups.append({"name": group, "title": GROUP_TITLES[group], "total": found["total"], "hits": hits,
+                       "first": first, "last": first + len(hits) - 1})
     return await _page(datasette, request, "hdnd_search.html", {
-        "q": query, "groups": groups, "error": error,
-        "json_url": datasette.urls.path("-/search.json") + "?" + urlencode({"q": query}),
-        "csv_url": datasette.urls.path("-/search.csv") + "?" + urlencode({"q": query, "_bom": "1"}),
+        "q": query, "groups": groups, "error": error, "filters": filters, "kinds": FILTER_KINDS, "page": page,
+        "size": size, "next_url": pages["next"], "previous_url": pages["previous"],
+        "json_url": _search_url(datasette, ".json", query, filters, page=page if page > 1 else None),
+        "csv_url": _search_url(datasette, ".csv", query, filters, page=page if page > 1 else None, _bom="1"),
+        "csv_all_url": _search_url(datasette, ".csv", query, filters, _all="1", _bom="1"),
     }, status=status)
 
 

@@ -147,8 +147,14 @@ def _abbreviation_variants(syllables: tuple[str, ...], exact: bool) -> list[tupl
     every combination, by its other spellings (the phrase itself first)."""
     table = _lookup(exact)
     longest = max((len(k) for k in table), default=0)
+    memo: dict[int, list[tuple[str, ...]]] = {}  # each position once: "TP TP TP …" stays linear
 
     def from_(i: int) -> list[tuple[str, ...]]:
+        if i not in memo:
+            memo[i] = variants_at(i)
+        return memo[i]
+
+    def variants_at(i: int) -> list[tuple[str, ...]]:
         if i == len(syllables):
             return [()]
         out = [(syllables[i], *rest) for rest in from_(i + 1)]

@@ -110,6 +110,13 @@ def test_i_and_y_spellings_of_a_name_find_each_other(db, query):
     assert keys(search(db, query)) == {"sy", "si"}
 
 
+def test_a_phrase_of_many_abbreviations_stays_a_bounded_query():
+    from corpus.search import MAX_ALTERNATIVES
+
+    (_, phrase), = parse_query(" ".join(["TP", "Sĩ"] * 16))
+    assert 0 < len(phrase.alternatives) <= MAX_ALTERNATIVES
+
+
 def test_i_becomes_y_only_where_it_is_written_so():
     assert parse_query("Nguyễn Thị")[0][1].alternatives == ()
     assert match_spans(parse_query("Trần Thị"), "Trần Thỵ") is None

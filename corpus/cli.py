@@ -74,9 +74,18 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+# Commands that only read the corpus (or decide about rows already in it): a missing file is a
+# mistyped --db, so they refuse it rather than create an empty corpus and report nothing found.
+_READERS = {"search", "promises", "stats", "sessions", "session", "promise", "versions", "export", "serve", "train"}
+
+
 def _open(db_path: str):
-    """The corpus at ``db_path``; another application's SQLite file only with --migrate."""
-    return connect(db_path, adopt=click.get_current_context().meta.get("hdnd.adopt", False))
+    """The corpus at ``db_path``; another application's SQLite file only with --migrate.
+    Writing commands create a missing file; reading ones stop with one sentence."""
+    ctx = click.get_current_context()
+    if ctx.command.name in _READERS and not os.path.lexists(db_path):
+        _fail(f"{db_path} does not exist; create it with hdnd import or hdnd crawl first.")
+    return connect(db_path, adopt=ctx.meta.get("hdnd.adopt", False))
 
 
 def _id_argument(what: str):
@@ -902,6 +911,25 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
         click.echo(f"  {(a['published'] or '')[:10]} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")
 
 
+def _check_port(host: str, port: int) -> None:
+    """Stop with one sentence if the server could not listen at ``host:port``: binding it as
+    uvicorn will (address reuse on) tells before "Serving…" is printed, not after."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except socket.gaierror:
+            _fail(f"--host {host} is not an address of this machine.")
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                _fail(f"port {port} on {host} is already in use (another hdnd serve?); choose another with --port.")
+            _fail(f"cannot listen on {host}:{port} ({err.strerror}).")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; other machines can reach the server only if you change it "
@@ -930,6 +958,7 @@ def serve_command(host: str, port: int, allowed_hosts: tuple[str, ...], db_path:
     except ServeError as err:
         _fail(f"{err}.")
     _open(db_path).conn.close()  # bring the schema up to date before serving it read-only
+    _check_port(host, port)
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl+C stops).", err=True)
     uvicorn.run(app.app(), host=host, port=port, log_level="warning")
 
@@ -938,7 +967,8 @@ def serve_command(host: str, port: int, allowed_hosts: tuple[str, ...], db_path:
 @click.argument("commitment_id", callback=_id_argument("commitment"))
 @click.option("--confirm", "verdict", type=click.Choice([*VERDICTS, "rejected"]),
               help="Record your verdict on the promise (or reject a proposed follow-up with --followup).")
-@click.option("--evidence", help="With --confirm: the URL of what shows it.")
+@click.option("--evidence", help="With --confirm: the URL of what shows it (required, except to reject a follow-up).")
+@click.option("--by", "by", metavar="NAME", help="With --confirm: who decided (required; recorded in the event).")
 @click.option("--note", help="With --confirm: why, in your words.")
 @click.option("--followup", callback=_id_argument("follow-up event"), metavar="EVENT_ID",
               help="With --confirm: the proposed follow-up event you accept or reject.")
@@ -952,7 +982,7 @@ def serve_command(host: str, port: int, allowed_hosts: tuple[str, ...], db_path:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @today_option
 @db_option
-def promise_command(commitment_id: int, verdict, evidence, note, followup, reason, speaker, deadline, kind, fmt: str,
+def promise_command(commitment_id: int, verdict, evidence, by, note, followup, reason, speaker, deadline, kind, fmt: str,
                     today: date, db_path: str) -> None:
     """Show one commitment: the quote inside its paragraph, the session, every source,
     the event history and the proposed follow-ups; or record a decision about it.
@@ -964,8 +994,9 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, reaso
     \b
     Example:
       hdnd promise 12
-      hdnd promise 12 --confirm not_kept --evidence https://example.vn/tai-chat-van --note "Mới xử lý 120/293 dự án"
-      hdnd promise 12 --confirm rejected --followup 40 --note "Báo cáo nói về dự án khác"
+      hdnd promise 12 --confirm not_kept --evidence https://example.vn/tai-chat-van --by "Lan Anh" \\
+        --note "Mới xử lý 120/293 dự án"
+      hdnd promise 12 --confirm rejected --followup 40 --by "Lan Anh" --note "Báo cáo nói về dự án khác"
       hdnd promise 12 --reject not_a_promise --note "Lịch làm việc của kỳ họp"
       hdnd promise 12 --reject wrong_speaker --speaker "Nguyễn Văn A"
     """
@@ -974,8 +1005,8 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, reaso
         _fail("--confirm and --reject are two decisions: give one at a time.")
     if (speaker or deadline or kind) and not reason:
         _fail("--speaker, --deadline and --kind go with --reject REASON.")
-    if (evidence or followup is not None) and not verdict:
-        _fail("--evidence and --followup go with --confirm STATUS.")
+    if (evidence or by or followup is not None) and not verdict:
+        _fail("--evidence, --by and --followup go with --confirm STATUS.")
     if note and not (verdict or reason):
         _fail("--note goes with --confirm STATUS or --reject REASON.")
     try:
@@ -985,7 +1016,7 @@ def promise_command(commitment_id: int, verdict, evidence, note, followup, reaso
             click.echo(f"Recorded correction {event_id} on commitment {commitment_id}: {reason}.")
             return
         if verdict:
-            event_id = confirm(db, commitment_id, verdict, evidence, note, today, followup)
+            event_id = confirm(db, commitment_id, verdict, evidence, note, today, followup, by=by)
             click.echo(f"Recorded event {event_id} on commitment {commitment_id}: {verdict}.")
             return
         record = commitment_detail(db, commitment_id, today)

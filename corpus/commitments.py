@@ -17,18 +17,9 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
+import pipeline  # the text-similarity helpers load spaCy: reached through it on first use, not at import
 from corpus.db import insert_row, now, transaction
-from pipeline import (
-    REPORT_STATUSES,
-    content_words,
-    deadline_date,
-    fingerprint,
-    fold,
-    followup_score,
-    match_query,
-    person_key,
-    text_similarity,
-)
+from pipeline import REPORT_STATUSES, deadline_date, fold, person_key
 
 DUE_DAYS = 30
 VERDICTS = REPORT_STATUSES   # what a person can confirm: the statuses a report can suggest
@@ -92,7 +83,7 @@ def id_of(conn: sqlite3.Connection, table: str, name: str | None) -> int | None:
 def _merge_target(conn: sqlite3.Connection, item: dict, duplicate_of: int | None) -> int | None:
     """An existing commitment this quote belongs to: the same words, or, in a copy of an
     earlier article, nearly the same words."""
-    row = conn.execute("SELECT id FROM commitments WHERE fingerprint = ?", (fingerprint(item["quote"]),)).fetchone()
+    row = conn.execute("SELECT id FROM commitments WHERE fingerprint = ?", (pipeline.fingerprint(item["quote"]),)).fetchone()
     if row:
         return row[0]
     if duplicate_of is None:
@@ -100,7 +91,8 @@ def _merge_target(conn: sqlite3.Connection, item: dict, duplicate_of: int | None
     for commitment_id, quote in conn.execute(
             "SELECT c.id, c.quote FROM commitments c JOIN commitment_sources s ON s.commitment_id = c.id "
             "WHERE s.article_id = ? AND c.kind = ?", (duplicate_of, item["kind"])):
-        if min(text_similarity(quote, item["quote"]), text_similarity(item["quote"], quote)) >= MERGE_MIN_SIMILARITY:
+        similar = pipeline.text_similarity
+        if min(similar(quote, item["quote"]), similar(item["quote"], quote)) >= MERGE_MIN_SIMILARITY:
             return commitment_id
     return None
 
@@ -120,7 +112,7 @@ def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, ma
     for item in items:
         commitment_id = _merge_target(conn, item, duplicate_of)
         if commitment_id is None:
-            row = {"kind": item["kind"], "fingerprint": fingerprint(item["quote"]), "quote": item["quote"],
+            row = {"kind": item["kind"], "fingerprint": pipeline.fingerprint(item["quote"]), "quote": item["quote"],
                    "speaker": item["speaker"], "speaker_title": item["speaker_title"],
                    "speaker_kind": item["speaker_kind"],
                    "person_id": id_of(conn, "persons", item["speaker"]) if item["speaker_kind"] == "person" else None,
@@ -137,7 +129,7 @@ def store_statements(conn: sqlite3.Connection, article_id: int, result: dict, ma
             _event(conn, commitment_id, "extracted", row["status"], made_on or today.isoformat(),
                    evidence_article_id=article_id, evidence_quote=item["quote"])
             conn.execute("INSERT INTO commitments_fts (rowid, words) VALUES (?, ?)",
-                         (commitment_id, " ".join(content_words(f"{item['quote']} {item['target'] or ''}"))))
+                         (commitment_id, " ".join(pipeline.content_words(f"{item['quote']} {item['target'] or ''}"))))
             created.append(commitment_id)
         turn, question = item.get("turn"), item.get("question")
         conn.execute('INSERT OR IGNORE INTO commitment_sources (commitment_id, article_id, start, "end", quote, '
@@ -166,7 +158,7 @@ def store_status_reports(conn: sqlite3.Connection, article_id: int, result: dict
             (article_id, report["start"], report["end"], report["quote"], report["status"], report["cue"],
              report["topic"], reported_on)).lastrowid
         conn.execute("INSERT INTO status_reports_fts (rowid, words) VALUES (?, ?)",
-                     (report_id, " ".join(content_words(report["quote"]))))
+                     (report_id, " ".join(pipeline.content_words(report["quote"]))))
         ids.append(report_id)
     return ids
 
@@ -191,7 +183,7 @@ def _candidates(conn: sqlite3.Connection, where: str, args: tuple) -> list[_Cand
 
 def _best(conn: sqlite3.Connection, table: str, text: str) -> list[int]:
     """The rowids of the best full-text matches of ``text`` in ``table``."""
-    query = match_query(text)
+    query = pipeline.match_query(text)
     if not query:
         return []
     return [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
@@ -241,7 +233,8 @@ def link_recalls(conn: sqlite3.Connection, recall_ids: list[int]) -> int:
         for candidate in _candidates(conn, f"c.id IN ({','.join('?' * len(found))})", tuple(found)) if found else []:
             if article_id in candidate.articles or (candidate.made_on and recalled_on and recalled_on < candidate.made_on):
                 continue
-            score = followup_score(candidate.text, quote, _paragraph(text, start, end), (candidate.speaker, candidate.title))
+            score = pipeline.followup_score(candidate.text, quote, _paragraph(text, start, end),
+                                            (candidate.speaker, candidate.title))
             if score >= FOLLOWUP_MIN_SCORE:
                 scored.append((score, candidate.id))
         if not scored:
@@ -281,7 +274,7 @@ def link_followups(conn: sqlite3.Connection, report_ids: list[int] | None = None
         report_id, article_id, quote, status, _, reported_on, text, start, end = report
         if article_id in candidate.articles or (candidate.made_on and reported_on and reported_on <= candidate.made_on):
             continue  # the promise itself, or a report from before it was made
-        score = followup_score(candidate.text, quote, _paragraph(text, start, end), (candidate.speaker, candidate.title))
+        score = pipeline.followup_score(candidate.text, quote, _paragraph(text, start, end), (candidate.speaker, candidate.title))
         if score < FOLLOWUP_MIN_SCORE or _proposed_before(conn, candidate.id, article_id):
             continue
         _event(conn, candidate.id, "followup", status, reported_on or now()[:10], evidence_article_id=article_id,
@@ -302,11 +295,16 @@ def refresh_statuses(db: sqlite_utils.Database, today: date) -> int:
 
 
 def confirm(db: sqlite_utils.Database, commitment_id: int, status: str, evidence: str | None, note: str | None,
-            today: date, followup: int | None = None) -> int:
+            today: date, followup: int | None = None, *, by: str) -> int:
     """Record a person's verdict (or, with status "rejected", their rejection of a proposed
-    follow-up) as an event; returns the event id."""
+    follow-up) as an event signed ``by`` them; returns the event id. A verdict needs the
+    evidence a reader can check; a rejection is about the proposal it names, so needs none."""
     if status not in (*VERDICTS, "rejected"):
         raise PromiseError(f"--confirm {status!r} is not a status; use one of {', '.join(VERDICTS)} or rejected.")
+    if not (by or "").strip():
+        raise PromiseError("--confirm needs --by NAME, the person who decided.")
+    if status != "rejected" and not (evidence or "").strip():
+        raise PromiseError(f"--confirm {status} needs --evidence URL, where a reader can check it.")
     with transaction(db) as conn:
         if not conn.execute("SELECT 1 FROM commitments WHERE id = ?", (commitment_id,)).fetchone():
             raise PromiseError(f"there is no commitment {commitment_id} in this corpus.")
@@ -318,7 +316,7 @@ def confirm(db: sqlite_utils.Database, commitment_id: int, status: str, evidence
             raise PromiseError("--confirm rejected needs --followup EVENT_ID, the proposal being rejected.")
         kind = "rejected" if status == "rejected" else "confirmed"
         event_id = _event(conn, commitment_id, kind, None if kind == "rejected" else status, today.isoformat(),
-                          actor="person", evidence_url=evidence, note=note, followup_of=followup)
+                          actor=by.strip(), evidence_url=evidence, note=note, followup_of=followup)
         _set_status(conn, commitment_id, today, note=f"confirmed by a person: {status}" if kind == "confirmed" else None)
     return event_id
 

@@ -13,7 +13,7 @@ _SURFACE = {
     # analysis of one document (gold/FORMAT.md records)
     "analyze": "pipeline.document", "warm": "pipeline.document", "AnalysisError": "pipeline.document",
     "PIPELINE_VERSION": "pipeline.document", "MAX_CHARS": "pipeline.document",
-    "is_transcript": "pipeline.turns", "REPORT_STATUSES": "pipeline.commitments",
+    "is_transcript": "pipeline.turns", "REPORT_STATUSES": "pipeline.labels",
     # text helpers shared with search and storage
     "fold": "pipeline.normalize", "normalize_text": "pipeline.normalize", "has_diacritics": "pipeline.normalize",
     "person_key": "pipeline.normalize",

@@ -22,6 +22,7 @@ from pipeline.bodies import BodyMention
 from pipeline.clauses import Clause, clauses, is_heading, is_question, lines_of, paragraph_index, speech_quotes
 from pipeline.cues import TokenCue, cue_regex, token_cues, topic_of
 from pipeline.dates import TimeExpr, find_dates
+from pipeline.labels import REPORT_STATUSES
 from pipeline.numbers import NUMBER, parse_number
 from pipeline.persons import PersonMention
 from pipeline.rules import (
@@ -291,9 +292,6 @@ class StatusReport:
     def as_dict(self, text: str) -> dict:
         return {"quote": text[self.start:self.end], "start": self.start, "end": self.end,
                 "status": self.status, "cue": self.cue, "topic": self.topic}
-
-
-REPORT_STATUSES = ("kept", "partly", "not_kept", "in_progress")
 
 
 def find_status_reports(text: str, sentences: list[tuple[int, int]],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # A syllable: a run of letters (Vietnamese syllables are at most 7 letters long).
 _SYLLABLE = re.compile(r"[^\W\d_]{2,7}")
@@ -26,11 +27,17 @@ def _tone_map() -> dict[str, str]:
     """Old-style to new-style tone placement (hoá → hóa, thuỷ → thủy).
 
     The table ships inside underthesea (its text_normalize rules); only the entries that
-    move a tone mark are kept, because spelling corrections would change lengths.
+    move a tone mark are kept, because spelling corrections would change lengths. Its
+    module is loaded from its file: importing it through the package would run
+    underthesea's ``__init__``, which loads its models (seconds) for every hdnd command.
     """
-    from underthesea.pipeline.text_normalize.text_normalizer import token_map
+    from importlib.util import find_spec, module_from_spec, spec_from_file_location
 
-    return {old: new for old, new in token_map.items() if len(old) == len(new) and old != new}
+    package = Path(find_spec("underthesea").origin).parent  # finds the package without importing it
+    spec = spec_from_file_location("_hdnd_underthesea_rules", package / "pipeline" / "text_normalize" / "text_normalizer.py")
+    rules = module_from_spec(spec)
+    spec.loader.exec_module(rules)
+    return {old: new for old, new in rules.token_map.items() if len(old) == len(new) and old != new}
 
 
 def _restore_case(template: str, word: str) -> str:

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from corpus.cli import cli
+from corpus.db import connect
 from tests.conftest import ROOT, article_text
 
 
@@ -82,6 +83,7 @@ def test_failed_file_sets_exit_code_and_keeps_the_rest(corpus_dir, runner):
     (["search", "dân", "--since", "05/07/2023"], "not a date of the form YYYY-MM-DD"),
 ])
 def test_bad_requests_get_one_sentence_and_exit_2(tmp_path, runner, args, message):
+    connect(tmp_path / "c.db").conn.close()  # reading commands refuse a missing corpus before anything else
     result = runner.invoke(cli, args + ["--db", str(tmp_path / "c.db")])
     assert result.exit_code == 2 and message in result.output
 

@@ -122,7 +122,7 @@ def test_confirm_is_an_event_and_events_cannot_be_changed(corpus):
     db, _ = corpus
     row = _promise(db)
     event_id = confirm(db, row["id"], "not_kept", "https://bao-b.vn/tai-chat-van-hai-phong", "35 dự án chưa thu hồi",
-                       date(2025, 3, 15))
+                       date(2025, 3, 15), by="Lan Anh")
     assert _promise(db)["status"] == "not_kept"
     listed = list_commitments(db, date(2025, 3, 15), status="not_kept")
     assert [r["id"] for r in listed] == [row["id"]]
@@ -158,17 +158,25 @@ def test_promise_command_shows_paragraph_sources_and_events(corpus, db_path, run
     assert "followup → partly" in result.output and "extracted → open" in result.output
     followup = next(r["id"] for r in db.query("SELECT id FROM commitment_events WHERE kind = 'followup'"))
     decided = runner.invoke(cli, ["promise", str(row["id"]), "--confirm", "partly", "--followup", str(followup),
-                                  "--evidence", "https://bao-b.vn/tai-chat-van-hai-phong", "--db", str(db_path)])
+                                  "--evidence", "https://bao-b.vn/tai-chat-van-hai-phong", "--by", "Lan Anh",
+                                  "--db", str(db_path)])
     assert decided.exit_code == 0 and "Recorded event" in decided.output
     shown = json.loads(runner.invoke(cli, ["promise", str(row["id"]), "--format", "json", "--db", str(db_path)]).output)
     assert shown["status"] == "partly" and shown["events"][-2]["kind"] == "confirmed"
+    assert shown["events"][-2]["actor"] == "Lan Anh"
+    assert shown["events"][-2]["evidence_url"] == "https://bao-b.vn/tai-chat-van-hai-phong"
 
 
 @pytest.mark.parametrize("args, message", [
     (["promise", "999"], "there is no commitment 999"),
     (["promise", "1", "--note", "x"], "goes with --confirm"),
-    (["promise", "1", "--confirm", "rejected"], "needs --followup"),
-    (["promise", "1", "--confirm", "kept", "--followup", "9999"], "is not a proposed follow-up"),
+    (["promise", "1", "--confirm", "rejected", "--by", "Lan Anh"], "needs --followup"),
+    (["promise", "1", "--confirm", "kept", "--followup", "9999", "--evidence", "https://bao-b.vn/x", "--by", "Lan Anh"],
+     "is not a proposed follow-up"),
+    (["promise", "1", "--confirm", "kept", "--by", "Lan Anh"], "needs --evidence URL"),
+    (["promise", "1", "--confirm", "kept", "--evidence", "https://bao-b.vn/x"], "needs --by NAME"),
+    (["promise", "1", "--confirm", "kept", "--evidence", "https://bao-b.vn/x", "--by", "  "], "needs --by NAME"),
+    (["promise", "1", "--by", "Lan Anh"], "go with --confirm"),
 ])
 def test_promise_command_bad_input_is_one_sentence(corpus, db_path, runner, args, message):
     before = corpus[0]["commitment_events"].count

@@ -99,7 +99,7 @@ def test_kind_option_forces_and_reclassifies(tmp_path, db_path, runner):
     assert connect(db_path).execute("SELECT kind, pipeline_version FROM articles").fetchone() == ("transcript", None)
 
 
-def test_unknown_session_is_one_sentence(db_path, runner):
+def test_unknown_session_is_one_sentence(fresh_db, db_path, runner):
     result = runner.invoke(cli, ["session", "99", "--db", str(db_path)])
     assert result.exit_code == 2 and "there is no session 99 in this corpus" in result.output
     assert len(result.output.strip().splitlines()) == 1

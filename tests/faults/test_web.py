@@ -57,7 +57,8 @@ def hostile(tmp_path_factory):
         promise = conn.execute("SELECT min(commitment_id) FROM commitment_sources WHERE article_id = ?",
                                (article,)).fetchone()[0]
         session = conn.execute("SELECT session_id FROM articles WHERE id = ?", (article,)).fetchone()[0]
-    confirmed = _cli("promise", str(promise), "--confirm", "kept", "--evidence", SCRIPT_EVIDENCE, "--db", str(db))
+    confirmed = _cli("promise", str(promise), "--confirm", "kept", "--evidence", SCRIPT_EVIDENCE, "--by", "Lan Anh",
+                     "--db", str(db))
     assert confirmed.returncode == 0, confirmed.stderr
     assert promise and session
     return {"db": db, "article": article, "promise": promise, "session": session}

@@ -96,6 +96,7 @@ def test_process_finishes_while_an_import_confirmations_and_direct_writes_go_on(
         direct_writes += 1
         if direct_writes % 25 == 0:
             confirmed = _run("promise", str(promises[confirmations % len(promises)]), "--confirm", "in_progress",
+                             "--evidence", "https://example.vn/a", "--by", "Lan Anh",
                              "--note", "written while hdnd process runs", db=db_path)
             assert confirmed.returncode == 0, confirmed.stderr
             confirmations += 1
@@ -154,7 +155,8 @@ def test_a_command_that_waited_too_long_for_the_lock_ends_with_the_sentence(tmp_
     monkeypatch.setattr(corpus_db, "BUSY_TIMEOUT_MS", 1000)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    result = runner.invoke(cli, ["promise", str(promise_id), "--confirm", "kept", "--db", str(db_path)])
+    result = runner.invoke(cli, ["promise", str(promise_id), "--confirm", "kept", "--evidence", "https://example.vn/a",
+                                 "--by", "Lan Anh", "--db", str(db_path)])
     holder.execute("ROLLBACK")
     holder.close()
     assert result.exit_code == 2, result.output

@@ -132,9 +132,10 @@ def render_cell(value, column, table, datasette):
 
 
 @hookimpl
-def extra_template_vars(template, datasette):
+def extra_template_vars(template, request, datasette):
+    """The home page's counts and latest sessions; the promise page's citations."""
     if template != "index.html":
-        return {}
+        return feeds.template_vars(template, request, datasette)
 
     async def home():
         return {"hdnd": await pages.home(datasette)}

@@ -14,13 +14,11 @@ its own: it gives the promise page its citation fields.
 
 from __future__ import annotations
 
-import sys
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, time, timedelta
 from html import escape
 from urllib.parse import urlencode
 
-from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
@@ -365,10 +363,9 @@ async def citations(datasette, request) -> dict:
     return cite
 
 
-@hookimpl
-def extra_template_vars(template, request, datasette):
+def template_vars(template: str, request, datasette):
     """The promise page's citation fields: outlet and address per source, and today's
-    date in Vietnam as the accessed date."""
+    date in Vietnam as the accessed date (through the plugin's extra_template_vars)."""
     if template != "hdnd_promise.html":
         return {}
 
@@ -376,17 +373,6 @@ def extra_template_vars(template, request, datasette):
         return {"cite": await citations(datasette, request), "accessed": today_local().isoformat()}
     return cite_vars
 
-
-def _register() -> None:
-    """The hook above reaches Datasette as its own plugin, beside ``corpus.serve``."""
-    from datasette.plugins import pm
-
-    module = sys.modules[__name__]
-    if not pm.is_registered(module):
-        pm.register(module, name="hdnd_feeds")
-
-
-_register()
 
 ROUTES = [
     (r"^/-/search\.atom$", search_feed),

@@ -63,9 +63,32 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+# Ctrl-C (or SIGTERM, as the CLI routes it) that lands inside one of our SQL functions:
+# SQLite would turn it into "user-defined function raised exception" and the run would
+# take it for a bad document and go on. It is held here and raised once the statement's
+# transaction has ended, so the document in hand lands whole and the run then stops.
+_held_interrupt: list[KeyboardInterrupt] = []
+
+
 def _on_text(fn):
     """An SQL function applying ``fn`` to text values and passing others (NULL) through."""
-    return lambda value: fn(value) if isinstance(value, str) else value
+    def apply(value):
+        if not isinstance(value, str):
+            return value
+        try:
+            return fn(value)
+        except KeyboardInterrupt as interrupt:
+            _held_interrupt.append(interrupt)
+            return fn(value)
+    return apply
+
+
+def raise_held_interrupt() -> None:
+    """Raise the Ctrl-C an SQL function held back, if any."""
+    if _held_interrupt:
+        interrupt = _held_interrupt.pop()
+        _held_interrupt.clear()
+        raise interrupt
 
 
 def prepare_connection(conn: sqlite3.Connection) -> None:
@@ -146,6 +169,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         if disk_full(err):
             raise _full(conn, err) from err
         raise
+    finally:
+        raise_held_interrupt()
 
 
 def begin(conn: sqlite3.Connection) -> None:

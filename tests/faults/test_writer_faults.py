@@ -468,3 +468,30 @@ def test_an_article_replaced_while_being_analysed_stays_pending(db_path):
     assert quotes and all(quote in text for quote in quotes) and "Kỳ họp thứ 40" in text
     db.conn.close()
     other.conn.close()
+
+
+def test_ctrl_c_inside_an_sql_function_lands_the_document_then_stops(db_path):
+    """SQLite would turn a KeyboardInterrupt raised inside hdnd_fold (the search index's
+    trigger) into "user-defined function raised exception", and an import would take it
+    for a bad file and go on: it is held until the transaction ends, then raised."""
+    import pipeline
+    from corpus import db as corpus_db
+
+    db = connect(db_path)
+    calls = []
+
+    def interrupted_once(text: str) -> str:
+        calls.append(text)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return pipeline.fold(text)
+
+    db.conn.create_function("hdnd_fold", 1, corpus_db._on_text(interrupted_once), deterministic=True)
+    with pytest.raises(KeyboardInterrupt):
+        with transaction(db) as conn:
+            conn.execute("INSERT INTO articles (url, text, content_hash, kind, imported_at) "
+                         "VALUES ('https://bao.example.vn/a-1.htm', 'Hội đồng nhân dân', 'h1', 'article', '2026-12-05')")
+    assert calls and db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'hoi'").fetchone()[0] == 1
+    with transaction(db) as conn:  # nothing held any more: the next transaction runs
+        conn.execute("INSERT INTO sources (domain) VALUES ('bao.example.vn')")

@@ -195,6 +195,7 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
     from corpus.ingest import import_entries
     from crawler.importers import expand_paths
 
+    _load_sources(())  # HDND_SOURCES: a user's sources name and extract imported pages too
     db = _open(db_path)
     entries = list(expand_paths(paths))
     with _interruptible("the articles stored so far are kept, and the same import run again stores the rest"), \
@@ -255,9 +256,10 @@ def _print_records(rows: list[dict], fmt: str) -> None:
 @click.option("--since", callback=_iso_date, help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Only articles published on or before this date (YYYY-MM-DD).")
 @click.option("--source", help="Only articles from this site (domain such as vnexpress.net, or its name).")
-@click.option("--kind", help="Only articles of this kind (article, transcript).")
+@click.option("--kind", type=click.Choice(["article", "transcript"]), help="Only articles of this kind.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many hits at most.")
-@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Skip this many hits first (paging).")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, 1_000_000),
+              help="Skip this many hits first (paging).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--time-limit", "seconds", default=2.0, show_default=True, type=click.FloatRange(0.001, 3600),
               help="Stop a search that takes longer than this many seconds (the web search stops at 2).")

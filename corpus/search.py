@@ -111,6 +111,18 @@ def _equivalents() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {" ".join(form): tuple(sorted(forms - {form})) for forms in groups.values() for form in forms if form}
 
 
+def _like_a_word(syllables) -> bool:
+    """A short abbreviation spelt like a syllable ("CA", Công an): never searched for its
+    expansion, since the index matches without case and would find "cả", "cá", "ca bệnh"."""
+    return not _caseless(syllables) and any(v in fold("".join(syllables)).lower() for v in "aeiouy")
+
+
+def _caseless(syllables) -> bool:
+    """Whether a spelling means the same in any case: a phrase, or an abbreviation long
+    enough (HĐND); a short one (CA, QH) only as written in capitals."""
+    return any(s.islower() for s in syllables) or len("".join(syllables)) >= CASELESS_ABBREVIATION
+
+
 @lru_cache(maxsize=None)
 def _lookup(exact: bool) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Syllables as a query writes them → the other spellings, folded for folded queries.
@@ -119,9 +131,9 @@ def _lookup(exact: bool) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     table: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for form, others in _equivalents().items():
         syllables = form.split(" ")
-        caseless = any(s.islower() for s in syllables) or len("".join(syllables)) >= CASELESS_ABBREVIATION
         key = tuple(s if exact else fold(s) for s in syllables)
-        alts = {tuple(s if exact else fold(s) for s in other) for other in others}
+        alts = {tuple(s if exact else fold(s) for s in other) for other in others if not _like_a_word(other)}
+        caseless = _caseless(syllables)
         table.setdefault(tuple(s.lower() for s in key) if caseless else key, set()).update(alts)
     return {key: tuple(sorted(alts)) for key, alts in table.items()}
 

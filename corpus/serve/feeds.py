@@ -14,6 +14,7 @@ its own: it gives the promise page its citation fields.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, time, timedelta
 from html import escape
@@ -70,10 +71,14 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(VIETNAM).isoformat(timespec="seconds")
 
 
+# Characters XML 1.0 forbids; ElementTree would write them and every reader would refuse the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _NOT_XML.sub("", v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = _NOT_XML.sub("", text)
     return element
 
 

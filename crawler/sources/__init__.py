@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,17 @@ def _web_url(path: Path, field: str, url: str, domain: str) -> None:
         raise _bad(path, field, f"must hold http(s) addresses on {domain}, not {url!r}")
 
 
+def _placeholders(path: Path, field: str, url: str, allowed: set[str]) -> None:
+    """Only ``allowed`` placeholders ({page}, {query}) in an address the spider fills in."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(url) if name is not None}
+    except ValueError as err:
+        raise _bad(path, field, f"has a brace that is not a placeholder in {url!r} ({err})") from None
+    if names - allowed:
+        raise _bad(path, field, f"may mark only {', '.join('{' + a + '}' for a in sorted(allowed))}, "
+                                f"not {{{sorted(names - allowed)[0]}}} in {url!r}")
+
+
 def _source(path: Path, data: dict[str, Any]) -> Source:
     """One file's source, every field checked: the first problem is the error."""
     unknown = sorted(set(data) - _FIELDS)
@@ -121,11 +133,14 @@ def _source(path: Path, data: dict[str, Any]) -> Source:
     for field in ("feeds", "sitemaps", "listings", "examples"):
         for url in data.get(field, []):
             _web_url(path, field, url, domain)
+    for url in data.get("listings", []):
+        _placeholders(path, "listings", url, {"page"})
     search = data.get("search") or None
     if search is not None:
         _web_url(path, "search", search, domain)
         if "{query}" not in search:
             raise _bad(path, "search", "must mark where the query goes with {query}")
+        _placeholders(path, "search", search, {"query"})
     article = data.get("article", Source.article)
     try:
         pattern = re.compile(article)

@@ -82,6 +82,8 @@ def test_search_feed_lists_matches_newest_first_with_links_and_local_dates(serve
 def test_search_feed_limit_and_bad_requests_are_one_sentence(server):
     feed, _ = atom(server + "/-/search.atom?q=bac+giang&limit=1")
     assert len(entries(feed)) == 1
+    feed, body = atom(server + "/-/search.atom?q=bac%0Bgiang%0C&limit=1")  # characters XML 1.0 forbids
+    assert b"\x0b" not in body and b"\x0c" not in body and "bac" in feed.findtext(A + "title")
     for query, message in (("", b"Give the search as q="), ("?q=bac+giang&limit=0", b"The limit= must be"),
                            ("?q=bac+giang&since=May", b"The date since= must be")):
         status, body = get(server + "/-/search.atom" + query)

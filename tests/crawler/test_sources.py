@@ -8,9 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.cli import cli
+from corpus.db import connect
 from crawler.relevance import slug_reasons, text_relevance
 from crawler.sources import SOURCES, SourceError, load_sources, path_and_query, read_source, source_for, source_named
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SENTENCES
 
 PACKAGE = list(SOURCES)
 
@@ -116,6 +117,9 @@ def test_a_users_folder_adds_and_replaces_sources(tmp_path, monkeypatch):
     (("checked = \"2026-12-05\"", "checked = 2026-12-05 ="), "is not valid TOML"),
     (("checked = \"2026-12-05\"", 'search = "https://hdnd.vinhlong.gov.vn/tim?q="'), "search must mark where the query goes"),
     (("hdnd.vinhlong.gov.vn", "www.vnexpress.net"), "domain vnexpress.net is already the source 'vnexpress'"),
+    (("tin-tuc?page={page}", "tin-tuc?page={Page}"), "listings may mark only {page}, not {Page}"),
+    (("checked = \"2026-12-05\"", 'search = "https://hdnd.vinhlong.gov.vn/tim?q={query}&p={p}"'),
+     "search may mark only {query}, not {p}"),
 ])
 def test_a_bad_source_file_is_one_sentence_naming_the_file_and_field(tmp_path, change, message):
     (tmp_path / "vinhlong.toml").write_text(PORTAL.replace(*change), encoding="utf-8")
@@ -166,3 +170,26 @@ def test_text_relevance_keeps_council_coverage_and_drops_the_rest(shared):
     market = text_relevance("Giá vàng giảm nhưng vẫn cao hơn thế giới",
                             "Giá vàng miếng hôm nay giảm 500.000 đồng mỗi lượng. Các ngân hàng giữ nguyên lãi suất.")
     assert not market.relevant and market.reasons == []
+
+
+def test_an_imported_page_of_a_users_source_is_named_and_read_by_it(tmp_path, monkeypatch):
+    folder = tmp_path / "nguon"
+    folder.mkdir()
+    (folder / "vinhlong.toml").write_text(PORTAL, encoding="utf-8")
+    url = "https://hdnd.vinhlong.gov.vn/tin-tuc/ky-hop-thu-10-123.html"
+    paragraphs = "".join(f"<p>{p}</p>" for p in SENTENCES[:6])
+    (tmp_path / "trang.html").write_text(
+        f'<html lang="vi"><head><meta charset="utf-8"><title>Kỳ họp thứ 10</title><link rel="canonical" href="{url}">'
+        f'<meta property="article:published_time" content="2024-07-05T10:00:00+07:00"></head><body>'
+        f'<div class="quang-cao"><p>{SENTENCES[11]} {SENTENCES[11]}</p></div><h1>Kỳ họp thứ 10</h1>'
+        f'<div class="news-content">{paragraphs}</div></body></html>', encoding="utf-8")
+    monkeypatch.setenv("HDND_SOURCES", str(folder))
+    try:
+        result = CliRunner().invoke(cli, ["import", str(tmp_path / "trang.html"), "--db", str(tmp_path / "h.db")])
+        assert result.exit_code == 0, result.output
+        row = connect(tmp_path / "h.db").execute(
+            "SELECT a.url, s.name, a.text FROM articles a JOIN sources s ON s.id = a.source_id").fetchone()
+    finally:
+        monkeypatch.delenv("HDND_SOURCES")
+        load_sources()
+    assert row[:2] == (url, "Hội đồng nhân dân tỉnh Vĩnh Long") and SENTENCES[11] not in row[2]

@@ -292,7 +292,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
             with time_limit(db.conn, round(seconds * 1000)):
                 rows = search_records(db, table, query, entity=entity, since=since, until=until, limit=limit)
         except QueryError as err:
-            _fail(f"{str(err).rstrip('.')}.")
+            _fail(str(err))
         if not rows and fmt == "table":
             click.echo(f"No {table.replace('_', ' ')} match.", err=True)
         _print_records(rows, fmt)
@@ -303,7 +303,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
         with time_limit(db.conn, round(seconds * 1000)):
             hits = search(db, query, since=since, until=until, source=source, kind=kind, limit=limit, offset=offset)
     except QueryError as err:
-        _fail(f"{str(err).rstrip('.')}.")
+        _fail(str(err))
     if not hits and fmt == "table":
         click.echo("No articles match.", err=True)
         return

@@ -8,8 +8,8 @@ and the "cite this" line of the promise page.
 The feeds are Atom 1.0 built with ``xml.etree`` (so every text is escaped by the XML
 writer, never by hand) from the same library functions as the command line: ``search``
 for articles, ``list_commitments`` for promises. Dates are shown in Vietnam's offset
-(+07:00), as the articles are published. This module is also a small Datasette plugin of
-its own: it gives the promise page its citation fields.
+(+07:00), as the articles are published. ``template_vars`` gives the promise page its
+citation fields (through the plugin's extra_template_vars hook).
 """
 
 from __future__ import annotations

@@ -311,13 +311,14 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
 
 
 @cli.command("export")
-@click.option("--table", "table", required=True, help="The table to export, e.g. articles.")
+@click.option("--table", "tables", required=True, multiple=True,
+              help="The table or view to export, e.g. articles or promises; repeat it with --format hf for one config each.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
               help="jsonl, csv (UTF-8 with BOM, for Excel), parquet, or hf (a Hugging Face dataset folder).")
 @click.option("--out", required=True, type=click.Path(), help="The file (or, for hf, the folder) to write.")
 @db_option
-def export_command(table: str, fmt: str, out: str, db_path: str) -> None:
-    """Write one table of the corpus to a file for analysis elsewhere.
+def export_command(tables: tuple[str, ...], fmt: str, out: str, db_path: str) -> None:
+    """Write a table or view of the corpus (or, as a dataset folder, several) for analysis elsewhere.
 
     The output appears only when complete; an existing file of the same name is
     replaced. The compressed raw HTML column is not exported.
@@ -325,12 +326,14 @@ def export_command(table: str, fmt: str, out: str, db_path: str) -> None:
     \b
     Examples:
       hdnd export --table articles --format csv --out articles.csv
-      hdnd export --table articles --format hf --out hdnd-articles/
+      hdnd export --table promises --format jsonl --out promises.jsonl
+      hdnd export --table articles --table promises --format hf --out hdnd-dataset/
     """
-    from corpus.export import export_table
+    from corpus.export import export_tables
 
-    count = export_table(_open(db_path), table, fmt, out)
-    click.echo(f"Wrote {count} rows of {table} to {out} ({fmt}).")
+    counts = export_tables(_open(db_path), list(tables), fmt, out)
+    written = ", ".join(f"{n} {'row' if n == 1 else 'rows'} of {t}" for t, n in zip(dict.fromkeys(tables), counts))
+    click.echo(f"Wrote {written} to {out} ({fmt}).")
 
 
 @cli.command("stats")

@@ -61,7 +61,8 @@ def test_hf_folder(db, tmp_path):
     assert card.startswith("---\nconfigs:") and "path: data/train-*.parquet" in card
     shards = sorted((out / "data").glob("train-*.parquet"))
     assert [s.name for s in shards] == ["train-00000-of-00001.parquet"]
-    assert pq.read_table(shards[0]).to_pylist() == table_rows(db)
+    # The dataset holds tags as list<string>, not the JSON text SQLite stores.
+    assert pq.read_table(shards[0]).to_pylist() == [{**r, "tags": json.loads(r["tags"])} for r in table_rows(db)]
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert package["resources"][0]["path"] == "data/train-00000-of-00001.parquet"
     fields = {f["name"]: f["type"] for f in package["resources"][0]["schema"]["fields"]}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import base64
 import json
 import os
 import signal
+import sqlite3
 import sys
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -27,7 +28,9 @@ from corpus.commitments import (
 )
 from corpus.db import DEFAULT_DB, CorpusError, connect, row_id
 from corpus.export import FORMATS
+from corpus.output import emit, format_option
 from corpus.records import TABLES as RECORD_TABLES
+from corpus.search import TIME_LIMIT_MS
 from pipeline import topics
 
 
@@ -211,40 +214,23 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
         sys.exit(1)
 
 
-def _print_hits(hits: list[dict], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["id", "title", "published", "source", "url", "score", "snippet"])
-        writer.writeheader()
-        writer.writerows(hits)
-        click.echo(buffer.getvalue(), nl=False)
-    else:
-        for rank, hit in enumerate(hits, 1):
-            meta = ", ".join(filter(None, [(hit["published"] or "")[:10], hit["source"]]))
-            click.echo(click.style(f"{rank}. {hit['title'] or '(untitled)'}", bold=True) + (f"  ({meta})" if meta else ""))
-            click.echo(f"   {hit['url']}")
-            click.echo(f"   {hit['snippet']}\n")
+def _hit_table(hits: list[dict]) -> None:
+    """Search hits for reading: rank and title, date and source, URL, snippet."""
+    for rank, hit in enumerate(hits, 1):
+        meta = ", ".join(filter(None, [(hit["published"] or "")[:10], hit["source"]]))
+        click.echo(click.style(f"{rank}. {hit['title'] or '(untitled)'}", bold=True) + (f"  ({meta})" if meta else ""))
+        click.echo(f"   {hit['url']}")
+        click.echo(f"   {hit['snippet']}\n")
 
 
-def _print_records(rows: list[dict], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        return
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buffer.getvalue(), nl=False)
-        return
+def _record_table(rows: list[dict]) -> None:
+    """Records for reading: one line of name=value a row, the quote or whole text (hdnd versions --text) below it."""
     for row in rows:
-        click.echo("  ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "") and k not in ("quote",)))
+        click.echo("  ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "") and k not in ("quote", "text")))
         if row.get("quote"):
             click.echo(f"    “{row['quote']}”")
+        if "text" in row:
+            click.echo("    " + (row["text"] or "").replace("\n", "\n    "))
 
 
 @cli.command("search")
@@ -260,7 +246,7 @@ def _print_records(rows: list[dict], fmt: str) -> None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many hits at most.")
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0, 1_000_000),
               help="Skip this many hits first (paging).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option
 @click.option("--time-limit", "seconds", default=2.0, show_default=True, type=click.FloatRange(0.001, 3600),
               help="Stop a search that takes longer than this many seconds (the web search stops at 2).")
 @db_option
@@ -281,6 +267,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
     Examples:
       hdnd search "hoi dong nhan dan"
       hdnd search '"chất vấn" AND "chuyển đổi số"' --since 2023-01-01 --format json
+      hdnd search "chat van" --limit 1000 --format csv > hits.csv
       hdnd search --in index_values "SIPAS" --entity "Hà Nội"
     """
     from corpus.records import search_records
@@ -295,7 +282,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
             _fail(str(err))
         if not rows and fmt == "table":
             click.echo(f"No {table.replace('_', ' ')} match.", err=True)
-        _print_records(rows, fmt)
+        emit(fmt, rows, lambda: _record_table(rows))
         return
     if not query:
         _fail("Searching articles needs a query.")
@@ -307,7 +294,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
     if not hits and fmt == "table":
         click.echo("No articles match.", err=True)
         return
-    _print_hits(hits, fmt)
+    emit(fmt, hits, lambda: _hit_table(hits), columns=["id", "title", "published", "source", "url", "score", "snippet"])
 
 
 @cli.command("export")
@@ -337,21 +324,27 @@ def export_command(tables: tuple[str, ...], fmt: str, out: str, db_path: str) ->
 
 
 @cli.command("stats")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @db_option
 def stats_command(fmt: str, db_path: str) -> None:
     """What the corpus holds: articles by source and month, processed or not, last runs.
 
+    --format json prints all of it as one object; jsonl and csv the articles by source and month.
+
     \b
     Example:
       hdnd stats --db hdnd.db
+      hdnd stats --format csv > coverage.csv
     """
     from corpus.stats import corpus_stats
 
     stats = corpus_stats(_open(db_path))
-    if fmt == "json":
-        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
-        return
+    emit(fmt, stats["by_source_month"], lambda: _stats_table(stats), document=stats,
+         columns=["source", "month", "articles", "processed"])
+
+
+def _stats_table(stats: dict) -> None:
+    """The corpus's counts for reading: totals, then by source and month, then the last runs."""
     click.echo(f"{stats['articles']} articles, {stats['processed']} processed, {stats['unprocessed']} not yet.")
     if stats["by_source_month"]:
         click.echo(f"\n{'source':<28} {'month':<9} {'articles':>8} {'processed':>9}")
@@ -747,7 +740,7 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
 
 
 @cli.command("sources")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @sources_dir_option
 def sources_command(fmt: str, sources_dirs: tuple[str, ...]) -> None:
     """List the configured news sources and how their articles are found: RSS feeds,
@@ -759,14 +752,17 @@ def sources_command(fmt: str, sources_dirs: tuple[str, ...]) -> None:
     Example:
       hdnd sources
       hdnd sources --format json --sources-dir ~/hdnd-sources
+      hdnd sources --format csv > sources.csv
     """
     rows = [{"key": s.label, "domain": s.domain, "name": s.name, "feeds": list(s.feeds), "sitemaps": list(s.sitemaps),
              "listings": list(s.listings), "search": s.search, "article": s.article,
              "own_selectors": bool(s.lead or s.body or s.author), "fallback_search": s.fallback_search,
              "checked": s.checked, "evidence": len(s.evidence), "file": s.file} for s in _load_sources(sources_dirs)]
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
+    emit(fmt, rows, lambda: _sources_table(rows))
+
+
+def _sources_table(rows: list[dict]) -> None:
+    """The sources for reading: one aligned line each, with counts of feeds, sitemaps and listings."""
     k, d = (max(len(r[c]) for r in [*rows, {"key": "key", "domain": "domain"}]) + 1 for c in ("key", "domain"))
     click.echo(f"{'key':<{k}}{'domain':<{d}}{'feeds':>5}{'sitemaps':>9}{'listings':>9}  search  parser  name")
     for r in rows:
@@ -785,7 +781,7 @@ def sources_command(fmt: str, sources_dirs: tuple[str, ...]) -> None:
 @click.option("--since", callback=_iso_date, help="Only those made on or after this date (YYYY-MM-DD).")
 @click.option("--until", callback=_iso_date, help="Only those made on or before this date (YYYY-MM-DD).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option
 @today_option
 @db_option
 def promises_command(query, speaker, body, topic, status, kind, since, until, limit, fmt, today, db_path) -> None:
@@ -800,16 +796,16 @@ def promises_command(query, speaker, body, topic, status, kind, since, until, li
     Example:
       hdnd promises "dự án chậm tiến độ" --status overdue
       hdnd promises --speaker "Trần Sỹ Thanh" --format json
+      hdnd promises --status overdue --format csv > overdue.csv
     """
     db = _open(db_path)
     rows = list_commitments(db, today, query=query, speaker=speaker, body=body, topic=topic, status=status,
                             kind=None if kind == "all" else kind, since=since, until=until, limit=limit)
-    if fmt != "table":
-        if fmt == "csv":
-            for row in rows:
-                row["urls"] = " ".join(row["urls"])
-        _print_records(rows, fmt)
-        return
+    emit(fmt, rows, lambda: _promises_table(rows))
+
+
+def _promises_table(rows: list[dict]) -> None:
+    """Promises for reading: id, status and deadline, who and when, the quote, up to three sources."""
     if not rows:
         click.echo("No commitments match.", err=True)
         return
@@ -827,7 +823,7 @@ def promises_command(query, speaker, body, topic, status, kind, since, until, li
 @cli.command("sessions")
 @click.option("--council", help="Only this council (part of its name, e.g. \"tỉnh Bắc Giang\").")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(text_alias=True)
 @db_option
 def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
     """List council sessions, the latest first, with how many articles, speaker turns,
@@ -836,13 +832,18 @@ def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
     \b
     Example:
       hdnd sessions --council "Hà Nội"
+      hdnd sessions --format jsonl
     """
-    from corpus.sessions import list_sessions, session_label
+    from corpus.sessions import list_sessions
 
     rows = list_sessions(_open(db_path), council, limit)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
+    emit(fmt, rows, lambda: _sessions_table(rows))
+
+
+def _sessions_table(rows: list[dict]) -> None:
+    """Sessions for reading: one line each with its counts, or how to get some."""
+    from corpus.sessions import session_label
+
     for row in rows:
         click.echo(f"#{row['id']} {session_label(row)}: {row['articles']} articles, {row['turns']} turns, "
                    f"{row['questions']} questions, {row['commitments']} promises")
@@ -852,7 +853,7 @@ def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
 
 @cli.command("session")
 @click.argument("session_id", callback=_id_argument("session"))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(text_alias=True)
 @today_option
 @db_option
 def session_command(session_id: int, fmt: str, today: date, db_path: str) -> None:
@@ -860,21 +861,33 @@ def session_command(session_id: int, fmt: str, today: date, db_path: str) -> Non
     answered, the commitments, demands and assignments made there, and the articles and
     transcripts that covered it.
 
+    --format json prints the session as one object; jsonl and csv print one row for each
+    item of its lists (sittings, questions, commitments, recalls, articles), named in "list".
+
     \b
     Example:
       hdnd session 3
       hdnd session 3 --format json
+      hdnd session 3 --format csv > session-3.csv
     """
-    from corpus.display import shorten
     from corpus.sessions import SessionError, session_detail
 
     try:
         record = session_detail(_open(db_path), session_id, today)
     except SessionError as err:
         _fail(f"{err}.")
-    if fmt == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-        return
+    rows = [{"list": name, **item} for name in _SESSION_LISTS for item in record[name]]
+    emit(fmt, rows, lambda: _session_table(record), document=record)
+
+
+# The lists of a session that jsonl and csv print, one row per item.
+_SESSION_LISTS = ("sittings", "questions", "commitments", "recalls", "articles")
+
+
+def _session_table(record: dict) -> None:
+    """One session for reading: sittings, turns, questions and answers, promises, recalls, coverage."""
+    from corpus.display import shorten
+
     click.echo(click.style(f"#{record['id']} {record['label']}", bold=True))
     if record["agenda"]:
         click.echo("  agenda: " + ", ".join(record["agenda"]))
@@ -1062,7 +1075,7 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
 @cli.command("versions")
 @click.argument("article")
 @click.option("--text", "with_text", is_flag=True, help="Show each version's whole text too.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option
 @db_option
 def versions_command(article: str, with_text: bool, fmt: str, db_path: str) -> None:
     """List the texts an article has had, oldest first: title, size, content hash, when
@@ -1075,17 +1088,90 @@ def versions_command(article: str, with_text: bool, fmt: str, db_path: str) -> N
     Example:
       hdnd versions 42
       hdnd versions https://vnexpress.net/ky-hop-hdnd-4803456.html --text --format json
+      hdnd versions 42 --format csv > versions-42.csv
     """
     from corpus.versions import list_versions
 
     rows = list_versions(_open(db_path), article, with_text)
-    if fmt != "table" or not with_text:
-        _print_records(rows, fmt)
+    emit(fmt, rows, lambda: _record_table(rows))
+
+
+@cli.command("query")
+@click.argument("sql")
+@click.option("--param", "-p", "params", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="A value for :NAME in the SQL (as text); repeat for more.")
+@format_option
+@click.option("--time-limit", "seconds", default=TIME_LIMIT_MS / 1000, show_default=True, type=click.FloatRange(0.001, 3600),
+              help="Stop a query that takes longer than this many seconds (searches stop at 2 too).")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="HDND_DB",
+              type=click.Path(dir_okay=False), help="The corpus: an SQLite file, opened read-only.")
+def query_command(sql: str, params: tuple[tuple[str, str], ...], fmt: str, seconds: float, db_path: str) -> None:
+    """Run one read-only SQL statement on the corpus and print its rows, as
+    `sqlite-utils query` does. The file is opened read-only (SQLite's mode=ro and
+    query_only): a statement that would change it, or ATTACH another file, is refused.
+    hdnd's own SQL functions (hdnd_fold) are available.
+
+    \b
+    Example:
+      hdnd query "SELECT kind, count(*) AS n FROM articles GROUP BY kind"
+      hdnd query "SELECT id, quote FROM commitments WHERE deadline < :day" --param day 2025-01-01 --format csv
+    """
+    from corpus.search import TimeLimitError, time_limit
+
+    conn = _read_only(db_path)
+    try:
+        with time_limit(conn, round(seconds * 1000)):
+            cursor = conn.execute(sql, dict(params))
+            columns = [c[0] for c in cursor.description or ()]
+            rows = [dict(zip(columns, map(_plain, row))) for row in cursor.fetchall()]
+    except TimeLimitError:
+        _fail(f"the query took longer than {seconds:g} s; make it more specific or raise --time-limit")
+    except sqlite3.ProgrammingError as err:
+        _fail("hdnd query runs one SQL statement at a time" if "one statement" in str(err) else str(err))
+    except sqlite3.Error as err:
+        if "readonly" in str(err) or "not authorized" in str(err):
+            _fail("hdnd query only reads the corpus, and this statement would change it or attach another file")
+        _fail(f"the SQL failed: {err}")
+    finally:
+        conn.close()
+    emit(fmt, rows, lambda: _grid(columns, rows), columns=columns)
+
+
+def _read_only(db_path: str) -> sqlite3.Connection:
+    """The corpus opened so nothing run on it can change it or reach another file: SQLite's
+    mode=ro, PRAGMA query_only, no ATTACH; with hdnd's SQL functions for its search index."""
+    from corpus.db import prepare_connection
+
+    if not os.path.isfile(db_path):
+        _fail(f"{db_path} does not exist; create it with hdnd import or hdnd crawl first.")
+    conn = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True)
+    conn.execute("PRAGMA query_only = 1")
+    prepare_connection(conn)
+    conn.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action in _OTHER_FILES else sqlite3.SQLITE_OK)
+    return conn
+
+
+# ATTACH and DETACH: a query reads the corpus and nothing else (a new attached file would be created).
+_OTHER_FILES = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
+
+
+def _plain(value):
+    """A value JSON can hold: a BLOB as sqlite-utils writes one ({"$base64": true, "encoded": …})."""
+    if isinstance(value, bytes):
+        return {"$base64": True, "encoded": base64.b64encode(value).decode("ascii")}
+    return value
+
+
+def _grid(columns: list[str], rows: list[dict]) -> None:
+    """Rows for reading: aligned columns, long values cut to 60 characters."""
+    from corpus.display import shorten
+
+    if not columns:
         return
-    for row in rows:
-        text = row.pop("text")
-        _print_records([row], fmt)
-        click.echo("    " + text.replace("\n", "\n    "))
+    cells = [[shorten("" if row[c] is None else str(row[c]), 60) for c in columns] for row in rows]
+    widths = [max(len(line[i]) for line in [columns, *cells]) for i in range(len(columns))]
+    for line in [columns, ["-" * w for w in widths], *cells]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
 
 
 def _brief(record: dict) -> dict:

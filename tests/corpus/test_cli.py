@@ -54,7 +54,7 @@ def test_import_search_export_stats(corpus_dir, runner):
     table = runner.invoke(cli, ["search", "Kỳ họp thứ 2", "--db", db])
     assert table.exit_code == 0 and "1. Kỳ họp thứ 2" in table.output
     csv_out = runner.invoke(cli, ["search", "ky hop", "--db", db, "--format", "csv"]).output
-    assert csv_out.splitlines()[0] == "id,title,published,source,url,score,snippet"
+    assert csv_out.splitlines()[0] == "\ufeffid,title,published,source,url,score,snippet"
 
     out = corpus_dir / "a.csv"
     exported = runner.invoke(cli, ["export", "--table", "articles", "--format", "csv", "--out", str(out), "--db", db])

@@ -1128,8 +1128,10 @@ def query_command(sql: str, params: tuple[tuple[str, str], ...], fmt: str, secon
         _fail(f"the query took longer than {seconds:g} s; make it more specific or raise --time-limit")
     except sqlite3.ProgrammingError as err:
         _fail("hdnd query runs one SQL statement at a time" if "one statement" in str(err) else str(err))
+    except UnicodeError:
+        _fail("the SQL or a --param value is not valid text (UTF-8)")
     except sqlite3.Error as err:
-        if "readonly" in str(err) or "not authorized" in str(err):
+        if any(reason in str(err) for reason in ("readonly", "not authorized", "authorization denied")):
             _fail("hdnd query only reads the corpus, and this statement would change it or attach another file")
         _fail(f"the SQL failed: {err}")
     finally:

@@ -366,6 +366,7 @@ def export_tables(db: sqlite_utils.Database, tables: list[str], fmt: str, out: s
     if fmt not in FORMATS:
         raise CorpusError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     known = exportable_tables(db)
+    tables = list(dict.fromkeys(tables))
     for table in tables:
         if table not in known:
             raise CorpusError(f"there is no table {table!r} in this corpus; tables: {', '.join(known)}.")
@@ -377,7 +378,7 @@ def export_tables(db: sqlite_utils.Database, tables: list[str], fmt: str, out: s
     if fmt == "hf":
         staging = Path(tempfile.mkdtemp(prefix=".hdnd-export-", dir=out.parent))
         try:
-            counts = write_hf(db, list(dict.fromkeys(tables)), staging / "dataset")
+            counts = write_hf(db, tables, staging / "dataset")
             _readable(staging / "dataset")
             if out.exists():
                 shutil.rmtree(out) if out.is_dir() else out.unlink()

@@ -33,8 +33,9 @@ def format_option(command=None, *, text_alias: bool = False):
 
 
 def _cell(value):
-    """A CSV cell: lists of words joined by spaces, other nested values as JSON, text defused."""
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+    """A CSV cell: a list of single words joined by spaces (tags), other nested values as
+    JSON (a list of phrases would lose its boundaries), text defused."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) and v and not any(c.isspace() for c in v) for v in value):
         value = " ".join(value)
     elif isinstance(value, (list, tuple, dict)):
         value = json.dumps(value, ensure_ascii=False)

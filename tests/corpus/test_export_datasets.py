@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,18 @@ def test_card_parses_with_license_configs_and_sizes(dataset, web_corpus):
 
 def test_files_are_readable_by_others(dataset):
     out, _ = dataset
+    paths = [out, *out.rglob("*")]
+    assert {p.stat().st_mode & 0o777 for p in paths if p.is_file()} == {0o644}
+    assert {p.stat().st_mode & 0o777 for p in paths if p.is_dir()} == {0o755}
+
+
+def test_files_are_readable_by_others_whatever_the_umask(web_corpus, tmp_path):
+    """A user whose umask keeps new files private (077) still writes a dataset others can read."""
+    out = tmp_path / "ds"
+    result = subprocess.run([sys.executable, "-m", "corpus", "export", "--table", "promises", "--format", "hf",
+                             "--out", str(out), "--db", str(web_corpus)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300, preexec_fn=lambda: os.umask(0o077))
+    assert result.returncode == 0, result.stderr
     paths = [out, *out.rglob("*")]
     assert {p.stat().st_mode & 0o777 for p in paths if p.is_file()} == {0o644}
     assert {p.stat().st_mode & 0o777 for p in paths if p.is_dir()} == {0o755}

@@ -49,7 +49,7 @@ def _csv_rows(data: bytes) -> list[dict]:
 def _as_csv_text(row: dict) -> dict:
     """A JSON row as its CSV cells read back: text, lists of words joined by spaces, None empty."""
     def cell(value):
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        if isinstance(value, list) and all(isinstance(v, str) and v and not any(c.isspace() for c in v) for v in value):
             return " ".join(value)
         if isinstance(value, (list, dict)):
             return json.dumps(value, ensure_ascii=False)
@@ -59,8 +59,8 @@ def _as_csv_text(row: dict) -> dict:
 
 
 LISTINGS = [
-    ("search", "hội đồng"),
-    ("search", "--in", "sessions", "Hà Nội"),
+    ("search", "ngập úng"),
+    ("search", "--in", "sessions", "Bắc Giang"),
     ("promises", "--kind", "all", "--today", TODAY),
     ("sessions",),
     ("versions", "1"),
@@ -75,12 +75,13 @@ def test_json_jsonl_and_csv_hold_the_same_rows(corpus, args):
     lines = _out(corpus, *args, "--format", "jsonl").decode("utf-8").splitlines()
     assert [json.loads(line) for line in lines] == rows
     from_csv = _csv_rows(_out(corpus, *args, "--format", "csv"))
-    assert from_csv == [{k: v for k, v in _as_csv_text(row).items() if k in from_csv[0]} for row in rows]
+    assert rows and set(from_csv[0]) == set(rows[0])
+    assert from_csv == [_as_csv_text(row) for row in rows]
 
 
 def test_the_corpus_has_rows_for_every_listing(corpus):
     """The test above compares real rows, not empty lists."""
-    for args in LISTINGS[2:]:
+    for args in LISTINGS:
         assert json.loads(_out(corpus, *args, "--format", "json")), args
 
 

@@ -297,7 +297,7 @@ class NewsSpider(scrapy.Spider):
                          kind="empty feed or sitemap")
         hidden = 0
         for entry in entries:
-            link = (entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or "").strip()
+            link, day = _link_and_day(entry)
             origin = (entry.xpath("source/@url").get() or "").strip()
             url = search_result_url(link, source.domain)
             if url is None:
@@ -306,8 +306,7 @@ class NewsSpider(scrapy.Spider):
                 else:
                     self._count("search_results_elsewhere")
                 continue
-            stamp = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
-            yield from self._candidate(url, _day(stamp), response)
+            yield from self._candidate(url, day, response)
         if hidden:
             self._count("search_results_hidden", source.domain)
             self.problem(response.url, f"{hidden} of the search feed's items from {source.domain} link through the "
@@ -347,11 +346,9 @@ class NewsSpider(scrapy.Spider):
         if not entries:
             self.problem(response.url, "the feed has no items", kind="empty feed or sitemap")
         for entry in entries:
-            link = (entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or "").strip()
-            if not link:
-                continue
-            stamp = entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
-            yield from self._candidate(urljoin(response.url, link), _day(stamp), response)
+            link, day = _link_and_day(entry)
+            if link:
+                yield from self._candidate(urljoin(response.url, link), day, response)
 
     def parse_robots(self, response: Response):
         """A source's robots.txt: the sitemaps its ``Sitemap:`` lines name, on the source's
@@ -600,6 +597,12 @@ def _unreadable(err: Exception) -> str:
     if isinstance(err, UndecodableError):
         return "undecodable"
     return "JavaScript challenge" if "JavaScript challenge" in str(err) else "no article text"
+
+
+def _link_and_day(entry: scrapy.Selector) -> tuple[str, date | None]:
+    """An RSS item's or Atom entry's link and the day it gives."""
+    link = (entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or "").strip()
+    return link, _day(entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get())
 
 
 def _day(stamp: str | None) -> date | None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -29,25 +31,38 @@ def get(url: str) -> tuple[int, bytes]:
         return err.code, err.read()
 
 
+@contextmanager
+def serving(db: Path, *args: str) -> Iterator[int]:
+    """``hdnd serve`` on a free loopback port, as a user starts it; yields the port. Its
+    output goes to a file (a full pipe would block the server), shown if it does not start."""
+    port = free_port()
+    log = db.parent / f"serve-{port}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "corpus", "serve", "--db", str(db), "--port", str(port),
+                                    *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("hdnd serve did not start: " + log.read_text())
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _answers(port: int) -> bool:
+    try:
+        return get(f"http://127.0.0.1:{port}/-/versions.json")[0] == 200
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="session")
 def server(web_corpus):
     """``hdnd serve`` as a user starts it, on a free loopback port; yields its base URL."""
-    port = free_port()
-    log = web_corpus.parent / "serve.log"  # a file, not a pipe: a full pipe would block the server
-    process = subprocess.Popen([sys.executable, "-m", "corpus", "serve", "--db", str(web_corpus), "--port", str(port)],
-                               cwd=ROOT, env=os.environ.copy(), stdout=log.open("w"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if get(base + "/-/versions.json")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("hdnd serve did not start: " + log.read_text())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(web_corpus) as port:
+        yield f"http://127.0.0.1:{port}"
 
 

@@ -18,10 +18,9 @@ from corpus.cli import cli
 from corpus.db import prepare_connection
 from crawler.metadata import VIETNAM
 from tests.conftest import article_html
-from tests.corpus.conftest import get
+from tests.corpus.conftest import get, serving
 from tests.corpus.test_browser import _keep, browser  # noqa: F401 (the browser fixture)
 from tests.data.web_pages import SITE
-from tests.faults.conftest import serving
 
 A = "{http://www.w3.org/2005/Atom}"
 HOSTILE = '<script>alert("x")</script> Hội đồng nhân dân & UBND'

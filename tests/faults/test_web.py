@@ -20,8 +20,7 @@ import pytest
 
 from corpus.db import connect
 from tests.conftest import ROOT, article_text
-from tests.corpus.conftest import get
-from tests.faults.conftest import serving
+from tests.corpus.conftest import get, serving
 
 SCRIPT_URL = "javascript:alert(document.domain)//bien-ban"
 SCRIPT_EVIDENCE = "JavaScript:alert('evidence')"

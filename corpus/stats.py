@@ -1,14 +1,19 @@
-"""What the corpus holds: articles by source and month, processed or not, last runs."""
+"""What the corpus holds: articles by source and month, processed or not, promises, last runs."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import sqlite_utils
 
+from corpus.commitments import promise_counts
 
-def corpus_stats(db: sqlite_utils.Database, last_runs: int = 5) -> dict[str, Any]:
+
+def corpus_stats(db: sqlite_utils.Database, last_runs: int = 5, today: date | None = None) -> dict[str, Any]:
+    """Totals and coverage; promises and overdue ones as of ``today`` (default: today),
+    counted as the web home page and hdnd promises count them."""
     by_source_month = [
         dict(row) for row in db.query(
             """
@@ -35,6 +40,7 @@ def corpus_stats(db: sqlite_utils.Database, last_runs: int = 5) -> dict[str, Any
         "articles": totals["articles"],
         "processed": totals["processed"],
         "unprocessed": totals["articles"] - totals["processed"],
+        **promise_counts(db, today or date.today()),
         "by_source_month": by_source_month,
         "last_runs": runs,
     }

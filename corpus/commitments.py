@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,6 +28,7 @@ STATUSES = ("open", "due", "overdue", *VERDICTS)
 FOLLOWUP_MIN_SCORE = 0.4   # share of a commitment's syllable pairs a report must repeat (plus bonuses)
 FOLLOWUP_CANDIDATES = 25   # best full-text matches scored for each new report or commitment
 MERGE_MIN_SIMILARITY = 0.6  # quotes in copied articles that are one commitment
+PROMISE_KIND = "commitment"  # what is counted as a promise: demands and orders to other bodies are not
 
 
 class PromiseError(ValueError):
@@ -407,7 +409,7 @@ FROM commitments c
 
 def list_commitments(db: sqlite_utils.Database, today: date, query: str | None = None, speaker: str | None = None,
                      body: str | None = None, topic: str | None = None, status: str | None = None,
-                     kind: str | None = "commitment", since: str | None = None, until: str | None = None,
+                     kind: str | None = PROMISE_KIND, since: str | None = None, until: str | None = None,
                      limit: int = 50) -> list[dict]:
     """Commitments with at least one source, newest first; text filters ignore case and
     tone marks. Status is computed as of ``today``."""
@@ -441,6 +443,14 @@ def list_commitments(db: sqlite_utils.Database, today: date, query: str | None =
 
 
 def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date) -> dict:
+def promise_counts(db: sqlite_utils.Database, today: date) -> dict[str, int]:
+    """How many promises there are and how many are overdue as of ``today``, counted as
+    ``hdnd promises`` lists them (kind commitment, with a source, not rejected): the one
+    count the home page, ``hdnd stats`` and the overdue query show."""
+    rows = list_commitments(db, today, kind=PROMISE_KIND, limit=sys.maxsize)
+    return {"promises": len(rows), "overdue": sum(row["status"] == "overdue" for row in rows)}
+
+
     """One commitment: its fields, each source with the quote's paragraph, the session,
     and the event history with proposed follow-ups."""
     rows = db.execute(f"{_LIST_SQL} WHERE c.id = ?", (commitment_id,))

@@ -3,7 +3,9 @@
 Rows are streamed in batches, never loaded whole. Output is written beside its target
 and moved into place at the end, so a failed export never leaves a half-written file.
 Binary columns (the compressed raw HTML) are left out: they are for re-extraction, not
-analysis.
+analysis. JSONL and CSV keep SQLite's text (times ISO 8601 with their offset); Parquet and
+the Hugging Face folder hold the types of models/dataset_fields.tsv: booleans, lists, times
+as UTC timestamps and days as dates.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -78,6 +81,10 @@ def _arrow_schema(columns: list[tuple[str, str]]):
             return pa.bool_()
         if declared == "LIST":
             return pa.list_(pa.string())
+        if declared == "TIMESTAMP":
+            return pa.timestamp("us", tz="UTC")
+        if declared == "DATE":
+            return pa.date32()
         if "INT" in declared:
             return pa.int64()
         if any(t in declared for t in ("REAL", "FLOA", "DOUB", "NUM")):
@@ -111,13 +118,15 @@ def write_csv(db, table, columns, path: Path) -> int:
 
 
 def write_parquet(db, table, columns, path: Path) -> int:
+    """One Parquet file with the dataset's types (booleans, lists, timestamps, dates), as hf writes."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    columns = _typed_columns(db, table, columns)
     schema = _arrow_schema(columns)
     count = 0
     with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
-        for batch in iter_rows(db, table, [c for c, _ in columns]):
+        for batch in _typed_batches(db, table, columns):
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             count += len(batch)
         if count == 0:
@@ -145,23 +154,62 @@ def _note(notes, table: str, column: str) -> tuple[str, str]:
     return notes.get((table, column)) or notes.get(("*", column)) or ("", f"The {column} column of {table}.")
 
 
-def _typed_columns(table: str, columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Columns with the dataset's types: 0/1 flags as BOOLEAN, JSON-list text as LIST."""
+def _typed_columns(db, table: str, columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Columns with the dataset's types (models/dataset_fields.tsv): 0/1 flags as BOOLEAN,
+    JSON-list text as LIST, instants as TIMESTAMP and days as DATE; a time or date column
+    keeps its text when a stored value does not read as one, so no value is lost."""
     notes = field_notes()
-    kinds = {"bool": "BOOLEAN", "list": "LIST"}
-    return [(name, kinds.get(_note(notes, table, name)[0], declared)) for name, declared in columns]
+    kinds = {"bool": "BOOLEAN", "list": "LIST", "time": "TIMESTAMP", "date": "DATE"}
+    typed = []
+    for name, declared in columns:
+        kind = kinds.get(_note(notes, table, name)[0], declared)
+        if kind in READERS and not _every_value_reads(db, table, name, READERS[kind]):
+            kind = declared
+        typed.append((name, kind))
+    return typed
+
+
+def _as_instant(value: Any) -> datetime | None:
+    """A stored date-time as UTC; a time without offset, or a date alone, is Vietnam's (as
+    ``corpus.display.local_time`` reads it). None when the value is not ISO 8601."""
+    from corpus.display import local_time
+
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    return local_time(value).astimezone(timezone.utc)
+
+
+def _as_day(value: Any) -> date | None:
+    """The day of a stored date (or of a date-time, as written); None when it is not one."""
+    try:
+        return date.fromisoformat(value[:10]) if value[10:11] in ("", "T", " ") else None
+    except (TypeError, ValueError):
+        return None
+
+
+READERS = {"TIMESTAMP": _as_instant, "DATE": _as_day}
+
+
+def _every_value_reads(db, table: str, column: str, reader) -> bool:
+    cursor = db.conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')
+    return all(reader(value) is not None for (value,) in cursor)
 
 
 def _typed_batches(db, table, columns) -> Iterator[list[dict[str, Any]]]:
-    """Rows with booleans as bool and JSON lists decoded, so Parquet holds them as such."""
+    """Rows with booleans as bool, JSON lists decoded and dates read, so Parquet holds them as such."""
     flags = [n for n, d in columns if d == "BOOLEAN"]
     lists = [n for n, d in columns if d == "LIST"]
+    read = [(n, READERS[d]) for n, d in columns if d in READERS]
     for batch in iter_rows(db, table, [c for c, _ in columns]):
         for row in batch:
             for name in flags:
                 row[name] = None if row[name] is None else bool(row[name])
             for name in lists:
                 row[name] = _as_list(row[name])
+            for name, reader in read:
+                row[name] = None if row[name] is None else reader(row[name])
         yield batch
 
 
@@ -178,6 +226,10 @@ def _as_list(value: Any) -> list[str] | None:
 def _hf_dtype(declared: str) -> str:
     if declared == "BOOLEAN":
         return "bool"
+    if declared == "TIMESTAMP":
+        return "timestamp[us, tz=UTC]"
+    if declared == "DATE":
+        return "date32"
     if "INT" in declared:
         return "int64"
     if any(t in declared for t in ("REAL", "FLOA", "DOUB", "NUM")):
@@ -188,7 +240,9 @@ def _hf_dtype(declared: str) -> str:
 def _frictionless_type(declared: str) -> str:
     if declared == "LIST":
         return "array"
-    return {"int64": "integer", "float64": "number", "bool": "boolean"}.get(_hf_dtype(declared), "string")
+    if declared == "TIMESTAMP":
+        return "datetime"
+    return {"int64": "integer", "float64": "number", "bool": "boolean", "date32": "date"}.get(_hf_dtype(declared), "string")
 
 
 def _feature(name: str, declared: str) -> str:
@@ -323,7 +377,7 @@ def write_hf(db, tables: list[str], folder: Path) -> list[int]:
     (data/<table>/ when there are several), datapackage.json. Returns rows per table."""
     configs, resources = [], []
     for table in tables:
-        columns = _typed_columns(table, columns_of(db, table))
+        columns = _typed_columns(db, table, columns_of(db, table))
         prefix = "data/" if len(tables) == 1 else f"data/{table}/"
         rows, shards = _write_shards(db, table, columns, folder, prefix)
         configs.append({"table": table, "columns": columns, "rows": rows, "prefix": prefix})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pyarrow.parquet as pq
 import pytest
@@ -29,6 +30,13 @@ def table_rows(db, table="articles"):
     return [{k: row[k] for k in names} for row in db.query(f"SELECT * FROM {table} ORDER BY rowid")]
 
 
+def typed(row: dict) -> dict:
+    """A stored article as Parquet holds it: its times as instants, its tags as a list."""
+    times = {k: datetime.fromisoformat(row[k]).astimezone(timezone.utc) if row[k] else None
+             for k in ("published", "imported_at", "updated_at", "processed_at")}
+    return {**row, **times, "tags": json.loads(row["tags"]) if row["tags"] else None}
+
+
 def test_jsonl_round_trip(db, tmp_path):
     out = tmp_path / "a.jsonl"
     assert export_table(db, "articles", "jsonl", out) == 7
@@ -38,7 +46,7 @@ def test_jsonl_round_trip(db, tmp_path):
 def test_parquet_round_trip(db, tmp_path):
     out = tmp_path / "a.parquet"
     export_table(db, "articles", "parquet", out)
-    assert pq.read_table(out).to_pylist() == table_rows(db)
+    assert pq.read_table(out).to_pylist() == [typed(r) for r in table_rows(db)]
 
 
 def test_raw_html_is_not_exported(db, tmp_path):
@@ -61,8 +69,8 @@ def test_hf_folder(db, tmp_path):
     assert card.startswith("---\nconfigs:") and "path: data/train-*.parquet" in card
     shards = sorted((out / "data").glob("train-*.parquet"))
     assert [s.name for s in shards] == ["train-00000-of-00001.parquet"]
-    # The dataset holds tags as list<string>, not the JSON text SQLite stores.
-    assert pq.read_table(shards[0]).to_pylist() == [{**r, "tags": json.loads(r["tags"])} for r in table_rows(db)]
+    # The dataset holds tags as list<string> and times as timestamps, not the text SQLite stores.
+    assert pq.read_table(shards[0]).to_pylist() == [typed(r) for r in table_rows(db)]
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert package["resources"][0]["path"] == "data/train-00000-of-00001.parquet"
     fields = {f["name"]: f["type"] for f in package["resources"][0]["schema"]["fields"]}

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -58,6 +59,8 @@ def test_promises_view_exports(web_corpus, tmp_path, fmt):
     else:
         rows = pq.read_table(out).to_pylist()
         assert pq.read_schema(out).field("year").type == pa.string()
+        assert pq.read_schema(out).field("made_on").type == pa.date32()  # a day, not text
+        expected = [{**row, "made_on": row["made_on"] and date.fromisoformat(row["made_on"])} for row in expected]
     assert rows == expected
     assert out.stat().st_mode & 0o777 == 0o644
 

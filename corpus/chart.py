@@ -14,7 +14,7 @@ from html import escape
 
 import sqlite_utils
 
-from pipeline import fold
+from pipeline import fold, index_names
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 36, 48
@@ -77,6 +77,17 @@ def index_series(db: sqlite_utils.Database, index: str, entity: str, subindex: s
             "figures": figures, "reports": reports}
 
 
+def index_code(name: str) -> str:
+    """The index code a person means by ``name``: the code in any case, with spaces or
+    hyphens for its underscores ("par index", "PAR-INDEX"), or a name of it in
+    models/index_names.tsv, tone marks optional ("Chỉ số CCHC", "chi so cchc"); a name
+    we do not know is returned as written, so it matches nothing rather than something else."""
+    key = " ".join(fold(name.strip().lower()).replace("_", " ").replace("-", " ").split())
+    codes = {fold(variant).replace("-", " "): code for variant, code in index_names().items()}
+    codes.update({code.lower().replace("_", " "): code for code in codes.values()})
+    return codes.get(key, name)
+
+
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high]."""
     if high == low:
@@ -130,9 +141,10 @@ def svg_chart(points: list[Point], title: str, axis_label: str, *, inverted: boo
         share = (value - low) / (high - low)
         return TOP + (share if inverted else 1 - share) * inner_h
 
+    # The width and height size the file opened alone; on a page the chart shrinks to a phone's width.
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
            f'height="{HEIGHT}" role="img" aria-label="{escape(title)}" class="hdnd-chart" '
-           f'font-family="sans-serif" font-size="12">',
+           f'style="width: 100%; max-width: {WIDTH}px; height: auto" font-family="sans-serif" font-size="12">',
            f'<title>{escape(title)}</title>',
            f'<text x="{LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>']
     for tick in ticks:

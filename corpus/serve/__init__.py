@@ -11,43 +11,56 @@ beside this file. A stored URL is a link only when it is a web address.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from datasette import hookimpl
 from markupsafe import Markup
 
-from corpus.chart import number
+from corpus.chart import index_code, number
+from corpus.commitments import PROMISE_KIND, status_for
 from corpus.db import prepare_connection as _prepare
 from corpus.search import TIME_LIMIT_MS, fts_expression
 from corpus.serve import excel, feeds, hosts, pages
 
 SQL_TIME_LIMIT_MS = TIME_LIMIT_MS  # Datasette's SQL and our searches stop at the same time
 
+PLACE_HELP = "địa phương, có dấu hay không (ha noi) · a place, tone marks optional"
 CANNED = {
     "overdue_promises": {
         "title": "Lời hứa quá hạn · Overdue promises",
-        "sql": "SELECT id AS promise_id, speaker, speaker_title, deadline, quote, topic, source FROM promises "
-               "WHERE kind = 'commitment' AND status = 'overdue' ORDER BY deadline",
+        "description": "Lời hứa (không gồm yêu cầu và giao nhiệm vụ) đã quá hạn tính đến hôm nay, đếm như trang chủ và "
+                       "hdnd promises --status overdue. Promises (not demands or assignments) past their deadline as of "
+                       "today, counted as on the home page and by hdnd promises --status overdue.",
+        "sql": f"SELECT p.id AS promise_id, p.speaker, p.speaker_title, p.deadline, p.quote, p.topic, p.source\n"
+               f"FROM promises p\nWHERE p.kind = '{PROMISE_KIND}' AND {pages.STATUS_SQL} = 'overdue'\n"
+               f"ORDER BY p.deadline, p.id",
     },
     "promises_by_speaker": {
         "title": "Lời hứa theo người phát biểu · Promises by speaker",
-        "sql": "SELECT id AS promise_id, kind, deadline, status, quote, session FROM promises "
-               "WHERE hdnd_fold(lower(COALESCE(speaker, ''))) LIKE '%' || hdnd_fold(lower(:speaker)) || '%' "
-               "ORDER BY made_on",
+        "description": "speaker: một phần tên, có dấu hay không (tran sy thanh) · part of a name, tone marks optional.",
+        "sql": f"SELECT p.id AS promise_id, p.kind, p.deadline, {pages.STATUS_SQL} AS status, p.quote, p.session\n"
+               "FROM promises p\nWHERE hdnd_fold(lower(COALESCE(p.speaker, ''))) LIKE '%' || hdnd_fold(lower(:speaker)) || '%'\n"
+               "ORDER BY p.made_on, p.id",
     },
     "index_over_years": {
         "title": "Chỉ số của một địa phương qua các năm · An index over the years",
-        "sql": 'SELECT year, "index", subindex, value, unit, rank, rank_of, quote, article_id FROM index_values '
-               'WHERE "index" = :index AND hdnd_fold(lower(COALESCE(entity, \'\'))) LIKE '
-               "'%' || hdnd_fold(lower(:entity)) || '%' ORDER BY year",
+        "description": "index: mã hay tên chỉ số (PAR INDEX, par_index, Chỉ số CCHC, PAPI, SIPAS…) · the index's code or "
+                       f"name; entity: {PLACE_HELP}.",
+        "sql": 'SELECT year, "index", subindex, value, unit, rank, rank_of, quote, article_id\nFROM index_values\n'
+               'WHERE "index" = hdnd_index_code(:index)\n'
+               "  AND hdnd_fold(lower(COALESCE(entity, ''))) LIKE '%' || hdnd_fold(lower(:entity)) || '%'\n"
+               "ORDER BY year, id",
     },
     "said_at_session": {
         "title": "Phát biểu tại một kỳ họp · What was said at one session",
+        "description": "session_id: số của kỳ họp (bảng sessions) · the session's number (sessions table).",
         "sql": "SELECT t.seq, t.timestamp, t.role, t.speaker, t.title, t.delegation, t.topic, t.quote, t.article_id, "
-               "t.session_id "
-               "FROM turns t WHERE t.session_id = :session_id ORDER BY t.article_id, t.seq",
+               "t.session_id\nFROM turns t\nWHERE t.session_id = :session_id\nORDER BY t.article_id, t.seq",
     },
 }
+for _query in CANNED.values():
+    _query["hide_sql"] = True  # the title says what a query does; "show" reveals the SQL
 
 FACETS = {
     "promises": ["status", "kind", "speaker", "body", "topic", "source", "year"],
@@ -64,6 +77,16 @@ PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
 PROMISE_LINKS = {"promise_id", "commitment_id"}
 SESSION_COLUMNS = {("sessions", "id")}
 SESSION_LINKS = {"session_id"}
+CODE_COLUMNS = {"topic": "topic", "status": "status", "kind": "kind", "attribution": "found", "role": "role"}
+EVENT_TABLES = {"commitment_events"}  # their kind is an event's, not a promise's
+
+
+def _code_cell(value, column: str, table: str | None) -> Markup | None:
+    """A code shown in words, the code kept as the tooltip (facets and filters use it);
+    a value that is no code we know is left to Datasette."""
+    group = "event" if column == "kind" and table in EVENT_TABLES else CODE_COLUMNS.get(column)
+    words = pages.label(value, group) if group and isinstance(value, str) else None
+    return Markup('<span class="hdnd-code" title="{}">{}</span>').format(value, words) if words and words != value else None
 
 
 def metadata(name: str, allowed_hosts: tuple[str, ...] = ()) -> dict:
@@ -94,11 +117,16 @@ class ServeError(ValueError):
 
 @hookimpl(trylast=True)
 def prepare_connection(conn):
-    """hdnd_fold() in SQL, as the store defines it, for canned queries and searches; and
+    """hdnd_fold() in SQL, as the store defines it, for canned queries and searches;
     escape_fts(), which Datasette's ``?_search=`` calls, replaced by our query rule (so it
-    runs after Datasette's own definition)."""
+    runs after Datasette's own definition); hdnd_status(deadline, verdict), a promise's
+    status today as hdnd promises computes it; hdnd_index_code(name), the code a name of
+    an index means."""
     _prepare(conn)
     conn.create_function("escape_fts", 1, fts_expression)
+    conn.create_function("hdnd_status", 2, lambda deadline, verdict: status_for(deadline, date.today(), verdict))
+    conn.create_function("hdnd_index_code", 1, lambda name: index_code(name) if isinstance(name, str) else name,
+                         deterministic=True)
 
 
 @hookimpl
@@ -110,19 +138,21 @@ def register_routes():
 def prepare_jinja2_environment(env):
     env.filters["vn_number"] = number
     env.filters["web_link"] = pages.web_link
+    env.filters["vn_label"] = pages.label
 
 
 @hookimpl
 def render_cell(value, column, table, datasette):
     """A promise's or a session's id links to its page wherever it is shown, also when
     Datasette has expanded it to {"value": id, "label": …} (a foreign key); a cell that
-    holds no integer id (text in an INTEGER column, a label) is left to Datasette."""
+    holds no integer id (text in an INTEGER column, a label) is left to Datasette. Codes
+    (topic, status, kind, how a speaker was found, a turn's role) are shown in words."""
     if (table, column) in PROMISE_COLUMNS or column in PROMISE_LINKS:
         page = "promise"
     elif (table, column) in SESSION_COLUMNS or column in SESSION_LINKS:
         page = "session"
     else:
-        return None
+        return _code_cell(value, column, table)
     row_id, label = (value.get("value"), value.get("label")) if isinstance(value, dict) else (value, None)
     if not isinstance(row_id, int) or isinstance(row_id, bool):
         return None

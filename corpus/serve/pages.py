@@ -1,4 +1,5 @@
-"""Our pages inside Datasette: search, one promise, one session, an index over the years.
+"""Our pages inside Datasette: search, the promises, one promise, one session, an index
+over the years, and the stored copy of an article to read.
 
 Each route reads through Datasette's read-only connection under its SQL time limit,
 calls the same library function as the command line, and renders a template (or JSON,
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from functools import cache
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
@@ -17,14 +19,14 @@ import sqlite_utils
 from datasette.utils.asgi import AsgiStream, Response
 from markupsafe import Markup, escape
 
-from corpus.chart import ChartError, index_series, points_of, series_choices, svg_chart
-from corpus.commitments import PromiseError, commitment_detail
+from corpus.chart import ChartError, index_code, index_series, points_of, series_choices, svg_chart
+from corpus.commitments import KINDS, PROMISE_KIND, STATUSES, PromiseError, commitment_detail, promise_counts
 from corpus.db import row_id
 from corpus.display import is_web_url, shorten
 from corpus.lookup import Filters, search_everything, search_group
 from corpus.search import END, START, QueryError, parse_query, time_limit
 from corpus.sessions import SessionError, list_sessions, session_detail, session_label
-from pipeline import index_names
+from pipeline import fold, index_names, topics
 
 GROUP_TITLES = {"articles": "Bài báo · Articles", "promises": "Lời hứa · Promises",
                 "people": "Người · People", "index_values": "Chỉ số · Index results"}
@@ -33,6 +35,36 @@ STATUS_TITLES = {"open": "đang theo dõi · open", "due": "sắp đến hạn �
                  "not_kept": "không thực hiện · not kept", "in_progress": "đang triển khai · in progress"}
 KIND_TITLES = {"commitment": "Lời hứa · Promise", "demand": "Yêu cầu · Demand",
                "assignment": "Giao nhiệm vụ · Assignment"}
+# How the speaker of a quote was found (pipeline.attribution's Speaker.how, stored as a source's attribution).
+FOUND_TITLES = {"quote_name_line": "tên ở dòng trích · named on the quote's line",
+                "quote_after": "tên sau lời trích · named after the quote",
+                "quote_before": "tên trước lời trích · named before the quote",
+                "speech_verb": "theo động từ nói · by a verb of saying", "speech_after": "nói sau · said after",
+                "theo": "“theo …” · according to", "carried": "lời nói tiếp đoạn trước · speech carried on",
+                "subject": "chủ ngữ của câu · the sentence's subject", "nearest": "người được nêu gần nhất · nearest named",
+                "following": "người được nêu ngay sau · named next", "asker": "người chất vấn · the asker",
+                "pronoun": "đại từ (ông, bà) · a pronoun", "turn": "lượt phát biểu trong biên bản · transcript turn",
+                "answer": "người trả lời · the answerer"}
+EVENT_TITLES = {"extracted": "trích từ bài báo · extracted", "status": "đổi trạng thái · status change",
+                "followup": "tin tiếp theo đề xuất · proposed follow-up", "confirmed": "người xác nhận · confirmed",
+                "rejected": "người bác bỏ · rejected", "correction": "người sửa · corrected"}
+ARTICLE_KINDS = {"article": "Bài báo · Article", "transcript": "Biên bản · Transcript"}
+ROLE_TITLES = {"chair": "chủ tọa · chair", "question": "hỏi · question", "answer": "trả lời · answer",
+               "debate": "tranh luận · debate", "report": "báo cáo · report"}
+
+
+@cache
+def code_labels() -> dict[str, dict[str, str]]:
+    """Vietnamese (and English) words for every code our pages show, by kind of code; topic
+    names come from models/topics.tsv, where the codes are defined."""
+    return {"status": STATUS_TITLES, "kind": {**KIND_TITLES, **ARTICLE_KINDS}, "found": FOUND_TITLES,
+            "event": EVENT_TITLES, "role": ROLE_TITLES, "topic": {t.code: t.label for t in topics()}}
+
+
+def label(code: str | None, group: str) -> str:
+    """``code`` in words (the ``vn_label`` filter of our templates); a code with no words is
+    shown as stored, so nothing disappears."""
+    return code_labels()[group].get(code, code) if code else ""
 FRAGMENT_WORDS = 5
 
 
@@ -76,12 +108,19 @@ def web_link(url: str | None, label: str | None = None) -> Markup:
     return escape(url or "")
 
 
-def _jump(datasette, url: str, quote: str, article_id: int) -> str:
+def reader_url(datasette, article_id: int, span: tuple[int, int] | None = None) -> str:
+    """Our page for reading the stored copy of an article, scrolled to the quote at
+    ``span`` (start, end in its text) and the quote marked."""
+    path = datasette.urls.path(f"-/article/{article_id}")
+    return path + "?" + urlencode({"start": span[0], "end": span[1]}) + "#hdnd-quote" if span else path
+
+
+def _jump(datasette, url: str, quote: str, article_id: int, span: tuple[int, int] | None = None) -> str:
     """Where a figure can be checked: the quote on the publisher's page, or, for an
     imported file (or an address that is not a web page's), the stored copy."""
     if is_web_url(url):
         return text_fragment(url, quote)
-    return _db_path(datasette, "articles", article_id)
+    return reader_url(datasette, article_id, span)
 
 
 def _sentence(err: Exception) -> str:
@@ -102,13 +141,11 @@ async def _not_found(datasette, request, template: str, message: str) -> Respons
 
 
 async def home(datasette) -> dict:
-    """Counts and links for the home page."""
+    """Counts and links for the home page; promises counted as ``hdnd stats`` counts them."""
     def counts(db):
-        sql = {"articles": "SELECT COUNT(*) FROM articles", "promises": "SELECT COUNT(*) FROM promises",
-               "overdue": "SELECT COUNT(*) FROM promises WHERE status = 'overdue'",
-               "people": "SELECT COUNT(*) FROM persons", "index_values": "SELECT COUNT(*) FROM index_values",
-               "sessions": "SELECT COUNT(*) FROM sessions"}
-        return {name: db.execute(q).fetchone()[0] for name, q in sql.items()}
+        sql = {"articles": "SELECT COUNT(*) FROM articles", "people": "SELECT COUNT(*) FROM persons",
+               "index_values": "SELECT COUNT(*) FROM index_values", "sessions": "SELECT COUNT(*) FROM sessions"}
+        return {**{name: db.execute(q).fetchone()[0] for name, q in sql.items()}, **promise_counts(db, date.today())}
     latest = await _read(datasette, lambda db: list_sessions(db, limit=5))
     for row in latest:
         row["label"] = session_label(row)
@@ -119,7 +156,7 @@ async def home(datasette) -> dict:
 
 def _hit_links(datasette, group: str, hit: dict) -> dict:
     if group == "articles":
-        return {"href": _db_path(datasette, "articles", hit["id"]), "label": hit["title"] or hit["url"],
+        return {"href": reader_url(datasette, hit["id"]), "label": hit["title"] or hit["url"],
                 "detail": " · ".join(filter(None, [(hit["published"] or "")[:10], hit["source"]])),
                 "source": hit["url"] if is_web_url(hit["url"]) else None}
     if group == "promises":
@@ -135,7 +172,7 @@ def _hit_links(datasette, group: str, hit: dict) -> dict:
     rank = f"hạng {hit['rank']}/{hit['rank_of'] or '?'}" if hit["rank"] else ""
     return {"href": chart, "label": f"{hit['index']} · {hit['entity'] or '?'} · {hit['year'] or '?'}",
             "detail": " · ".join(filter(None, [hit["subindex"], figure, rank])),
-            "source": _db_path(datasette, "articles", hit["article_id"])}
+            "source": reader_url(datasette, hit["article_id"])}
 
 
 def _plain(text: str) -> str:
@@ -146,7 +183,7 @@ SEARCH_SIZE = {"html": 10, "data": 20, "max": 100}
 EXPORT_CHUNK = 200  # hits per group read at a time (each read under the time limit) for _all=1
 CSV_HEADER = ["group", "id", "label", "detail", "snippet", "link"]
 FILTER_NAMES = ("since", "until", "source", "kind")
-FILTER_KINDS = {"article": "Bài báo · Article", "transcript": "Biên bản · Transcript", **KIND_TITLES}
+FILTER_KINDS = {**ARTICLE_KINDS, **KIND_TITLES}
 
 
 class SearchArgs(ValueError):
@@ -162,14 +199,19 @@ def _whole(request, name: str, default: int, high: int) -> int:
     return int(raw)
 
 
-def _search_args(request, fmt: str | None) -> tuple[str, int, int, Filters]:
-    """The query, page, page size and filters of a /-/search address."""
-    values = {name: (request.args.get(name) or "").strip() or None for name in FILTER_NAMES}
+def _check_dates(values: dict) -> None:
+    """since= and until= are days written YYYY-MM-DD, or absent."""
     for name in ("since", "until"):
         try:
             values[name] and date.fromisoformat(values[name])
         except ValueError:
             raise SearchArgs(f"{name}= must be a date written YYYY-MM-DD, such as 2024-01-31.") from None
+
+
+def _search_args(request, fmt: str | None) -> tuple[str, int, int, Filters]:
+    """The query, page, page size and filters of a /-/search address."""
+    values = {name: (request.args.get(name) or "").strip() or None for name in FILTER_NAMES}
+    _check_dates(values)
     size = _whole(request, "size", SEARCH_SIZE["data" if fmt else "html"], SEARCH_SIZE["max"])
     page = _whole(request, "page", 1, 1_000_000)
     return (request.args.get("q") or "").strip(), page, size, Filters(**values)
@@ -289,11 +331,14 @@ async def promise_page(datasette, request) -> Response:
         return await _not_found(datasette, request, "hdnd_promise.html", _sentence(err))
     if request.url_vars.get("format") == "json":
         return Response.json({"ok": True, **record})
+    spans = await _read(datasette, lambda db: {row[0]: row[1:] for row in db.execute(
+        'SELECT article_id, start, "end" FROM commitment_sources WHERE commitment_id = ?', (promise_id,))})
     for source in record["sources"]:
         source["paragraph_html"] = _paragraph(source)
+        span = spans.get(source["article_id"])
         source["jump"] = _jump(datasette, source["url"], source["paragraph"][source["quote_start"]:source["quote_end"]],
-                               source["article_id"])
-        source["stored"] = _db_path(datasette, "articles", source["article_id"])
+                               source["article_id"], span)
+        source["stored"] = reader_url(datasette, source["article_id"], span)
     session = record["session"]
     return await _page(datasette, request, "hdnd_promise.html", {
         "p": record, "status_title": STATUS_TITLES.get(record["status"], record["status"]),
@@ -327,7 +372,7 @@ async def session_page(datasette, request) -> Response:
         promise["kind_title"] = KIND_TITLES.get(promise["kind"], promise["kind"])
         promise["status_title"] = STATUS_TITLES.get(promise["status"], promise["status"])
     for article in record["articles"]:
-        article["stored"] = _db_path(datasette, "articles", article["id"])
+        article["stored"] = reader_url(datasette, article["id"])
     for recall in record["recalls"]:
         recall["href"] = datasette.urls.path(f"-/promise/{recall['commitment_id']}") if recall["commitment_id"] else None
     return await _page(datasette, request, "hdnd_session.html", {
@@ -353,6 +398,7 @@ async def chart_page(datasette, request) -> Response:
             return Response.json({"ok": False, "error": "Give both index= and entity=, e.g. ?index=PAPI&entity=Hà Nội."},
                                  status=400)
         return await _page(datasette, request, "hdnd_chart.html", {"menu": menu})
+    index = index_code(index)
     try:
         series = await _read(datasette, lambda db: index_series(db, index, entity, subindex))
     except ChartError as err:
@@ -373,8 +419,9 @@ async def chart_page(datasette, request) -> Response:
     if fmt == "svg":
         return Response(svg, content_type="image/svg+xml; charset=utf-8")
     for report in series["reports"]:
-        report["jump"] = _jump(datasette, report["url"], report["quote"], report["article_id"])
-        report["stored"] = _db_path(datasette, "articles", report["article_id"])
+        span = (report["start"], report["start"] + len(report["quote"]))
+        report["jump"] = _jump(datasette, report["url"], report["quote"], report["article_id"], span)
+        report["stored"] = reader_url(datasette, report["article_id"], span)
     query = urlencode({"index": index, "entity": entity, **({"subindex": subindex} if subindex else {})})
     return await _page(datasette, request, "hdnd_chart.html", {
         "menu": menu, "series": series, "title": title, "svg": Markup(svg),
@@ -383,8 +430,148 @@ async def chart_page(datasette, request) -> Response:
     })
 
 
+# A promise's status as of today, in SQL, as status_for() gives it to hdnd promises: the
+# plugin registers hdnd_status(deadline, verdict); the verdict is the latest a person confirmed.
+STATUS_SQL = ("hdnd_status(p.deadline, (SELECT e.status FROM commitment_events e WHERE e.commitment_id = p.id "
+              "AND e.kind = 'confirmed' ORDER BY e.id DESC LIMIT 1))")
+PROMISE_ARGS = ("status", "kind", "speaker", "body", "topic", "source", "since", "until")
+PROMISES_SIZE = {"default": 25, "max": 200}
+
+
+def _promise_args(request) -> dict:
+    """The filters of a /-/promises address, checked (a SearchArgs names the wrong one);
+    kind defaults to promises only, kind=all lists demands and assignments too."""
+    values = {name: (request.args.get(name) or "").strip() or None for name in PROMISE_ARGS}
+    _check_dates(values)
+    values["kind"] = values["kind"] or PROMISE_KIND
+    for name, allowed in (("status", STATUSES), ("kind", (*KINDS, "all")), ("topic", code_labels()["topic"])):
+        if values[name] and values[name] not in allowed:
+            raise SearchArgs(f"{name}= must be one of {', '.join(allowed)}.")
+    return values
+
+
+def _promise_where(values: dict) -> tuple[str, list]:
+    """SQL conditions on the promises view (alias p) for ``values``; names ignore case and
+    tone marks, a source is part of its domain."""
+    where, params = [], []
+    folded = {"speaker": ("p.speaker",), "body": ("p.body", "p.speaker_title")}
+    for name, columns in folded.items():
+        if values[name]:
+            where.append("(" + " OR ".join(f"hdnd_fold(lower(COALESCE({c}, ''))) LIKE ?" for c in columns) + ")")
+            params += [f"%{fold(values[name]).lower()}%"] * len(columns)
+    exact = {"kind": "p.kind = ?", "topic": "p.topic = ?", "status": f"{STATUS_SQL} = ?",
+             "source": "lower(p.source) LIKE '%' || lower(?) || '%'", "since": "p.made_on >= ?", "until": "p.made_on <= ?"}
+    for name, condition in exact.items():
+        if values[name] and values[name] != "all":
+            where.append(condition)
+            params.append(values[name])
+    return " AND ".join(where) or "1", params
+
+
+def list_promises(db: sqlite_utils.Database, values: dict, size: int, offset: int) -> dict:
+    """One page of the promises view matching ``values``, newest first, with the total and
+    the names the filters can offer (bodies once each, whatever their case)."""
+    where, params = _promise_where(values)
+    rows = db.execute(f"SELECT p.id, p.kind, {STATUS_SQL} AS status, p.speaker, p.speaker_title, p.body, p.topic, "
+                      f"p.deadline, p.quote, p.made_on, p.source, p.session, p.session_id FROM promises p "
+                      f"WHERE {where} ORDER BY p.made_on DESC, p.id DESC LIMIT ? OFFSET ?", [*params, size, offset])
+    names = [d[0] for d in rows.description]
+    total = db.execute(f"SELECT COUNT(*) FROM promises p WHERE {where}", params).fetchone()[0]
+    bodies: dict[str, str] = {}
+    for (body,) in db.execute("SELECT DISTINCT body FROM promises WHERE body IS NOT NULL ORDER BY body"):
+        bodies.setdefault(fold(body).lower(), body)
+    sources = [row[0] for row in db.execute("SELECT DISTINCT source FROM promises WHERE source IS NOT NULL ORDER BY 1")]
+    return {"rows": [dict(zip(names, row)) for row in rows], "total": total, "bodies": sorted(bodies.values()),
+            "sources": sources}
+
+
+async def promises_page(datasette, request) -> Response:
+    """/-/promises: promises with their quotes, a page at a time, narrowed by status, kind,
+    speaker, body, topic, source and the day they were made; ``.json`` the same."""
+    fmt = request.url_vars.get("format")
+    try:
+        values = _promise_args(request)
+        size = _whole(request, "size", PROMISES_SIZE["default"], PROMISES_SIZE["max"])
+        page = _whole(request, "page", 1, 1_000_000)
+    except SearchArgs as err:
+        if fmt == "json":
+            return Response.json({"ok": False, "error": str(err)}, status=400)
+        return await _page(datasette, request, "hdnd_promises.html", {"error": str(err), "values": {}, "labels": code_labels(),
+                                                                      "statuses": STATUSES, "kinds": KINDS}, status=400)
+    found = await _read(datasette, lambda db: list_promises(db, values, size, (page - 1) * size))
+    shown = {k: v for k, v in values.items() if v and not (k == "kind" and v == PROMISE_KIND)}
+
+    def at(number: int) -> str | None:
+        extra = {"page": number if number > 1 else None, "size": size if request.args.get("size") else None}
+        params = {**shown, **{k: v for k, v in extra.items() if v}}
+        return datasette.urls.path("-/promises" + ("." + fmt if fmt else "")) + ("?" + urlencode(params) if params else "")
+    pages = {"next": at(page + 1) if page * size < found["total"] else None, "previous": at(page - 1) if page > 1 else None}
+    if fmt == "json":
+        return Response.json({"ok": True, "total": found["total"], "page": page, "size": size, "filters": shown,
+                              "rows": found["rows"], **pages})
+    for row in found["rows"]:
+        row["href"] = datasette.urls.path(f"-/promise/{row['id']}")
+        row["session_url"] = datasette.urls.path(f"-/session/{row['session_id']}") if row["session_id"] else None
+    first = (page - 1) * size + 1
+    return await _page(datasette, request, "hdnd_promises.html", {
+        **found, "values": values, "labels": code_labels(), "statuses": STATUSES, "kinds": KINDS, "page": page,
+        "first": first, "last": first + len(found["rows"]) - 1, "next_url": pages["next"],
+        "previous_url": pages["previous"], "json_url": datasette.urls.path("-/promises.json") + "?" + urlencode(shown),
+        "atom_url": datasette.urls.path("-/promises.atom"), "table_url": _db_path(datasette, "promises"),
+    })
+
+
+def _reader_paragraphs(text: str, span: tuple[int, int] | None) -> list[Markup]:
+    """The article's lines as paragraphs, the text at ``span`` marked in each line it
+    touches; the first mark has the id the reader's link scrolls to."""
+    paragraphs, at = [], 0
+    for line in text.split("\n"):
+        first, at = at, at + len(line) + 1
+        if not line.strip():
+            continue
+        if span and span[0] < first + len(line) and first < span[1]:
+            a, b = max(span[0], first) - first, min(span[1], first + len(line)) - first
+            opening = Markup('<mark class="quote" id="hdnd-quote">' if span[0] >= first else '<mark class="quote">')
+            paragraphs.append(escape(line[:a]) + opening + escape(line[a:b]) + Markup("</mark>") + escape(line[b:]))
+        else:
+            paragraphs.append(escape(line))
+    return paragraphs
+
+
+def _span(request, length: int) -> tuple[tuple[int, int] | None, str | None]:
+    """The start= and end= of a reader's address as a span of a text ``length`` long, or
+    the one sentence saying why they are not."""
+    start, end = (request.args.get(name) or "" for name in ("start", "end"))
+    if not (start or end):
+        return None, None
+    if start.isdigit() and end.isdigit() and int(start) < int(end) <= length:
+        return (int(start), int(end)), None
+    return None, f"start= and end= must be offsets in the text, 0 to {length:,}, start before end; nothing is marked."
+
+
+async def article_page(datasette, request) -> Response:
+    """/-/article/ID?start=…&end=…: the stored copy of an article for reading, its lines
+    wrapped as paragraphs, the quote between start and end marked and scrolled to."""
+    article_id = row_id(request.url_vars["id"])
+    columns = ("id", "url", "title", "published", "kind", "author", "text", "source")
+    row = None if article_id is None else await _read(datasette, lambda db: db.execute(
+        "SELECT a.id, a.url, a.title, a.published, a.kind, a.author, a.text, s.domain FROM articles a "
+        "LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?", (article_id,)).fetchone())
+    if row is None:
+        return await _not_found(datasette, request, "hdnd_article.html",
+                                f"There is no article {shorten(request.url_vars['id'], 24)} in this corpus.")
+    article = dict(zip(columns, row))
+    span, warning = _span(request, len(article["text"] or ""))
+    return await _page(datasette, request, "hdnd_article.html", {
+        "a": article, "paragraphs": _reader_paragraphs(article["text"] or "", span), "warning": warning,
+        "marked": span is not None, "row_url": _db_path(datasette, "articles", article["id"]),
+        "kind_title": label(article["kind"], "kind")})
+
+
 ROUTES = [
     (r"^/-/search(\.(?P<format>json|csv))?$", search_page),
+    (r"^/-/promises(\.(?P<format>json))?$", promises_page),
+    (r"^/-/article/(?P<id>\d+)$", article_page),
     (r"^/-/promise/(?P<id>\d+)(\.(?P<format>json))?$", promise_page),
     (r"^/-/session/(?P<id>\d+)(\.(?P<format>json))?$", session_page),
     (r"^/-/chart(\.(?P<format>json|svg))?$", chart_page),

@@ -81,12 +81,18 @@ CODE_COLUMNS = {"topic": "topic", "status": "status", "kind": "kind", "attributi
 EVENT_TABLES = {"commitment_events"}  # their kind is an event's, not a promise's
 
 
+def code_words(value, column: str, table: str | None = None):
+    """The words for a code stored in ``column`` of ``table`` (the ``code_words`` filter of
+    the facet lists); any other value as it is."""
+    group = "event" if column == "kind" and table in EVENT_TABLES else CODE_COLUMNS.get(column)
+    return pages.label(value, group) if group and isinstance(value, str) and value else value
+
+
 def _code_cell(value, column: str, table: str | None) -> Markup | None:
     """A code shown in words, the code kept as the tooltip (facets and filters use it);
     a value that is no code we know is left to Datasette."""
-    group = "event" if column == "kind" and table in EVENT_TABLES else CODE_COLUMNS.get(column)
-    words = pages.label(value, group) if group and isinstance(value, str) else None
-    return Markup('<span class="hdnd-code" title="{}">{}</span>').format(value, words) if words and words != value else None
+    words = code_words(value, column, table)
+    return Markup('<span class="hdnd-code" title="{}">{}</span>').format(value, words) if words != value else None
 
 
 def metadata(name: str, allowed_hosts: tuple[str, ...] = ()) -> dict:
@@ -139,6 +145,7 @@ def prepare_jinja2_environment(env):
     env.filters["vn_number"] = number
     env.filters["web_link"] = pages.web_link
     env.filters["vn_label"] = pages.label
+    env.filters["code_words"] = code_words
 
 
 @hookimpl

@@ -33,6 +33,7 @@ PAGES = {
     "session": "/-/session/1",
     "reader": "/-/article/2?start=795&end=875#hdnd-quote",
     "articles-table": "/hdnd/articles",
+    "article-row": "/hdnd/articles/2",
     "promises-table": "/hdnd/promises",
     "overdue_promises": "/hdnd/overdue_promises",
     "promises_by_speaker": "/hdnd/promises_by_speaker?speaker=hoang+van+nam",
@@ -135,6 +136,8 @@ def test_codes_are_shown_in_words(browser, server):  # noqa: F811
     assert found and set(found) <= set(FOUND_TITLES.values()), found
     browser.get(server + PAGES["promises-table"])
     assert "Lời hứa · Promise" in _visible(browser, "td.col-kind")
+    topics = _visible(browser, "#facet-topic li a")
+    assert code_labels()["topic"]["land_projects"] in topics and "land_projects" not in topics
 
 
 def test_every_way_the_speaker_is_found_has_words():
@@ -170,6 +173,30 @@ def test_canned_queries_have_titles_and_hide_their_sql(server):
         assert f"<title>{query['title']}</title>" in page
         assert '<pre id="sql-query">' not in page and '<textarea id="sql-editor"' not in page
         assert query["description"] in page
+
+
+def _promises(server: str, **params: str) -> dict:
+    status, body = get(f"{server}/-/promises.json?" + urlencode(params))
+    assert status == 200, body[:300]
+    return json.loads(body)
+
+
+def test_the_promises_list_filters_and_pages(server):
+    everything = _promises(server)
+    assert everything["total"] == len(everything["rows"]) >= 3 and {r["kind"] for r in everything["rows"]} == {"commitment"}
+    first = _promises(server, size="2")
+    second = json.loads(get(server + first["next"])[1])
+    assert [r["id"] for r in first["rows"] + second["rows"]] == [r["id"] for r in everything["rows"]][:4]
+    assert first["previous"] is None and second["previous"]
+    assert [r["id"] for r in _promises(server, speaker="hoang van nam")["rows"]] == [1]
+    builders = _promises(server, body="GIÁM ĐỐC SỞ XÂY DỰNG")["rows"]
+    assert builders and {r["speaker_title"] for r in builders} == {"Giám đốc Sở Xây dựng"}
+    assert {r["made_on"] >= "2024-06-01" for r in _promises(server, since="2024-06-01")["rows"]} == {True}
+    assert {r["source"] for r in _promises(server, source="BAOBACGIANG")["rows"]} == {"baobacgiang.example.vn"}
+    demands = _promises(server, kind="demand")["rows"]
+    assert demands and {r["kind"] for r in demands} == {"demand"}
+    status, body = get(server + "/-/promises.json?status=late")
+    assert status == 400 and json.loads(body)["error"].startswith("status= must be one of open, due, overdue")
 
 
 def _cli(*args: str) -> str:

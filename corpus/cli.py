@@ -215,18 +215,24 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
 
 
 def _hit_table(hits: list[dict]) -> None:
-    """Search hits for reading: rank and title, date and source, URL, snippet."""
+    """Search hits for reading: rank and title, date (in Vietnam) and source, URL, snippet."""
+    from corpus.display import shown_time
+
     for rank, hit in enumerate(hits, 1):
-        meta = ", ".join(filter(None, [(hit["published"] or "")[:10], hit["source"]]))
+        meta = ", ".join(filter(None, [(shown_time(hit["published"]) or "")[:10], hit["source"]]))
         click.echo(click.style(f"{rank}. {hit['title'] or '(untitled)'}", bold=True) + (f"  ({meta})" if meta else ""))
         click.echo(f"   {hit['url']}")
         click.echo(f"   {hit['snippet']}\n")
 
 
 def _record_table(rows: list[dict]) -> None:
-    """Records for reading: one line of name=value a row, the quote or whole text (hdnd versions --text) below it."""
+    """Records for reading: one line of name=value a row (times in Vietnam), the quote or whole text
+    (hdnd versions --text) below it."""
+    from corpus.display import shown_time
+
     for row in rows:
-        click.echo("  ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "") and k not in ("quote", "text")))
+        click.echo("  ".join(f"{k}={shown_time(v)}" for k, v in row.items()
+                             if v not in (None, "") and k not in ("quote", "text")))
         if row.get("quote"):
             click.echo(f"    “{row['quote']}”")
         if "text" in row:
@@ -277,7 +283,8 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
     if table != "articles":
         try:
             with time_limit(db.conn, round(seconds * 1000)):
-                rows = search_records(db, table, query, entity=entity, since=since, until=until, limit=limit)
+                rows = search_records(db, table, query, entity=entity, since=since, until=until, limit=limit,
+                                      offset=offset)
         except QueryError as err:
             _fail(str(err))
         if not rows and fmt == "table":
@@ -344,7 +351,9 @@ def stats_command(fmt: str, db_path: str) -> None:
 
 
 def _stats_table(stats: dict) -> None:
-    """The corpus's counts for reading: totals, then by source and month, then the last runs."""
+    """The corpus's counts for reading: totals, then by source and month, then the last runs (in Vietnam's time)."""
+    from corpus.display import shown_time
+
     click.echo(f"{stats['articles']} articles, {stats['processed']} processed, {stats['unprocessed']} not yet.")
     if stats["by_source_month"]:
         click.echo(f"\n{'source':<28} {'month':<9} {'articles':>8} {'processed':>9}")
@@ -354,7 +363,7 @@ def _stats_table(stats: dict) -> None:
         click.echo("\nLast runs:")
         for run in stats["last_runs"]:
             counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items() if v)
-            click.echo(f"  #{run['id']} {run['command']} {run['started_at']} {run['status']}: {counts or 'nothing'}")
+            click.echo(f"  #{run['id']} {run['command']} {shown_time(run['started_at'])} {run['status']}: {counts or 'nothing'}")
 
 
 @cli.command("analyze")
@@ -886,7 +895,7 @@ _SESSION_LISTS = ("sittings", "questions", "commitments", "recalls", "articles")
 
 def _session_table(record: dict) -> None:
     """One session for reading: sittings, turns, questions and answers, promises, recalls, coverage."""
-    from corpus.display import shorten
+    from corpus.display import shorten, shown_time
 
     click.echo(click.style(f"#{record['id']} {record['label']}", bold=True))
     if record["agenda"]:
@@ -926,7 +935,7 @@ def _session_table(record: dict) -> None:
                        f"{linked}: “{shorten(r['quote'], 140)}”")
     click.echo(f"\nCoverage ({len(record['articles'])}):")
     for a in record["articles"]:
-        click.echo(f"  {(a['published'] or '')[:10]} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")
+        click.echo(f"  {(shown_time(a['published']) or '')[:10]} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")
 
 
 def _check_port(host: str, port: int) -> None:
@@ -986,7 +995,8 @@ def serve_command(host: str, port: int, allowed_hosts: tuple[str, ...], db_path:
 @click.option("--confirm", "verdict", type=click.Choice([*VERDICTS, "rejected"]),
               help="Record your verdict on the promise (or reject a proposed follow-up with --followup).")
 @click.option("--evidence", help="With --confirm: the URL of what shows it (required, except to reject a follow-up).")
-@click.option("--by", "by", metavar="NAME", help="With --confirm: who decided (required; recorded in the event).")
+@click.option("--by", "by", metavar="NAME",
+              help="Who decided, recorded in the event: required with --confirm, optional with --reject.")
 @click.option("--note", help="With --confirm: why, in your words.")
 @click.option("--followup", callback=_id_argument("follow-up event"), metavar="EVENT_ID",
               help="With --confirm: the proposed follow-up event you accept or reject.")
@@ -1015,7 +1025,7 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
       hdnd promise 12 --confirm not_kept --evidence https://example.vn/tai-chat-van --by "Lan Anh" \\
         --note "Mới xử lý 120/293 dự án"
       hdnd promise 12 --confirm rejected --followup 40 --by "Lan Anh" --note "Báo cáo nói về dự án khác"
-      hdnd promise 12 --reject not_a_promise --note "Lịch làm việc của kỳ họp"
+      hdnd promise 12 --reject not_a_promise --by "Lan Anh" --note "Lịch làm việc của kỳ họp"
       hdnd promise 12 --reject wrong_speaker --speaker "Nguyễn Văn A"
     """
     db = _open(db_path)
@@ -1023,14 +1033,16 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
         _fail("--confirm and --reject are two decisions: give one at a time.")
     if (speaker or deadline or kind) and not reason:
         _fail("--speaker, --deadline and --kind go with --reject REASON.")
-    if (evidence or by or followup is not None) and not verdict:
-        _fail("--evidence, --by and --followup go with --confirm STATUS.")
+    if (evidence or followup is not None) and not verdict:
+        _fail("--evidence and --followup go with --confirm STATUS.")
+    if by and not (verdict or reason):
+        _fail("--by, like --note, can only go with --confirm STATUS or --reject REASON.")
     if note and not (verdict or reason):
         _fail("--note goes with --confirm STATUS or --reject REASON.")
     try:
         if reason:
             event_id = correct(db, commitment_id, reason, today, speaker=speaker, deadline=deadline, kind=kind,
-                               note=note)
+                               note=note, by=by)
             click.echo(f"Recorded correction {event_id} on commitment {commitment_id}: {reason}.")
             return
         if verdict:
@@ -1043,6 +1055,8 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
+    from corpus.display import shown_time
+
     who = ", ".join(filter(None, [record["speaker"], record["speaker_title"]])) or "(speaker unknown)"
     click.echo(click.style(f"#{record['id']} {record['kind']} [{record['status']}]", bold=True) + f"  {who}")
     click.echo(f"  deadline: {record['deadline'] or 'none'}" + (f" (“{record['deadline_text']}”)" if record["deadline_text"] else ""))  # noqa: E501
@@ -1056,14 +1070,14 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
     click.echo(f"\nSources ({len(record['sources'])}):")
     for source in record["sources"]:
         paragraph, a, b = source["paragraph"], source["quote_start"], source["quote_end"]
-        click.echo(f"  {source['published'] or ''} {source['url']}")
+        click.echo(f"  {shown_time(source['published']) or ''} {source['url']}")
         click.echo("    " + paragraph[:a] + click.style(paragraph[a:b], bold=True) + paragraph[b:])
     click.echo("\nEvents:")
     for event in record["events"]:
         line = f"  {event['id']}. {event['at']} {event['kind']}"
         line += f" → {event['status']}" if event["status"] else ""
         line += f" (score {event['score']})" if event["score"] is not None else ""
-        line += f" by {event['actor']}" if event["actor"] != "hdnd" else ""
+        line += f" by {event['actor']} at {shown_time(event['recorded_at'])}" if event["actor"] != "hdnd" else ""
         click.echo(line)
         for key in ("evidence_article", "evidence_url", "note", "correction"):
             if event[key]:

@@ -329,9 +329,10 @@ _DEADLINE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))
 
 
 def correct(db: sqlite_utils.Database, commitment_id: int, reason: str, today: date, speaker: str | None = None,
-            deadline: str | None = None, kind: str | None = None, note: str | None = None) -> int:
-    """Record a person's correction of what hdnd extracted as an event (the commitment row
-    is not changed); returns the event id. ``hdnd train --from-db`` learns from these."""
+            deadline: str | None = None, kind: str | None = None, note: str | None = None, by: str | None = None) -> int:
+    """Record a person's correction of what hdnd extracted as an event signed ``by`` them
+    (else "person"; the commitment row and its status are not changed); returns the event id.
+    ``hdnd train --from-db`` learns from these."""
     if reason not in REJECT_REASONS:
         raise PromiseError(f"--reject {reason!r} is not a reason; use one of {', '.join(REJECT_REASONS)}.")
     needs = {"wrong_speaker": ("--speaker", speaker), "wrong_deadline": ("--deadline", deadline),
@@ -349,8 +350,8 @@ def correct(db: sqlite_utils.Database, commitment_id: int, reason: str, today: d
         # Where the quote stood when it was corrected: a later process may re-extract differently.
         correction["sources"] = [list(row) for row in conn.execute(
             'SELECT article_id, start, "end", quote FROM commitment_sources WHERE commitment_id = ?', (commitment_id,))]
-        return _event(conn, commitment_id, "correction", reason, today.isoformat(), actor="person", note=note,
-                      correction=json.dumps(correction, ensure_ascii=False))
+        return _event(conn, commitment_id, "correction", reason, today.isoformat(), actor=(by or "").strip() or "person",
+                      note=note, correction=json.dumps(correction, ensure_ascii=False))
 
 
 def corrections(db: sqlite_utils.Database) -> list[dict]:
@@ -442,7 +443,6 @@ def list_commitments(db: sqlite_utils.Database, today: date, query: str | None =
     return result
 
 
-def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date) -> dict:
 def promise_counts(db: sqlite_utils.Database, today: date) -> dict[str, int]:
     """How many promises there are and how many are overdue as of ``today``, counted as
     ``hdnd promises`` lists them (kind commitment, with a source, not rejected): the one
@@ -451,6 +451,7 @@ def promise_counts(db: sqlite_utils.Database, today: date) -> dict[str, int]:
     return {"promises": len(rows), "overdue": sum(row["status"] == "overdue" for row in rows)}
 
 
+def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date) -> dict:
     """One commitment: its fields, each source with the quote's paragraph, the session,
     and the event history with proposed follow-ups."""
     rows = db.execute(f"{_LIST_SQL} WHERE c.id = ?", (commitment_id,))

@@ -1,15 +1,26 @@
-"""How stored text is shown to a reader in a line or a cell: shortened at a word
-boundary and marked as shortened, never cut mid-word and closed as if complete; a
-stored address offered to follow only when it is a web page's (``is_web_url``, the same
+"""How stored values are shown to a reader in a line or a cell: text shortened at a word
+boundary and marked as shortened, never cut mid-word and closed as if complete; times on
+Vietnam's clock (stored and machine formats stay ISO 8601 with their offset, mostly UTC);
+a stored address offered to follow only when it is a web page's (``is_web_url``, the same
 test by which the crawler takes an address as fetched from the web)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.metadata import is_web_url
 
-__all__ = ["is_web_url", "shorten"]
+__all__ = ["VIETNAM", "is_web_url", "local_time", "shorten", "shown_time", "today_local"]
+
+try:
+    VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+except ZoneInfoNotFoundError:  # no time-zone database (Windows without tzdata); Vietnam has kept +07 since 1975
+    VIETNAM = timezone(timedelta(hours=7), "+07")
+
+# A stored date-time: what hdnd writes (UTC, "+00:00") and what publishers give (their offset).
+_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
 
 
 def shorten(text: str | None, width: int) -> str:
@@ -21,3 +32,32 @@ def shorten(text: str | None, width: int) -> str:
     cut = flat.rfind(" ", 0, width + 1)
     head = flat[:cut] if cut > width // 2 else flat[:width]
     return head.rstrip(" ,;:.-–") + "…"
+
+
+def local_time(stamp: str | None) -> datetime | None:
+    """A stored date or date-time as an aware time in Vietnam: a date alone is that day's
+    midnight there, a time without offset is taken as Vietnam's (as the crawler reads
+    pages); None when there is no date to read."""
+    if not stamp:
+        return None
+    try:
+        parsed = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(stamp.strip()[:10]), time())
+        except ValueError:
+            return None
+    return parsed.replace(tzinfo=VIETNAM) if parsed.tzinfo is None else parsed.astimezone(VIETNAM)
+
+
+def today_local() -> date:
+    """Today in Vietnam, whatever the machine's clock zone: the day a reader there has."""
+    return datetime.now(VIETNAM).date()
+
+
+def shown_time(value):
+    """A stored date-time as a reader in Vietnam reads it, "2026-01-02 03:00 +07" (for
+    2026-01-01T20:00:00+00:00); a date alone, or any value that is not a date-time, as it is."""
+    if not isinstance(value, str) or not _DATE_TIME.fullmatch(value.strip()):
+        return value
+    return local_time(value).strftime("%Y-%m-%d %H:%M %Z")

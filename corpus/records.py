@@ -51,9 +51,9 @@ def rows_of(db: sqlite_utils.Database, table: str) -> list[dict]:
 
 
 def search_records(db: sqlite_utils.Database, table: str, query: str | None = None, *, entity: str | None = None,
-                   since: str | None = None, until: str | None = None, limit: int = 100) -> list[dict]:
+                   since: str | None = None, until: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
     """Rows of ``table`` matching ``query`` (and ``entity``, a phrase matched against the
-    entity, title, issuer or council column), ordered as a series."""
+    entity, title, issuer or council column), ordered as a series; ``offset`` skips that many (paging)."""
     _, fields, entity_field = TABLES[table]
     parts = parse_query(query) if query else []
     entity_parts = parse_query(entity) if entity else []
@@ -69,4 +69,4 @@ def search_records(db: sqlite_utils.Database, table: str, query: str | None = No
         row.pop("index_names", None)
         result.append(row)
     result.sort(key=ORDER[table])
-    return result[:limit]
+    return result[offset:offset + limit]

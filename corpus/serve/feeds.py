@@ -8,7 +8,8 @@ and the "cite this" line of the promise page.
 The feeds are Atom 1.0 built with ``xml.etree`` (so every text is escaped by the XML
 writer, never by hand) from the same library functions as the command line: ``search``
 for articles, ``list_commitments`` for promises. Dates are shown in Vietnam's offset
-(+07:00), as the articles are published. ``template_vars`` gives the promise page its
+(+07:00), as the articles are published (``corpus.display``'s clock, which the command line
+shows too). ``template_vars`` gives the promise page its
 citation fields (through the plugin's extra_template_vars hook).
 """
 
@@ -26,10 +27,9 @@ from markupsafe import Markup
 from corpus.chart import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, _ticks, number
 from corpus.commitments import DUE_DAYS, STATUSES, list_commitments
 from corpus.db import row_id
-from corpus.display import is_web_url, shorten
+from corpus.display import VIETNAM, is_web_url, local_time, shorten, today_local
 from corpus.search import QueryError, fts_query, parse_query, search
 from corpus.serve.pages import KIND_TITLES, STATUS_TITLES, _db_path, _plain, _read, _sentence
-from crawler.metadata import VIETNAM
 from pipeline import deadline_date
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -44,27 +44,6 @@ ET.register_namespace("", ATOM)
 
 class FeedError(ValueError):
     """A feed request that cannot be answered; the message is one sentence."""
-
-
-def local_time(stamp: str | None) -> datetime | None:
-    """A stored date or date-time as an aware time in Vietnam's offset: a date alone is
-    that day's midnight there, a time without offset is taken as Vietnam's (as the crawler
-    reads pages); None when there is no date to read."""
-    if not stamp:
-        return None
-    try:
-        parsed = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(stamp.strip()[:10]), time())
-        except ValueError:
-            return None
-    return parsed.replace(tzinfo=VIETNAM) if parsed.tzinfo is None else parsed.astimezone(VIETNAM)
-
-
-def today_local() -> date:
-    """Today in Vietnam, whatever the server's clock zone."""
-    return datetime.now(VIETNAM).date()
 
 
 def _stamp(moment: datetime) -> str:

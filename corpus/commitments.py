@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -444,11 +443,15 @@ def list_commitments(db: sqlite_utils.Database, today: date, query: str | None =
 
 
 def promise_counts(db: sqlite_utils.Database, today: date) -> dict[str, int]:
-    """How many promises there are and how many are overdue as of ``today``, counted as
-    ``hdnd promises`` lists them (kind commitment, with a source, not rejected): the one
-    count the home page, ``hdnd stats`` and the overdue query show."""
-    rows = list_commitments(db, today, kind=PROMISE_KIND, limit=sys.maxsize)
-    return {"promises": len(rows), "overdue": sum(row["status"] == "overdue" for row in rows)}
+    """How many promises there are and how many are overdue as of ``today``: the rows of
+    kind commitment in the promises view (with a source, not rejected), which are the ones
+    ``hdnd promises`` lists; the one count the home page, ``hdnd stats`` and the overdue
+    query show. Only deadlines and verdicts are read, so a large corpus counts quickly."""
+    rows = db.execute("SELECT p.deadline, (SELECT e.status FROM commitment_events e WHERE e.commitment_id = p.id "
+                      "AND e.kind = 'confirmed' ORDER BY e.id DESC LIMIT 1) FROM promises p WHERE p.kind = ?",
+                      (PROMISE_KIND,)).fetchall()
+    return {"promises": len(rows), "overdue": sum(status_for(deadline, today, verdict) == "overdue"
+                                                  for deadline, verdict in rows)}
 
 
 def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date) -> dict:

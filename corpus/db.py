@@ -1,7 +1,8 @@
 """Opening the corpus: one SQLite file, WAL, foreign keys, our SQL functions, migrated.
 
-Every connection to a corpus goes through ``connect`` so that ``hdnd_fold`` (used by the
-search index) exists and readers wait instead of failing while a writer commits; every
+Every connection to a corpus goes through ``connect`` so that readers wait instead of
+failing while a writer commits and hdnd's SQL functions (``hdnd_fold``, for queries and
+migrations) exist; no write needs them, so any SQLite tool can write the file too. Every
 write goes through ``transaction``, which waits its turn while another process writes.
 Another application's SQLite file is left as it is unless the caller asks to adopt it.
 """
@@ -63,36 +64,16 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-# Ctrl-C (or SIGTERM, as the CLI routes it) that lands inside one of our SQL functions:
-# SQLite would turn it into "user-defined function raised exception" and the run would
-# take it for a bad document and go on. It is held here and raised once the statement's
-# transaction has ended, so the document in hand lands whole and the run then stops.
-_held_interrupt: list[KeyboardInterrupt] = []
-
-
 def _on_text(fn):
     """An SQL function applying ``fn`` to text values and passing others (NULL) through."""
     def apply(value):
-        if not isinstance(value, str):
-            return value
-        try:
-            return fn(value)
-        except KeyboardInterrupt as interrupt:
-            _held_interrupt.append(interrupt)
-            return fn(value)
+        return fn(value) if isinstance(value, str) else value
     return apply
 
 
-def raise_held_interrupt() -> None:
-    """Raise the Ctrl-C an SQL function held back, if any."""
-    if _held_interrupt:
-        interrupt = _held_interrupt.pop()
-        _held_interrupt.clear()
-        raise interrupt
-
-
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    """Register the SQL functions the schema uses (also used by the web server)."""
+    """Register hdnd's SQL functions: for queries (the web server's, ``hdnd query``'s) and
+    for migrations that fill a column from Python; the schema's triggers use none."""
     conn.create_function("hdnd_fold", 1, _on_text(fold), deterministic=True)
     conn.create_function("hdnd_person_key", 1, _on_text(person_key), deterministic=True)
 
@@ -169,8 +150,6 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         if disk_full(err):
             raise _full(conn, err) from err
         raise
-    finally:
-        raise_held_interrupt()
 
 
 def begin(conn: sqlite3.Connection) -> None:

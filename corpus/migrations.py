@@ -8,11 +8,46 @@ SQLite tool can tell the schema version. Never edit an applied migration: add on
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from itertools import chain
 from typing import Callable
 
 import sqlite_utils
 
+from pipeline import fold
+
 Migration = tuple[int, str, str]
+# The Unicode blocks that hold every character pipeline.fold changes: Latin-1 Supplement,
+# Latin Extended-A and -B, Latin Extended Additional (Vietnamese), Letterlike Symbols (the
+# Kelvin and Ångström signs). tests/corpus/test_plain_sqlite.py checks that no other folds.
+FOLDING_BLOCKS = (range(0x80, 0x250), range(0x1E00, 0x1F00), range(0x2100, 0x2150))
+# SQLite's parser takes about 33 nested calls in one statement; each statement folds this many characters.
+REPLACES_PER_STATEMENT = 24
+
+
+def fold_map() -> dict[str, str]:
+    """Every character ``pipeline.fold`` changes, and the one it becomes."""
+    return {char: folded for char in map(chr, chain(*FOLDING_BLOCKS)) if (folded := fold(char)) != char}
+
+
+def _folding_statements() -> str:
+    """UPDATE statements that fold title and text of articles_fts_folding's row ``new.id``
+    as pipeline.fold does, one nested replace() per character (fold changes one character
+    for one, and what it yields it leaves alone, so the order does not matter)."""
+    pairs = sorted(fold_map().items())
+    statements = []
+    for start in range(0, len(pairs), REPLACES_PER_STATEMENT):
+        title, text = "title", "text"
+        for char, folded in pairs[start:start + REPLACES_PER_STATEMENT]:
+            title, text = (f"replace({title}, '{char}', '{folded}')", f"replace({text}, '{char}', '{folded}')")
+        statements.append(f"UPDATE articles_fts_folding SET title = {title}, text = {text} WHERE id = new.id;")
+    return "\n".join(statements)
+
+
+# A row whose folded copies are missing or older than its title or text (written by a tool
+# that does not fill them): triggers fold it in SQL (articles_fts_folding).
+_NEEDS_FOLDING = """(new.text_folded IS NULL OR (new.title_folded IS NULL AND new.title IS NOT NULL)
+             OR (new.title IS NOT old.title AND new.title_folded IS old.title_folded)
+             OR (new.text IS NOT old.text AND new.text_folded IS old.text_folded))"""
 
 MIGRATIONS: list[Migration] = [
     (
@@ -467,6 +502,71 @@ MIGRATIONS: list[Migration] = [
         -- by the next run that starts (corpus.store.start_run).
         ALTER TABLE runs ADD COLUMN pid INTEGER;
         ALTER TABLE runs ADD COLUMN host TEXT;
+        """,
+    ),
+    (
+        13,
+        "folded title and text stored in articles: the search index needs no hdnd function to write or search",
+        f"""
+        -- The index no longer reads hdnd_fold() through a view: articles holds the folded copies
+        -- (marks stripped, đ→d; hdnd fills them in Python, corpus.store) and triggers only copy
+        -- columns, so the sqlite3 shell, sqlite-utils or any language can add, change or remove
+        -- an article and Datasette can search without hdnd's functions. A row written without
+        -- its folded copies (or with a new title or text beside old copies) is folded by
+        -- triggers in plain SQL: it goes through articles_fts_folding, whose trigger applies
+        -- pipeline.fold's character table in replace() steps (SQLite's parser limits how many
+        -- nest in one statement) and writes the result back. That table is the table of the
+        -- fold as it was when this migration ran: a change to pipeline.fold needs a migration.
+        DROP TRIGGER articles_fts_insert;
+        DROP TRIGGER articles_fts_delete;
+        DROP TRIGGER articles_fts_update;
+        DROP TABLE articles_fts;
+        DROP VIEW articles_fts_content;
+        ALTER TABLE articles ADD COLUMN title_folded TEXT;
+        ALTER TABLE articles ADD COLUMN text_folded TEXT;
+        UPDATE articles SET title_folded = hdnd_fold(title), text_folded = hdnd_fold(text);
+        CREATE TABLE articles_fts_folding (id INTEGER PRIMARY KEY, title TEXT, text TEXT);
+        CREATE TRIGGER articles_fts_folding_run AFTER INSERT ON articles_fts_folding BEGIN
+            {_folding_statements()}
+            UPDATE articles SET title_folded = (SELECT title FROM articles_fts_folding WHERE id = new.id),
+                                text_folded = (SELECT text FROM articles_fts_folding WHERE id = new.id)
+            WHERE id = new.id;
+            DELETE FROM articles_fts_folding WHERE id = new.id;
+        END;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, title_folded, text_folded,
+            content="articles", content_rowid='id',
+            tokenize='unicode61 remove_diacritics 0'
+        );
+        INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+        -- Each trigger first makes the index hold the row as written, then has it folded:
+        -- folding updates the row, and that update (articles_fts_update) swaps the entry.
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text, title_folded, text_folded)
+            VALUES (new.id, new.title, new.text, new.title_folded, new.text_folded);
+            INSERT INTO articles_fts_folding (id, title, text) SELECT new.id, new.title, new.text
+            WHERE new.text_folded IS NULL OR (new.title_folded IS NULL AND new.title IS NOT NULL);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            VALUES ('delete', old.id, old.title, old.text, old.title_folded, old.text_folded);
+        END;
+        -- Of the two update triggers exactly one runs for a change, whichever order SQLite fires them in.
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text, title_folded, text_folded ON articles
+        WHEN NOT {_NEEDS_FOLDING} BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            VALUES ('delete', old.id, old.title, old.text, old.title_folded, old.text_folded);
+            INSERT INTO articles_fts(rowid, title, text, title_folded, text_folded)
+            VALUES (new.id, new.title, new.text, new.title_folded, new.text_folded);
+        END;
+        CREATE TRIGGER articles_fts_update_unfolded AFTER UPDATE OF title, text, title_folded, text_folded ON articles
+        WHEN {_NEEDS_FOLDING} BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            VALUES ('delete', old.id, old.title, old.text, old.title_folded, old.text_folded);
+            INSERT INTO articles_fts(rowid, title, text, title_folded, text_folded)
+            VALUES (new.id, new.title, new.text, new.title_folded, new.text_folded);
+            INSERT INTO articles_fts_folding (id, title, text) VALUES (new.id, new.title, new.text);
+        END;
         """,
     ),
 ]

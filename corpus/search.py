@@ -50,7 +50,8 @@ CASELESS_ABBREVIATION = 4
 START, END = "\x01", "\x02"
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _SYLLABLE = re.compile(r"\w+")
-# Exact phrases search title and text; folded phrases their folded copies (FTS columns).
+# Exact phrases search title and text; folded phrases their folded copies, which articles
+# stores (title_folded, text_folded) and the index copies: no SQL function of ours runs in a search.
 EXACT_COLUMNS, FOLDED_COLUMNS = "{title text}", "{title_folded text_folded}"
 
 
@@ -386,9 +387,8 @@ def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]):
 def _heads(db: sqlite_utils.Database, ids: list[int]) -> dict[int, tuple[str, bool]]:
     """The first SCAN_CHARS characters of each hit's text, and whether it goes on.
 
-    Read from the table, not through the index's highlight(): that folds the whole text
-    of every hit in Python (hdnd_fold, beyond the time limit's reach) and marks all of it,
-    however long it is.
+    Read from the table, not through the index's highlight(): that marks the whole text of
+    every hit, however long it is.
     """
     if not ids:
         return {}

@@ -21,7 +21,7 @@ from corpus.db import CorpusError, now, transaction
 from crawler.extract import ArticleItem
 from crawler.metadata import same_site
 from crawler.sources import domain_of, source_for
-from pipeline import MAX_CHARS, is_transcript, normalize_text
+from pipeline import MAX_CHARS, fold, is_transcript, normalize_text
 
 Outcome = Literal["new", "updated", "unchanged", "duplicate"]
 
@@ -70,9 +70,13 @@ def stored_text(text: str) -> str:
 
 
 def _row(item: ArticleItem, text: str, digest: str, item_kind: str) -> dict[str, Any]:
+    """The article's columns, with the folded copies the search index reads (folded here in
+    Python; the schema's triggers fold in SQL only for rows other tools write without them)."""
+    title = _clean(item.title)
     return {
         "url": item.url,
-        "title": _clean(item.title),
+        "title": title,
+        "title_folded": fold(title) if title else title,
         "lead": _clean(item.lead),
         "author": _clean(item.author),
         "published": item.published,
@@ -80,6 +84,7 @@ def _row(item: ArticleItem, text: str, digest: str, item_kind: str) -> dict[str,
         "tags": json.dumps([normalize_text(t) for t in item.tags], ensure_ascii=False),
         "language": item.language,
         "text": text,
+        "text_folded": fold(text),
         "content_hash": digest,
         "kind": item_kind,
         "encoding": item.encoding,

@@ -1,0 +1,18 @@
+"""The sqlite-utils plugin (entry point ``sqlite_utils``): hdnd's SQL functions in every
+connection sqlite-utils opens, so ``sqlite-utils query hdnd.db "… hdnd_fold(…) …"`` folds
+as hdnd does. Writing the corpus needs none of them; reading it the way hdnd searches does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import hookimpl
+
+from corpus.db import prepare_connection as _prepare
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    """hdnd_fold and hdnd_person_key, as ``corpus.db.connect`` registers them."""
+    _prepare(conn)

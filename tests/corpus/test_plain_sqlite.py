@@ -1,0 +1,178 @@
+"""The corpus as a plain SQLite file: other tools write it, Datasette and sqlite-utils load hdnd's plugins.
+
+Writes here go through Python's own ``sqlite3`` module (or the ``sqlite3`` shell), with
+none of hdnd's SQL functions registered; searches through ``hdnd search`` as a user runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus import search
+from corpus.db import connect
+from corpus.migrations import MIGRATIONS, fold_map, migrate
+from pipeline import fold
+from tests.conftest import ROOT, article_text
+from tests.corpus.conftest import free_port, get, serving
+
+URL = "https://bao.example.vn/hdnd-hop-1.htm"
+INSERT = ("INSERT INTO articles (url, title, text, content_hash, imported_at) "
+          "VALUES (?, 'Kỳ họp thứ 12', 'Hội đồng nhân dân tỉnh chất vấn Giám đốc Sở Xây dựng.', 'h1', '2026-12-05')")
+
+
+def _corpus(db_path: Path) -> Path:
+    connect(db_path).conn.close()
+    return db_path
+
+
+def _plain(db_path: Path, sql: str, params: tuple = ()) -> None:
+    """One statement through Python's sqlite3 module: no hdnd function exists on this connection."""
+    conn = sqlite3.connect(db_path)
+    try:
+        with conn:
+            conn.execute(sql, params)
+    finally:
+        conn.close()
+
+
+def _hdnd_search(db_path: Path, query: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "corpus", "search", query, "--db", str(db_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _index_is_sound(db_path: Path) -> None:
+    """FTS5's own check that the index holds exactly the rows' columns (raises if not); plain sqlite3."""
+    _plain(db_path, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+
+
+def test_an_article_written_by_plain_sqlite3_is_found_folded(db_path):
+    _plain(_corpus(db_path), INSERT, (URL,))
+    assert URL in _hdnd_search(db_path, "hoi dong")
+    assert URL in _hdnd_search(db_path, "Hội đồng")
+    _index_is_sound(db_path)
+
+
+def test_an_update_and_a_delete_by_plain_sqlite3_keep_the_index_right(db_path):
+    _plain(_corpus(db_path), INSERT, (URL,))
+    _plain(db_path, "UPDATE articles SET text = 'Ủy ban nhân dân thành phố Đà Nẵng trả lời cử tri.' WHERE url = ?", (URL,))
+    assert URL in _hdnd_search(db_path, "da nang")
+    assert URL not in _hdnd_search(db_path, "hoi dong")
+    _index_is_sound(db_path)
+    _plain(db_path, "DELETE FROM articles WHERE url = ?", (URL,))
+    assert URL not in _hdnd_search(db_path, "da nang")
+    _index_is_sound(db_path)
+
+
+def test_the_sqlite3_shell_can_add_an_article(db_path):
+    if not shutil.which("sqlite3"):
+        pytest.skip("no sqlite3 shell on this machine")
+    sql = INSERT.replace("?", f"'{URL}'")
+    done = subprocess.run(["sqlite3", str(_corpus(db_path)), sql + ";"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert URL in _hdnd_search(db_path, "chat van")
+
+
+def test_triggers_fold_as_pipeline_fold_does_for_every_character(db_path):
+    """SQL folding (for rows written without folded copies) gives hdnd's fold, character for
+    character; and no character outside the blocks the migration scans is folded."""
+    every = [chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert {c: fold(c) for c in every if fold(c) != c} == fold_map()
+    text = "Hội đồng " + "".join(fold_map()) + " ĐBQH Ångström"
+    _plain(_corpus(db_path), "INSERT INTO articles (url, title, text, content_hash, imported_at) "
+                             "VALUES ('u', 'Đà Nẵng', ?, 'h', '2026-12-05')", (text,))
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT title_folded, text_folded FROM articles").fetchone() == ("Da Nang", fold(text))
+    conn.close()
+
+
+def test_an_article_written_by_hdnd_needs_no_folding_in_sql(fresh_db):
+    """hdnd fills the folded copies in Python; a title changed by another tool is folded again."""
+    from corpus.store import save_article
+    from crawler.extract import ArticleItem
+
+    _, article_id = save_article(fresh_db, ArticleItem(url=URL, title="Kỳ họp HĐND", text=article_text(3),
+                                                       source="bao.example.vn"))
+    row = fresh_db.execute("SELECT title_folded, text_folded, text FROM articles WHERE id = ?", [article_id]).fetchone()
+    assert row[:2] == ("Ky hop HDND", fold(row[2]))
+    fresh_db.execute("UPDATE articles SET title = 'Thường trực HĐND' WHERE id = ?", [article_id])
+    assert fresh_db.execute("SELECT title_folded FROM articles").fetchone()[0] == "Thuong truc HDND"
+    assert [h["id"] for h in search.search(fresh_db, "thuong truc")] == [article_id]
+
+
+QUERIES = ("hoi dong nhan dan", "Hội đồng", "chat van", "PAR INDEX", "HĐND", "ky hop thu 3", "cai cach OR sipas")
+
+
+def test_migrating_from_the_previous_version_keeps_search_results(db_path):
+    previous = connect(db_path, migrate_schema=False)
+    migrate(previous, MIGRATIONS[:-1])
+    with previous.conn:
+        for seed in range(1, 7):
+            previous.execute("INSERT INTO articles (url, title, text, content_hash, imported_at) VALUES (?, ?, ?, ?, ?)",
+                             [f"https://bao.example.vn/bai-{seed}.htm", f"Kỳ họp thứ {seed} HĐND tỉnh",
+                              article_text(seed), f"h{seed}", "2026-12-05"])
+    before = {q: search.search(previous, q) for q in QUERIES}
+    previous.conn.close()
+
+    db = connect(db_path)
+    assert {q: search.search(db, q) for q in QUERIES} == before
+    assert all(before[q] for q in QUERIES)
+    triggers = [row[0] for row in db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%articles%'")]
+    assert triggers and not [sql for sql in triggers if "hdnd_" in sql]
+    db.conn.close()
+    _index_is_sound(db_path)
+
+
+def _start(command: list[str], log: Path, port: int) -> subprocess.Popen:
+    """A server as its user starts it, output to a file; waits until it answers."""
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if get(f"http://127.0.0.1:{port}/-/versions.json")[0] == 200:
+                return process
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.terminate()
+            pytest.fail("the server did not start: " + log.read_text())
+        time.sleep(0.2)
+
+
+def test_datasette_on_the_file_loads_hdnds_plugin(db_path):
+    _plain(_corpus(db_path), INSERT, (URL,))
+    port = free_port()
+    process = _start([sys.executable, "-m", "datasette", str(db_path), "-h", "127.0.0.1", "-p", str(port)],
+                     db_path.parent / "datasette.log", port)
+    try:
+        status, body = get(f"http://127.0.0.1:{port}/-/search?q=hoi+dong")
+        assert status == 200 and URL in body.decode("utf-8")
+        status, body = get(f"http://127.0.0.1:{port}/hdnd/articles.json?_search=chat+van&_shape=array&_col=url")
+        assert status == 200 and [row["url"] for row in json.loads(body)] == [URL]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_hdnd_serve_registers_its_plugin_once(db_path):
+    with serving(_corpus(db_path)) as port:
+        status, body = get(f"http://127.0.0.1:{port}/-/plugins.json")
+    ours = [p for p in json.loads(body) if "register_routes" in p["hooks"]]
+    assert status == 200 and len(ours) == 1 and ours[0]["name"] == "hdnd"
+
+
+def test_sqlite_utils_gets_hdnd_fold(db_path):
+    done = subprocess.run([sys.executable, "-m", "sqlite_utils", "query", str(_corpus(db_path)),
+                           "SELECT hdnd_fold('Hội đồng') AS folded"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"folded": "Hoi dong"}]

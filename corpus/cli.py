@@ -431,11 +431,14 @@ def _analyse_line(job: tuple[int, str]) -> dict:
 
 
 def _today(ctx, param, value: str | None) -> date:
-    return date.fromisoformat(_iso_date(ctx, param, value)) if value else date.today()
+    """--today, else today in Vietnam: a deadline there passes at its midnight, not the machine's."""
+    from corpus.display import today_local
+
+    return date.fromisoformat(_iso_date(ctx, param, value)) if value else today_local()
 
 
 today_option = click.option("--today", callback=_today, metavar="YYYY-MM-DD",
-                            help="Judge deadlines as of this date instead of today.")
+                            help="Judge deadlines as of this date instead of today (in Vietnam).")
 
 
 @cli.command("process")

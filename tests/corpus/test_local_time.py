@@ -4,6 +4,7 @@ the stored ISO 8601 text (issue 19). Run as a user runs hdnd, on a copy of the w
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -19,8 +20,9 @@ UTC_EVENING = "2026-01-01T20:00:00+00:00"   # 03:00 the next morning in Hà Nộ
 SHOWN = "2026-01-02 03:00 +07"
 
 
-def hdnd(*args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "corpus", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def hdnd(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "corpus", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env=env)
     assert done.returncode == 0, done.stderr
     return done
 
@@ -77,3 +79,17 @@ def test_a_persons_decision_shows_who_and_when_in_local_time(corpus):
     assert recorded.endswith("+00:00")  # stored in UTC
     local = datetime.fromisoformat(recorded).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert f"by Lan Anh at {local:%Y-%m-%d %H:%M} +07" in hdnd("promise", str(promise), "--db", str(path)).stdout
+
+
+def test_today_is_vietnams_whatever_the_machines_zone(corpus):
+    """A decision is dated by the day in Vietnam, also on a machine whose clock is set 12 hours
+    behind UTC (where for 19 hours of every day the date differs from Vietnam's)."""
+    path, _, promise = corpus
+    vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
+    before = datetime.now(vietnam).date().isoformat()
+    hdnd("promise", str(promise), "--reject", "wrong_kind", "--kind", "demand", "--db", str(path),
+         env={**os.environ, "TZ": "Etc/GMT+12"})
+    after = datetime.now(vietnam).date().isoformat()
+    with sqlite3.connect(path) as conn:
+        (day,) = conn.execute("SELECT at FROM commitment_events WHERE status = 'wrong_kind'").fetchone()
+    assert day in {before, after}

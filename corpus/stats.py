@@ -9,10 +9,11 @@ from typing import Any
 import sqlite_utils
 
 from corpus.commitments import promise_counts
+from corpus.display import today_local
 
 
 def corpus_stats(db: sqlite_utils.Database, last_runs: int = 5, today: date | None = None) -> dict[str, Any]:
-    """Totals and coverage; promises and overdue ones as of ``today`` (default: today),
+    """Totals and coverage; promises and overdue ones as of ``today`` (default: today in Vietnam),
     counted as the web home page and hdnd promises count them."""
     by_source_month = [
         dict(row) for row in db.query(
@@ -40,7 +41,7 @@ def corpus_stats(db: sqlite_utils.Database, last_runs: int = 5, today: date | No
         "articles": totals["articles"],
         "processed": totals["processed"],
         "unprocessed": totals["articles"] - totals["processed"],
-        **promise_counts(db, today or date.today()),
+        **promise_counts(db, today or today_local()),
         "by_source_month": by_source_month,
         "last_runs": runs,
     }

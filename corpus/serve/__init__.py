@@ -11,7 +11,6 @@ beside this file. A stored URL is a link only when it is a web address.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 from datasette import hookimpl
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from corpus.chart import index_code, number
 from corpus.commitments import PROMISE_KIND, status_for
 from corpus.db import prepare_connection as _prepare
+from corpus.display import today_local
 from corpus.search import TIME_LIMIT_MS, fts_expression
 from corpus.serve import excel, feeds, hosts, pages
 
@@ -130,7 +130,7 @@ def prepare_connection(conn):
     an index means."""
     _prepare(conn)
     conn.create_function("escape_fts", 1, fts_expression)
-    conn.create_function("hdnd_status", 2, lambda deadline, verdict: status_for(deadline, date.today(), verdict))
+    conn.create_function("hdnd_status", 2, lambda deadline, verdict: status_for(deadline, today_local(), verdict))
     conn.create_function("hdnd_index_code", 1, lambda name: index_code(name) if isinstance(name, str) else name,
                          deterministic=True)
 

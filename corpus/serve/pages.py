@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from corpus.chart import ChartError, index_code, index_series, points_of, series_choices, svg_chart
 from corpus.commitments import KINDS, PROMISE_KIND, STATUSES, PromiseError, commitment_detail, promise_counts
 from corpus.db import row_id
-from corpus.display import is_web_url, shorten
+from corpus.display import is_web_url, shorten, today_local
 from corpus.lookup import Filters, search_everything, search_group
 from corpus.search import END, START, QueryError, parse_query, time_limit
 from corpus.sessions import SessionError, list_sessions, session_detail, session_label
@@ -145,7 +145,7 @@ async def home(datasette) -> dict:
     def counts(db):
         sql = {"articles": "SELECT COUNT(*) FROM articles", "people": "SELECT COUNT(*) FROM persons",
                "index_values": "SELECT COUNT(*) FROM index_values", "sessions": "SELECT COUNT(*) FROM sessions"}
-        return {**{name: db.execute(q).fetchone()[0] for name, q in sql.items()}, **promise_counts(db, date.today())}
+        return {**{name: db.execute(q).fetchone()[0] for name, q in sql.items()}, **promise_counts(db, today_local())}
     latest = await _read(datasette, lambda db: list_sessions(db, limit=5))
     for row in latest:
         row["label"] = session_label(row)
@@ -326,7 +326,7 @@ async def promise_page(datasette, request) -> Response:
         return await _not_found(datasette, request, "hdnd_promise.html",
                                 f"There is no commitment {shorten(request.url_vars['id'], 24)} in this corpus.")
     try:
-        record = await _read(datasette, lambda db: commitment_detail(db, promise_id, date.today()))
+        record = await _read(datasette, lambda db: commitment_detail(db, promise_id, today_local()))
     except PromiseError as err:
         return await _not_found(datasette, request, "hdnd_promise.html", _sentence(err))
     if request.url_vars.get("format") == "json":
@@ -357,7 +357,7 @@ async def session_page(datasette, request) -> Response:
         return await _not_found(datasette, request, "hdnd_session.html",
                                 f"There is no session {shorten(request.url_vars['id'], 24)} in this corpus.")
     try:
-        record = await _read(datasette, lambda db: session_detail(db, session_id, date.today()))
+        record = await _read(datasette, lambda db: session_detail(db, session_id, today_local()))
     except SessionError as err:
         return await _not_found(datasette, request, "hdnd_session.html", _sentence(err))
     if request.url_vars.get("format") == "json":

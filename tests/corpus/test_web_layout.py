@@ -65,10 +65,9 @@ def test_no_page_is_wider_than_the_window(browser, server, device):  # noqa: F81
     for name, path in PAGES.items():
         browser.get(server + path)
         assert "Not found" not in browser.title and "Error" not in browser.title, (name, browser.title)
-        width, window = browser.execute_script(
-            "return [document.documentElement.scrollWidth, window.innerWidth];")
-        assert window == WIDTHS[device]
-        if width > window:
+        # On a phone the browser widens the window to a page wider than the screen, so both count.
+        width = browser.execute_script("return Math.max(document.documentElement.scrollWidth, window.innerWidth);")
+        if width > WIDTHS[device]:
             too_wide[name] = width
         _keep(browser, f"layout-{device}-{name}")
     assert too_wide == {}

@@ -77,7 +77,8 @@ PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
 PROMISE_LINKS = {"promise_id", "commitment_id"}
 SESSION_COLUMNS = {("sessions", "id")}
 SESSION_LINKS = {"session_id"}
-CODE_COLUMNS = {"topic": "topic", "status": "status", "kind": "kind", "attribution": "found", "role": "role"}
+CODE_COLUMNS = {"topic": "topic", "status": "status", "kind": "kind", "attribution": "found", "role": "role",
+                "speaker_kind": "speaker_kind"}
 EVENT_TABLES = {"commitment_events"}  # their kind is an event's, not a promise's
 
 

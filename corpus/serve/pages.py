@@ -49,6 +49,8 @@ EVENT_TITLES = {"extracted": "trích từ bài báo · extracted", "status": "đ
                 "followup": "tin tiếp theo đề xuất · proposed follow-up", "confirmed": "người xác nhận · confirmed",
                 "rejected": "người bác bỏ · rejected", "correction": "người sửa · corrected"}
 ARTICLE_KINDS = {"article": "Bài báo · Article", "transcript": "Biên bản · Transcript"}
+SPEAKER_KINDS = {"person": "một người · a person", "body": "một cơ quan · a body",
+                 "group": "một nhóm (đại biểu, cử tri) · a group (delegates, voters)"}
 ROLE_TITLES = {"chair": "chủ tọa · chair", "question": "hỏi · question", "answer": "trả lời · answer",
                "debate": "tranh luận · debate", "report": "báo cáo · report"}
 
@@ -58,7 +60,8 @@ def code_labels() -> dict[str, dict[str, str]]:
     """Vietnamese (and English) words for every code our pages show, by kind of code; topic
     names come from models/topics.tsv, where the codes are defined."""
     return {"status": STATUS_TITLES, "kind": {**KIND_TITLES, **ARTICLE_KINDS}, "found": FOUND_TITLES,
-            "event": EVENT_TITLES, "role": ROLE_TITLES, "topic": {t.code: t.label for t in topics()}}
+            "event": EVENT_TITLES, "role": ROLE_TITLES, "speaker_kind": SPEAKER_KINDS,
+            "topic": {t.code: t.label for t in topics()}}
 
 
 def label(code: str | None, group: str) -> str:

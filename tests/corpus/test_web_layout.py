@@ -160,6 +160,9 @@ def test_canned_queries_take_other_names_of_an_index_and_a_place(server):
         for entity in ("Bắc Giang", "bac giang", "BẮC GIANG"):
             assert _rows(server, "index_over_years", index=index, entity=entity) == exact, (index, entity)
     assert _rows(server, "index_over_years", index="PAPI", entity="bac giang") == []
+    chart = get(f"{server}/-/chart.json?" + urlencode({"index": "PAR_INDEX", "entity": "Bắc Giang"}))
+    assert chart[0] == 200 and chart == get(f"{server}/-/chart.json?" + urlencode({"index": "Chỉ số CCHC",
+                                                                                   "entity": "bac giang"}))
     speaker = _rows(server, "promises_by_speaker", speaker="hoang van nam")
     assert speaker and speaker == _rows(server, "promises_by_speaker", speaker="Hoàng Văn Nam")
 

@@ -504,7 +504,7 @@ async def promises_page(datasette, request) -> Response:
     found = await _read(datasette, lambda db: list_promises(db, values, size, (page - 1) * size))
     shown = {k: v for k, v in values.items() if v and not (k == "kind" and v == PROMISE_KIND)}
 
-    def at(number: int) -> str | None:
+    def at(number: int) -> str:
         extra = {"page": number if number > 1 else None, "size": size if request.args.get("size") else None}
         params = {**shown, **{k: v for k, v in extra.items() if v}}
         return datasette.urls.path("-/promises" + ("." + fmt if fmt else "")) + ("?" + urlencode(params) if params else "")

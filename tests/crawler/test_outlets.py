@@ -1,8 +1,9 @@
 """Every real outlet page, checked against the expected JSON beside this test.
 
 The pages are the ones in ../shared/html (read from there) and the ones packaged here in
-pages/ (gzip-compressed exactly as found in another project's repository; PROVENANCE.tsv
-names repository, path, commit and original URL). The expected title, date, author and
+pages/ (gzip-compressed as found in another project's repository; PROVENANCE.tsv names
+repository, path, commit and original URL, and notes how a copy read through the code
+index differs from the file, e.g. line ends). The expected title, date, author and
 first and last paragraph were read off each page by a person, not copied from our output.
 
 One shared test for all outlets: a new outlet needs only its page and its JSON.
@@ -31,17 +32,25 @@ SHARED_OUTLETS = [o for o in OUTLETS if o not in PACKAGED]
 
 # Where our extraction disagrees with what the page shows and the fix needs code in
 # crawler/extract.py (not a source's selectors): known, reported, and strict.
-FIELDS_KNOWN_FAILURES: dict[str, str] = {}
+FIELDS_KNOWN_FAILURES: dict[str, str] = {
+    "baotintuc": "the page's JSON-LD names its author 'Tâm HằngTTXVN' (byline parts run together) and JSON-LD "
+    "names win over the byline div.author, which reads 'Tâm Hằng (TTXVN)'",
+    "hdnd_hcm": "the caption paragraph 'Quang cảnh phiên khảo sát' (centred <p><em>) stays in the text, and the time "
+    "is only in microdata (<time itemprop=datePublished datetime=...T11:30:00+07:00>), which is not read: the "
+    "visible day is taken",
+}
 VISIBLE_DATE_KNOWN_FAILURES = {
     "vietnamplus": "a short video article (4 paragraphs, 727 characters) without its date metadata is "
     "taken for a listing page (NotAnArticle) before its visible date '21/07/2026 07:17' is read",
+    "baotintuc": "its body is split in two blocks (div#divfirst, div#divend: 2 paragraphs each), so without date "
+    "metadata and JSON-LD the page is taken for a listing (NotAnArticle) before its date '16/07/2026 17:17' is read",
 }
 
 
 # Sources with their own selectors for which no real page of the outlet was found in any
 # public repository we could read whole (issue 18): their selectors are unconfirmed.
 WITHOUT_REAL_PAGE = {
-    "baotintuc", "dbndnghean", "dbndthanhhoa", "hanoi", "hdnd_hcm", "laodong", "thanhnien", "vov",
+    "dbndnghean", "dbndthanhhoa", "hanoi", "laodong", "thanhnien", "vov",
 }
 
 
@@ -68,14 +77,15 @@ def test_article_page_fields(request, outlet):
     item = extract_bytes(page)
     assert item.url == expected["url"]
     assert item.title == expected["title"]
-    assert item.published == expected["published"]
-    assert item.author == expected["author"]
     assert item.text.startswith(expected["text_starts"])
     assert item.text.endswith(expected["text_ends"])
-    assert not [lacking for lacking in expected.get("text_lacks", []) if lacking in item.text]  # captions, credits
     assert item.source == item.url.split("/")[2].removeprefix("www.")
     assert item.language == "vi"
     assert_own_selectors_find_text(page, item.url)
+    # last, so that a known failure below has already had its text and selectors checked
+    assert not [lacking for lacking in expected.get("text_lacks", []) if lacking in item.text]  # captions, credits
+    assert item.published == expected["published"]
+    assert item.author == expected["author"]
 
 
 def assert_own_selectors_find_text(page: bytes, url: str) -> None:

@@ -29,7 +29,7 @@ from corpus.commitments import DUE_DAYS, STATUSES, list_commitments
 from corpus.db import row_id
 from corpus.display import VIETNAM, is_web_url, local_time, shorten, today_local
 from corpus.search import QueryError, fts_query, parse_query, search
-from corpus.serve.pages import KIND_TITLES, STATUS_TITLES, _db_path, _plain, _read, _sentence
+from corpus.serve.pages import ARTICLE_KINDS, KIND_TITLES, STATUS_TITLES, _db_path, _plain, _read, _sentence, reader_url
 from pipeline import deadline_date
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -120,20 +120,22 @@ def _feed_error(err: Exception) -> Response:
 
 
 def _search_entry(datasette, request, hit: dict, imported: datetime) -> dict:
-    """One article as an entry: its link is the publisher's page, or our stored copy for
-    an imported file; it is dated by publication (else by when we stored it)."""
-    stored = _absolute(datasette, request, _db_path(datasette, "articles", hit["id"]))
+    """One article as an entry: its link is the publisher's page, or our page for reading
+    the stored copy of an imported file; its id stays the article's row, so readers that
+    subscribed before keep each entry once; it is dated by publication (else by when we stored it)."""
+    row = _absolute(datasette, request, _db_path(datasette, "articles", hit["id"]))
+    link = hit["url"] if is_web_url(hit["url"]) else _absolute(datasette, request, reader_url(datasette, hit["id"]))
     published = local_time(hit["published"])
-    return {"id": stored, "title": hit["title"] or hit["url"], "link": hit["url"] if is_web_url(hit["url"]) else stored,
+    return {"id": row, "title": hit["title"] or hit["url"], "link": link,
             "updated": published or imported, "published": published, "author": hit["source"],
             "category": hit["source"], "summary": _plain(hit["snippet"])}
 
 
 def newest_matches(db, query: str, limit: int, since: str | None = None, until: str | None = None,
-                   source: str | None = None) -> list[dict]:
+                   source: str | None = None, kind: str | None = None) -> list[dict]:
     """The newest ``limit`` of the search's best SEARCH_POOL matches, each with when it
     was stored (the date of an article without a publication date)."""
-    hits = search(db, query, since=since, until=until, source=source, limit=SEARCH_POOL, mark=("", ""))
+    hits = search(db, query, since=since, until=until, source=source, kind=kind, limit=SEARCH_POOL, mark=("", ""))
     hits.sort(key=lambda h: (local_time(h["published"]) or datetime.min.replace(tzinfo=VIETNAM), h["id"]), reverse=True)
     hits = hits[:limit]
     stored = dict(db.execute(f"SELECT id, imported_at FROM articles WHERE id IN ({', '.join('?' * len(hits))})",
@@ -144,22 +146,25 @@ def newest_matches(db, query: str, limit: int, since: str | None = None, until: 
 
 
 async def search_feed(datasette, request) -> Response:
-    """/-/search.atom?q=…[&since=&until=&source=&limit=]: a saved search as a feed."""
+    """/-/search.atom?q=…[&since=&until=&source=&kind=&limit=]: a saved search as a feed
+    (kind= article or transcript, as on the search page)."""
     query = (request.args.get("q") or "").strip()
     try:
         if not query:
             raise FeedError("Give the search as q=, e.g. /-/search.atom?q=chuyen+doi+so.")
         limit, since, until = _limit(request), _day(request, "since"), _day(request, "until")
-        source = (request.args.get("source") or "").strip() or None
-        hits = await _read(datasette, lambda db: newest_matches(db, query, limit, since, until, source))
+        source, kind = ((request.args.get(name) or "").strip() or None for name in ("source", "kind"))
+        if kind and kind not in ARTICLE_KINDS:
+            raise FeedError(f"the feed lists articles, so kind= must be one of {', '.join(ARTICLE_KINDS)}.")
+        hits = await _read(datasette, lambda db: newest_matches(db, query, limit, since, until, source, kind))
     except (FeedError, QueryError) as err:
         return _feed_error(err)
     now = datetime.now(VIETNAM)
     entries = [_search_entry(datasette, request, hit, local_time(hit["imported_at"]) or now) for hit in hits]
-    saved = {k: v for k, v in (("q", query), ("since", since), ("until", until), ("source", source)) if v}
+    saved = {k: v for k, v in (("q", query), ("since", since), ("until", until), ("source", source), ("kind", kind)) if v}
     body = atom_feed(_absolute(datasette, request, "-/search.atom", saved),
                      f"hdnd: “{query}”", datasette.absolute_url(request, request.full_path),
-                     _absolute(datasette, request, "-/search", {"q": query}), entries)
+                     _absolute(datasette, request, "-/search", saved), entries)
     return Response(body, content_type=ATOM_TYPE)
 
 
@@ -329,7 +334,7 @@ async def mentions_page(datasette, request) -> Response:
 async def citations(datasette, request) -> dict:
     """For each source of the promise on the page: the outlet (its name, else its
     domain), the day it was published (in Vietnam) and the address to cite (the
-    publisher's page, else our stored copy)."""
+    publisher's page, else our page for reading the stored copy)."""
     promise_id = row_id((request.url_vars or {}).get("id", "")) if request else None
     if promise_id is None:
         return {}
@@ -340,7 +345,7 @@ async def citations(datasette, request) -> dict:
                           "WHERE c.commitment_id = ?", (promise_id,)).fetchall()
     cite = {}
     for article_id, url, published, outlet in await _read(datasette, outlets):
-        stored = _absolute(datasette, request, _db_path(datasette, "articles", article_id))
+        stored = _absolute(datasette, request, reader_url(datasette, article_id))
         moment = local_time(published)
         cite[article_id] = {"outlet": outlet, "url": url if is_web_url(url) else stored,
                             "date": moment.date().isoformat() if moment else None}

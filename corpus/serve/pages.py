@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator
 from datetime import date
 from functools import cache
 from urllib.parse import quote as url_quote
@@ -240,60 +241,78 @@ def _csv_text(rows: list[list]) -> str:
     return out.getvalue()
 
 
+async def _every_hit(datasette, query: str, filters: Filters) -> AsyncIterator[tuple[str, dict]]:
+    """(group, a chunk of its hits with its total) until each group's total: EXPORT_CHUNK
+    hits a read, so each read stays under the SQL time limit (a QueryError when one does not)."""
+    for group in filters.groups():
+        offset = 0
+        while True:
+            found = await _read(datasette, lambda db: search_group(db, query, group, limit=EXPORT_CHUNK,
+                                                                   offset=offset, filters=filters))
+            yield group, found
+            offset += EXPORT_CHUNK
+            if offset >= found["total"] or not found["hits"]:
+                break
+
+
 def _export_all(datasette, query: str, filters: Filters) -> AsgiStream:
     """Every hit of every group as CSV, streamed a chunk at a time; a chunk that runs out of
     time ends the file with an ``error`` row saying so (the status is already sent)."""
     async def stream(out):
         await out.write(_csv_text([CSV_HEADER]))
-        for group in filters.groups():
-            offset = 0
-            while True:
-                try:
-                    found = await _read(datasette, lambda db: search_group(db, query, group, limit=EXPORT_CHUNK,
-                                                                           offset=offset, filters=filters))
-                except QueryError as err:
-                    await out.write(_csv_text([["error", "", "", "", str(err), ""]]))
-                    return
+        try:
+            async for group, found in _every_hit(datasette, query, filters):
                 await out.write(_csv_text(_csv_rows(datasette, group, found["hits"])))
-                offset += EXPORT_CHUNK
-                if offset >= found["total"] or not found["hits"]:
-                    break
+        except QueryError as err:
+            await out.write(_csv_text([["error", "", "", "", str(err), ""]]))
     return AsgiStream(stream, content_type="text/csv; charset=utf-8",
                       headers={"content-disposition": 'attachment; filename="hdnd-search.csv"'})
+
+
+async def _all_groups(datasette, query: str, filters: Filters) -> dict:
+    """The whole result as search_everything gives a page of it: every hit of each group
+    with its total (for .json?_all=1, which is answered whole or, out of time, not at all)."""
+    groups = {group: {"total": 0, "hits": []} for group in filters.groups()}
+    async for group, found in _every_hit(datasette, query, filters):
+        groups[group]["total"] = found["total"]
+        groups[group]["hits"] += found["hits"]
+    return {"query": query, "groups": groups}
 
 
 async def search_page(datasette, request) -> Response:
     """/-/search?q=…: articles, promises, people and index results for one query, a page at
     a time (page=, size=), narrowed by since=, until=, source= and kind=; ``.json`` and
-    ``.csv`` the same, and ``.csv?…&_all=1`` every hit."""
+    ``.csv`` the same, and ``.json?…&_all=1`` or ``.csv?…&_all=1`` every hit."""
     fmt = request.url_vars.get("format")
     result, error = None, None
     try:
         query, page, size, filters = _search_args(request, fmt)
     except SearchArgs as err:
         query, page, size, filters, error = (request.args.get("q") or "").strip(), 1, SEARCH_SIZE["html"], Filters(), str(err)
+    whole = fmt in ("csv", "json") and request.args.get("_all") == "1"  # every hit, no pages
     if query and not error:
         try:
             await _read(datasette, lambda db: parse_query(query))
-            if fmt == "csv" and request.args.get("_all") == "1":
+            if whole and fmt == "csv":
                 return _export_all(datasette, query, filters)
-            result = await _read(datasette, lambda db: search_everything(db, query, limit=size, offset=(page - 1) * size,
-                                                                         filters=filters))
+            result = await _all_groups(datasette, query, filters) if whole else await _read(
+                datasette, lambda db: search_everything(db, query, limit=size, offset=(page - 1) * size, filters=filters))
         except QueryError as err:
             error = str(err)
     status = 400 if error else 200
-    more = bool(result) and any(g["total"] > page * size for g in result["groups"].values())
+    more = bool(result) and not whole and any(g["total"] > page * size for g in result["groups"].values())
     pages = {"next": _search_url(datasette, "." + fmt if fmt else "", query, filters, page=page + 1,
                                  size=size if request.args.get("size") else None) if more else None,
              "previous": _search_url(datasette, "." + fmt if fmt else "", query, filters, page=page - 1 if page > 2 else None,
-                                     size=size if request.args.get("size") else None) if page > 1 else None}
+                                     size=size if request.args.get("size") else None) if page > 1 and not whole else None}
     if fmt == "json":
         if result:
             for group in result["groups"].values():
                 for hit in group["hits"]:
                     hit["snippet"] = _plain(hit["snippet"])
         return Response.json({"ok": not error, "error": error, **(result or {"query": query}),
-                              "filters": {k: v for k, v in vars(filters).items() if v}, "page": page, "size": size,
+                              "filters": {k: v for k, v in vars(filters).items() if v},
+                              "page": 1 if whole else page, "size": None if whole else size,
                               **pages}, status=status)
     if fmt == "csv":
         rows = [CSV_HEADER] + [row for group in (result["groups"] if result else ())
@@ -313,6 +332,9 @@ async def search_page(datasette, request) -> Response:
         "json_url": _search_url(datasette, ".json", query, filters, page=page if page > 1 else None),
         "csv_url": _search_url(datasette, ".csv", query, filters, page=page if page > 1 else None, _bom="1"),
         "csv_all_url": _search_url(datasette, ".csv", query, filters, _all="1", _bom="1"),
+        "json_all_url": _search_url(datasette, ".json", query, filters, _all="1"),
+        "atom_url": _search_url(datasette, ".atom", query, filters) if "articles" in filters.groups() else None,
+        "mentions_url": datasette.urls.path("-/mentions") + "?" + urlencode({"q": query}),
     }, status=status)
 
 

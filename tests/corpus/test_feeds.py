@@ -69,9 +69,11 @@ def test_search_feed_lists_matches_newest_first_with_links_and_local_dates(serve
         urls = dict(conn.execute("SELECT id, url FROM articles"))
     for entry, article_id in zip(entries(feed), newest_first):
         link = entry.find(A + "link").get("href")
-        # The publisher's page when the article came from the web; the stored copy of an imported file.
-        assert link == (urls[article_id] if urls[article_id].startswith(SITE) else f"{server}/hdnd/articles/{article_id}")
+        # The publisher's page when the article came from the web; the reader page of an imported file's stored copy.
+        assert link == (urls[article_id] if urls[article_id].startswith(SITE) else f"{server}/-/article/{article_id}")
         assert "bắc giang" in entry.findtext(A + "summary").lower()
+    stored = [e.find(A + "link").get("href") for e in entries(feed) if not e.find(A + "link").get("href").startswith(SITE)]
+    assert stored and get(stored[0])[0] == 200
     web = [e for e in entries(feed) if e.find(A + "link").get("href").startswith(SITE)][-1]
     assert web.findtext(A + "published") == "2024-05-16T09:30:00+07:00"
     assert web.findtext(A + "author/" + A + "name") == "baobacgiang.example.vn"
@@ -179,8 +181,8 @@ def test_promise_page_cites_each_source(server, web_corpus):
     assert fields["title"] == web_title and html.unescape(fields["url"]) == web_url and fields["accessed"] in accessed
     cite = re.search(r'class="hdnd-cite-line">(.*?)</span></p>', pages[transcript_id], re.S).group(1)
     fields = dict(re.findall(r'class="hdnd-cite-(\w+)"[^>]*>([^<]*)<', cite))
-    # An imported transcript is cited at our stored copy, dated as it was read.
-    assert fields["url"] == f"{server}/hdnd/articles/{transcript_article}" and fields["date"] == "2024-07-10"
+    # An imported transcript is cited at our page for reading its stored copy, dated as it was read.
+    assert fields["url"] == f"{server}/-/article/{transcript_article}" and fields["date"] == "2024-07-10"
 
 
 @pytest.mark.parametrize("width", [1280, 390])

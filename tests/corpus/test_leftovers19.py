@@ -1,0 +1,75 @@
+"""Issue 19's leftovers on the web: the search's JSON gives the whole result with _all=1,
+and the search page offers its Atom feed. A real corpus file and a real server."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from corpus import store
+from corpus.db import connect
+from corpus.serve.pages import EXPORT_CHUNK, SEARCH_SIZE
+from crawler.extract import ArticleItem
+from tests.corpus.conftest import get, serving
+
+A = "{http://www.w3.org/2005/Atom}"
+# More matches than one read of the whole-result export, so its chunks are joined. Plumbing
+# fixtures (what the search must find), not data for training or evaluation.
+MANY = EXPORT_CHUNK + 30
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    path: Path = tmp_path_factory.mktemp("leftovers19") / "hdnd.db"
+    db = connect(path)
+    for n in range(MANY):
+        store.save_article(db, ArticleItem(
+            url=f"https://{'ab'[n % 2]}.example.vn/cds-{n}", title=f"Xã số {n} làm chuyển đổi số",
+            text=f"Bài {n}: xã số {n} đẩy mạnh chuyển đổi số trong thủ tục hành chính.",
+            source=f"{'ab'[n % 2]}.example.vn", published=f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}T08:00:00+07:00"),
+            kind="transcript" if n % 5 == 0 else "article")
+    db.conn.close()
+    with serving(path) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+def _json(url: str) -> dict:
+    status, body = get(url)
+    assert status == 200, body
+    return json.loads(body)
+
+
+@pytest.mark.parametrize("filters, total", [("", MANY), ("&source=a.example.vn", MANY // 2), ("&kind=transcript", MANY // 5)])
+def test_search_json_with_all_gives_every_hit(base, filters, total):
+    paged = _json(f"{base}/-/search.json?q=chuyen+doi+so{filters}")
+    assert paged["groups"]["articles"]["total"] == total > SEARCH_SIZE["data"] == len(paged["groups"]["articles"]["hits"])
+    whole = _json(f"{base}/-/search.json?q=chuyen+doi+so{filters}&_all=1")
+    hits = whole["groups"]["articles"]["hits"]
+    assert whole["groups"]["articles"]["total"] == total == len(hits) == len({h["id"] for h in hits})
+    assert whole["next"] is None and whole["size"] is None and "**" in hits[-1]["snippet"]
+
+
+def test_search_page_links_its_atom_feed_with_its_filters(base):
+    page = get(f"{base}/-/search?q=chuyen+doi+so&source=b.example.vn&kind=transcript")[1].decode("utf-8")
+    head = page.split("</head>", 1)[0]
+    links = re.findall(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', head)
+    assert [unescape(link) for link in links] == ["/-/search.atom?q=chuyen+doi+so&source=b.example.vn&kind=transcript"]
+    assert f'href="{links[0]}"' in page.split("</head>", 1)[1]  # a visible link too
+    status, body = get(base + unescape(links[0]))
+    assert status == 200
+    entries = ET.fromstring(body).findall(A + "entry")
+    expected = [n for n in range(MANY) if n % 2 == 1 and n % 5 == 0]
+    assert len(entries) == len(expected)
+    assert {e.find(A + "link").get("href") for e in entries} == {f"https://b.example.vn/cds-{n}" for n in expected}
+
+
+def test_a_search_of_promises_only_offers_no_article_feed(base):
+    page = get(f"{base}/-/search?q=chuyen+doi+so&kind=commitment")[1].decode("utf-8")
+    assert "application/atom+xml" not in page and "/-/search.atom" not in page
+    status, body = get(f"{base}/-/search.atom?q=chuyen+doi+so&kind=commitment")
+    assert status == 400 and body.decode("utf-8") == "The feed lists articles, so kind= must be one of article, transcript."

@@ -77,6 +77,11 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def _count(n: int, noun: str) -> str:
+    """A count people read: "1 article", "2 articles" (the nouns counted here are regular)."""
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
 # Commands that only read the corpus (or decide about rows already in it): a missing file is a
 # mistyped --db, so they refuse it rather than create an empty corpus and report nothing found.
 _READERS = {"search", "promises", "stats", "sessions", "session", "promise", "versions", "export", "serve", "train"}
@@ -326,7 +331,7 @@ def export_command(tables: tuple[str, ...], fmt: str, out: str, db_path: str) ->
     from corpus.export import export_tables
 
     counts = export_tables(_open(db_path), list(tables), fmt, out)
-    written = ", ".join(f"{n} {'row' if n == 1 else 'rows'} of {t}" for t, n in zip(dict.fromkeys(tables), counts))
+    written = ", ".join(f"{_count(n, 'row')} of {t}" for t, n in zip(dict.fromkeys(tables), counts))
     click.echo(f"Wrote {written} to {out} ({fmt}).")
 
 
@@ -334,7 +339,8 @@ def export_command(tables: tuple[str, ...], fmt: str, out: str, db_path: str) ->
 @format_option
 @db_option
 def stats_command(fmt: str, db_path: str) -> None:
-    """What the corpus holds: articles by source and month, processed or not, last runs.
+    """What the corpus holds: articles by source and month, processed or not, promises (and
+    how many are overdue, counted as hdnd promises and the web's home page count them), last runs.
 
     --format json prints all of it as one object; jsonl and csv the articles by source and month.
 
@@ -351,10 +357,12 @@ def stats_command(fmt: str, db_path: str) -> None:
 
 
 def _stats_table(stats: dict) -> None:
-    """The corpus's counts for reading: totals, then by source and month, then the last runs (in Vietnam's time)."""
+    """The corpus's counts for reading: totals and promises (as the json counts them), then by source
+    and month, then the last runs (in Vietnam's time)."""
     from corpus.display import shown_time
 
-    click.echo(f"{stats['articles']} articles, {stats['processed']} processed, {stats['unprocessed']} not yet.")
+    click.echo(f"{_count(stats['articles'], 'article')}, {stats['processed']} processed, {stats['unprocessed']} not yet.")
+    click.echo(f"{_count(stats['promises'], 'promise')} ({stats['overdue']} overdue).")
     if stats["by_source_month"]:
         click.echo(f"\n{'source':<28} {'month':<9} {'articles':>8} {'processed':>9}")
         for row in stats["by_source_month"]:
@@ -825,8 +833,8 @@ def _promises_table(rows: list[dict]) -> None:
         who = ", ".join(filter(None, [row["speaker"], row["speaker_title"]])) or "(speaker unknown)"
         due = row["deadline"] or "no deadline"
         click.echo(click.style(f"#{row['id']} [{row['status']}] {due}", bold=True) +
-                   f"  {who}  ({row['made_on'] or 'date unknown'}; {row['sources']} source"
-                   f"{'s' if row['sources'] != 1 else ''}{'; hedged' if row['hedged'] else ''})")
+                   f"  {who}  ({row['made_on'] or 'date unknown'}; {_count(row['sources'], 'source')}"
+                   f"{'; hedged' if row['hedged'] else ''})")
         click.echo(f"    “{row['quote']}”")
         for url in row["urls"][:3]:
             click.echo(f"    {url}")
@@ -857,8 +865,8 @@ def _sessions_table(rows: list[dict]) -> None:
     from corpus.sessions import session_label
 
     for row in rows:
-        click.echo(f"#{row['id']} {session_label(row)}: {row['articles']} articles, {row['turns']} turns, "
-                   f"{row['questions']} questions, {row['commitments']} promises")
+        click.echo(f"#{row['id']} {session_label(row)}: {_count(row['articles'], 'article')}, {_count(row['turns'], 'turn')}, "
+                   f"{_count(row['questions'], 'question')}, {_count(row['commitments'], 'promise')}")
     if not rows:
         click.echo("No sessions yet: import or crawl coverage, then run hdnd process.")
 
@@ -907,7 +915,7 @@ def _session_table(record: dict) -> None:
         click.echo("\nSittings:")
         for sitting in record["sittings"]:
             click.echo(f"  {sitting['date'] or '(date unknown)'}  {sitting['kinds'] or ''}  "
-                       f"({sitting['articles']} articles)")
+                       f"({_count(sitting['articles'], 'article')})")
     if record["turns"]:
         click.echo("\nSpeaker turns: " + ", ".join(f"{t['count']} {t['role']}" for t in record["turns"]))
     click.echo(f"\nQuestions ({len(record['questions'])}):")
@@ -1010,7 +1018,7 @@ def serve_command(host: str, port: int, allowed_hosts: tuple[str, ...], db_path:
 @click.option("--deadline", help="With --reject wrong_deadline: the right deadline (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn).")
 @click.option("--kind", type=click.Choice(KINDS),
               help="With --reject wrong_kind: what it really is.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(text_alias=True)
 @today_option
 @db_option
 def promise_command(commitment_id: int, verdict, evidence, by, note, followup, reason, speaker, deadline, kind, fmt: str,
@@ -1021,6 +1029,9 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
     A decision is a new event (events are never changed or deleted), and the status
     follows it: kept, partly and not_kept are final; in_progress stays until the
     deadline passes.
+
+    --format json prints the commitment as one object; jsonl and csv print one row for
+    each of its sources and events, named in "list".
 
     \b
     Example:
@@ -1055,9 +1066,12 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
         record = commitment_detail(db, commitment_id, today)
     except PromiseError as err:
         _fail(f"{err}.")
-    if fmt == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-        return
+    rows = [{"list": name, **item} for name in ("sources", "events") for item in record[name]]
+    emit(fmt, rows, lambda: _promise_table(record), document=record)
+
+
+def _promise_table(record: dict) -> None:
+    """One commitment for reading: who, deadline, session, each source with the quote in bold, the events."""
     from corpus.display import shown_time
 
     who = ", ".join(filter(None, [record["speaker"], record["speaker_title"]])) or "(speaker unknown)"

@@ -1,8 +1,13 @@
-"""Issue 19's leftovers on the web: the search's JSON gives the whole result with _all=1,
-and the search page offers its Atom feed. A real corpus file and a real server."""
+"""Issue 19's leftovers. On the web: the search's JSON gives the whole result with _all=1,
+and the search page offers its Atom feed (a real corpus file and a real server). On the
+command line: hdnd stats counts promises in its table as in its json, counts of one read
+"1 article", and hdnd promise takes the listing commands' --format (a corpus made by hdnd
+import and hdnd process)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -10,12 +15,15 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from corpus import store
+from corpus.cli import cli
 from corpus.db import connect
 from corpus.serve.pages import EXPORT_CHUNK, SEARCH_SIZE
 from crawler.extract import ArticleItem
 from tests.corpus.conftest import get, serving
+from tests.data.transcripts import TRANSCRIPT
 
 A = "{http://www.w3.org/2005/Atom}"
 # More matches than one read of the whole-result export, so its chunks are joined. Plumbing
@@ -73,3 +81,52 @@ def test_a_search_of_promises_only_offers_no_article_feed(base):
     assert "application/atom+xml" not in page and "/-/search.atom" not in page
     status, body = get(f"{base}/-/search.atom?q=chuyen+doi+so&kind=commitment")
     assert status == 400 and body.decode("utf-8") == "The feed lists articles, so kind= must be one of article, transcript."
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory) -> str:
+    """One transcript imported and processed: one article, a session, promises and demands."""
+    folder = tmp_path_factory.mktemp("leftovers19-cli")
+    (folder / "in").mkdir()
+    (folder / "in" / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    db = str(folder / "c.db")
+    for args in (["import", str(folder / "in")], ["process", "--today", "2024-08-01"]):
+        result = CliRunner().invoke(cli, [*args, "--db", db])
+        assert result.exit_code == 0, result.output
+    return db
+
+
+def hdnd(db: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, [*args, "--db", db])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_stats_table_counts_promises_as_its_json_and_hdnd_promises_do(processed):
+    counts = json.loads(hdnd(processed, "stats", "--format", "json"))
+    listed = json.loads(hdnd(processed, "promises", "--format", "json"))
+    assert counts["promises"] == len(listed) > 1
+    assert counts["overdue"] == sum(p["status"] == "overdue" for p in listed)
+    lines = hdnd(processed, "stats").splitlines()
+    assert lines[:2] == ["1 article, 1 processed, 0 not yet.", f"{counts['promises']} promises ({counts['overdue']} overdue)."]
+
+
+def test_a_count_of_one_is_singular(processed):
+    assert re.search(r": 1 article, \d+ turns, \d+ questions, \d+ promises$", hdnd(processed, "sessions").strip())
+    assert "(1 article)" in hdnd(processed, "session", "1")
+    assert "1 articles" not in hdnd(processed, "session", "1") + hdnd(processed, "stats")
+
+
+def test_promise_takes_the_listing_formats_and_text_still_works(processed):
+    record = json.loads(hdnd(processed, "promise", "1", "--format", "json"))
+    assert record["id"] == 1 and record["sources"] and record["events"]
+    rows = [json.loads(line) for line in hdnd(processed, "promise", "1", "--format", "jsonl").splitlines()]
+    assert rows == [{"list": name, **item} for name in ("sources", "events") for item in record[name]]
+    data = CliRunner().invoke(cli, ["promise", "1", "--format", "csv", "--db", processed]).stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbf")
+    from_csv = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["list"], r["url"] or r["evidence_article"]) for r in from_csv] == \
+        [(r["list"], r.get("url") or r.get("evidence_article")) for r in rows]
+    table = hdnd(processed, "promise", "1")
+    assert table == hdnd(processed, "promise", "1", "--format", "text") == hdnd(processed, "promise", "1", "--format", "table")
+    assert table.startswith(f"#1 {record['kind']} [{record['status']}]") and "Events:" in table

@@ -146,6 +146,7 @@ def prepare_jinja2_environment(env):
     env.filters["vn_number"] = number
     env.filters["web_link"] = pages.web_link
     env.filters["vn_label"] = pages.label
+    env.filters["counted"] = pages.counted
     env.filters["code_words"] = code_words
 
 

@@ -29,7 +29,7 @@ from corpus.commitments import DUE_DAYS, STATUSES, list_commitments
 from corpus.db import row_id
 from corpus.display import VIETNAM, is_web_url, local_time, shorten, today_local
 from corpus.search import QueryError, fts_query, parse_query, search
-from corpus.serve.pages import ARTICLE_KINDS, KIND_TITLES, STATUS_TITLES, _db_path, _plain, _read, _sentence, reader_url
+from corpus.serve.pages import ARTICLE_KINDS, KIND_TITLES, STATUS_TITLES, _db_path, _plain, _read, _sentence, counted, reader_url
 from pipeline import deadline_date
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -287,8 +287,8 @@ def svg_bars(months: list[dict], title: str, href_of) -> str:
         label = f"{m['month'][5:]}/{m['month'][:4]}"
         out.append(f'<a href="{escape(href_of(m))}"><rect x="{x + slot * 0.1:.1f}" y="{TOP + inner_h - height:.1f}" '
                    f'width="{slot * 0.8:.1f}" height="{height:.1f}" fill="#1f6feb" class="hdnd-bar" '
-                   f'data-month="{m["month"]}" data-articles="{m["articles"]}"><title>{label}: {m["articles"]} bài · '
-                   f'articles</title></rect></a>')
+                   f'data-month="{m["month"]}" data-articles="{m["articles"]}"><title>{label}: '
+                   f'{counted(m["articles"], "bài", "article")}</title></rect></a>')
         if i % every == 0:
             out.append(f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="#555">'
                        f"{label}</text>")

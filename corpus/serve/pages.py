@@ -69,6 +69,14 @@ def label(code: str | None, group: str) -> str:
     """``code`` in words (the ``vn_label`` filter of our templates); a code with no words is
     shown as stored, so nothing disappears."""
     return code_labels()[group].get(code, code) if code else ""
+
+
+def counted(n: int, vi: str, en: str) -> str:
+    """A count in both languages, "1 bài · article", "2 bài · articles" (the ``counted``
+    filter of our templates): the Vietnamese noun never changes, the English one does."""
+    return f"{n} {vi} · {en if n == 1 else en + 's'}"
+
+
 FRAGMENT_WORDS = 5
 
 

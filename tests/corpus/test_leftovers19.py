@@ -130,3 +130,16 @@ def test_promise_takes_the_listing_formats_and_text_still_works(processed):
     table = hdnd(processed, "promise", "1")
     assert table == hdnd(processed, "promise", "1", "--format", "text") == hdnd(processed, "promise", "1", "--format", "table")
     assert table.startswith(f"#1 {record['kind']} [{record['status']}]") and "Events:" in table
+
+
+
+def test_web_counts_of_one_are_singular_in_english(processed):
+    with serving(Path(processed)) as port:
+        home, session = (get(f"http://127.0.0.1:{port}{path}")[1].decode("utf-8") for path in ("/", "/-/session/1"))
+    lines = re.findall(r'class="hdnd-detail">(\d+) bài · (articles?), (\d+) chất vấn · (questions?), (\d+) lời hứa · (promises?)<',
+                       home)
+    assert lines and any(n == "1" for line in lines for n in line[::2])
+    for line in lines:
+        for n, noun in zip(line[::2], line[1::2]):
+            assert noun.endswith("s") == (n != "1"), line
+    assert "· 1 bài · article</span>" in session and "1 bài · articles" not in home + session

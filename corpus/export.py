@@ -3,7 +3,8 @@
 Rows are streamed in batches, never loaded whole. Output is written beside its target
 and moved into place at the end, so a failed export never leaves a half-written file.
 Binary columns (the compressed raw HTML) are left out: they are for re-extraction, not
-analysis. JSONL and CSV keep SQLite's text (times ISO 8601 with their offset); Parquet and
+analysis; so are the ``*_folded`` columns, the search index's folded copies of a text, which
+would double an export and add nothing to it. JSONL and CSV keep SQLite's text (times ISO 8601 with their offset); Parquet and
 the Hugging Face folder hold the types of models/dataset_fields.tsv: booleans, lists, times
 as UTC timestamps and days as dates.
 """
@@ -28,6 +29,8 @@ FORMATS = ("jsonl", "csv", "parquet", "hf")
 BATCH_ROWS = 1000
 SHARD_ROWS = 100_000
 INTERNAL_TABLES = ("schema_migrations",)
+# articles.title_folded / text_folded: marks stripped for the search index, not data.
+INTERNAL_COLUMN_SUFFIX = "_folded"
 # A cell that starts like this is a formula to Excel and LibreOffice ("=HYPERLINK(…)"),
 # unless it is a plain number such as -3,5.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,9 +55,10 @@ def exportable_tables(db: sqlite_utils.Database) -> list[str]:
 
 
 def columns_of(db: sqlite_utils.Database, table: str) -> list[tuple[str, str]]:
-    """(name, type) of the columns that are exported. A view's computed column has no declared
-    type, so its first stored value's type stands in: Parquet needs one."""
-    columns = [(c.name, (c.type or "").upper()) for c in db[table].columns]
+    """(name, type) of the columns that are exported, by every format: not binary or search-only
+    (``*_folded``) ones. A view's computed column has no declared type, so its first stored
+    value's type stands in: Parquet needs one."""
+    columns = [(c.name, (c.type or "").upper()) for c in db[table].columns if not c.name.endswith(INTERNAL_COLUMN_SUFFIX)]
     typed = [(name, declared or _stored_type(db, table, name)) for name, declared in columns]
     return [(name, declared) for name, declared in typed if "BLOB" not in declared]
 

@@ -108,3 +108,23 @@ def test_failed_export_keeps_the_previous_file(db, tmp_path, monkeypatch):
         export_table(db, "articles", "jsonl", out)
     assert out.read_text(encoding="utf-8") == "previous export\n"
     assert [p.name for p in out.parent.iterdir()] == ["a.jsonl"]
+
+
+def test_folded_search_copies_are_in_no_export(db, tmp_path):
+    """The search index's folded copies stay in the corpus: no format carries a ``*_folded`` column."""
+    assert {"title_folded", "text_folded"} <= set(db["articles"].columns_dict)
+    for fmt in ("jsonl", "csv", "parquet", "hf"):
+        export_table(db, "articles", fmt, tmp_path / fmt)
+    first_row = json.loads((tmp_path / "jsonl").read_text(encoding="utf-8").splitlines()[0])
+    header = (tmp_path / "csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    package = json.loads((tmp_path / "hf" / "datapackage.json").read_text(encoding="utf-8"))
+    card = (tmp_path / "hf" / "README.md").read_text(encoding="utf-8")
+    exported = {
+        "jsonl": list(first_row), "csv": header, "parquet": pq.read_schema(tmp_path / "parquet").names,
+        "hf": pq.read_schema(next((tmp_path / "hf" / "data").glob("train-*.parquet"))).names,
+        "frictionless": [f["name"] for r in package["resources"] for f in r["schema"]["fields"]],
+    }
+    for fmt, names in exported.items():
+        assert "title" in names and "text" in names, fmt
+        assert [n for n in names if n.endswith("_folded")] == [], fmt
+    assert "_folded" not in card

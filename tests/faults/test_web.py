@@ -98,6 +98,7 @@ def test_script_urls_are_shown_as_text_never_as_links(hostile, hostile_server):
         "search": _page(base + "/-/search?q=" + urllib.parse.quote("ngập úng")),
         "promise": _page(base + f"/-/promise/{hostile['promise']}"),
         "session": _page(base + f"/-/session/{hostile['session']}"),
+        "reader": _page(base + f"/-/article/{hostile['article']}"),
         "article row": _page(base + f"/hdnd/articles/{hostile['article']}"),
         "articles": _page(base + "/hdnd/articles?_labels=on"),
         "events": _page(base + "/hdnd/commitment_events?_labels=on"),
@@ -106,13 +107,15 @@ def test_script_urls_are_shown_as_text_never_as_links(hostile, hostile_server):
     for name, (status, page) in pages.items():
         assert status == 200, name
         assert _unsafe(page) == [], name
-    search, promise, session = pages["search"][1], pages["promise"][1], pages["session"][1]
-    # The records are all there, the hostile addresses as inert text where a URL is shown.
-    assert f'href="/hdnd/articles/{hostile["article"]}"' in search
+    search, promise, session, reader = (pages[n][1] for n in ("search", "promise", "session", "reader"))
+    # The records are all there, linked to the stored copy on the reader page (the jump from a
+    # promise scrolled to its quote), the hostile addresses as inert text where a URL is shown.
+    stored = f"/-/article/{hostile['article']}"
+    assert stored in _hrefs(search) and stored in _hrefs(session)
+    assert [h for h in _hrefs(promise) if h.startswith(stored + "?start=") and h.endswith("#hdnd-quote")]
     assert SCRIPT_EVIDENCE in html.unescape(promise) and "kept" in promise
-    assert f'href="/hdnd/articles/{hostile["article"]}"' in promise  # the jump goes to the stored copy
-    assert f'href="/hdnd/articles/{hostile["article"]}"' in session
-    assert "javascript:" not in " ".join(_hrefs(search + promise + session)).lower()
+    assert SCRIPT_URL in html.unescape(reader) and f"/hdnd/articles/{hostile['article']}" in _hrefs(reader)
+    assert "javascript:" not in " ".join(_hrefs(search + promise + session + reader)).lower()
 
 
 def test_web_links_still_link():

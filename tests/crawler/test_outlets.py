@@ -50,7 +50,7 @@ VISIBLE_DATE_KNOWN_FAILURES = {
 # Sources with their own selectors for which no real page of the outlet was found in any
 # public repository we could read whole (issue 18): their selectors are unconfirmed.
 WITHOUT_REAL_PAGE = {
-    "dbndnghean", "dbndthanhhoa", "hanoi", "laodong", "thanhnien", "vov",
+    "dbndnghean", "dbndthanhhoa", "hanoi", "laodong", "thanhnien",
 }
 
 

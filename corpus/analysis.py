@@ -15,6 +15,7 @@ import sqlite_utils
 
 from corpus.commitments import id_of, link_followups, link_recalls, store_recalls, store_statements, store_status_reports
 from corpus.db import insert_row, now, transaction
+from corpus.display import today_local
 from corpus.duplicates import NearDuplicates
 from pipeline import person_key
 
@@ -86,7 +87,7 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
     commitments (merged with those of the article it copies) and link follow-ups.
     Returns counts of what it added. With ``content_hash`` (of the text analysed), nothing is
     written if the article's text has changed since (counted as ``changed``)."""
-    today = today or date.today()
+    today = today or today_local()
     counts = {"commitments_new": 0, "followups": 0, "duplicate": 0, "recalls_linked": 0, "changed": 0}
     with transaction(db) as conn:
         if not _unchanged(conn, article_id, content_hash):

@@ -77,11 +77,6 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-def _count(n: int, noun: str) -> str:
-    """A count people read: "1 article", "2 articles" (the nouns counted here are regular)."""
-    return f"{n} {noun if n == 1 else noun + 's'}"
-
-
 # Commands that only read the corpus (or decide about rows already in it): a missing file is a
 # mistyped --db, so they refuse it rather than create an empty corpus and report nothing found.
 _READERS = {"search", "promises", "stats", "sessions", "session", "promise", "versions", "export", "serve", "train"}
@@ -328,10 +323,11 @@ def export_command(tables: tuple[str, ...], fmt: str, out: str, db_path: str) ->
       hdnd export --table promises --format jsonl --out promises.jsonl
       hdnd export --table articles --table promises --format hf --out hdnd-dataset/
     """
+    from corpus.display import count_of
     from corpus.export import export_tables
 
     counts = export_tables(_open(db_path), list(tables), fmt, out)
-    written = ", ".join(f"{_count(n, 'row')} of {t}" for t, n in zip(dict.fromkeys(tables), counts))
+    written = ", ".join(f"{count_of(n, 'row')} of {t}" for t, n in zip(dict.fromkeys(tables), counts))
     click.echo(f"Wrote {written} to {out} ({fmt}).")
 
 
@@ -359,10 +355,10 @@ def stats_command(fmt: str, db_path: str) -> None:
 def _stats_table(stats: dict) -> None:
     """The corpus's counts for reading: totals and promises (as the json counts them), then by source
     and month, then the last runs (in Vietnam's time)."""
-    from corpus.display import shown_time
+    from corpus.display import count_of, shown_time
 
-    click.echo(f"{_count(stats['articles'], 'article')}, {stats['processed']} processed, {stats['unprocessed']} not yet.")
-    click.echo(f"{_count(stats['promises'], 'promise')} ({stats['overdue']} overdue).")
+    click.echo(f"{count_of(stats['articles'], 'article')}, {stats['processed']} processed, {stats['unprocessed']} not yet.")
+    click.echo(f"{count_of(stats['promises'], 'promise')} ({stats['overdue']} overdue).")
     if stats["by_source_month"]:
         click.echo(f"\n{'source':<28} {'month':<9} {'articles':>8} {'processed':>9}")
         for row in stats["by_source_month"]:
@@ -833,7 +829,7 @@ def _promises_table(rows: list[dict]) -> None:
         who = ", ".join(filter(None, [row["speaker"], row["speaker_title"]])) or "(speaker unknown)"
         due = row["deadline"] or "no deadline"
         click.echo(click.style(f"#{row['id']} [{row['status']}] {due}", bold=True) +
-                   f"  {who}  ({row['made_on'] or 'date unknown'}; {_count(row['sources'], 'source')}"
+                   f"  {who}  ({row['made_on'] or 'date unknown'}; {count_of(row['sources'], 'source')}"
                    f"{'; hedged' if row['hedged'] else ''})")
         click.echo(f"    “{row['quote']}”")
         for url in row["urls"][:3]:
@@ -844,6 +840,8 @@ def _promises_table(rows: list[dict]) -> None:
 @click.option("--council", help="Only this council (part of its name, e.g. \"tỉnh Bắc Giang\").")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @format_option(text_alias=True)
+    from corpus.display import count_of
+
 @db_option
 def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
     """List council sessions, the latest first, with how many articles, speaker turns,
@@ -861,12 +859,14 @@ def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
 
 
 def _sessions_table(rows: list[dict]) -> None:
-    """Sessions for reading: one line each with its counts, or how to get some."""
+    """Sessions for reading: one line each with its counts (promises as hdnd stats counts them), or how to get some."""
+    from corpus.display import count_of
     from corpus.sessions import session_label
 
     for row in rows:
-        click.echo(f"#{row['id']} {session_label(row)}: {_count(row['articles'], 'article')}, {_count(row['turns'], 'turn')}, "
-                   f"{_count(row['questions'], 'question')}, {_count(row['commitments'], 'promise')}")
+        click.echo(f"#{row['id']} {session_label(row)}: {count_of(row['articles'], 'article')}, "
+                   f"{count_of(row['turns'], 'turn')}, {count_of(row['questions'], 'question')}, "
+                   f"{count_of(row['promises'], 'promise')}")
     if not rows:
         click.echo("No sessions yet: import or crawl coverage, then run hdnd process.")
 
@@ -906,7 +906,7 @@ _SESSION_LISTS = ("sittings", "questions", "commitments", "recalls", "articles")
 
 def _session_table(record: dict) -> None:
     """One session for reading: sittings, turns, questions and answers, promises, recalls, coverage."""
-    from corpus.display import shorten, shown_time
+    from corpus.display import count_of, shorten, shown_time
 
     click.echo(click.style(f"#{record['id']} {record['label']}", bold=True))
     if record["agenda"]:
@@ -915,7 +915,7 @@ def _session_table(record: dict) -> None:
         click.echo("\nSittings:")
         for sitting in record["sittings"]:
             click.echo(f"  {sitting['date'] or '(date unknown)'}  {sitting['kinds'] or ''}  "
-                       f"({_count(sitting['articles'], 'article')})")
+                       f"({count_of(sitting['articles'], 'article')})")
     if record["turns"]:
         click.echo("\nSpeaker turns: " + ", ".join(f"{t['count']} {t['role']}" for t in record["turns"]))
     click.echo(f"\nQuestions ({len(record['questions'])}):")
@@ -934,7 +934,8 @@ def _session_table(record: dict) -> None:
             stamp = f"{debate['timestamp']} " if debate["timestamp"] else ""
             click.echo(f"    tranh luận: {stamp}{debate['speaker'] or debate['title'] or '?'}: "
                        f"{shorten(debate['quote'], 140)}")
-    click.echo(f"\nPromises ({len(record['commitments'])}):")
+    click.echo(f"\nPromises, demands and assignments ({count_of(record['promises'], 'promise')}, "
+               f"{count_of(record['demands'], 'demand')}, {count_of(record['assignments'], 'assignment')}):")
     for c in record["commitments"]:
         who = ", ".join(filter(None, [c["speaker"], c["speaker_title"]])) or "?"
         click.echo(f"  #{c['id']} {c['kind']} [{c['status']}] {c['deadline'] or ''} {who}: “{shorten(c['quote'], 140)}”")

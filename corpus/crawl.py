@@ -28,6 +28,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.project import get_project_settings
 
 from corpus.db import CorpusError, CorpusFull, CorpusUnwritable, connect, now
+from corpus.display import count_of
 from corpus.store import finish_run, save_article, start_run
 from crawler.extract import ArticleItem
 from crawler.middlewares import Counted
@@ -189,12 +190,12 @@ class CrawlSummary:
 
     def line(self) -> str:
         stored = {k: self.count(f"store/{k}") for k in ("new", "updated", "unchanged", "duplicate", "failed")}
-        return (f"Crawled: {self.count('fetched')} articles fetched, {self.count('kept')} kept "
+        return (f"Crawled: {count_of(self.count('fetched'), 'article')} fetched, {self.count('kept')} kept "
                 f"({stored['new']} new, {stored['updated']} updated, {stored['duplicate'] + stored['unchanged']} "
                 f"already known), {self.count('not_relevant')} not relevant, {self.count('filtered_slug')} skipped "
                 f"by slug and {self.count('filtered_date')} by date before fetching, {self.count('already_stored')} "
-                f"already stored, {self.count('not_modified')} feeds or listings unchanged, {self._because('skipped')}, "
-                f"{self._because('failed')}.")
+                f"already stored, {count_of(self.count('not_modified'), 'feed or listing', 'feeds or listings')} "
+                f"unchanged, {self._because('skipped')}, {self._because('failed')}.")
 
 
 RUNNING_MARK = "hdnd-crawl-running"

@@ -1,8 +1,9 @@
-"""How stored values are shown to a reader in a line or a cell: text shortened at a word
-boundary and marked as shortened, never cut mid-word and closed as if complete; times on
-Vietnam's clock (stored and machine formats stay ISO 8601 with their offset, mostly UTC);
-a stored address offered to follow only when it is a web page's (``is_web_url``, the same
-test by which the crawler takes an address as fetched from the web)."""
+"""How stored values are shown to a reader in a line or a cell: a count of one with its
+noun in the singular; text shortened at a word boundary and marked as shortened, never cut
+mid-word and closed as if complete; times on Vietnam's clock (stored and machine formats
+stay ISO 8601 with their offset, mostly UTC); a stored address offered to follow only when
+it is a web page's (``is_web_url``, the same test by which the crawler takes an address as
+fetched from the web)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.metadata import is_web_url
 
-__all__ = ["VIETNAM", "is_web_url", "local_time", "shorten", "shown_time", "today_local"]
+__all__ = ["VIETNAM", "count_of", "is_web_url", "local_time", "shorten", "shown_time", "today_local"]
 
 try:
     VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -21,6 +22,12 @@ except ZoneInfoNotFoundError:  # no time-zone database (Windows without tzdata);
 
 # A stored date-time: what hdnd writes (UTC, "+00:00") and what publishers give (their offset).
 _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """A count people read, "1 article", "2 articles": the noun takes an "s" unless its
+    ``plural`` is given ("1 feed or listing", "2 feeds or listings")."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def shorten(text: str | None, width: int) -> str:

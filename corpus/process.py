@@ -20,6 +20,7 @@ import sqlite_utils
 from corpus.analysis import pending, store_analysis, store_error
 from corpus.commitments import refresh_statuses
 from corpus.db import CorpusUnwritable
+from corpus.display import count_of, today_local
 from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
 from pipeline import PIPELINE_VERSION, AnalysisError, analyze, warm
@@ -38,13 +39,15 @@ class ProcessSummary:
 
     def line(self) -> str:
         c = self.counts
-        return (f"Processed {c['analysed'] + c['failed']} articles: {c['analysed']} analysed, {c['failed']} failed; "
-                f"{c['persons']} persons, {c['index_values']} index values, {c['legal_refs']} legal references, "
-                f"{c['sessions']} session mentions; {c['commitments']} commitments, {c['demands']} demands, "
-                f"{c['assignments']} assignments ({c['commitments_new']} new after merging copies), "
-                f"{c['duplicates']} near-duplicate articles, {c['followups']} follow-ups proposed, "
-                f"{c['status_changes']} status changes."
-                + (f" {c['changed']} articles changed while being analysed, left for the next run." if c["changed"] else ""))
+        return (f"Processed {count_of(c['analysed'] + c['failed'], 'article')}: {c['analysed']} analysed, "
+                f"{c['failed']} failed; {count_of(c['persons'], 'person')}, {count_of(c['index_values'], 'index value')}, "
+                f"{count_of(c['legal_refs'], 'legal reference')}, {count_of(c['sessions'], 'session mention')}; "
+                f"{count_of(c['commitments'], 'commitment')}, {count_of(c['demands'], 'demand')}, "
+                f"{count_of(c['assignments'], 'assignment')} ({c['commitments_new']} new after merging copies), "
+                f"{count_of(c['duplicates'], 'near-duplicate article')}, {count_of(c['followups'], 'follow-up')} "
+                f"proposed, {count_of(c['status_changes'], 'status change')}."
+                + (f" {count_of(c['changed'], 'article')} changed while being analysed, left for the next run."
+                   if c["changed"] else ""))
 
 
 def analyse_one(job: tuple[int, str, str | None, str, str | None]) -> tuple[int, dict | None, str | None]:
@@ -87,7 +90,7 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
                    today: date | None = None) -> ProcessSummary:
     """Analyse pending articles; then move commitments whose deadlines came near or passed
     (as of ``today``) to due / overdue."""
-    today = today or date.today()
+    today = today or today_local()
     ids = pending(db, PIPELINE_VERSION, reprocess) if ids is None else ids
     summary = ProcessSummary()
     summary.run_id = start_run(db, "process", {"workers": workers, "reprocess": reprocess,

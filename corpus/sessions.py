@@ -8,7 +8,11 @@ from datetime import date
 
 import sqlite_utils
 
-from corpus.commitments import status_for
+from corpus.commitments import PROMISE_KIND, status_for
+
+# What a session counts of the statements made there, by kind: promises as hdnd stats and the
+# home page count them (PROMISE_KIND), demands and assignments beside them, never added to them.
+KIND_COUNTS = {"promises": PROMISE_KIND, "demands": "demand", "assignments": "assignment"}
 
 
 class SessionError(ValueError):
@@ -38,18 +42,21 @@ def _only_the_asker(question: dict) -> bool:
 
 
 def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: int = 50) -> list[dict]:
-    """Sessions with how much was said and written about them, the latest first (promises
-    a person rejected as not promises are not counted)."""
+    """Sessions with how much was said and written about them, the latest first; promises,
+    demands and assignments counted apart (KIND_COUNTS), those a person rejected as not
+    promises not at all."""
     where, params = "", ()
     if council:
         where, params = "WHERE s.council LIKE ?", (f"%{council}%",)
+    by_kind = "".join(f",\n               (SELECT COUNT(*) FROM promises p WHERE p.session_id = s.id AND p.kind = ?) AS {name}"
+                      for name in KIND_COUNTS)
     rows = _rows(db, f"""
         SELECT s.id, s.council, s.term, s.session_no, s.date, s.kind, s.agenda,
                (SELECT COUNT(*) FROM articles a WHERE a.session_id = s.id) AS articles,
                (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turns,
-               (SELECT COUNT(*) FROM questions q WHERE q.session_id = s.id) AS questions,
-               (SELECT COUNT(*) FROM promises p WHERE p.session_id = s.id) AS commitments
-        FROM sessions s {where} ORDER BY COALESCE(s.date, '') DESC, s.id DESC LIMIT ?""", (*params, limit))
+               (SELECT COUNT(*) FROM questions q WHERE q.session_id = s.id) AS questions{by_kind}
+        FROM sessions s {where} ORDER BY COALESCE(s.date, '') DESC, s.id DESC LIMIT ?""",
+                 (*KIND_COUNTS.values(), *params, limit))
     for row in rows:
         row["agenda"] = json.loads(row["agenda"])
     return rows
@@ -57,8 +64,8 @@ def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: 
 
 def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> dict:
     """One session: its sittings, question-answer pairs, speaker turns by role, the
-    commitments, demands and assignments made, the earlier promises recalled there, and
-    the articles that covered it."""
+    commitments, demands and assignments made (with how many of each, as KIND_COUNTS
+    names them), the earlier promises recalled there, and the articles that covered it."""
     found = _rows(db, "SELECT id, council, term, session_no, date, kind, agenda FROM sessions WHERE id = ?",
                   (session_id,))
     if not found:
@@ -93,6 +100,7 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
         ORDER BY c.kind, c.id""", (session_id,))
     for row in record["commitments"]:
         row["status"] = status_for(row["deadline"], today, row.pop("verdict"))
+    record.update({name: sum(c["kind"] == kind for c in record["commitments"]) for name, kind in KIND_COUNTS.items()})
     record["recalls"] = _rows(db, """
         SELECT r.id, r.recaller, r.promiser, r.status, r.quote, r.commitment_id, r.article_id, t.timestamp
         FROM recalls r LEFT JOIN turns t ON t.id = r.turn_id

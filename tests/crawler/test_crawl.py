@@ -127,7 +127,7 @@ def test_unchanged_feed_is_not_parsed_again(site, db_path):
     assert first.returncode == 1 and "1 kept" in first.stdout  # 1: the feed's HTTP 500 and challenge page
     fetched = len(site.log)
     second = _crawl(db_path, "--url", f"{site.base}/rss.xml", "--since", "2024-01-01")
-    assert "1 feeds or listings unchanged" in second.stdout and "0 failed" in second.stdout
+    assert "1 feed or listing unchanged" in second.stdout and "0 failed" in second.stdout
     assert site.log[fetched:] == ["/robots.txt", "/rss.xml"]  # nothing behind the feed was requested
 
 

@@ -822,6 +822,8 @@ def promises_command(query, speaker, body, topic, status, kind, since, until, li
 
 def _promises_table(rows: list[dict]) -> None:
     """Promises for reading: id, status and deadline, who and when, the quote, up to three sources."""
+    from corpus.display import count_of
+
     if not rows:
         click.echo("No commitments match.", err=True)
         return
@@ -840,8 +842,6 @@ def _promises_table(rows: list[dict]) -> None:
 @click.option("--council", help="Only this council (part of its name, e.g. \"tỉnh Bắc Giang\").")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @format_option(text_alias=True)
-    from corpus.display import count_of
-
 @db_option
 def sessions_command(council, limit: int, fmt: str, db_path: str) -> None:
     """List council sessions, the latest first, with how many articles, speaker turns,

@@ -10,14 +10,20 @@ beside this file. A stored URL is a link only when it is a web address.
 
 from __future__ import annotations
 
+import copy
+import functools
+import os
+import sqlite3
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from datasette import hookimpl
 from markupsafe import Markup
 
 from corpus.chart import index_code, number
 from corpus.commitments import PROMISE_KIND, status_for
+from corpus.db import foreign
 from corpus.db import prepare_connection as _prepare
 from corpus.display import today_local
 from corpus.search import TIME_LIMIT_MS, fts_expression
@@ -96,9 +102,10 @@ def _code_cell(value, column: str, table: str | None) -> Markup | None:
     return Markup('<span class="hdnd-code" title="{}">{}</span>').format(value, words) if words != value else None
 
 
-def metadata(name: str, allowed_hosts: tuple[str, ...] = ()) -> dict:
-    """Titles in Vietnamese and English, facets and labels per table, canned queries, and
-    the host names the server answers to besides the loopback ones."""
+def metadata(names: Iterable[str]) -> dict:
+    """Titles in Vietnamese and English, and facets and labels per table and canned
+    queries for each corpus database in ``names``; a copy each time, as Datasette merges
+    other metadata into what it is given."""
     tables = {table: {"facets": facets} for table, facets in FACETS.items()}
     for table, column in LABELS.items():
         tables.setdefault(table, {})["label_column"] = column
@@ -113,9 +120,48 @@ def metadata(name: str, allowed_hosts: tuple[str, ...] = ()) -> dict:
         "description": "Bài báo, biên bản và lời hứa tại các kỳ họp Hội đồng nhân dân; mỗi con số dẫn về câu gốc. "
                        "Articles, transcripts and promises from People's Council sessions; every figure links "
                        "back to the sentence it came from.",
-        "databases": {name: {"queries": CANNED, "tables": tables}},
-        "plugins": {"hdnd": {"allowed_hosts": list(allowed_hosts)}},
+        "databases": {name: copy.deepcopy({"queries": CANNED, "tables": tables}) for name in names},
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _is_corpus(path: str, changed_ns: int) -> bool:
+    """Whether the SQLite file at ``path`` (as of its modification time ``changed_ns``) is an
+    hdnd corpus: it records hdnd's first migration. Read-only; an unreadable file is not one."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        has_tables = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone() is not None
+        return has_tables and not foreign(conn)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _corpora(datasette) -> list[str]:
+    """The names of the databases Datasette serves that are hdnd corpora (files, not memory)."""
+    names = []
+    for name, database in datasette.databases.items():
+        try:
+            changed = os.stat(database.path).st_mtime_ns if database.path else None
+        except OSError:
+            changed = None
+        if changed is not None and _is_corpus(database.path, changed):
+            names.append(name)
+    return names
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """hdnd's metadata for every corpus Datasette serves, however it was started: by hdnd
+    serve (which passes only its host names) or as ``datasette hdnd.db`` with the plugin
+    found through its entry point. Other databases beside a corpus are left alone; the
+    metadata a user passes with ``--metadata`` still wins, as Datasette merges it last."""
+    names = _corpora(datasette)
+    return metadata(names) if names else {}
 
 
 class ServeError(ValueError):
@@ -206,6 +252,6 @@ def make_app(db_path: str | Path, time_limit_ms: int = SQL_TIME_LIMIT_MS, allowe
     plugin = sys.modules[__name__]
     if not pm.is_registered(plugin):
         pm.register(plugin, name="hdnd")
-    return Datasette([str(path)], metadata=metadata(path.stem, allowed_hosts),
+    return Datasette([str(path)], metadata={"plugins": {"hdnd": {"allowed_hosts": list(allowed_hosts)}}},
                      settings={"sql_time_limit_ms": time_limit_ms, "allow_download": False,
                                "default_facet_size": 20, "max_returned_rows": 1000})

@@ -1,7 +1,8 @@
 """Issue 19's last leftovers, each through what a user runs. Counts of one read "1 article"
 in hdnd process's and hdnd crawl's summaries; a process run without a given day dates
 what it records by Vietnam's day; hdnd sessions, hdnd stats, the home page and the session
-page count the same promises (demands and assignments apart)."""
+page count the same promises (demands and assignments apart); and ``datasette hdnd.db``
+gets hdnd's canned queries and titles, not only its pages."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import ROOT, article_html
-from tests.corpus.conftest import get, serving
+from tests.corpus.conftest import free_port, get, serving
+from tests.corpus.test_plain_sqlite import _start
 from tests.crawler.mock_site import MockSite, html
 from tests.crawler.test_crawl import COUNCIL, _rss
 from tests.data.transcripts import TRANSCRIPT
 
 TODAY = "2024-08-01"
+OVERDUE_TITLE = "Lời hứa quá hạn · Overdue promises"
 
 
 def hdnd(*args: str, env: dict | None = None) -> str:
@@ -122,3 +125,25 @@ def test_sessions_stats_and_the_web_count_the_same_promises(transcript):
     assert re.search(rf"class=\"hdnd-detail\">[^<]*, {promises} lời hứa · promises</span>", home)
     heading = re.search(r"Promises and demands <span class=\"hdnd-detail\">\((\d+) lời hứa · promises?, (\d+) yêu cầu", page)
     assert heading and int(heading[1]) == promises and int(heading[2]) == listed["demands"]
+
+
+def test_datasette_started_on_the_file_gets_hdnds_canned_queries(transcript, tmp_path):
+    """``datasette hdnd.db other.db``: the corpus gets hdnd's titles and canned queries (the
+    overdue promises answer with their title and rows); the other database is left alone."""
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE birds (name TEXT)")
+    port = free_port()
+    process = _start([sys.executable, "-m", "datasette", str(transcript), str(other), "-h", "127.0.0.1", "-p", str(port)],
+                     tmp_path / "datasette.log", port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        status, body = get(f"{base}/hdnd/overdue_promises")
+        assert status == 200 and f"<title>{OVERDUE_TITLE}</title>" in body.decode("utf-8")
+        status, body = get(f"{base}/hdnd/overdue_promises.json?_shape=array")
+        assert status == 200 and json.loads(body)  # the transcript's promises were due in 2024
+        assert "hdnd: lời hứa" in get(f"{base}/")[1].decode("utf-8")
+        assert get(f"{base}/other/overdue_promises")[0] == 404
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -7,6 +7,7 @@ SQLite tool can tell the schema version. Never edit an applied migration: add on
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 from itertools import chain
 from typing import Callable
@@ -14,6 +15,7 @@ from typing import Callable
 import sqlite_utils
 
 from pipeline import fold
+from pipeline.resources import body_heads
 
 Migration = tuple[int, str, str]
 # The Unicode blocks that hold every character pipeline.fold changes: Latin-1 Supplement,
@@ -40,6 +42,40 @@ def _folding_statements() -> str:
         for char, folded in pairs[start:start + REPLACES_PER_STATEMENT]:
             title, text = (f"replace({title}, '{char}', '{folded}')", f"replace({text}, '{char}', '{folded}')")
         statements.append(f"UPDATE articles_fts_folding SET title = {title}, text = {text} WHERE id = new.id;")
+    return "\n".join(statements)
+
+
+def vietnamese_capitals() -> list[str]:
+    """The capital letters of Vietnamese that SQLite's lower() leaves alone (it changes A-Z
+    only): each vowel with each tone mark, and Đ."""
+    marks = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+    letters = {unicodedata.normalize("NFC", base + mark) for base in "AĂÂEÊIOÔƠUƯY" for mark in marks} | {"Đ"}
+    return sorted(letter for letter in letters if not letter.isascii())
+
+
+def _body_statements(rows: str) -> str:
+    """UPDATE statements that fill ``body`` and ``body_key`` of the commitments ``rows`` picks
+    (an SQL condition) in plain SQL. A body that spoke is itself; a person's title gives the
+    body from its first head of models/bodies.txt on ("Giám đốc Sở Xây dựng" → "Sở Xây
+    dựng"), none when it is a job alone ("Đại biểu"). body_key is the body in lower case as
+    Python writes Vietnamese (lower() changes A-Z only, so one replace() per other capital,
+    REPLACES_PER_STATEMENT to a statement), and every body of one key is spelled as the
+    earliest commitment's, so spellings that differ only in case show as one."""
+    heads = ", ".join(f"('{head}')" for head in body_heads())
+    found = "instr(' ' || commitments.speaker_title || ' ', ' ' || column1 || ' ')"
+    statements = [f"""UPDATE commitments SET body = CASE WHEN speaker_kind = 'body'
+            THEN COALESCE((SELECT name FROM bodies WHERE bodies.id = commitments.body_id), speaker_title)
+            ELSE (SELECT substr(commitments.speaker_title, min({found})) FROM (VALUES {heads}) WHERE {found} > 0) END
+        WHERE {rows};""", f"UPDATE commitments SET body_key = lower(body) WHERE {rows};"]
+    capitals = vietnamese_capitals()
+    for start in range(0, len(capitals), REPLACES_PER_STATEMENT):
+        key = "body_key"
+        for capital in capitals[start:start + REPLACES_PER_STATEMENT]:
+            key = f"replace({key}, '{capital}', '{capital.lower()}')"
+        statements.append(f"UPDATE commitments SET body_key = {key} WHERE {rows};")
+    statements.append(f"""UPDATE commitments SET body = (SELECT c.body FROM commitments c
+            WHERE c.body_key = commitments.body_key ORDER BY c.id LIMIT 1)
+        WHERE body_key IN (SELECT body_key FROM commitments WHERE {rows});""")
     return "\n".join(statements)
 
 
@@ -567,6 +603,41 @@ MIGRATIONS: list[Migration] = [
             VALUES (new.id, new.title, new.text, new.title_folded, new.text_folded);
             INSERT INTO articles_fts_folding (id, title, text) VALUES (new.id, new.title, new.text);
         END;
+        """,
+    ),
+    (
+        14,
+        "commitments.body: the body alone (not a person's job title), one spelling whatever its case",
+        f"""
+        -- The body a reader facets promises on (promises.body): a body that spoke, or the body in
+        -- a person's title (the title stays in speaker_title); spellings that differ only in case
+        -- are written as one. Triggers fill both columns in plain SQL, so a row any SQLite tool
+        -- writes gets them; the heads are models/bodies.txt as it was when this migration ran.
+        ALTER TABLE commitments ADD COLUMN body TEXT;
+        ALTER TABLE commitments ADD COLUMN body_key TEXT;
+        CREATE INDEX commitments_body_key ON commitments(body_key, id);
+        {_body_statements("TRUE")}
+        CREATE TRIGGER commitments_body_insert AFTER INSERT ON commitments BEGIN
+            {_body_statements("id = new.id")}
+        END;
+        CREATE TRIGGER commitments_body_update AFTER UPDATE OF speaker_title, speaker_kind, body_id ON commitments BEGIN
+            {_body_statements("id = new.id")}
+        END;
+        DROP VIEW promises;
+        CREATE VIEW promises AS
+            SELECT c.id, c.kind, c.status, c.speaker, c.speaker_title, c.body, c.topic, c.deadline, c.quote, c.target,
+                   c.made_on, substr(c.made_on, 1, 4) AS year,
+                   (SELECT src.domain FROM commitment_sources cs JOIN articles a ON a.id = cs.article_id
+                      JOIN sources src ON src.id = a.source_id WHERE cs.commitment_id = c.id
+                    ORDER BY a.published, a.id LIMIT 1) AS source,
+                   s.council || COALESCE(' khóa ' || s.term, '') || COALESCE(', kỳ họp thứ ' || s.session_no, '')
+                       AS session,
+                   c.session_id
+            FROM commitments c
+            LEFT JOIN sessions s ON s.id = c.session_id
+            WHERE EXISTS (SELECT 1 FROM commitment_sources cs WHERE cs.commitment_id = c.id)
+              AND (SELECT e.status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'correction'
+                   ORDER BY e.id DESC LIMIT 1) IS NOT 'not_a_promise';
         """,
     ),
 ]

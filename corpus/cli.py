@@ -494,9 +494,15 @@ def process_command(workers: int, reprocess: bool, today: date, db_path: str) ->
 @click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False),
               help="Classify with this model (hdnd train --out) instead of the one installed.")
 @click.option("--rules", is_flag=True, help="Classify with the clause rules alone (no model), for comparison.")
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False),
+              help="With --cv: train the folds by this config (for example models/commitment_textcat.cfg, "
+                   "spaCy's textcat) instead of models/commitment_classifier.cfg.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0),
+              help="With --cv or --model: keep a clause when its kind is at least this likely, instead of the "
+                   "threshold hdnd train chose for the model in use.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_dir: str | None, rules: bool,
-                 fmt: str) -> None:
+                 config: str | None, threshold: float | None, fmt: str) -> None:
     """Score the analysis against hand annotations (gold/FORMAT.md rules), pooled over
     every GOLD file given.
 
@@ -511,11 +517,16 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
       hdnd eval ../shared/gold/seeds.jsonl --verbose
       hdnd eval ../shared/gold/dev/news.jsonl --split dev
       hdnd eval ../shared/gold/dev/news.jsonl --cv 5
+      hdnd eval ../shared/gold/dev/news.jsonl --cv 5 --config models/commitment_textcat.cfg
     """
     from pipeline import in_dev, load_gold, pattern_report, score
 
     if sum(bool(x) for x in (pred, cv, model_dir, rules)) > 1:
         _fail("--pred, --cv, --model and --rules are different ways to predict: give one.")
+    if config and not cv:
+        _fail("--config says how to train the folds of --cv: give --cv too.")
+    if threshold is not None and not (cv or model_dir):
+        _fail("--threshold applies to a trained model: give --cv or --model too.")
     try:
         gold_docs = load_gold(gold)
     except (OSError, ValueError) as err:
@@ -524,7 +535,7 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
         gold_docs = [d for d in gold_docs if in_dev(d["doc"]) == (split == "dev")]
     attributed = None
     if pred is None:
-        predicted, attributed = _predict_with_classifier(gold_docs, cv, model_dir, rules)
+        predicted, attributed = _predict_with_classifier(gold_docs, cv, model_dir, rules, config, threshold)
     else:
         predicted = {}
         for n, line in enumerate(pred, 1):
@@ -565,10 +576,12 @@ def eval_command(gold, pred, verbose: bool, split: str, cv: int | None, model_di
                 click.echo(f"{row.pattern:<28}{row.gold:>6}{row.found:>7}{row.speaker:>9}{row.deadline:>10}")
 
 
-def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: str | None,
-                             rules: bool) -> tuple[dict[str, dict], tuple[int, int]]:
-    """Predictions by cross-validation, by the model in ``model_dir``, by the rules, or by
-    the installed model; and the attribution measured on its own."""
+def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: str | None, rules: bool,
+                             config: str | None = None, threshold: float | None = None
+                             ) -> tuple[dict[str, dict], tuple[int, int]]:
+    """Predictions by cross-validation (folds trained by ``config``), by the model in
+    ``model_dir``, by the rules, or by the installed model, at ``threshold`` or the
+    model's own; and the attribution measured on its own."""
     from pipeline import (
         DEFAULT_THRESHOLD,
         Classifier,
@@ -592,16 +605,17 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
         click.echo(f"Error: {line}; scored as found nothing.", err=True)
     if cv:
         # The folds decide at the threshold of the model in use (the one hdnd train chose).
-        threshold = Classifier.load(path).threshold if path else DEFAULT_THRESHOLD
+        if threshold is None:
+            threshold = Classifier.load(path).threshold if path else DEFAULT_THRESHOLD
         if len(prepared) < cv:
             _fail(f"--cv {cv} needs at least {cv} documents; the gold has {len(prepared)}.")
         try:
             with click.progressbar(length=cv, label=f"Training {cv} folds", file=sys.stderr) as bar:
-                predicted = cross_validate(prepared, cv, threshold=threshold, progress=bar.update)
+                predicted = cross_validate(prepared, cv, threshold=threshold, progress=bar.update, config=config)
         except ValueError as err:
             _fail(f"{err} in one of the folds.")
         return predicted, attribution_accuracy(prepared)
-    classifier = Classifier.load(path) if path else None
+    classifier = Classifier.load(path, threshold) if path else None
     return {item.gold["doc"]: predict(item, classifier) for item in prepared}, attribution_accuracy(prepared)
 
 
@@ -617,10 +631,14 @@ def _predict_with_classifier(gold_docs: list[dict], cv: int | None, model_dir: s
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0),
               help="Keep a clause when its kind is at least this likely; by default the highest threshold "
                    "within 0.01 of the best F1 in 5-fold cross-validation on the training documents.")
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False),
+              help="The model's config file.  [default: models/commitment_classifier.cfg]")
 def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: str, seed: int,
-                  threshold: float | None) -> None:
-    """Train the commitment classifier (spaCy textcat over candidate clauses) from gold
-    files in the gold/FORMAT.md shape, and from a newsroom's corrections with --from-db.
+                  threshold: float | None, config: str | None) -> None:
+    """Train the commitment classifier (a linear model over candidate clauses, as
+    models/commitment_classifier.cfg says; or spaCy's textcat with --config
+    models/commitment_textcat.cfg) from gold files in the gold/FORMAT.md shape, and from a
+    newsroom's corrections with --from-db.
 
     The model is saved with spaCy's nlp.to_disk; use it with hdnd eval --model, or put it
     in models/commitment_classifier to make it the one hdnd analyze and process use.
@@ -650,11 +668,11 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
     examples = [ex for item in prepared for ex in item.examples()]
     try:
         if threshold is None and len(prepared) >= 10:
-            threshold, curve = tune_threshold(prepared, seed=seed)
+            threshold, curve = tune_threshold(prepared, seed=seed, config=config)
             click.echo("Threshold by 5-fold CV (mean F1 of commitments and demands): " +
                        ", ".join(f"{t:g}→{f:.3f}" for t, f in curve.items()) +
                        f"; chosen {threshold:g} (the highest within 0.01 of the best).")
-        classifier = fit(examples, out, seed=seed, threshold=threshold)
+        classifier = fit(examples, out, seed=seed, threshold=threshold, config=config)
     except ValueError as err:
         _fail(f"{err}.")
     counts = label_counts(examples)

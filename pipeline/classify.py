@@ -1,9 +1,11 @@
 """The trained step: which candidate clauses are commitments, which are demands, and
 which are neither.
 
-The model is a spaCy pipeline of its own holding one ``textcat`` (bag of words and word
-pairs over the candidate's features, see ``pipeline.commitments``), trained by ``hdnd
-train`` from real annotated text and shipped in ``models/commitment_classifier``. The
+The model is a spaCy pipeline of its own holding one component that sets ``doc.cats``
+over the candidate's feature text (see ``pipeline.commitments``): the linear classifier
+of ``pipeline.linear`` as shipped, or spaCy's ``textcat`` from the comparison config. It
+is trained by ``hdnd train`` from real annotated text and shipped in
+``models/commitment_classifier``. The
 ``hdnd_classify`` component carries it inside the analysis pipeline: it saves and loads
 it with the pipeline (``to_disk``/``from_disk``); without a model the rules' verdict
 stands.
@@ -20,6 +22,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline import linear  # noqa: F401  (registers the hdnd_linear factory spacy.load needs)
 from pipeline.commitments import Candidate, kind_for, statements
 
 LABELS = ("COMMITMENT", "DEMAND", "NONE")
@@ -44,7 +47,7 @@ def model_problem(path: str | Path) -> str | None:
         saved = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return f"{path} is not a model folder saved by hdnd train (no readable meta.json there)"
-    if "hdnd" not in saved or saved.get("pipeline") != ["textcat"]:
+    if "hdnd" not in saved or saved.get("pipeline") not in (["classifier"], ["textcat"]):
         return f"{path} holds a spaCy pipeline, but not a classifier saved by hdnd train"
     return None
 
@@ -62,7 +65,7 @@ def model_path(choice: str) -> Path | None:
 
 
 class Classifier:
-    """The textcat pipeline and its decision threshold."""
+    """The classifier's spaCy pipeline and its decision threshold."""
 
     def __init__(self, nlp: Language, threshold: float = DEFAULT_THRESHOLD):
         self.nlp = nlp

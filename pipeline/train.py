@@ -23,13 +23,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
 import spacy
+from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pipeline.classify import LABELS, Classifier, apply_threshold, decide_by_rules
 from pipeline.commitments import Candidate, statements
 from pipeline.document import AnalysisError, prepare, records
 from pipeline.evaluate import overlaps
+from pipeline.linear import grams
 
 DEV_SHARE = 0.25
 SPAN_KEYS = ("commitments", "demands", "assignments", "negatives")
@@ -166,38 +169,84 @@ def label_counts(examples: Sequence[tuple[str, str]]) -> dict[str, int]:
 
 def fit(examples: Sequence[tuple[str, str]], out: str | Path | None = None, seed: int = 0,
         config: str | Path | None = None, threshold: float | None = None) -> Classifier:
-    """Train a classifier with spaCy's training loop (``models/commitment_classifier.cfg``)
-    and, with ``out``, save it there with ``nlp.to_disk``."""
+    """Train a classifier as its config file says (``models/commitment_classifier.cfg``:
+    the linear component; a config with spaCy's ``textcat`` is trained with spaCy's own
+    loop) and, with ``out``, save it there with ``nlp.to_disk``."""
     from spacy import util
-    from spacy.training.initialize import init_nlp
-    from spacy.training.loop import train as train_loop
 
     if not examples:
         raise ValueError("there is nothing to train on: no candidate clause carries a label")
     rows = list(examples)
     random.Random(seed).shuffle(rows)
+    cfg = util.load_config(config or config_path(), interpolate=False)
+    factories = {part.get("factory") for part in cfg["components"].values()}
+    nlp = _fit_linear(rows, cfg) if "hdnd_linear" in factories else _fit_textcat(rows, cfg, seed)
+    classifier = Classifier(nlp) if threshold is None else Classifier(nlp, threshold)
+    if out is not None:
+        out = Path(out)
+        staging = out.with_name(out.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        nlp.meta["hdnd"] = {"threshold": classifier.threshold, "examples": len(rows), "labels": label_counts(rows)}
+        nlp.meta.pop("performance", None)  # the loop's log of its own training rows, not a score
+        nlp.to_disk(staging)
+        shutil.rmtree(out, ignore_errors=True)
+        staging.rename(out)
+    return classifier
+
+
+def _fit_linear(rows: Sequence[tuple[str, str]], cfg) -> Language:
+    """A multinomial logistic regression learned by scikit-learn, its weights put into the
+    config's ``hdnd_linear`` component (which needs numpy alone to run)."""
+    from functools import partial
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from spacy import util
+
+    nlp = util.load_model_from_config(cfg, auto_fill=True)
+    component = nlp.get_pipe(nlp.pipe_names[0])
+    learn = cfg["learn"]
+    labels = [label for _, label in rows]
+    if len(set(labels)) < 2:
+        raise ValueError(f"there is only one kind of candidate to learn from ({labels[0]})")
+    vectorizer = TfidfVectorizer(analyzer=partial(grams, ngram_size=component.ngram_size), sublinear_tf=True,
+                                 min_df=learn["min_df"])
+    matrix = vectorizer.fit_transform([text for text, _ in rows])
+    model = LogisticRegression(C=learn["C"], max_iter=learn["max_iter"]).fit(matrix, labels)
+    component.set_weights(list(vectorizer.get_feature_names_out()), vectorizer.idf_, *_by_label(model, component.labels))
+    return nlp
+
+
+def _by_label(model, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The model's weights as one column per label in ``labels`` order: a two-class model
+    is a softmax over (0, z); a label never seen in training is never likely."""
+    classes = list(model.classes_)
+    coef, intercept = model.coef_, model.intercept_
+    if len(classes) == 2:
+        coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
+    columns = np.zeros((coef.shape[1], len(labels)))
+    bias = np.full(len(labels), -50.0)
+    for j, label in enumerate(labels):
+        if label in classes:
+            columns[:, j], bias[j] = coef[classes.index(label)], intercept[classes.index(label)]
+    return columns, bias
+
+
+def _fit_textcat(rows: Sequence[tuple[str, str]], cfg, seed: int) -> Language:
+    """spaCy's textcat trained by spaCy's own loop (the comparison config)."""
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as train_loop
+
     with tempfile.TemporaryDirectory(prefix="hdnd-train-") as tmp:
         work = Path(tmp)
-        cfg = util.load_config(config or config_path(), overrides={
-            "paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
-            "system.seed": seed}, interpolate=False)
+        cfg = cfg.merge({"paths": {"train": str(work / "train.spacy"), "dev": str(work / "dev.spacy")},
+                         "system": {"seed": seed}})
         _docbin(rows, work / "train.spacy", cfg["nlp"]["lang"])
         # The loop wants a dev corpus to log against; it selects nothing (model-last is kept).
         _docbin(rows[: max(1, len(rows) // 20)], work / "dev.spacy", cfg["nlp"]["lang"])
         nlp = init_nlp(cfg)
         nlp, _ = train_loop(nlp, None, stdout=io.StringIO(), stderr=io.StringIO())
-        classifier = Classifier(nlp) if threshold is None else Classifier(nlp, threshold)
-        if out is not None:
-            out = Path(out)
-            staging = out.with_name(out.name + ".partial")
-            shutil.rmtree(staging, ignore_errors=True)
-            nlp.meta["hdnd"] = {"threshold": classifier.threshold, "examples": len(examples),
-                                "labels": label_counts(examples)}
-            nlp.meta.pop("performance", None)  # the loop's log of its own training rows, not a score
-            nlp.to_disk(staging)
-            shutil.rmtree(out, ignore_errors=True)
-            staging.rename(out)
-        return classifier
+        return nlp
 
 
 def predict(item: Prepared, classifier: Classifier | None, threshold: float | None = None) -> dict:
@@ -220,14 +269,15 @@ THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 F1_TOLERANCE = 0.01
 
 
-def tune_threshold(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0) -> tuple[float, dict[float, float]]:
+def tune_threshold(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0,
+                   config: str | Path | None = None) -> tuple[float, dict[float, float]]:
     """The highest threshold whose mean F1 of commitments and demands, over a
     cross-validation of these documents, is within ``F1_TOLERANCE`` of the best: readers
     are hurt more by a list padded with non-promises than by a promise missed at the
     same F1. Returns it and that F1 for every threshold tried."""
     from pipeline.evaluate import score
 
-    cross_validate(prepared, folds, seed=seed)
+    cross_validate(prepared, folds, seed=seed, config=config)
     results = {}
     # Partial documents (corrections) label only what was reviewed: not scored here.
     scored = [item for item in prepared if not item.gold.get("partial")]
@@ -241,13 +291,13 @@ def tune_threshold(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0) 
 
 
 def cross_validate(prepared: Sequence[Prepared], folds: int = 5, seed: int = 0,
-                   threshold: float | None = None, progress=None) -> dict[str, dict]:
+                   threshold: float | None = None, progress=None, config: str | Path | None = None) -> dict[str, dict]:
     """Predictions for every document from a model trained on the other folds."""
     predicted: dict[str, dict] = {}
     for fold in range(folds):
         held = [p for p in prepared if fold_of(p.gold["doc"], folds) == fold]
         rest = [ex for p in prepared if fold_of(p.gold["doc"], folds) != fold for ex in p.examples()]
-        classifier = fit(rest, seed=seed, threshold=threshold)
+        classifier = fit(rest, seed=seed, threshold=threshold, config=config)
         for item in held:
             predicted[item.gold["doc"]] = predict(item, classifier)
         if progress:

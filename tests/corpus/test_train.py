@@ -10,6 +10,7 @@ import pytest
 from corpus.cli import cli
 from corpus.commitments import correct, corrections, list_commitments
 from corpus.process import process_corpus
+from tests.conftest import ROOT
 from tests.corpus.test_commitments import PROMISE, _save
 
 
@@ -33,11 +34,47 @@ def test_train_on_a_slice_gives_a_model_eval_can_load(gold_slice, tmp_path, runn
     assert "Trained on 30 documents" in result.output
     classifier = Classifier.load(out)
     assert classifier.threshold == pytest.approx(0.3)
-    assert set(classifier.nlp.get_pipe("textcat").labels) == {"COMMITMENT", "DEMAND", "NONE"}
+    assert classifier.nlp.get_pipe("classifier").labels == ["COMMITMENT", "DEMAND", "NONE"]
     result = runner.invoke(cli, ["eval", str(gold_slice), "--model", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
     scores = {row["task"]: row for row in json.loads(result.stdout)["tasks"]}
     assert scores["commitments"]["tp"] > 0  # a model that fits its own training documents finds some
+
+
+def test_the_linear_component_gives_scikit_learns_probabilities(gold_slice, tmp_path):
+    """The shipped component runs on numpy alone; what it computes must be what
+    scikit-learn's TF-IDF and logistic regression learned, on real candidate clauses."""
+    import random
+    from functools import partial
+
+    import numpy as np
+    import spacy
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.linear import grams
+    from pipeline.train import fit, load_gold, prepare_gold
+
+    examples = [ex for item in prepare_gold(load_gold([gold_slice])) for ex in item.examples()]
+    fit(examples, tmp_path / "m", threshold=0.3)
+    loaded = spacy.load(tmp_path / "m")
+    rows = list(examples)
+    random.Random(0).shuffle(rows)  # as fit does with seed 0
+    vectorizer = TfidfVectorizer(analyzer=partial(grams, ngram_size=2), sublinear_tf=True)
+    model = LogisticRegression(C=16.0, max_iter=3000).fit(vectorizer.fit_transform([t for t, _ in rows]),
+                                                          [label for _, label in rows])
+    texts = [t for t, _ in rows[:200]] + ["f_group_none một câu không có trong dữ liệu"]
+    expected = model.predict_proba(vectorizer.transform(texts))
+    got = np.array([[doc.cats[label] for label in model.classes_] for doc in loaded.pipe(texts)])
+    assert np.allclose(got, expected, atol=1e-4)
+
+
+def test_the_textcat_config_still_trains_for_comparison(gold_slice, runner):
+    result = runner.invoke(cli, ["eval", str(gold_slice), "--cv", "2", "--config", str(ROOT / "models" / "commitment_textcat.cfg"),
+                                 "--threshold", "0.3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = {row["task"]: row for row in json.loads(result.stdout)["tasks"]}
+    assert scores["commitments"]["tp"] > 0
 
 
 def test_cross_validation_reports_pooled_scores(gold_slice, runner):
@@ -128,7 +165,8 @@ def test_training_is_deterministic(gold_slice, tmp_path, runner):
         result = runner.invoke(cli, ["train", str(gold_slice), "--out", str(tmp_path / name), "--split", "all",
                                      "--threshold", "0.3"])
         assert result.exit_code == 0, result.output
-    assert (tmp_path / "a" / "textcat" / "model").read_bytes() == (tmp_path / "b" / "textcat" / "model").read_bytes()
+    for part in ("features.txt", "coef.npy", "idf.npy", "intercept.npy"):
+        assert (tmp_path / "a" / "classifier" / part).read_bytes() == (tmp_path / "b" / "classifier" / part).read_bytes()
 
 
 @pytest.mark.parametrize("case, message", [

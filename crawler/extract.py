@@ -24,6 +24,7 @@ from crawler.sources import (
     GENERIC_LEAD,
     Source,
     domain_of,
+    path_and_query,
     source_for,
 )
 
@@ -79,13 +80,16 @@ def is_vietnamese(text: str) -> bool:
 
 
 def prose_block(soup: BeautifulSoup) -> tuple[int, int]:
-    """Length and paragraph count of the largest run of unlinked paragraphs under one parent.
+    """Length and paragraph count of the largest run of unlinked paragraphs under one parent,
+    counted together with its sibling parents that hold two or more such paragraphs.
 
-    An article has one such block of body text; a listing page has many short teasers,
-    each under its own link.
+    An article has one block of body text, which some CMSs split into parts side by side
+    (baotintuc.vn: div#divfirst, div#divend); a listing page has many short teasers, each
+    under its own link or alone under its parent.
     """
     chars: Counter[int] = Counter()
     count: Counter[int] = Counter()
+    parents: dict[int, Tag] = {}
     for p in (soup.body or soup).find_all("p"):
         text = p.get_text(" ", strip=True)
         if not text:
@@ -94,20 +98,31 @@ def prose_block(soup: BeautifulSoup) -> tuple[int, int]:
         if linked / len(text) < 0.3:
             chars[id(p.parent)] += len(text)
             count[id(p.parent)] += 1
+            parents[id(p.parent)] = p.parent
     if not chars:
         return 0, 0
-    key, size = chars.most_common(1)[0]
-    return size, count[key]
+    blocks = [(chars[key], count[key]) for key in chars]
+    parts: dict[int, list[int]] = {}
+    for key, parent in parents.items():
+        if count[key] >= 2 and parent.parent is not None:
+            parts.setdefault(id(parent.parent), []).append(key)
+    blocks += [(sum(chars[k] for k in keys), sum(count[k] for k in keys)) for keys in parts.values()]
+    return max(blocks)
 
 
-def check_is_article(soup: BeautifulSoup, ld_article: dict | None) -> None:
-    """Raise NotAnArticle for listing and home pages."""
+def check_is_article(soup: BeautifulSoup, ld_article: dict | None, url: str | None = None,
+                     source: Source | None = None) -> None:
+    """Raise NotAnArticle for listing and home pages. A page at one of its source's article
+    addresses needs less body text: a video article's description is short (vietnamplus.vn)."""
     if ld_article is not None:
         return
     if metadata.published(soup, None) is not None:
         return  # dated like an article; if it holds no text, that is a failure, not a skip
     size, paragraphs = prose_block(soup)
     if size >= PROSE_BLOCK_CHARS and paragraphs >= 3:
+        return
+    at_article_address = bool(url and source and re.search(source.article, path_and_query(url)))
+    if at_article_address and size >= MIN_TEXT_CHARS and paragraphs >= 3:
         return
     raise NotAnArticle(
         f"looks like a listing or home page: no article metadata and no block of body text "
@@ -208,7 +223,7 @@ def extract_html(html: str, url: str | None = None) -> ArticleItem:
     ld_article = metadata.article_json_ld(metadata.json_ld(soup))
     page_url = kept_url(metadata.canonical_url(soup), url)
     source = source_for(page_url)
-    check_is_article(soup, ld_article)
+    check_is_article(soup, ld_article, page_url, source)
     title = metadata.title(soup, ld_article)
     for chain_step in (
         lambda: body_from_selectors(soup, source),

@@ -181,20 +181,22 @@ def published(soup: BeautifulSoup, article: dict | None) -> str | None:
     return next((p for c in candidates if (p := parse_datetime(c))), None)
 
 
-# A byline date as Vietnamese pages show it: "Thứ bảy, 7/3/2026, 00:05", "- 15/08/2025 10:20".
+# A byline date as Vietnamese pages show it: "Thứ bảy, 7/3/2026, 00:05", "- 15/08/2025 10:20",
+# "09 tháng 9, 2026" (a date in prose, "ngày 9 tháng 9 năm 2026" or "9/9/2026", is not one).
 _BYLINE_DATE = re.compile(r"(?:(?:Thứ\s+\w+|Chủ nhật),?\s*(?:ngày\s+)?(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>20\d{2})"
-                          r"|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>20\d{2}),?\s*[-|]?\s*\d{1,2}:\d{2})")
+                          r"|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>20\d{2}),?\s*[-|]?\s*\d{1,2}:\d{2}"
+                          r"|\b(?P<d3>\d{1,2}) tháng (?P<m3>\d{1,2}), (?P<y3>20\d{2})\b)")
 
 
 def visible_date(soup: BeautifulSoup, page: str) -> str | None:
     """The date a page shows its readers, for pages with no date in their metadata: the
-    first byline date in its text (weekday and date, or date and time), else htmldate's
-    reading of the page."""
+    first byline date in its text (weekday and date, date and time, or day, month and year
+    in words), else htmldate's reading of the page."""
     from htmldate import find_date
 
-    byline = _BYLINE_DATE.search(soup.get_text(" "))
+    byline = _BYLINE_DATE.search(re.sub(r"\s+", " ", soup.get_text(" ")))
     if byline:
-        n = "1" if byline.group("d1") else "2"
+        n = next(n for n in "123" if byline.group("d" + n))
         d, m, y = (int(byline.group(k + n)) for k in ("d", "m", "y"))
         try:
             return date(y, m, d).isoformat()

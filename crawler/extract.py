@@ -180,14 +180,21 @@ def lead_of(soup: BeautifulSoup, source: Source | None, ld_article: dict | None)
     return metadata.description(soup, ld_article)
 
 
+def same_letters(a: str, b: str | None) -> bool:
+    """Whether two texts differ only in spaces, punctuation and case."""
+    return bool(b) and re.sub(r"\W+", "", a).lower() == re.sub(r"\W+", "", b).lower()
+
+
 def author_of(soup: BeautifulSoup, source: Source | None, ld_article: dict | None) -> str | None:
-    """Named authors from JSON-LD, else the page's byline."""
-    named = metadata.authors(soup, ld_article)
-    if named:
-        return named
+    """Named authors from JSON-LD, else the page's byline; the byline also when it spells the
+    same letters with its separators (JSON-LD "Tâm HằngTTXVN", byline "Tâm Hằng (TTXVN)")."""
     element = _select(soup, (source.author if source else ()) + GENERIC_AUTHOR)
     byline = re.sub(r"\s+", " ", element.get_text(" ", strip=True)) if element is not None else ""
-    return byline if 0 < len(byline) <= 80 else None
+    byline = byline if 0 < len(byline) <= 80 else ""
+    named = metadata.authors(soup, ld_article)
+    if named and not same_letters(byline, named):
+        return named
+    return byline or None
 
 
 def compose_text(title: str | None, lead: str | None, body: str, author: str | None = None) -> str:
@@ -196,11 +203,7 @@ def compose_text(title: str | None, lead: str | None, body: str, author: str | N
     paragraphs = _paragraphs(body)
     if author and paragraphs and paragraphs[-1].startswith(author) and len(paragraphs[-1]) <= len(author) + 30:
         paragraphs.pop()
-
-    def same(a: str, b: str | None) -> bool:
-        return bool(b) and re.sub(r"\W+", "", a).lower() == re.sub(r"\W+", "", b).lower()
-
-    while paragraphs and (same(paragraphs[0], title) or same(paragraphs[0], lead)):
+    while paragraphs and (same_letters(paragraphs[0], title) or same_letters(paragraphs[0], lead)):
         paragraphs.pop(0)
     if lead and len(lead) >= 40:
         paragraphs.insert(0, lead)

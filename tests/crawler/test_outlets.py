@@ -33,8 +33,6 @@ SHARED_OUTLETS = [o for o in OUTLETS if o not in PACKAGED]
 # Where our extraction disagrees with what the page shows and the fix needs code in
 # crawler/extract.py (not a source's selectors): known, reported, and strict.
 FIELDS_KNOWN_FAILURES: dict[str, str] = {
-    "baotintuc": "the page's JSON-LD names its author 'Tâm HằngTTXVN' (byline parts run together) and JSON-LD "
-    "names win over the byline div.author, which reads 'Tâm Hằng (TTXVN)'",
     "hdnd_hcm": "the caption paragraph 'Quang cảnh phiên khảo sát' (centred <p><em>) stays in the text, and the time "
     "is only in microdata (<time itemprop=datePublished datetime=...T11:30:00+07:00>), which is not read: the "
     "visible day is taken",

@@ -29,6 +29,7 @@ from crawler.sources import (
 )
 
 MIN_TEXT_CHARS = 200  # below this a page has no article text worth storing
+CAPTION_CHARS = 200  # a photo caption is a line or two
 PROSE_BLOCK_CHARS = 1200  # an article without metadata still has one block of prose this long
 VIETNAMESE_MARKS = re.compile(
     "[ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I
@@ -141,8 +142,24 @@ def _select(soup: BeautifulSoup, selectors: tuple[str, ...]) -> Tag | None:
     return None
 
 
+def is_caption(element: Tag) -> bool:
+    """A photo caption written as an ordinary paragraph: short, unlinked, all in italics or
+    centred, right after an element that holds only images (hdnd.hochiminhcity.gov.vn:
+    <div class=gallery><img></div><p style="text-align: center;"><em>Quang cảnh …</em></p>)."""
+    text = element.get_text(" ", strip=True)
+    if not text or len(text) > CAPTION_CHARS or element.find("a"):
+        return False
+    italic = " ".join(e.get_text(" ", strip=True) for e in element.find_all(["em", "i"]) if not e.find_parent(["em", "i"]))
+    centred = re.search(r"text-align\s*:\s*center", str(element.get("style", "")), re.I)
+    if not (same_letters(italic, text) or centred):
+        return False
+    before = next((t for t in element.find_previous_siblings() if t.get_text(strip=True) or t.name == "img" or t.find("img")),
+                  None)
+    return before is not None and not before.get_text(strip=True)
+
+
 def _text_of(element: Tag) -> str:
-    """Body paragraphs of one element, boxes dropped, through trafilatura's cleaning."""
+    """Body paragraphs of one element, boxes and photo captions dropped, through trafilatura's cleaning."""
     fragment = BeautifulSoup(str(element), "lxml")
     for selector in GENERIC_DROP:
         try:
@@ -150,6 +167,8 @@ def _text_of(element: Tag) -> str:
                 tag.decompose()
         except (ValueError, NotImplementedError):
             continue
+    for caption in [t for t in fragment.find_all(["p", "div"]) if is_caption(t)]:
+        caption.decompose()
     wrapped = f"<html><body><article>{fragment.body.decode_contents() if fragment.body else ''}</article></body></html>"
     text = trafilatura.extract(wrapped, favor_recall=True, include_comments=False, include_tables=True)
     if not text:

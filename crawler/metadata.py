@@ -171,11 +171,26 @@ def description(soup: BeautifulSoup, article: dict | None) -> str | None:
     )
 
 
+def microdata_published(soup: BeautifulSoup) -> str | None:
+    """The datePublished (<time datetime> or <meta content>) of the microdata article that holds
+    a headline (h1): a listing's teasers are articles with dates of their own, so only the item
+    around an h1 is the page's (hdnd.hochiminhcity.gov.vn, whose item lacks its itemscope)."""
+    items = (h1.find_parent(attrs={"itemtype": _article_itemtype}) for h1 in soup.find_all("h1"))
+    item = next((i for i in items if i is not None), None)
+    stamp = item.find(["time", "meta"], attrs={"itemprop": "datePublished"}) if item else None
+    return _clean(stamp.get("datetime") or stamp.get("content")) if isinstance(stamp, Tag) else None
+
+
+def _article_itemtype(value: str | None) -> bool:
+    return bool(value) and value.rstrip("/").rsplit("/", 1)[-1].lower() in ARTICLE_TYPES
+
+
 def published(soup: BeautifulSoup, article: dict | None) -> str | None:
     """Meta tags first: some sites round the JSON-LD time to the minute."""
     candidates = [
         _meta(soup, "article:published_time", "pubdate", "datePublished", "publishdate", "date"),
         _clean(article.get("datePublished")) if article else None,
+        microdata_published(soup),
         _meta(soup, "dateCreated"),
     ]
     return next((p for c in candidates if (p := parse_datetime(c))), None)

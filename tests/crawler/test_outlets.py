@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from corpus.ingest import import_paths
+from crawler import metadata
 from crawler.extract import NotAnArticle, extract_bytes, prose_block
 from crawler.sources import SOURCES, source_for
 
@@ -29,15 +30,6 @@ PAGES = HERE / "pages"
 OUTLETS = sorted(p.stem.removesuffix("_article") for p in EXPECTED.glob("*_article.json"))
 PACKAGED = sorted(p.name.removesuffix("_article.html.gz") for p in PAGES.glob("*_article.html.gz"))
 SHARED_OUTLETS = [o for o in OUTLETS if o not in PACKAGED]
-
-# Where our extraction disagrees with what the page shows and the fix needs code in
-# crawler/extract.py (not a source's selectors): known, reported, and strict.
-FIELDS_KNOWN_FAILURES: dict[str, str] = {
-    "hdnd_hcm": "the caption paragraph 'Quang cảnh phiên khảo sát' (centred <p><em>) stays in the text, and the time "
-    "is only in microdata (<time itemprop=datePublished datetime=...T11:30:00+07:00>), which is not read: the "
-    "visible day is taken",
-}
-
 
 # Sources with their own selectors but no packaged real page (issue 18): none was found in a
 # public repository (thanhnien's is too large to assemble through the code index), so each is
@@ -52,10 +44,6 @@ WITHOUT_REAL_PAGE = {
 }
 
 
-def _outlets(outlets: list[str], known: dict[str, str]) -> list:
-    return [pytest.param(o, marks=pytest.mark.xfail(strict=True, reason=known[o])) if o in known else o for o in outlets]
-
-
 def page_bytes(request: pytest.FixtureRequest, outlet: str) -> bytes:
     """The outlet's article page: packaged here, else from the shared folder."""
     packaged = PAGES / f"{outlet}_article.html.gz"
@@ -68,7 +56,7 @@ def expected_of(outlet: str) -> dict:
     return json.loads((EXPECTED / f"{outlet}_article.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("outlet", _outlets(OUTLETS, FIELDS_KNOWN_FAILURES))
+@pytest.mark.parametrize("outlet", OUTLETS)
 def test_article_page_fields(request, outlet):
     expected = expected_of(outlet)
     page = page_bytes(request, outlet)
@@ -80,8 +68,8 @@ def test_article_page_fields(request, outlet):
     assert item.source == item.url.split("/")[2].removeprefix("www.")
     assert item.language == "vi"
     assert_own_selectors_find_text(page, item.url)
-    # last, so that a known failure below has already had its text and selectors checked
-    assert not [lacking for lacking in expected.get("text_lacks", []) if lacking in item.text]  # captions, credits
+    # photo captions and credits, including a caption the CMS writes as a paragraph (hdnd_hcm)
+    assert not [lacking for lacking in expected.get("text_lacks", []) if lacking in item.text]
     assert item.published == expected["published"]
     assert item.author == expected["author"]
 
@@ -194,3 +182,14 @@ def test_a_short_page_off_its_sources_article_addresses_is_a_listing(request):
         tag["href" if tag.name == "link" else "content"] = "https://www.vietnamplus.vn/xa-hoi/"
     with pytest.raises(NotAnArticle):
         extract_bytes(str(soup).encode("utf-8"))
+
+
+def test_teasers_microdata_dates_are_not_the_pages(request):
+    """hdnd_hcm's page dates its article in microdata, and so does each related teaser: only the
+    item around the headline counts, so without it the page has no microdata date."""
+    soup = BeautifulSoup(page_bytes(request, "hdnd_hcm"), "lxml")
+    assert metadata.microdata_published(soup) == expected_of("hdnd_hcm")["published"]
+    teasers = [t for t in soup.find_all(itemtype="https://schema.org/Article") if t.find(itemprop="datePublished")]
+    assert len(teasers) > 1
+    del soup.find("h1", itemprop="headline").find_parent(itemtype="https://schema.org/Article")["itemtype"]
+    assert metadata.microdata_published(soup) is None

@@ -31,15 +31,10 @@ OUTLETS = sorted(p.stem.removesuffix("_article") for p in EXPECTED.glob("*_artic
 PACKAGED = sorted(p.name.removesuffix("_article.html.gz") for p in PAGES.glob("*_article.html.gz"))
 SHARED_OUTLETS = [o for o in OUTLETS if o not in PACKAGED]
 
-# Sources with their own selectors but no packaged real page (issue 18): none was found in a
-# public repository (thanhnien's is too large to assemble through the code index), so each is
-# kept only because another crawler's configuration uses the same selectors on that site;
-# the value names that crawler's repository, which the source's evidence must cite.
+# Sources with their own selectors but no packaged real page (issue 18): thanhnien's page is in
+# a public repository but only reachable through the code index; the value names the crawler whose
+# configuration uses the same selectors on that site, which the source's evidence must cite.
 WITHOUT_REAL_PAGE = {
-    "dbndnghean": "hieunguyen-lang/wb_view_python_3",
-    "dbndthanhhoa": "sonthkh-alt/hdnd-thanhhoa-co-so",
-    "hanoi": "thuydung203/Crawl_data",
-    "laodong": "Tran-Quang-Phuc/Project_I-Data_Crawling",
     "thanhnien": "foxwhite25/megaCrawler",
 }
 

@@ -58,7 +58,8 @@ def test_addresses_follow_the_evidence_found_on_the_real_sites():
                      ("danviet", "https://danviet.vn/ky-hop-hdnd-d1420317.html")]:
         assert re.search(n(key).article, path_and_query(url)), url
     assert n("vietnamnet").first_page == 0 and n("vietnamnet").listings == ("https://vietnamnet.vn/chinh-tri-page{page}",)
-    assert n("laodong").lead == ("div.chappeau",) and n("laodong").body == ("div.art-body",) and n("laodong").fallback_search
+    # laodong.vn's div.chappeau / div.art-body are other crawlers' selectors, unchecked on a real page: generic extraction
+    assert n("laodong").fallback_search and not (n("laodong").lead or n("laodong").body)
     assert {"https://danviet.vn/rss/home.rss", "https://danviet.vn/rss/tin-tuc-1001.rss"} == set(n("danviet").feeds)
     assert {"https://hanoi.gov.vn/tin-tuc-su-kien-noi-bat", "https://hanoi.gov.vn/chi-dao-dieu-hanh"} == set(n("hanoi").listings)
 

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -255,12 +256,15 @@ def phrase_pattern(phrase: Phrase, literal: bool = False) -> re.Pattern:
     return re.compile(r"(?<!\w)" + body + (r"\w*" if phrase.prefix else r"(?!\w)"), re.IGNORECASE)
 
 
-def phrase_spans(parts: list[tuple[str, Phrase]], text: str, literal: bool = False) -> list[list[tuple[int, int]]]:
+def phrase_spans(parts: list[tuple[str, Phrase]], text: str, literal: bool = False,
+                 folded: str | None = None) -> list[list[tuple[int, int]]]:
     """Where each phrase of the parsed query occurs in the first SCAN_CHARS characters of
     ``text`` (NFC). Folding keeps lengths, so spans in the folded text are spans of ``text``.
-    With ``literal``, only where it occurs as typed (not as an equivalent spelling)."""
+    With ``literal``, only where it occurs as typed (not as an equivalent spelling).
+    ``folded`` is the text's folded head when the caller has it (articles store it)."""
     head = text[:SCAN_CHARS]
-    folded = fold(head)
+    if folded is None or len(folded) != len(head):
+        folded = fold(head) if any(not phrase.exact for _, phrase in parts) else head
     return [[m.span() for m in phrase_pattern(phrase, literal).finditer(head if phrase.exact else folded)]
             for _, phrase in parts]
 
@@ -317,27 +321,85 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
     return ("… " if start else "") + body + (" …" if end < len(text) or more else "")
 
 
-def _where(parts: list[tuple[str, Phrase]], since: str | None, until: str | None, source: str | None,
-           kind: str | None) -> tuple[str, dict[str, Any]]:
-    """The WHERE clause (over articles_fts, articles a, sources s) and its parameters for a
-    query and its filters; shared by search and count so totals and pages agree."""
-    where, params = ["articles_fts MATCH :q"], {"q": fts_query(parts)}
-    if since:
-        where.append("substr(a.published, 1, 10) >= :since")
-        params["since"] = since
-    if until:
-        where.append("substr(a.published, 1, 10) <= :until")
-        params["until"] = until
+def _filters(since: str | None, until: str | None, source: str | None,
+             kind: str | None) -> tuple[list[str], list[str], dict[str, Any]]:
+    """The conditions a search's filters add, as (on the index's rowid, on the article a,
+    parameters). Dates and sources narrow the rowid through their indexes (articles_published,
+    articles_source), so the index ranks only the articles they keep; a kind has no index
+    and is checked on each match's row."""
+    on_rowid, on_article, params = [], [], {}
+    if since or until:
+        dated = []
+        if since:
+            # published >= since holds whenever its first 10 characters do: the range the index reads.
+            dated.append("published >= :since AND substr(published, 1, 10) >= :since")
+            params["since"] = since
+        if until:
+            dated.append("substr(published, 1, 10) <= :until")
+            params["until"] = until
+            after = _day_after(until)
+            if after:
+                dated.append("published < :after")
+                params["after"] = after
+        on_rowid.append(f"+articles_fts.rowid IN (SELECT id FROM articles WHERE {' AND '.join(dated)})")
     if source:
-        where.append("(s.domain = :source OR s.domain LIKE '%.' || :source OR s.name = :source)")
+        on_rowid.append("+articles_fts.rowid IN (SELECT id FROM articles WHERE source_id IN (SELECT id FROM sources "
+                        "WHERE domain = :source OR domain LIKE '%.' || :source OR name = :source))")
         params["source"] = source
     if kind:
-        where.append("a.kind = :kind")
+        on_article.append("a.kind = :kind")
         params["kind"] = kind
-    return " AND ".join(where), params
+    return on_rowid, on_article, params
 
 
-_FROM = "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid LEFT JOIN sources s ON s.id = a.source_id"
+def _day_after(day: str) -> str | None:
+    """The day after a YYYY-MM-DD date, or None for anything else: a date whose first 10
+    characters are at most ``day`` sorts before it."""
+    try:
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat() if len(day) == 10 else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def _matching(parts: list[tuple[str, Phrase]], since: str | None, until: str | None, source: str | None,
+              kind: str | None) -> tuple[str, list[str], dict[str, Any]]:
+    """The FROM clause, WHERE conditions and parameters of the articles matching a query
+    and its filters; shared by search and count so totals and pages agree. Only a kind,
+    which no index holds, joins each match's article row."""
+    on_rowid, on_article, params = _filters(since, until, source, kind)
+    join = " JOIN articles a ON a.id = articles_fts.rowid" if on_article else ""
+    return f"articles_fts{join}", ["articles_fts MATCH :q", *on_rowid, *on_article], {**params, "q": fts_query(parts)}
+
+
+def _ranked_sql(parts: list[tuple[str, Phrase]], filters: tuple, cut: bool) -> tuple[str, dict[str, Any]]:
+    """The SELECT of matching articles (id, score) best first, at most :k of them, or with
+    ``cut`` all those scoring :cut or better: the index ranks before anything is joined."""
+    source, where, params = _matching(parts, *filters)
+    if cut:
+        where.append(f"{_SCORE} <= :cut")
+    sql = (f"SELECT articles_fts.rowid AS id, {_SCORE} AS score FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY score{'' if cut else ' LIMIT :k'}")
+    return sql, params
+
+
+_SCORE = "bm25(articles_fts, 5.0, 1.0, 5.0, 1.0)"
+_HITS = """SELECT a.id, a.title, a.published, a.url, s.domain AS source, top.score
+           FROM ({ranked}) top JOIN articles a ON a.id = top.id LEFT JOIN sources s ON s.id = a.source_id
+           ORDER BY top.score, a.published DESC, a.id"""
+
+
+def _top(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], filters: tuple, limit: int,
+         offset: int) -> list[dict[str, Any]]:
+    """Hits ``offset`` to ``offset + limit`` by score, then newest, then id. The index hands
+    over its best ``offset + limit + 1`` only; when the last of them ties the one before,
+    equal scores may lie beyond it, so every article scoring that or better is taken."""
+    k = offset + limit
+    sql, params = _ranked_sql(parts, filters, cut=False)
+    hits = list(_rows(db, _HITS.format(ranked=sql), {**params, "k": k + 1}))
+    if len(hits) > k and hits[k]["score"] == hits[k - 1]["score"]:
+        sql, params = _ranked_sql(parts, filters, cut=True)
+        hits = list(_rows(db, _HITS.format(ranked=sql), {**params, "cut": hits[k - 1]["score"]}))
+    return hits[offset:k]
 
 
 def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
@@ -346,23 +408,14 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
     """Ranked articles for ``query`` with a snippet each, matches between ``mark``; the
     hits from ``offset`` on, at most ``limit`` (1–1000) of them."""
     parts = parse_query(query)
-    where, params = _where(parts, since, until, source, kind)
-    params.update(limit=max(1, min(limit, 1000)), offset=max(0, offset))
-    sql = f"""
-        SELECT a.id, a.title, a.published, a.url, s.domain AS source,
-               bm25(articles_fts, 5.0, 1.0, 5.0, 1.0) AS score
-        {_FROM}
-        WHERE {where}
-        ORDER BY score, a.published DESC, a.id LIMIT :limit OFFSET :offset
-    """
     try:
-        hits = [dict(row) for row in _rows(db, sql, params)]
+        hits = _top(db, parts, (since, until, source, kind), max(1, min(limit, 1000)), max(0, offset))
         heads = _heads(db, [h["id"] for h in hits])
     except sqlite3.OperationalError as err:
         raise QueryError(f"The search index could not run this query ({err}).") from err
     for hit in hits:
-        head, more = heads.get(hit["id"], ("", False))
-        spans = sorted(span for found in phrase_spans(parts, head) for span in found)
+        head, folded, more = heads.get(hit["id"], ("", None, False))
+        spans = sorted(span for found in phrase_spans(parts, head, folded=folded) for span in found)
         hit["snippet"] = snippet(head, spans, mark=mark, more=more)
         hit["score"] = round(-hit["score"], 3)
     return hits
@@ -371,9 +424,9 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
 def count(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
           source: str | None = None, kind: str | None = None) -> int:
     """How many articles match ``query`` (and the filters, as in ``search``)."""
-    where, params = _where(parse_query(query), since, until, source, kind)
+    source_sql, where, params = _matching(parse_query(query), since, until, source, kind)
     try:
-        return db.conn.execute(f"SELECT count(*) {_FROM} WHERE {where}", params).fetchone()[0]
+        return db.conn.execute(f"SELECT count(*) FROM {source_sql} WHERE {' AND '.join(where)}", params).fetchone()[0]
     except sqlite3.OperationalError as err:
         raise QueryError(f"The search index could not run this query ({err}).") from err
 
@@ -384,14 +437,17 @@ def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]):
     return (dict(zip(names, row)) for row in cursor)
 
 
-def _heads(db: sqlite_utils.Database, ids: list[int]) -> dict[int, tuple[str, bool]]:
-    """The first SCAN_CHARS characters of each hit's text, and whether it goes on.
+def _heads(db: sqlite_utils.Database, ids: list[int]) -> dict[int, tuple[str, str | None, bool]]:
+    """The first SCAN_CHARS characters of each hit's text and of its folded copy (None when
+    the row has none yet), and whether the text goes on.
 
     Read from the table, not through the index's highlight(): that marks the whole text of
-    every hit, however long it is.
+    every hit, however long it is. The folded copy saves folding the text again.
     """
     if not ids:
         return {}
     placeholders = ", ".join("?" for _ in ids)
-    sql = f"SELECT id, substr(text, 1, ?), length(text) > ? FROM articles WHERE id IN ({placeholders})"
-    return {row_id: (head or "", bool(more)) for row_id, head, more in db.conn.execute(sql, [SCAN_CHARS, SCAN_CHARS, *ids])}
+    sql = (f"SELECT id, substr(text, 1, :n), substr(text_folded, 1, :n), length(text) > :n FROM articles "
+           f"WHERE id IN ({placeholders})")
+    rows = db.conn.execute(sql.replace(":n", "?"), [SCAN_CHARS, SCAN_CHARS, SCAN_CHARS, *ids])
+    return {row_id: (head or "", folded, bool(more)) for row_id, head, folded, more in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus import store
-from corpus.search import QueryError, parse_query, search
+from corpus.search import QueryError, count, parse_query, search
 from crawler.extract import ArticleItem
 
 DOCS = {
@@ -109,3 +109,40 @@ def test_hostile_queries_never_crash(db, query):
 def test_impossible_queries_get_one_sentence(query, message):
     with pytest.raises(QueryError, match=message):
         parse_query(query)
+
+
+def test_equal_scores_across_a_page_boundary_keep_newest_first(fresh_db):
+    """Seven articles the index scores alike (same words, counts and lengths) and three
+    that score better: every page cut out of them is the one the whole ordering gives."""
+    for n, word in enumerate(["mot", "hai", "ba", "bon", "nam", "sau", "bay"]):
+        store.save_article(fresh_db, ArticleItem(url=f"https://bao.example.vn/tie{n}", title="Giao thông",
+                                                 text=f"Chất vấn về giao thông đô thị ngày {word} tại kỳ họp.",
+                                                 published=f"2024-03-{10 + (n * 3) % 7:02d}T08:00:00+07:00"))
+    for n in range(3):
+        store.save_article(fresh_db, ArticleItem(url=f"https://bao.example.vn/best{n}", title="Chất vấn chất vấn",
+                                                 text=f"Chất vấn {n}.", published="2023-01-01"))
+    whole = search(fresh_db, "chat van", limit=100)
+    assert len(whole) == 10 and keys(whole)[:3] == ["best0", "best1", "best2"]
+    tied = whole[3:]
+    assert len({h["score"] for h in tied}) == 1 and [h["published"] for h in tied] == sorted(
+        (h["published"] for h in tied), reverse=True)
+    for size in (1, 2, 3, 4):
+        pages = [search(fresh_db, "chat van", limit=size, offset=start) for start in range(0, 10, size)]
+        assert [key for page in pages for key in keys(page)] == keys(whole)
+    assert count(fresh_db, "chat van") == 10
+
+
+def test_date_filters_keep_the_whole_last_day(fresh_db):
+    """until includes every hour of its day; dates without a time and other time zones compare
+    by their first ten characters, as before; count agrees with the pages."""
+    for key, published in [("early", "2024-05-01"), ("late", "2024-05-31T23:59:59+07:00"),
+                           ("after", "2024-06-01T00:00:00+07:00"), ("undated", None), ("short", "2024-05")]:
+        store.save_article(fresh_db, ArticleItem(url=f"https://bao.example.vn/{key}", title="Ngân sách",
+                                                 text=f"Dự toán ngân sách {key}.", published=published,
+                                                 source="bao.example.vn"))
+    assert set(keys(search(fresh_db, "ngan sach", since="2024-05-01", until="2024-05-31"))) == {"early", "late"}
+    assert set(keys(search(fresh_db, "ngan sach", until="2024-05-31"))) == {"early", "late", "short"}
+    assert set(keys(search(fresh_db, "ngan sach", since="2024-05-31"))) == {"late", "after"}
+    assert count(fresh_db, "ngan sach", since="2024-05-01", until="2024-05-31") == 2
+    assert count(fresh_db, "ngan sach", source="bao.example.vn", kind="article") == 5
+    assert count(fresh_db, "ngan sach", kind="transcript") == 0

@@ -1,0 +1,22 @@
+"""The search benchmark at a tiny size, so that it keeps working (its figures mean nothing here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from benchmarks.search_speed import SHAPES
+from tests.conftest import ROOT
+
+
+def test_search_benchmark_builds_once_and_agrees_with_the_old_ranking(tmp_path):
+    command = [sys.executable, "benchmarks/search_speed.py", "--size", "300", "--runs", "1", "--cache", str(tmp_path)]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "built 300 articles" in first.stdout
+    rows = {line[:22].strip(): line.split() for line in first.stdout.splitlines()}
+    for name, *_ in SHAPES:
+        assert rows[name][-1] == "yes", first.stdout  # the same top 20 as the query it replaced
+    assert sum(int(rows[name][-5].replace(",", "")) > 0 for name, *_ in SHAPES) >= 15, first.stdout
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "reusing" in again.stdout and "built 300" not in again.stdout

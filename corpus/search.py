@@ -43,6 +43,9 @@ SNIPPET_CHARS = 240
 SCAN_CHARS = 100_000
 # Every search, on the web and on the command line, stops after this long.
 TIME_LIMIT_MS = 2000
+# A query matching fewer articles than this has its filters checked on each match's row;
+# one matching more has them narrowed through their indexes first.
+FEW_MATCHES = 5000
 TIME_LIMIT_MESSAGE = "The search took longer than the time limit; make the query more specific."
 # A phrase's equivalent spellings (abbreviations, i/y) are searched as alternatives, at most this many.
 MAX_ALTERNATIVES = 16
@@ -323,33 +326,28 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
 
 def _filters(since: str | None, until: str | None, source: str | None,
              kind: str | None) -> tuple[list[str], list[str], dict[str, Any]]:
-    """The conditions a search's filters add, as (on the index's rowid, on the article a,
-    parameters). Dates and sources narrow the rowid through their indexes (articles_published,
-    articles_source), so the index ranks only the articles they keep; a kind has no index
-    and is checked on each match's row."""
-    on_rowid, on_article, params = [], [], {}
-    if since or until:
-        dated = []
-        if since:
-            # published >= since holds whenever its first 10 characters do: the range the index reads.
-            dated.append("published >= :since AND substr(published, 1, 10) >= :since")
-            params["since"] = since
-        if until:
-            dated.append("substr(published, 1, 10) <= :until")
-            params["until"] = until
-            after = _day_after(until)
-            if after:
-                dated.append("published < :after")
-                params["after"] = after
-        on_rowid.append(f"+articles_fts.rowid IN (SELECT id FROM articles WHERE {' AND '.join(dated)})")
+    """The conditions a search's filters put on the article ``a`` (and its source ``s``), as
+    (those an index can answer: dates through articles_published, a source through
+    articles_source; those only the row can: a kind), and their parameters."""
+    indexed, on_row, params = [], [], {}
+    if since:
+        # published >= since holds whenever its first 10 characters do: the range the index reads.
+        indexed.append("a.published >= :since AND substr(a.published, 1, 10) >= :since")
+        params["since"] = since
+    if until:
+        indexed.append("substr(a.published, 1, 10) <= :until")
+        params["until"] = until
+        after = _day_after(until)
+        if after:
+            indexed.append("a.published < :after")
+            params["after"] = after
     if source:
-        on_rowid.append("+articles_fts.rowid IN (SELECT id FROM articles WHERE source_id IN (SELECT id FROM sources "
-                        "WHERE domain = :source OR domain LIKE '%.' || :source OR name = :source))")
+        indexed.append("(s.domain = :source OR s.domain LIKE '%.' || :source OR s.name = :source)")
         params["source"] = source
     if kind:
-        on_article.append("a.kind = :kind")
+        on_row.append("a.kind = :kind")
         params["kind"] = kind
-    return on_rowid, on_article, params
+    return indexed, on_row, params
 
 
 def _day_after(day: str) -> str | None:
@@ -361,27 +359,29 @@ def _day_after(day: str) -> str | None:
         return None
 
 
-def _matching(parts: list[tuple[str, Phrase]], since: str | None, until: str | None, source: str | None,
-              kind: str | None) -> tuple[str, list[str], dict[str, Any]]:
+def _few(db: sqlite_utils.Database, expression: str) -> bool:
+    """Whether the query matches fewer than FEW_MATCHES articles, found by reading no more
+    of the index than that."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
+    return db.conn.execute(sql, [expression, FEW_MATCHES]).fetchone()[0] < FEW_MATCHES
+
+
+def _matching(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], since: str | None, until: str | None,
+              source: str | None, kind: str | None) -> tuple[str, list[str], dict[str, Any]]:
     """The FROM clause, WHERE conditions and parameters of the articles matching a query
-    and its filters; shared by search and count so totals and pages agree. Only a kind,
-    which no index holds, joins each match's article row."""
-    on_rowid, on_article, params = _filters(since, until, source, kind)
-    join = " JOIN articles a ON a.id = articles_fts.rowid" if on_article else ""
-    return f"articles_fts{join}", ["articles_fts MATCH :q", *on_rowid, *on_article], {**params, "q": fts_query(parts)}
-
-
-def _ranked_sql(parts: list[tuple[str, Phrase]], filters: tuple, cut: bool) -> tuple[str, dict[str, Any]]:
-    """The SELECT of matching articles (id, score) best first, at most :k of them, or with
-    ``cut`` all those scoring :cut or better: the index ranks before anything is joined."""
-    source, where, params = _matching(parts, *filters)
-    if cut:
-        where.append(f"{_SCORE} <= :cut")
-    sql = (f"SELECT articles_fts.rowid AS id, {_SCORE} AS score FROM {source} WHERE {' AND '.join(where)} "
-           f"ORDER BY score{'' if cut else ' LIMIT :k'}")
-    return sql, params
-
-
+    and its filters; shared by search and count so totals and pages agree. The index's
+    matches are joined to their rows only as far as a filter needs: few matches are each
+    looked up; many are narrowed by the dates' or source's index, so the index ranks only
+    what they keep, and only a kind (no index holds it) is checked on each match's row."""
+    indexed, on_row, params = _filters(since, until, source, kind)
+    params["q"] = fts_query(parts)
+    sources = " LEFT JOIN sources s ON s.id = a.source_id" if source else ""
+    on_rowid = []
+    if indexed and not _few(db, params["q"]):
+        on_rowid = [f"+articles_fts.rowid IN (SELECT a.id FROM articles a{sources} WHERE {' AND '.join(indexed)})"]
+        indexed, sources = [], ""
+    join = f" JOIN articles a ON a.id = articles_fts.rowid{sources}" if indexed or on_row else ""
+    return f"articles_fts{join}", ["articles_fts MATCH :q", *on_rowid, *indexed, *on_row], params
 _SCORE = "bm25(articles_fts, 5.0, 1.0, 5.0, 1.0)"
 _HITS = """SELECT a.id, a.title, a.published, a.url, s.domain AS source, top.score
            FROM ({ranked}) top JOIN articles a ON a.id = top.id LEFT JOIN sources s ON s.id = a.source_id
@@ -394,11 +394,16 @@ def _top(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], filters: tu
     over its best ``offset + limit + 1`` only; when the last of them ties the one before,
     equal scores may lie beyond it, so every article scoring that or better is taken."""
     k = offset + limit
-    sql, params = _ranked_sql(parts, filters, cut=False)
-    hits = list(_rows(db, _HITS.format(ranked=sql), {**params, "k": k + 1}))
+    source, where, params = _matching(db, parts, *filters)
+
+    def ranked(extra: str, tail: str) -> str:
+        return f"SELECT articles_fts.rowid AS id, {_SCORE} AS score FROM {source} WHERE {' AND '.join(where)}{extra} " \
+               f"ORDER BY score{tail}"
+
+    hits = list(_rows(db, _HITS.format(ranked=ranked("", " LIMIT :k")), {**params, "k": k + 1}))
     if len(hits) > k and hits[k]["score"] == hits[k - 1]["score"]:
-        sql, params = _ranked_sql(parts, filters, cut=True)
-        hits = list(_rows(db, _HITS.format(ranked=sql), {**params, "cut": hits[k - 1]["score"]}))
+        sql = _HITS.format(ranked=ranked(f" AND {_SCORE} <= :cut", ""))
+        hits = list(_rows(db, sql, {**params, "cut": hits[k - 1]["score"]}))
     return hits[offset:k]
 
 
@@ -424,7 +429,7 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
 def count(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
           source: str | None = None, kind: str | None = None) -> int:
     """How many articles match ``query`` (and the filters, as in ``search``)."""
-    source_sql, where, params = _matching(parse_query(query), since, until, source, kind)
+    source_sql, where, params = _matching(db, parse_query(query), since, until, source, kind)
     try:
         return db.conn.execute(f"SELECT count(*) FROM {source_sql} WHERE {' AND '.join(where)}", params).fetchone()[0]
     except sqlite3.OperationalError as err:

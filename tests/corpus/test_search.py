@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from corpus import search as search_module
 from corpus import store
 from corpus.search import QueryError, count, parse_query, search
 from crawler.extract import ArticleItem
@@ -132,9 +133,12 @@ def test_equal_scores_across_a_page_boundary_keep_newest_first(fresh_db):
     assert count(fresh_db, "chat van") == 10
 
 
-def test_date_filters_keep_the_whole_last_day(fresh_db):
+@pytest.mark.parametrize("few", [5000, 0], ids=["each match looked up", "narrowed by the indexes"])
+def test_date_filters_keep_the_whole_last_day(fresh_db, monkeypatch, few):
     """until includes every hour of its day; dates without a time and other time zones compare
-    by their first ten characters, as before; count agrees with the pages."""
+    by their first ten characters, as before; count agrees with the pages. Both ways of
+    filtering (few matches, or many narrowed first through the date and source indexes)."""
+    monkeypatch.setattr(search_module, "FEW_MATCHES", few)
     for key, published in [("early", "2024-05-01"), ("late", "2024-05-31T23:59:59+07:00"),
                            ("after", "2024-06-01T00:00:00+07:00"), ("undated", None), ("short", "2024-05")]:
         store.save_article(fresh_db, ArticleItem(url=f"https://bao.example.vn/{key}", title="Ngân sách",
@@ -146,3 +150,6 @@ def test_date_filters_keep_the_whole_last_day(fresh_db):
     assert count(fresh_db, "ngan sach", since="2024-05-01", until="2024-05-31") == 2
     assert count(fresh_db, "ngan sach", source="bao.example.vn", kind="article") == 5
     assert count(fresh_db, "ngan sach", kind="transcript") == 0
+    assert count(fresh_db, "ngan sach", source="example.vn", until="2024-05-31") == 3
+    assert search(fresh_db, "ngan sach", source="khac.example.vn", since="2024-01-01") == []
+    assert keys(search(fresh_db, "ngan sach", source="bao.example.vn", kind="article", since="2024-05-02")) == ["after", "late"]

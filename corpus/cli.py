@@ -705,10 +705,15 @@ def train_command(gold: tuple[str, ...], out: str, from_db: str | None, split: s
 @click.option("--contact", help="A URL or e-mail for the User-Agent, so site owners can reach you.")
 @click.option("--log-file", type=click.Path(dir_okay=False),
               help="Where Scrapy's log goes (appended).  [default: the --db path + .crawl.log]")
+@click.option("--frontier", metavar="redis://HOST:PORT/DB",
+              help="Share the request queue, the URLs seen and each site's pace with every crawl using this Redis "
+                   "database, on any machine.")
+@click.option("--warc-dir", type=click.Path(file_okay=False),
+              help="Also write what is fetched to rotating WARC.gz files here, for hdnd import on another machine.")
 @sources_dir_option
 @db_option
 def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, resume_dir, contact, log_file,
-                  sources_dirs, db_path) -> None:
+                  frontier, warc_dir, sources_dirs, db_path) -> None:
     """Collect council-session coverage from the configured news sites (all of them, or
     the SOURCES named by key or domain, see hdnd sources) or from --url.
 
@@ -724,9 +729,15 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
     failed; 2: the corpus took no more (a full disk, locked by another process too long), so
     the crawl stopped; 130: interrupted (Ctrl-C, SIGTERM; run again with the same --resume-dir).
 
+    With --frontier, crawl processes on several machines share one queue in Redis: each
+    takes the next request, none fetches a URL another has queued, and the requests of a
+    process that was killed go back to the queue after HDND_FRONTIER_LEASE seconds (60).
+    A process ends when the queue is empty and no other process is still fetching.
+
     \b
     Example:
       hdnd crawl vnexpress tuoitre --since 2024-07-01 --limit 50
+      hdnd crawl vnexpress --frontier redis://10.0.0.5:6379/0 --warc-dir warc/
       hdnd crawl --url https://example.vn/rss/thoi-su.rss --resume-dir .crawl-state
       hdnd crawl tuoitre dantri --search "chất vấn HĐND" --pages 5
     """
@@ -742,10 +753,20 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
         _fail("--search asks the configured sources' own search pages, so it cannot be combined with --url.")
     if any("|" in query for query in queries):
         _fail("a --search query cannot contain '|'; give each query its own --search.")
+    if frontier and resume_dir:
+        _fail("--resume-dir keeps a crawl's state in a folder and --frontier in Redis, so give only one of them.")
     _open(db_path).conn.close()
     settings = {}
     if resume_dir:
         settings["JOBDIR"] = resume_dir
+    if frontier:
+        from crawler.frontier import frontier_problem, frontier_settings
+
+        if problem := frontier_problem(frontier):
+            _fail(f"{problem}.")
+        settings.update(frontier_settings(frontier))
+    if warc_dir:
+        settings["HDND_WARC_DIR"] = os.path.abspath(warc_dir)
     if contact:
         settings["USER_AGENT"] = f"hdnd/0.1 (research crawler for Vietnamese council coverage; +{contact})"
     summary = run_crawl(db_path, {"source": ",".join(sources) or None, "url": url, "since": since, "until": until,

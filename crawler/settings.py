@@ -53,7 +53,8 @@ REMOTE_CONTROL_ENABLED = False
 HDND_HOST_MAP: dict[str, str] = {}
 # A redirect loop is named as one (before Scrapy's redirect middleware at 600 sees it);
 # a page whose callback raises is reported with the crawl's problems.
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.HostMapMiddleware": 950, "crawler.middlewares.RedirectLoopMiddleware": 610}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.HostMapMiddleware": 950, "crawler.middlewares.RedirectLoopMiddleware": 610,
+                          "crawler.frontier.SharedPaceMiddleware": 940, "crawler.warc.WarcWriterMiddleware": 580}
 SPIDER_MIDDLEWARES = {"crawler.middlewares.ProblemsMiddleware": 950}
 
 # One line per source on standard error every so many seconds while crawling (0: off).
@@ -63,3 +64,12 @@ EXTENSIONS = {"crawler.progress.Progress": 500}
 # `scrapy crawl news -O items.jsonl` writes these fields (not the raw page bytes).
 FEED_EXPORT_FIELDS = ["url", "title", "published", "source", "author", "section", "tags", "lead", "text",
                       "language", "encoding", "kind", "relevance", "relevance_reasons"]
+
+# A crawl frontier shared through Redis (hdnd crawl --frontier; see crawler.frontier): the
+# seconds a process may stay silent before its requests under way go back to the queue.
+HDND_FRONTIER_LEASE = float(os.environ.get("HDND_FRONTIER_LEASE", "60"))
+# WARC files of what was fetched (hdnd crawl --warc-dir; see crawler.warc): a file is
+# completed after this many megabytes or seconds.
+HDND_WARC_DIR = None
+HDND_WARC_MAX_MB = float(os.environ.get("HDND_WARC_MAX_MB", "100"))
+HDND_WARC_MAX_SECONDS = float(os.environ.get("HDND_WARC_MAX_SECONDS", "600"))

@@ -130,6 +130,15 @@ class NewsSpider(scrapy.Spider):
 
     # --- discovery -------------------------------------------------------------------
 
+    @property
+    def rediscover(self) -> bool:
+        """Discovery pages (starting points, robots.txt, sitemaps it names, fallback feeds) are
+        asked on every run, past a resume folder's seen-requests file; on a shared frontier
+        (``HDND_FRONTIER``) they go through its seen-set, so a process joining it later does not
+        ask them again."""
+        return not self.settings.get("HDND_FRONTIER")
+
+
     async def start(self):
         for request in self._initial_requests():
             yield request
@@ -139,7 +148,7 @@ class NewsSpider(scrapy.Spider):
         seen-requests file already holds them (articles already stored are skipped anyway)."""
         if self.url:
             yield scrapy.Request(self.url, callback=self.parse_any, cb_kwargs={"listing": None},
-                                 errback=self.failed, dont_filter=True)
+                                 errback=self.failed, dont_filter=self.rediscover)
         if self.queries:
             yield from self._search_requests()
             return
@@ -155,11 +164,11 @@ class NewsSpider(scrapy.Spider):
             self.blocked[source.label] = 0
             self.sitemaps_asked.update(source.sitemaps)
             for url, callback, kwargs in starts:
-                yield scrapy.Request(url, callback=callback, errback=self.failed, cb_kwargs=kwargs, dont_filter=True,
+                yield scrapy.Request(url, callback=callback, errback=self.failed, cb_kwargs=kwargs, dont_filter=self.rediscover,
                                      meta={START: source.label})
             # The Sitemap: lines of its robots.txt name more sitemaps (read by Scrapy's helper).
             yield scrapy.Request(f"https://{source.domain}/robots.txt", callback=self.parse_robots,
-                                 errback=self._robots_failed, dont_filter=True, priority=1,
+                                 errback=self._robots_failed, dont_filter=self.rediscover, priority=1,
                                  meta={"dont_obey_robotstxt": True, "hdnd_source": source.label})
             if not starts and not source.fallback_search:
                 self.problem(f"https://{source.domain}/", "has no feeds, sitemaps or listings with evidence yet "
@@ -176,7 +185,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             for query in self.queries:
                 yield scrapy.Request(source.search.format(query=quote_plus(query)), callback=self.parse_listing,
-                                     errback=self.failed, cb_kwargs={"listing": None, "page": 1}, dont_filter=True)
+                                     errback=self.failed, cb_kwargs={"listing": None, "page": 1}, dont_filter=self.rediscover)
 
     def _count(self, key: str, source: str | None = None) -> None:
         self.crawler.stats.inc_value(f"hdnd/{key}")
@@ -280,7 +289,7 @@ class NewsSpider(scrapy.Spider):
         self.logger.info("%s: feeds, sitemaps and listings blocked; asking the fallback search feed", source.domain)
         query = quote_plus(FALLBACK_SEARCH_QUERY.format(domain=source.domain), safe=":")
         yield scrapy.Request(FALLBACK_SEARCH_FEED.format(query=query), callback=self.parse_search_feed,
-                             errback=self.failed, cb_kwargs={"label": source.label}, dont_filter=True)
+                             errback=self.failed, cb_kwargs={"label": source.label}, dont_filter=self.rediscover)
 
     def parse_search_feed(self, response: Response, label: str):
         """A news search engine's RSS for one source: items are kept only when their link,
@@ -365,7 +374,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             self.sitemaps_asked.add(url)
             self._count("robots_sitemaps")
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed, dont_filter=self.rediscover)
 
     def _robots_failed(self, failure):
         """A source without a robots.txt (or one that cannot be had) has no more sitemaps:

@@ -1,0 +1,237 @@
+"""A crawl frontier shared by crawl processes on any number of machines, kept in Redis
+through scrapy-redis (``hdnd crawl --frontier redis://HOST:PORT/DB``).
+
+What every process shares: one request queue (``news:requests``, scrapy-redis's priority
+queue), one seen-set (``news:dupefilter``, its dupe filter: a URL is queued once per
+frontier), the requests under way (below) and a pace per site: requests to one host from
+all processes together are at least ``DOWNLOAD_DELAY`` apart (``news:pace:HOST``, timed by
+the Redis server's clock). What stays per process: ``CONCURRENT_REQUESTS_PER_DOMAIN`` (so
+N processes may hold up to 2N connections to a site, spaced by the shared delay),
+AutoThrottle, robots.txt (read by each process), ``--limit`` and the crawl's counts.
+
+Plain scrapy-redis loses a request that a process took from the queue and did not finish
+(it is popped, then the process dies). Here a request is moved, in one Redis script, from
+the queue to ``news:inflight`` under a key of its own, with its owner in ``news:owners``;
+it leaves that list once its response (or failure) has been through the spider and the
+item pipelines, or, when the process writes WARC files, once the file holding it has been
+completed. Each process keeps a lease (``news:worker:ID``, renewed every third of
+``HDND_FRONTIER_LEASE`` seconds); the requests of a process whose lease has lapsed (killed,
+its machine gone) go back to the queue, taken by whichever process looks next (on start, and
+whenever one is idle). A process is done only when the queue is empty and no process holds a
+request, since any of them may still find more. So every request is fetched at least once;
+one whose process was killed after fetching it may be fetched twice.
+
+A frontier is one crawl: its seen-set remembers the starting points, so to crawl the same
+sites again from the start use another database number (or empty it: ``redis-cli -n DB
+flushdb``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.connection import get_redis_from_settings
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet.task import LoopingCall
+
+from crawler.middlewares import ORIGINAL
+from crawler.sources import domain_of
+from crawler.warc import FLUSH_WARC, WARC_COMPLETED
+
+KEY = "hdnd_frontier_key"  # request meta: the request's entry in the in-flight list
+
+# The first request of the queue, moved to the in-flight list with its owner and score.
+_TAKE = """
+local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #top == 0 then return false end
+redis.call('ZREM', KEYS[1], top[1])
+redis.call('HSET', KEYS[2], ARGV[1], top[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. ' ' .. top[2])
+return top[1]
+"""
+# An in-flight request of a lapsed owner, back to the queue (only if that owner still holds it).
+_GIVE_BACK = """
+local owner = redis.call('HGET', KEYS[3], ARGV[1])
+if not owner or string.sub(owner, 1, #ARGV[2] + 1) ~= ARGV[2] .. ' ' then return 0 end
+local data = redis.call('HGET', KEYS[2], ARGV[1])
+if data then redis.call('ZADD', KEYS[1], string.sub(owner, #ARGV[2] + 2), data) end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
+"""
+# Milliseconds to wait before the next request to a host, all processes together.
+_PACE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or 0) + tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], at, 'PX', at - now + tonumber(ARGV[1]) + 1000)
+return at - now
+"""
+
+
+def frontier_settings(url: str) -> dict:
+    """The Scrapy settings that make a crawl use the frontier at ``url``."""
+    return {"SCHEDULER": "crawler.frontier.FrontierScheduler", "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_PERSIST": True, "REDIS_URL": url, "HDND_FRONTIER": url}
+
+
+def frontier_problem(url: str) -> str | None:
+    """Why the frontier at ``url`` cannot be used (not a Redis URL, no answer), or None."""
+    import redis
+
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return f"--frontier takes a Redis URL such as redis://127.0.0.1:6379/0, not {url!r}"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as err:
+        return f"the frontier at {url} does not answer ({err})"
+    return None
+
+
+class FrontierScheduler(Scheduler):
+    """scrapy-redis's scheduler, with the requests under way kept in Redis until done."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        scheduler.lease = crawler.settings.getfloat("HDND_FRONTIER_LEASE", 60)
+        scheduler.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        scheduler.pending: list[str] = []  # done, waiting for the WARC file that holds their responses
+        scheduler.writes_warc = bool(crawler.settings.get("HDND_WARC_DIR"))
+        crawler.signals.connect(scheduler._idle, signal=signals.spider_idle)
+        crawler.signals.connect(scheduler._warc_completed, signal=WARC_COMPLETED)
+        return scheduler
+
+    def open(self, spider):
+        super().open(spider)
+        self.inflight_key = f"{spider.name}:inflight"
+        self.owners_key = f"{spider.name}:owners"
+        self.lease_prefix = f"{spider.name}:worker:"
+        self._take = self.server.register_script(_TAKE)
+        self._give_back = self.server.register_script(_GIVE_BACK)
+        self._renew()
+        self.heartbeat = LoopingCall(self._renew)
+        self.heartbeat.start(self.lease / 3, now=False)
+        self._done_after_scraping(self.crawler.engine.scraper)
+        self.recover()
+
+    def _done_after_scraping(self, scraper) -> None:
+        """A request is done when the scraper has finished with its response or failure: the
+        spider's callback and every item it gave through the pipelines (Scrapy has no signal
+        for that moment, so its enqueue_scrape is wrapped)."""
+        enqueue_scrape = scraper.enqueue_scrape
+
+        def enqueue_and_mark(result, request):
+            finished = enqueue_scrape(result, request)
+            finished.addBoth(self._scraped, request)
+            return finished
+
+        scraper.enqueue_scrape = enqueue_and_mark
+
+    def _scraped(self, result, request):
+        key = request.meta.get(KEY)
+        if key:
+            if self.writes_warc:
+                self.pending.append(key)
+            else:
+                self._forget([key])
+        return result
+
+    def _warc_completed(self, path=None) -> None:
+        """Responses written to a completed WARC file are safe: their requests are done."""
+        done, self.pending = self.pending, []
+        self._forget(done)
+
+    def _renew(self) -> None:
+        self.server.set(self.lease_prefix + self.worker, 1, px=int(self.lease * 1000))
+
+    def _forget(self, keys: list) -> None:
+        if keys:
+            self.server.hdel(self.inflight_key, *keys)
+            self.server.hdel(self.owners_key, *keys)
+
+    def _owned(self) -> dict[bytes, bytes]:
+        """In-flight key -> owner of every request under way, in every process."""
+        return {key: value.rsplit(b" ", 1)[0] for key, value in self.server.hgetall(self.owners_key).items()}
+
+    def recover(self) -> int:
+        """Put back in the queue the requests held by processes whose lease has lapsed."""
+        owned = self._owned()
+        lapsed = {owner for owner in set(owned.values())
+                  if owner != self.worker.encode() and not self.server.exists(self.lease_prefix.encode() + owner)}
+        keys = [self.queue.key, self.inflight_key, self.owners_key]
+        given_back = sum(self._give_back(keys=keys, args=[key, owner]) for key, owner in owned.items() if owner in lapsed)
+        if given_back:
+            self.stats.inc_value("hdnd/frontier/given_back", given_back)
+            self.spider.logger.info("%d requests of stopped crawl processes are back in the queue", given_back)
+        return given_back
+
+    def next_request(self):
+        key = uuid.uuid4().hex
+        data = self._take(keys=[self.queue.key, self.inflight_key, self.owners_key], args=[key, self.worker])
+        if data is None:
+            return None
+        request = self.queue._decode_request(data)
+        superseded = request.meta.get(KEY)  # a retry, a redirect: it replaces the request it came from
+        if superseded:
+            self._forget([superseded])
+        request.meta[KEY] = key
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def _idle(self, spider) -> None:
+        """Nothing of this process is under way: what it still holds is done (its WARC file
+        is completed first). It waits while the queue has requests or another process holds
+        some, and takes back those of lapsed processes."""
+        self.crawler.signals.send_catch_log(FLUSH_WARC)
+        mine = self.worker.encode()
+        self._forget([key for key, owner in self._owned().items() if owner == mine])
+        self.recover()
+        if len(self.queue) or self.server.hlen(self.owners_key):
+            raise DontCloseSpider
+
+    def close(self, reason):
+        """A finished crawl leaves nothing under way; a stopped one (Ctrl-C) gives back what
+        it had not finished."""
+        self.heartbeat.stop()
+        self.crawler.signals.send_catch_log(FLUSH_WARC)
+        mine = self.worker.encode()
+        left = [key for key, owner in self._owned().items() if owner == mine]
+        if reason == "finished":
+            self._forget(left)
+        else:
+            keys = [self.queue.key, self.inflight_key, self.owners_key]
+            for key in left:
+                self._give_back(keys=keys, args=[key, mine])
+        self.server.delete(self.lease_prefix + self.worker)
+        return super().close(reason)
+
+
+class SharedPaceMiddleware:
+    """Spaces the requests to each host by ``DOWNLOAD_DELAY`` across every process of the
+    frontier (a reservation in Redis; the request waits here for its turn)."""
+
+    def __init__(self, server, delay: float, prefix: str):
+        self.server = server
+        self.delay_ms = int(delay * 1000)
+        self.prefix = prefix
+        self._pace = server.register_script(_PACE)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("HDND_FRONTIER") or crawler.settings.getfloat("DOWNLOAD_DELAY") <= 0:
+            raise NotConfigured
+        return cls(get_redis_from_settings(crawler.settings), crawler.settings.getfloat("DOWNLOAD_DELAY"), "news:pace:")
+
+    async def process_request(self, request, spider=None):
+        host = domain_of(request.meta.get(ORIGINAL, request.url)) or "?"
+        wait_ms = self._pace(keys=[self.prefix + host], args=[self.delay_ms])
+        if wait_ms > 0:
+            await asyncio.sleep(wait_ms / 1000)
+        return None

@@ -1,0 +1,181 @@
+"""Crawl processes sharing one frontier in a real Redis server, against a loopback site:
+two at once fetch every URL once, and a killed one loses nothing; what they fetched, written
+as WARC files, is imported on another corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus.db import connect
+from tests.conftest import ROOT, article_html
+from tests.crawler.mock_site import MockSite, html, xml
+from tests.crawler.test_crawl import COUNCIL, MARKET, _rss
+
+ARTICLES = [f"/thoi-su/ky-hop-hdnd-chat-van-so-{i}-{2000000 + i}.html" for i in range(30)]
+OFF_TOPIC = "/thoi-su/chat-van-gia-vang-3333333.html"
+
+
+@pytest.fixture
+def redis_url():
+    """A real redis-server on a free loopback port, keeping nothing on disk."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed here (Debian: apt-get install redis-server; .ci/run installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def site():
+    """A feed of 30 council articles (answered slowly, so crawls overlap) and one off-topic."""
+    with MockSite({}) as server:
+        base = server.base
+        day = "Fri, 05 Jul 2024 10:00:00 +0700"
+        server.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+        server.pages["/rss.xml"] = xml(_rss(base, [(p, day) for p in [*ARTICLES, OFF_TOPIC]]))
+        for i, path in enumerate(ARTICLES):
+            body = COUNCIL + [f"Đây là phiên chất vấn thứ {i} trong ngày, với {i + 3} đại biểu đăng ký phát biểu."]
+            server.pages[path] = html(article_html(f"Kỳ họp HĐND: chất vấn số {i}", body, url=base + path,
+                                                   published="2024-07-05T10:00:00+07:00"))
+        server.pages[OFF_TOPIC] = html(article_html("Giá vàng giảm mạnh", MARKET, url=base + OFF_TOPIC,
+                                                    published="2024-07-05T13:00:00+07:00"))
+        server.delay = 0.4
+        yield server
+
+
+def _crawl(site, db_path: Path, *args: str, lease: str = "60") -> subprocess.Popen:
+    env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_LOG_LEVEL": "ERROR", "HDND_FRONTIER_LEASE": lease}
+    return subprocess.Popen([sys.executable, "-m", "corpus", "crawl", "--url", f"{site.base}/rss.xml", "--db", str(db_path),
+                             *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _urls(db_path: Path) -> set[str]:
+    return {row[0] for row in connect(db_path).execute("SELECT url FROM articles")}
+
+
+def _fetched(site) -> int:
+    return sum(path in ARTICLES for path in site.log)
+
+
+def test_two_processes_on_one_frontier_fetch_every_url_once(site, redis_url, tmp_path):
+    db_path = tmp_path / "hdnd.db"
+    first = _crawl(site, db_path, "--frontier", redis_url)
+    _wait_for(lambda: _fetched(site) >= 2)
+    second = _crawl(site, db_path, "--frontier", redis_url)  # joins the crawl under way
+    outputs = [process.communicate(timeout=120) for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    requested = [path for path in site.log if path != "/robots.txt"]  # robots.txt is read by each process
+    assert sorted(requested) == sorted(["/rss.xml", *ARTICLES, OFF_TOPIC])  # every URL once, between them
+    assert _urls(db_path) == {site.base + path for path in ARTICLES}
+    counts = [json.loads(row[0]) for row in connect(db_path).execute("SELECT counts FROM runs WHERE command = 'crawl'")]
+    fetched = [c.get("hdnd/fetched", 0) for c in counts]
+    assert sum(fetched) == len(ARTICLES) + 1 and min(fetched) > 0, fetched  # the second took part of the work
+
+
+def test_a_killed_process_restarted_on_its_corpus_completes_the_crawl(site, redis_url, tmp_path):
+    """SIGKILL mid-crawl, then the same command again: every article is stored, the feed is
+    not asked again, and no article stored before the kill is fetched again."""
+    db_path = tmp_path / "hdnd.db"
+    first = _crawl(site, db_path, "--frontier", redis_url, lease="2")
+    _wait_for(lambda: _fetched(site) >= 8)
+    first.kill()
+    first.wait(timeout=10)
+    stored_before = _urls(db_path)
+    assert len(stored_before) < len(ARTICLES)
+    fetched_before = len(site.log)
+    again = _crawl(site, db_path, "--frontier", redis_url, lease="2")
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert _urls(db_path) == {site.base + path for path in ARTICLES}
+    assert site.log.count("/rss.xml") == 1
+    assert not {site.base + path for path in site.log[fetched_before:]} & stored_before
+    (counts,) = [json.loads(row[0]) for row in connect(db_path).execute("SELECT counts FROM runs WHERE status = 'ok'")]
+    assert counts["hdnd/frontier/given_back"] > 0
+
+
+def test_a_killed_process_loses_nothing_and_its_warc_files_import_elsewhere(site, redis_url, tmp_path):
+    """SIGKILL mid-crawl: the requests it held go back to the queue once its lease lapses; a
+    restarted process finishes the crawl. Its WARC file was never completed, so what it had
+    fetched is fetched again and the completed files hold every article."""
+    warc = tmp_path / "warc"
+    first = _crawl(site, tmp_path / "a.db", "--frontier", redis_url, "--warc-dir", str(warc), lease="2")
+    _wait_for(lambda: _fetched(site) >= 6)
+    first.kill()
+    first.wait(timeout=10)
+    assert list(warc.glob("*.warc.gz.open")) and not list(warc.glob("*.warc.gz"))
+    again = _crawl(site, tmp_path / "b.db", "--frontier", redis_url, "--warc-dir", str(warc), lease="2")
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    (counts,) = [json.loads(row[0]) for row in connect(tmp_path / "b.db").execute("SELECT counts FROM runs")]
+    assert counts["hdnd/frontier/given_back"] > 0  # taken from the killed process, not rediscovered
+    fetched_by_first = {site.base + p for p in ARTICLES} & _urls(tmp_path / "a.db")
+    assert _urls(tmp_path / "b.db") | fetched_by_first == {site.base + p for p in ARTICLES}
+    completed = list(warc.glob("*.warc.gz"))
+    assert completed
+    store = tmp_path / "store.db"
+    imported = subprocess.run([sys.executable, "-m", "corpus", "import", str(warc), "--db", str(store)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    assert {site.base + p for p in ARTICLES} <= _urls(store)
+
+
+def test_warc_files_hold_request_response_and_metadata_records(site, redis_url, tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    site.delay = 0
+    warc = tmp_path / "warc"
+    crawl = _crawl(site, tmp_path / "hdnd.db", "--warc-dir", str(warc))
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0, err
+    assert not list(warc.glob("*.open"))
+    records = []
+    for path in warc.glob("*.warc.gz"):
+        with path.open("rb") as stream:
+            records += [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                         r.rec_headers.get_header("WARC-Concurrent-To")) for r in ArchiveIterator(stream)]
+    article = site.base + ARTICLES[0]
+    kinds = [kind for kind, url, _ in records if url == article]
+    assert sorted(kinds) == ["metadata", "request", "response"]
+    assert all(link for kind, url, link in records if url == article and kind != "response")
+
+
+def test_frontier_that_does_not_answer_is_one_sentence(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = subprocess.run([sys.executable, "-m", "corpus", "crawl", "--url", "http://127.0.0.1:9/rss.xml",
+                             "--frontier", f"redis://127.0.0.1:{port}/0", "--db", str(tmp_path / "hdnd.db")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "does not answer" in result.stderr and "Traceback" not in result.stderr

@@ -174,8 +174,12 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--kind", type=click.Choice(["auto", "transcript", "article"]), default="auto", show_default=True,
               help="Store the files as session transcripts (speaker turns), as articles, or decide per file.")
+@click.option("--watch", is_flag=True,
+              help="Keep going: import each file as it appears under PATHS (complete files only), until Ctrl-C.")
+@click.option("--poll", default=5.0, show_default=True, type=click.FloatRange(0.1),
+              help="With --watch, seconds between looks at the folders.")
 @db_option
-def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
+def import_command(paths: tuple[str, ...], kind: str, watch: bool, poll: float, db_path: str) -> None:
     """Store articles and session records from HTML files, plain-text files, Word (.docx)
     and PDF documents, folders and WARC archives.
 
@@ -190,28 +194,61 @@ def import_command(paths: tuple[str, ...], kind: str, db_path: str) -> None:
     and make the exit code 1; the rest of the batch is stored. A full disk stops the
     import at once (exit code 2), keeping what was stored.
 
+    With --watch, a folder is followed as crawl machines fill it (hdnd crawl --warc-dir):
+    each file is imported once complete, which its writer says by giving it its final name
+    (a name ending in .open, or a hidden one, is never read); Ctrl-C prints the summary and
+    exits with code 130.
+
     \b
     Example:
       hdnd import saved_pages/ session.txt crawl.warc.gz --db hdnd.db
       hdnd import bien-ban-ky-hop-18.docx chat-van.pdf --kind transcript
+      hdnd import warc/ --watch --poll 30
     """
     from corpus.ingest import import_entries
     from crawler.importers import expand_paths
 
     _load_sources(())  # HDND_SOURCES: a user's sources name and extract imported pages too
     db = _open(db_path)
+    if watch:
+        _watch_import(db, list(paths), kind, poll, db_path)
     entries = list(expand_paths(paths))
     with _interruptible("the articles stored so far are kept, and the same import run again stores the rest"), \
             click.progressbar(entries, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
         summary = import_entries(db, bar, list(paths), kind)
-    for problem in summary.problems:
-        label = "skipped" if problem.skipped else "failed"
-        click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)
-    click.echo(f"Imported into {db_path}: {summary.line()}.")
+    _import_report(summary, db_path)
     if summary.stopped:
         _fail(summary.stopped)
     if summary.failed:
         sys.exit(1)
+
+
+def _import_report(summary, db_path: str) -> None:
+    """The problems of an import, then its one-line summary."""
+    for problem in summary.problems:
+        label = "skipped" if problem.skipped else "failed"
+        click.echo(f"  {label}: {problem.where}: {problem.reason}", err=True)
+    click.echo(f"Imported into {db_path}: {summary.line()}.")
+
+
+def _watch_import(db, paths: list[str], kind: str, poll: float, db_path: str) -> None:
+    """hdnd import --watch: one run that imports files as they are completed, until Ctrl-C or
+    SIGTERM; then the summary, and exit code 130."""
+    from corpus.ingest import ImportSummary, import_entries, watched_entries
+
+    summary = ImportSummary()
+    click.echo(f"Watching {', '.join(paths)} (every {poll:g} s); Ctrl-C stops.", err=True)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        import_entries(db, watched_entries(paths, poll), paths, kind, summary)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    _import_report(summary, db_path)
+    if summary.stopped:
+        _fail(summary.stopped)
+    sys.exit(130)
 
 
 def _hit_table(hits: list[dict]) -> None:

@@ -8,9 +8,10 @@ wait as long), keeping what was stored. Ctrl-C records the run as interrupted.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import sqlite_utils
 
@@ -47,13 +48,13 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike], 
 
 
 def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem],
-                   paths: list[str], kind: str = "auto") -> ImportSummary:
+                   paths: list[str], kind: str = "auto", summary: ImportSummary | None = None) -> ImportSummary:
     """Import already-expanded entries (a progress bar can wrap them); ``paths`` is what
     the run records as asked for; ``kind`` as in :func:`corpus.store.save_article`.
     Raises CorpusError when the run cannot even be recorded (a full disk, a corpus locked
     by another process for too long); a KeyboardInterrupt (Ctrl-C) goes on up once the run
-    is recorded as interrupted."""
-    summary = ImportSummary()
+    is recorded as interrupted, with the counts so far in ``summary`` when it is given."""
+    summary = summary if summary is not None else ImportSummary()
     summary.run_id = start_run(db, "import", {"paths": [shown(p) for p in paths], "kind": kind})
     status = "failed"  # unless the batch gets to its end
     try:
@@ -65,6 +66,29 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
     finally:
         _finish(db, summary, status)
     return summary
+
+
+def watched_entries(paths: list[str], poll: float) -> Iterator[Path | ImportProblem]:
+    """The files under ``paths`` as they are completed, forever (``hdnd import --watch``):
+    every ``poll`` seconds, each supported file not seen before, or changed since (size or
+    time), and each new problem. Files still being written are never read, as long as their
+    writer gives them a supported name only once complete (hdnd crawl's ``.warc.gz.open``,
+    rsync's hidden temporary names)."""
+    seen: set = set()
+    while True:
+        for entry in expand_paths(paths):
+            if isinstance(entry, ImportProblem):
+                mark = (entry.where, entry.reason)
+            else:
+                try:
+                    info = entry.stat()
+                except FileNotFoundError:  # renamed or removed since the folder was listed
+                    continue
+                mark = (entry, info.st_size, info.st_mtime_ns)
+            if mark not in seen:
+                seen.add(mark)
+                yield entry
+        time.sleep(poll)
 
 
 def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], kind: str,

@@ -1,10 +1,11 @@
 """``hdnd process``: analyse the articles not yet analysed at the current pipeline version.
 
-Workers analyse (pure, CPU-bound) in a process pool; the main process alone writes, one
-transaction per article, so an interrupted run loses at most the article in hand and a
-re-run picks up where it stopped. Ctrl-C (and SIGTERM, which the command line turns into
-the same) records the run as interrupted; a full disk or a corpus locked too long stops it
-with that sentence, recorded in the run when the corpus still takes the record.
+Workers analyse (pure, CPU-bound) in a process pool, or on a Dask cluster's workers
+(corpus.cluster); the main process alone writes, one transaction per article, so an
+interrupted run loses at most the article in hand and a re-run picks up where it stopped.
+Ctrl-C (and SIGTERM, which the command line turns into the same) records the run as
+interrupted; a full disk or a corpus locked too long stops it with that sentence, recorded
+in the run when the corpus still takes the record.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import multiprocessing
 import signal
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -25,7 +26,11 @@ from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
 from pipeline import PIPELINE_VERSION, AnalysisError, analyze, warm
 
+if TYPE_CHECKING:
+    from corpus.cluster import Cluster
+
 BATCH = 32
+Result = tuple[int, dict | None, str | None]
 
 
 @dataclass
@@ -73,13 +78,13 @@ def _worker_start() -> None:
     warm()
 
 
-def _batches(db: sqlite_utils.Database, ids: list[int]) -> Iterator[list[tuple]]:
-    """The jobs, BATCH articles at a time, each batch read whole before any of it is stored:
+def _batches(db: sqlite_utils.Database, ids: list[int], size: int = BATCH) -> Iterator[list[tuple]]:
+    """The jobs, ``size`` articles at a time, each batch read whole before any of it is stored:
     a read cursor left open across the writes would hold the writer to an old snapshot, and
     its next BEGIN IMMEDIATE would fail at once after another process's commit. Each row:
     id, text, published, kind, url, content_hash."""
-    for i in range(0, len(ids), BATCH):
-        chunk = ids[i:i + BATCH]
+    for i in range(0, len(ids), size):
+        chunk = ids[i:i + size]
         marks = ", ".join("?" * len(chunk))
         yield db.execute(f"SELECT id, text, published, kind, url, content_hash FROM articles WHERE id IN ({marks}) "
                          "ORDER BY id", chunk).fetchall()
@@ -87,25 +92,28 @@ def _batches(db: sqlite_utils.Database, ids: list[int]) -> Iterator[list[tuple]]
 
 def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,
                    on_article: Callable[[], None] | None = None, ids: list[int] | None = None,
-                   today: date | None = None) -> ProcessSummary:
-    """Analyse pending articles; then move commitments whose deadlines came near or passed
-    (as of ``today``) to due / overdue."""
+                   today: date | None = None, cluster: Cluster | None = None) -> ProcessSummary:
+    """Analyse pending articles, in ``workers`` local processes or on ``cluster``'s workers;
+    then move commitments whose deadlines came near or passed (as of ``today``) to due / overdue."""
     today = today or today_local()
     ids = pending(db, PIPELINE_VERSION, reprocess) if ids is None else ids
     summary = ProcessSummary()
-    summary.run_id = start_run(db, "process", {"workers": workers, "reprocess": reprocess,
-                                               "pipeline_version": PIPELINE_VERSION})
-    published = dict(db.execute("SELECT id, published FROM articles"))
+    where = {"scheduler": cluster.name} if cluster else {"workers": workers}
+    summary.run_id = start_run(db, "process", {**where, "reprocess": reprocess, "pipeline_version": PIPELINE_VERSION})
     duplicates = NearDuplicates(db)
     status = "failed"
     pool = None
     try:
-        if workers > 1:
+        if cluster:
+            analyse, size = cluster.analyse, cluster.batch_size()
+        elif workers > 1:
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
-        for rows in _batches(db, ids):  # read here, between writes, not in the pool's feeding thread
-            jobs = [row[:5] for row in rows]
+            analyse, size = (lambda jobs: pool.imap(analyse_one, jobs, chunksize=4)), BATCH
+        else:
+            analyse, size = (lambda jobs: map(analyse_one, jobs)), BATCH
+        for rows, results in _ahead(_batches(db, ids, size), analyse):
+            published = {row[0]: row[2] for row in rows}
             hashes = {row[0]: row[5] for row in rows}
-            results = pool.imap(analyse_one, jobs, chunksize=4) if pool else map(analyse_one, jobs)
             for article_id, result, error in results:
                 _store(db, summary, article_id, result, error, published, duplicates, today, hashes[article_id])
                 if on_article:
@@ -124,6 +132,21 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
             pool.join()
         _finish(db, summary, status)
     return summary
+
+
+def _ahead(batches: Iterable[list[tuple]], analyse: Callable[[list[tuple]], Iterator[Result]]
+           ) -> Iterator[tuple[list[tuple], Iterator[Result]]]:
+    """Each batch with its results, the next batch already handed to the workers while this
+    one is stored, so they need not wait for the writer; never more than two batches in
+    flight. Batches are read here, between writes, not in a pool's feeding thread."""
+    previous = None
+    for rows in batches:
+        current = rows, analyse([row[:5] for row in rows])
+        if previous:
+            yield previous
+        previous = current
+    if previous:
+        yield previous
 
 
 def _finish(db: sqlite_utils.Database, summary: ProcessSummary, status: str) -> None:

@@ -482,12 +482,32 @@ today_option = click.option("--today", callback=_today, metavar="YYYY-MM-DD",
                             help="Judge deadlines as of this date instead of today (in Vietnam).")
 
 
+@contextmanager
+def _cluster(scheduler: str | None):
+    """The Dask cluster of --scheduler (None without it). One that cannot be used, or is
+    lost mid-run, ends the command with one sentence, exit 2; before the corpus is opened."""
+    if not scheduler:
+        yield None
+        return
+    from corpus.cluster import ClusterUnavailable, connected
+
+    try:
+        with connected(scheduler) as cluster:
+            yield cluster
+    except ClusterUnavailable as err:
+        _fail(str(err))
+
+
 @cli.command("process")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Analyse on a Dask cluster instead: its scheduler (tcp://HOST:8786, workers started with "
+                   "dask worker tcp://HOST:8786), or local:N to start N worker processes here. This process still "
+                   "writes the corpus alone.")
 @click.option("--reprocess", is_flag=True, help="Analyse every article again, not only new or changed ones.")
 @today_option
 @db_option
-def process_command(workers: int, reprocess: bool, today: date, db_path: str) -> None:
+def process_command(workers: int, scheduler: str | None, reprocess: bool, today: date, db_path: str) -> None:
     """Analyse the stored articles and store persons, bodies, index values, legal
     references, sessions, commitments, demands and assignments, each with the span it
     came from.
@@ -503,15 +523,19 @@ def process_command(workers: int, reprocess: bool, today: date, db_path: str) ->
     \b
     Example:
       hdnd process --workers 2 --db hdnd.db
+      hdnd process --scheduler tcp://10.0.0.5:8786 --db hdnd.db
     """
     from corpus.process import pending_count, process_corpus
 
-    db = _open(db_path)
-    total = pending_count(db, reprocess)
-    with _interruptible("the articles analysed so far are kept, and hdnd process run again goes on from there"), \
-            click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-        summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1),
-                                 today=today)
+    if scheduler and workers > 1:
+        _fail("give --workers or --scheduler, not both: a cluster's workers are started with dask worker")
+    with _cluster(scheduler) as cluster:
+        db = _open(db_path)
+        total = pending_count(db, reprocess)
+        with _interruptible("the articles analysed so far are kept, and hdnd process run again goes on from there"), \
+                click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+            summary = process_corpus(db, workers=workers, reprocess=reprocess, on_article=lambda: bar.update(1),
+                                     today=today, cluster=cluster)
     for problem in summary.problems:
         click.echo(f"  failed: {problem['where']}: {problem['reason']}", err=True)
     click.echo(summary.line())

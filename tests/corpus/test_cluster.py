@@ -1,0 +1,196 @@
+"""``hdnd process --scheduler``: analysis on a real Dask cluster (``dask scheduler`` and
+``dask worker`` started here on loopback ports, or local:N) leaves the corpus exactly as a
+local ``hdnd process`` leaves a copy of it, even when a worker is killed mid-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from corpus.db import connect
+from corpus.ingest import import_paths
+from tests.conftest import ROOT, SHARED
+from tests.corpus.conftest import free_port
+
+TODAY = "2026-01-01"
+# Columns the clock fills while processing; every other column, ids included, must match.
+CLOCK_COLUMNS = {"articles": {"processed_at"}, "commitments": {"created_at"}, "commitment_events": {"recorded_at"}}
+SKIPPED_TABLES = {"runs"}  # each run records its own command, arguments, pid and times
+
+
+def hdnd(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "corpus", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600, **kwargs)
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows in rowid order, the clock's columns left out; full-text indexes
+    through their virtual tables (their shadow tables are SQLite's own layout)."""
+    con = sqlite3.connect(path)
+    try:
+        virtual = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                  if name not in SKIPPED_TABLES and not name.startswith("sqlite_")
+                  and not any(name.startswith(f"{v}_") and name not in virtual for v in virtual)]
+        out = {}
+        for table in tables:
+            columns = [row[1] for row in con.execute(f'PRAGMA table_info("{table}")')
+                       if row[1] not in CLOCK_COLUMNS.get(table, set())]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            out[table] = con.execute(f'SELECT rowid, {listed} FROM "{table}" ORDER BY rowid').fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def analysed(path: Path) -> int:
+    con = sqlite3.connect(path, timeout=30)
+    try:
+        return con.execute("SELECT count(*) FROM articles WHERE pipeline_version IS NOT NULL").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory) -> tuple[Path, Path]:
+    """A corpus of the real texts in ../shared (the dev news texts, the seeds, the saved
+    pages), unprocessed, and a copy processed locally by ``hdnd process``."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside this checkout")
+    folder = tmp_path_factory.mktemp("cluster")
+    docs = folder / "docs"
+    docs.mkdir()
+    for line in (SHARED / "gold" / "dev" / "news.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        (docs / f"{item['doc']}.txt").write_text(item["text"], encoding="utf-8")
+    for path in [*(SHARED / "seeds").glob("*.txt"), *(SHARED / "html").glob("*.html")]:
+        shutil.copy(path, docs / path.name)
+    base = folder / "base.db"
+    db = connect(base)
+    assert import_paths(db, [docs]).counts["new"] >= 200
+    db.conn.close()
+    local = folder / "local.db"
+    shutil.copy(base, local)
+    result = hdnd("process", "--today", TODAY, "--db", str(local))
+    assert result.returncode == 0, result.stderr
+    return base, local
+
+
+def _started(process: subprocess.Popen, log: Path, ready: str, deadline: float) -> None:
+    while ready not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{log.name} did not start: {log.read_text()}")
+        time.sleep(0.2)
+
+
+@contextmanager
+def dask_cluster(folder: Path, workers: int) -> Iterator[tuple[str, list[subprocess.Popen], Path]]:
+    """``dask scheduler`` on a free loopback port and ``workers`` single-threaded ``dask
+    worker`` processes (no nanny, so a killed worker stays dead), as a user starts them;
+    yields the scheduler's address, the workers and the scheduler's log."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    started: list[subprocess.Popen] = []
+    deadline = time.monotonic() + 120
+    try:
+        commands = [("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                     "Scheduler at:")]
+        commands += [(f"worker{i}", ["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                     "--name", f"w{i}", "--host", "127.0.0.1"], "Registered to:")
+                     for i in range(workers)]
+        for name, args, ready in commands:
+            log = folder / f"{name}-{port}.log"
+            with log.open("w") as out:
+                process = subprocess.Popen(["dask", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            started.append(process)
+            _started(process, log, ready, deadline)
+        yield address, started[1:], folder / f"scheduler-{port}.log"
+    finally:
+        for process in reversed(started):
+            process.terminate()
+        for process in started:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_a_worker_killed_mid_run_costs_only_a_retry(corpora, tmp_path):
+    """Two workers, one killed with SIGKILL once a quarter of the articles are stored: the
+    run ends well and every analysis table equals the local run's, ids included."""
+    base, local = corpora
+    db = tmp_path / "cluster.db"
+    shutil.copy(base, db)
+    total = len(dump(base)["articles"])
+    with dask_cluster(tmp_path, 2) as (address, (kept, victim), log):
+        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
+                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while (done := analysed(db)) < total // 4:
+            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before the kill"
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGKILL)
+        assert victim.wait(timeout=10) == -signal.SIGKILL
+        out, err = run.communicate(timeout=600)
+        assert kept.poll() is None
+    assert run.returncode == 0, err
+    assert 0 < done < total, "the kill landed before or after the run, not during it"
+    text = log.read_text()  # the scheduler saw the worker go while the run's client was still there
+    removed = re.search(r"Remove worker addr: \S+ name: w1\b", text)
+    assert removed and removed.start() < text.index("Remove client")
+    assert f"Processed {total} articles: {total} analysed, 0 failed" in out
+    mine, theirs = dump(db), dump(local)
+    assert mine.keys() == theirs.keys() and {"persons", "commitments", "index_values", "sessions"} <= mine.keys()
+    for table in theirs:
+        assert mine[table] == theirs[table], table
+    assert len(theirs["persons"]) > 100 and len(theirs["commitments"]) > 50
+
+
+def test_local_cluster_of_two_processes(corpora, tmp_path):
+    base, local = corpora
+    db = tmp_path / "local2.db"
+    shutil.copy(base, db)
+    result = hdnd("process", "--scheduler", "local:2", "--today", TODAY, "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert dump(db) == dump(local)
+    con = sqlite3.connect(db)
+    (args,) = con.execute("SELECT args FROM runs WHERE command = 'process'").fetchone()
+    con.close()
+    assert json.loads(args)["scheduler"] == "local:2"
+
+
+def test_unreachable_scheduler_is_one_sentence_and_writes_nothing(tmp_path):
+    db = tmp_path / "never.db"
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = hdnd("process", "--scheduler", address, "--db", str(db),
+                  env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: no Dask scheduler answers at {address}")
+    assert result.stderr.count("\n") == 1 and result.stderr.rstrip().endswith(".")
+    assert not db.exists()
+
+
+def test_local_n_must_name_a_count(tmp_path):
+    result = hdnd("process", "--scheduler", "local:many", "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2 and "local:N with N from 1 to 64" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_benchmark_runs_on_a_tiny_corpus():
+    """benchmarks/process_cluster.py keeps working (its ratio on a few articles means nothing)."""
+    result = subprocess.run([sys.executable, "benchmarks/process_cluster.py", "--articles", "4"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "local:2: 4 articles in" in result.stdout and "2 workers vs 1 worker:" in result.stdout

@@ -17,6 +17,7 @@ from corpus.commitments import id_of, link_followups, link_recalls, store_recall
 from corpus.db import insert_row, now, transaction
 from corpus.display import today_local
 from corpus.duplicates import NearDuplicates
+from corpus.sessions import absorb_sitting, session_key
 from pipeline import person_key
 
 ARTICLE_TABLES = ("mentions", "index_values", "legal_refs", "session_mentions", "person_titles", "recalls", "questions",
@@ -34,40 +35,19 @@ def _upsert(conn: sqlite3.Connection, table: str, key: str, value: str, extra: d
 
 
 def _session_id(conn: sqlite3.Connection, session: dict | None) -> int | None:
-    if not session or not session.get("council"):
-        return None
-    if session.get("session_no") is not None:
-        key = f"{session['council']}|{session.get('term') or ''}|{session['session_no']}"
-        key = _same_numbered_session(conn, session, key)
-    elif session.get("date"):
-        key = f"{session['council']}|{session['date']}"
-    else:
+    key = session_key(conn, session)
+    if key is None:
         return None
     session_id = _upsert(conn, "sessions", "key", key,
                          {"council": session["council"], "term": session.get("term"),
                           "session_no": session.get("session_no"), "date": session.get("date"),
                           "kind": session.get("kind")})
+    absorb_sitting(conn, session_id, session)
     for column in ("term", "date", "kind"):
         if session.get(column):
             conn.execute(f"UPDATE sessions SET {column} = COALESCE({column}, ?) WHERE id = ?",
                          (session[column], session_id))
     return session_id
-
-
-def _same_numbered_session(conn: sqlite3.Connection, session: dict, key: str) -> str:
-    """One article names the term ("khóa XVI"), another not: the same council's session
-    of that number is one session while only one term has it."""
-    rows = conn.execute("SELECT id, key, term FROM sessions WHERE council = ? AND session_no = ?",
-                        (session["council"], session["session_no"])).fetchall()
-    if any(row[1] == key for row in rows):
-        return key
-    if not session.get("term"):
-        terms = {row[2] for row in rows if row[2]}
-        return next(row[1] for row in rows if row[2]) if len(terms) == 1 else key
-    untermed = [row for row in rows if not row[2]]
-    if untermed and not any(row[2] for row in rows):
-        conn.execute("UPDATE sessions SET key = ?, term = ? WHERE id = ?", (key, session["term"], untermed[0][0]))
-    return key
 
 
 def _made_on(session: dict | None, published: str | None) -> str | None:

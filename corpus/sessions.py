@@ -4,6 +4,7 @@ promises made, and the articles and records that covered them."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 
 import sqlite_utils
@@ -25,6 +26,58 @@ def session_label(row: dict) -> str:
     if row.get("session_no") is not None:
         label += f", kỳ họp thứ {row['session_no']}"
     return label + (f" ({row['date']})" if row.get("date") else "")
+
+
+def session_key(conn: sqlite3.Connection, session: dict | None) -> str | None:
+    """The key of the session row a document's session belongs to: one per council, term and
+    number however the copies spell it; a sitting named without its number ("HĐND TP.Hà Nội
+    tiến hành chất vấn" on a day) is the numbered session of that council sitting that day,
+    else a row of its council and day; none without a council, or without a number or a day."""
+    if not session or not session.get("council"):
+        return None
+    if session.get("session_no") is not None:
+        key = f"{session['council']}|{session.get('term') or ''}|{session['session_no']}"
+        return _same_numbered_session(conn, session, key)
+    if not session.get("date"):
+        return None
+    numbered = conn.execute("""
+        SELECT DISTINCT s.key FROM sessions s LEFT JOIN session_mentions m ON m.session_id = s.id
+        WHERE s.council = ? AND s.session_no IS NOT NULL AND (s.date = ? OR m.date = ?)""",
+                            (session["council"], session["date"], session["date"])).fetchall()
+    return numbered[0][0] if len(numbered) == 1 else f"{session['council']}|{session['date']}"
+
+
+def _same_numbered_session(conn: sqlite3.Connection, session: dict, key: str) -> str:
+    """One article names the term ("khóa XVI"), another not: the same council's session
+    of that number is one session while only one term has it."""
+    rows = conn.execute("SELECT id, key, term FROM sessions WHERE council = ? AND session_no = ?",
+                        (session["council"], session["session_no"])).fetchall()
+    if any(row[1] == key for row in rows):
+        return key
+    if not session.get("term"):
+        terms = {row[2] for row in rows if row[2]}
+        return next(row[1] for row in rows if row[2]) if len(terms) == 1 else key
+    untermed = [row for row in rows if not row[2]]
+    if untermed and not any(row[2] for row in rows):
+        conn.execute("UPDATE sessions SET key = ?, term = ? WHERE id = ?", (key, session["term"], untermed[0][0]))
+    return key
+
+
+def absorb_sitting(conn: sqlite3.Connection, session_id: int, session: dict) -> None:
+    """A numbered session that sat on a day takes over the row an earlier article made for
+    that council and day without the number: its articles, turns, questions, promises and
+    recalls move over, so the sitting is one session whichever report came first."""
+    if session.get("session_no") is None or not session.get("date"):
+        return
+    found = conn.execute("SELECT id FROM sessions WHERE key = ? AND id != ?",
+                         (f"{session['council']}|{session['date']}", session_id)).fetchone()
+    if found is None:
+        return
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if any(column[1] == "session_id" for column in conn.execute(f"PRAGMA table_info({name})"))]
+    for table in tables:
+        conn.execute(f"UPDATE {table} SET session_id = ? WHERE session_id = ?", (session_id, found[0]))
+    conn.execute("DELETE FROM sessions WHERE id = ?", (found[0],))
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict]:

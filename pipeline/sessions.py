@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from spacy.tokens import Doc
 
 from pipeline.bodies import BodyMention
-from pipeline.dates import find_dates, parse_published
+from pipeline.dates import TimeExpr, find_dates, parse_published
 from pipeline.numbers import ROMAN, int_to_roman, parse_number_words, roman_to_int
 from pipeline.steps import step
 from pipeline.text import inside
@@ -86,11 +87,24 @@ def _session_date(text: str, start: int, end: int, published) -> str | None:
     days = [d for d in find_dates(text[left:right], published) if d.granularity == "day" and d.deadline
             and d.modifier not in ("before", "by", "within", "from", "after")]
     if days:
-        return days[0].value
+        return None if _stale_year(days[0], published) else days[0].value
     # "Sáng nay (15/11), Quốc hội bước vào phiên chất vấn": the day the page was published.
     if published and _TODAY.search(text, left, right):
         return published.isoformat()
     return None
+
+
+# A report comes out within days of the sitting; a page dated months after a day it names
+# without a year ("Chiều 5-7") is a later copy (a scraper's, stamped when it copied), whose
+# date says nothing of the year the sitting was in.
+REPORT_DAYS = 92
+
+
+def _stale_year(day: TimeExpr, published) -> bool:
+    """Whether ``day`` takes its year only from a publication date too long after it."""
+    if published is None or re.search(r"\d{4}|năm", day.text):
+        return False
+    return (published - date.fromisoformat(day.value)).days > REPORT_DAYS
 
 
 HEADER_CHARS = 800

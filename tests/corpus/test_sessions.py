@@ -198,3 +198,27 @@ def test_a_rejected_promise_leaves_the_session(session_db, runner):
     assert first["id"] not in {c["id"] for c in again["commitments"]}
     assert (len(again["commitments"]), again["promises"]) == (len(record["commitments"]) - 1, count - 1)
     assert f"{count_of(count - 1, 'promise')}\n" in _run(runner, "sessions", "--db", session_db)
+
+
+@pytest.mark.parametrize("order", [("000", "004"), ("004", "000")])
+def test_a_sitting_reported_with_and_without_its_number_is_one_session(tmp_path, db_path, runner, shared, order):
+    """Two reports of Hà Nội's question session of 5 July 2023 (seeds 000 and 004, with the
+    dates ../shared/gold/seeds.jsonl gives them): one names "Kỳ họp thứ 12", the other only
+    "HĐND TP.Hà Nội tiến hành chất vấn" that afternoon. Whichever is processed first, the
+    sitting is one session: the 12th, with both articles."""
+    from tests.conftest import article_html
+
+    gold = {d["doc"][:3]: d for d in map(json.loads, (shared / "gold" / "seeds.jsonl").read_text("utf-8").splitlines())}
+    (tmp_path / "in").mkdir()
+    for n, seed in enumerate(order):
+        lines = [line for line in (shared / "seeds" / f"{gold[seed]['doc']}.txt").read_text("utf-8").splitlines() if line]
+        page = article_html(lines[0], lines[1:], url=f"https://example.vn/{seed}.html",
+                            published=f"{gold[seed]['published']}T1{n}:00:00+07:00")
+        (tmp_path / "in" / f"{n}-{seed}.html").write_text(page, encoding="utf-8")
+    _run(runner, "import", tmp_path / "in" / f"0-{order[0]}.html", "--db", db_path)
+    _run(runner, "import", tmp_path / "in" / f"1-{order[1]}.html", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    db = connect(db_path)
+    assert db.execute("SELECT council, session_no, date FROM sessions").fetchall() == [("HĐND thành phố Hà Nội", 12,
+                                                                                         "2023-07-05")]
+    assert db.execute("SELECT COUNT(*) FROM articles WHERE session_id = (SELECT id FROM sessions)").fetchone() == (2,)

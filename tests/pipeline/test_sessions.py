@@ -1,0 +1,23 @@
+"""Sessions named in real pages: when a sitting's day has no year of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.document import analyze
+
+
+@pytest.mark.parametrize("published, day", [
+    ("2023-07-05", "2023-07-05"),   # the paper's own date: the sitting was that afternoon
+    ("2023-07-06", "2023-07-05"),   # the next morning's paper
+    ("2025-01-10", None),           # the scraper's "时间:2025-01-10": the copy's date, not the report's
+])
+def test_a_day_without_its_year_is_dated_only_by_a_page_of_those_days(shared, published, day):
+    """Seed 003 copies the report of Hà Nội's 12th session ("Chiều 5-7, tại kỳ họp thứ
+    mười hai, HĐND thành phố Hà Nội khóa XVI …") onto a page stamped six months later: the
+    year of "5-7" is the report's, which the copy does not give, so the sitting is undated
+    rather than 2024-07-05 (a year after it sat)."""
+    text = (shared / "seeds" / "003_56c558ac1f9b7482.txt").read_text(encoding="utf-8")
+    session = analyze(text, published)["session"]
+    assert (session["council"], session["session_no"], session["term"]) == ("HĐND thành phố Hà Nội", 12, "XVI")
+    assert session["date"] == day

@@ -4,10 +4,14 @@ through scrapy-redis (``hdnd crawl --frontier redis://HOST:PORT/DB``).
 What every process shares: one request queue (``news:requests``, scrapy-redis's priority
 queue), one seen-set (``news:dupefilter``, its dupe filter: a URL is queued once per
 frontier), the requests under way (below) and a pace per site: requests to one host from
-all processes together are at least ``DOWNLOAD_DELAY`` apart (``news:pace:HOST``, timed by
-the Redis server's clock). What stays per process: ``CONCURRENT_REQUESTS_PER_DOMAIN`` (so
-N processes may hold up to 2N connections to a site, spaced by the shared delay),
-AutoThrottle, robots.txt (read by each process), ``--limit`` and the crawl's counts.
+all processes together get turns at least ``DOWNLOAD_DELAY`` apart (``news:pace:HOST``,
+timed by the Redis server's clock), so together they ask a site no more often than one
+process would; each process's own download delay and AutoThrottle may still shift a request
+after its turn, so two can now and then be closer. What stays per process:
+``CONCURRENT_REQUESTS_PER_DOMAIN`` (so N processes may hold up to 2N connections to a site),
+AutoThrottle, robots.txt (read by each process), ``--limit`` and the crawl's counts. A
+process takes up to ``CONCURRENT_REQUESTS`` (16) requests from the queue at a time, and one
+waiting for work looks at the queue every 5 seconds (Scrapy's heartbeat).
 
 Plain scrapy-redis loses a request that a process took from the queue and did not finish
 (it is popped, then the process dies). Here a request is moved, in one Redis script, from
@@ -214,8 +218,8 @@ class FrontierScheduler(Scheduler):
 
 
 class SharedPaceMiddleware:
-    """Spaces the requests to each host by ``DOWNLOAD_DELAY`` across every process of the
-    frontier (a reservation in Redis; the request waits here for its turn)."""
+    """Gives the requests to each host turns ``DOWNLOAD_DELAY`` apart across every process
+    of the frontier (a reservation in Redis; the request waits here for its turn)."""
 
     def __init__(self, server, delay: float, prefix: str):
         self.server = server

@@ -68,8 +68,8 @@ def site():
         yield server
 
 
-def _crawl(site, db_path: Path, *args: str, lease: str = "60") -> subprocess.Popen:
-    env = {**os.environ, "HDND_DOWNLOAD_DELAY": "0", "HDND_LOG_LEVEL": "ERROR", "HDND_FRONTIER_LEASE": lease}
+def _crawl(site, db_path: Path, *args: str, lease: str = "60", delay: str = "0") -> subprocess.Popen:
+    env = {**os.environ, "HDND_DOWNLOAD_DELAY": delay, "HDND_LOG_LEVEL": "ERROR", "HDND_FRONTIER_LEASE": lease}
     return subprocess.Popen([sys.executable, "-m", "corpus", "crawl", "--url", f"{site.base}/rss.xml", "--db", str(db_path),
                              *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -102,6 +102,35 @@ def test_two_processes_on_one_frontier_fetch_every_url_once(site, redis_url, tmp
     counts = [json.loads(row[0]) for row in connect(db_path).execute("SELECT counts FROM runs WHERE command = 'crawl'")]
     fetched = [c.get("hdnd/fetched", 0) for c in counts]
     assert sum(fetched) == len(ARTICLES) + 1 and min(fetched) > 0, fetched  # the second took part of the work
+
+
+class TimedLog(list):
+    """The site's request log, with when each request arrived."""
+
+    def __init__(self):
+        super().__init__()
+        self.times: list[float] = []
+
+    def append(self, path: str) -> None:
+        self.times.append(time.monotonic())
+        super().append(path)
+
+
+def test_processes_on_one_frontier_share_each_sites_pace(site, redis_url, tmp_path):
+    """With DOWNLOAD_DELAY 0.5 s, two processes together ask the site no more often than one
+    (each alone would keep its own pace, and together ask about twice as often). Each
+    process may still shift a request by its own download delay, so the test measures the
+    rate over the whole crawl, not single gaps."""
+    site.delay = 0
+    site.log = TimedLog()
+    crawls = [_crawl(site, tmp_path / f"{name}.db", "--frontier", redis_url, delay="0.5") for name in "ab"]
+    outputs = [process.communicate(timeout=120) for process in crawls]
+    assert [process.returncode for process in crawls] == [0, 0], outputs
+    fetched = [json.loads(row[0]).get("hdnd/fetched", 0) for name in "ab"
+               for row in connect(tmp_path / f"{name}.db").execute("SELECT counts FROM runs")]
+    assert sum(fetched) == len(ARTICLES) + 1 and min(fetched) > 0, fetched  # both fetched articles
+    arrivals = [when for path, when in zip(site.log, site.log.times) if path in [*ARTICLES, OFF_TOPIC]]
+    assert arrivals[-1] - arrivals[0] > 0.9 * 0.5 * (len(arrivals) - 1)
 
 
 def test_a_killed_process_restarted_on_its_corpus_completes_the_crawl(site, redis_url, tmp_path):

@@ -45,7 +45,8 @@ _LINE = re.compile(rf"^[ \t*•\-–]*(?:[\[(]?{_TIME}[\])]?\s*(?:[:\-–—.,]\
 # petitions, "Hỏi: … Đáp: …"); the answer's speaker is the body or person its words begin with.
 _BARE_LABELS = {"trả lời": "answer", "đáp": "answer", "hỏi": "question", "câu hỏi": "question"}
 _TIMESTAMP_LINE = re.compile(rf"^[ \t*•\-–]*[\[(]?{_TIME}[\])]?\s*[:\-–—.]\s+(?=\S)", re.MULTILINE)
-_UPPER_NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)(?:\s+(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)){1,4})\s*$")
+# (À-Ỹ spans lower-case letters too: in_label checks the capitals.)
+_UPPER_NAME = re.compile(r"(?<![\w])((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)(?:\s+(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)){1,4})\s*$")
 
 
 @dataclass
@@ -148,7 +149,8 @@ class _Speakers:
         title = title_regex().match(bare) or _cue("label_head").match(bare)
         rest = bare[title.end():].strip(" ,") if title else bare
         upper = _UPPER_NAME.search(rest)
-        if upper and len(upper.group(1).split()) >= 2 and rest.endswith(upper.group(1)):
+        if upper and len(upper.group(1).split()) >= 2 and rest.endswith(upper.group(1)) and \
+                all(w[0].isupper() for w in upper.group(1).split()):
             name = " ".join(w.capitalize() if w.isupper() else w for w in upper.group(1).split())
             head = rest[:upper.start()].strip(" ,")
             title_text = " ".join(filter(None, [title.group() if title else None, head])) or None
@@ -387,7 +389,7 @@ def _prose_question(text: str, start: int, end: int, asked: re.Match[str], speak
                                                 re.IGNORECASE) else None
     if person is None:
         return None
-    addressee = _addressee(text, start + asked.end(), end, after_verb=True)
+    addressee = _addressee(text, start + asked.end(), end, speakers, after_verb=True)
     return Turn(start, _paragraph_end(text, start), person.name, "Đại biểu", _delegation_near(text, person.end, end),
                 "question", None, addressee, None, "prose")
 
@@ -470,7 +472,7 @@ _ADDRESSEE_END = re.compile(r"\s+(?:về|cho biết|làm rõ|nói rõ|giải th�
 _ABOUT = re.compile(r"(?<![\w])về\s+[^,.;:()\n]{8,200}", re.IGNORECASE)
 
 
-def _addressee(text: str, start: int, end: int, after_verb: bool = False) -> str | None:
+def _addressee(text: str, start: int, end: int, speakers: _Speakers, after_verb: bool = False) -> str | None:
     """The official a question is put to: "chất vấn Giám đốc Sở Y", "Xin hỏi Chủ tịch UBND
     tỉnh …", "đề nghị Giám đốc Sở Y cho biết". ``after_verb``: ``start`` is right after the
     verb of asking."""
@@ -482,9 +484,59 @@ def _addressee(text: str, start: int, end: int, after_verb: bool = False) -> str
         at += honorific.end() if honorific else 0
         title = title_regex().match(text, at)
         if title and not re.match(r"đại biểu|ĐB", title.group(), re.IGNORECASE):
-            stop = _ADDRESSEE_END.search(text, title.end(), end)
-            return text[title.start():stop.start() if stop else end].strip()
+            return text[title.start():_office_end(text, title.start(), title.end(), end, speakers)].strip()
     return None
+
+
+# What goes on naming an office after its title: a capitalised word ("GD-ĐT", "TN&MT") or a
+# place word ("UBND tỉnh"), or after a comma, "và" or a dash a part that starts with a
+# capital ("Sở Văn hóa |, Thể thao| và Du lịch|", "Bộ Lao động |- Thương binh| và Xã hội|").
+_WORD = r"[^\W\d_](?:[\w&/\-]|\.(?=\w))*"
+_PLACE_WORD = r"tỉnh|thành phố|huyện|quận|thị xã|xã|phường"
+_OFFICE_WORD = re.compile(rf"\s+(?:{_PLACE_WORD}|(?P<word>{_WORD}))(?=[\s,.:;?)]|$)")
+# The words that follow an office's name in a question ("… về", "… với nội dung").
+_AFTER_OFFICE = (r"(?:về|với|cho|làm rõ|trả lời|giải trình|vì sao|tại|trong|là|rằng|nhằm|liên quan|xung quanh|khi nào|"
+                 r"bao giờ|như thế nào)(?![\w])")
+_OFFICE_PART = re.compile(rf"(?:\s*,\s*|\s+và\s+|\s+[-–]\s+)(?P<word>{_WORD})(?:\s+{_WORD}){{0,3}}?"
+                          rf"(?=\s*,|\s+và\s|\s+[-–]\s|\s*[.:;?()\n]|$|\s+{_AFTER_OFFICE})")
+# The lower-case end of a name a body mention stopped short of ("Sở Nông nghiệp và Phát| triển nông thôn").
+_NAME_TAIL = re.compile(rf"(?:\s+(?!{_AFTER_OFFICE})[a-zà-ỹđ]\w*){{1,3}}?(?=\s*[,.:;?()\n]|$|\s+{_AFTER_OFFICE})")
+
+
+def _office_end(text: str, title_start: int, title_end: int, end: int, speakers: _Speakers) -> int:
+    """Where an official named after a title ends: at the person the title leads to, over
+    the body between ("Giám đốc Sở Xây dựng Lê Minh Tân | các vấn đề về …"); with no person,
+    where the words of asking go on (``_ADDRESSEE_END``), carried over the parts of a body's
+    name a comma or "và" cut ("Giám đốc Sở Văn hóa, Thể thao và Du lịch | , vì sao …"); the
+    title alone when a clause follows it ("đề nghị Bộ trưởng | rà soát lại …")."""
+    reach = min(end, title_end + 200)
+    mentions = sorted([*speakers.attributor.bodies.between(title_start, reach),
+                       *speakers.attributor.persons.between(title_start, reach)], key=lambda m: m.start)
+    persons = set(map(id, speakers.attributor.persons.between(title_start, reach)))
+    stretch = title_end
+    while True:
+        mention = next((m for m in mentions if m.end > stretch and
+                        (m.start <= stretch or re.fullmatch(r"[\s,\-–]{0,3}", text[stretch:m.start]))), None)
+        if mention is not None:
+            stretch = mention.end
+            if id(mention) in persons:
+                return stretch
+            tail = _NAME_TAIL.match(text, stretch, reach) if text[stretch - 1:stretch].isalpha() and \
+                text[mention.start:stretch].split()[-1][0].isupper() else None
+            stretch = tail.end() if tail else stretch
+            continue
+        more = [m for m in (_OFFICE_WORD.match(text, stretch, reach), _OFFICE_PART.match(text, stretch, reach))
+                if m and (m.group("word") is None or m.group("word")[0].isupper())]
+        if not more:
+            break
+        stretch = more[0].end()
+    if stretch == title_end and re.match(rf"\s+(?!{_PLACE_WORD})[a-zà-ỹđ]", text[title_end:reach]):
+        return title_end
+    stop = _ADDRESSEE_END.search(text, title_end, end)
+    stretch = max(stretch, stop.start() if stop else end)
+    while (part := _OFFICE_PART.match(text, stretch, reach)) and part.group("word")[0].isupper():
+        stretch = part.end()
+    return stretch
 
 
 # --- assembling -------------------------------------------------------------------------
@@ -553,7 +605,8 @@ def _attach_debates(turns: list[Turn], exchanges: list[Exchange]) -> None:
 
 
 def _same_office(a: str, b: str) -> bool:
-    a, b = a.casefold(), b.casefold()
+    """One office in two spellings, whatever the commas ("Bộ Văn hóa, Thể thao và Du lịch")."""
+    a, b = (" ".join(re.sub(r"[^\w&]+", " ", x.casefold()).split()) for x in (a, b))
     return a in b or b in a
 
 
@@ -570,8 +623,8 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
         turn.role = _role(turn.label or "", turn.title, question_time)
         if turn.role == "question":
             verb = _cue("ask").search(text, turn.start, turn.label_end)
-            turn.addressee = (_addressee(text, verb.end(), turn.label_end, after_verb=True) if verb else None) or \
-                _addressee(text, turn.label_end, turn.end)
+            turn.addressee = (_addressee(text, verb.end(), turn.label_end, speakers, after_verb=True) if verb else None) or \
+                _addressee(text, turn.label_end, turn.end, speakers)
     turns = sorted(labelled + _prose_turns(text, sentences, speakers, labelled, furniture, question_time),
                    key=lambda t: t.start)
     _extend_answers(text, turns)

@@ -3,6 +3,8 @@ written for the tests, and the quoted passages of the seeds."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.document import analyze
@@ -126,3 +128,37 @@ def test_a_debate_continues_the_exchange_its_speaker_took_part_in():
     first, second = pair_exchanges(turns)
     assert (first.debates, second.debates) == ([4], [5])
     assert [e.as_dict()["debates"] for e in (first, second)] == [[4], [5]]
+
+
+def _training_doc(doc_id: str) -> dict:
+    from pathlib import Path
+
+    from pipeline.train import load_gold
+
+    training = sorted((Path(__file__).resolve().parents[2] / "models" / "training").glob("*.jsonl"))
+    return next(d for d in load_gold(training) if d["doc"] == doc_id)
+
+
+def test_a_label_naming_offices_is_not_cut_into_a_name():
+    """dbndhaiphong.gov.vn (tr-03-007): "Giám đốc các Sở: Giao thông Vận tải, Nông nghiệp và
+    Phát triển nông thôn trả lời chất vấn …" names no person: never a speaker "ác Sở" titled
+    "Giám đốc c"."""
+    doc = _training_doc("tr-03-007")
+    turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
+    assert turns and not any(t["speaker"] and not t["speaker"][0].isupper() for t in turns), turns
+    assert not any(re.search(r"(?:^|\s)\w$", t["title"] or "") for t in turns)
+
+
+@pytest.mark.parametrize("doc_id, asker, addressee", [
+    # "… chất vấn Giám đốc Sở Xây dựng Lê Minh Tân các vấn đề về trách nhiệm …" (tr-06-021)
+    ("tr-06-021", "Trần Thị Kim Hoàng", "Giám đốc Sở Xây dựng Lê Minh Tân"),
+    # "Đại biểu Lưu Bình Nhưỡng (Bến Tre) chất vấn Bộ trưởng Bộ Công thương Trần Tuấn Anh như vậy tại …"
+    ("tr-20-004", "Lưu Bình Nhưỡng", "Bộ trưởng Bộ Công thương Trần Tuấn Anh"),
+    # "Đại biểu Nguyễn Mai Bộ (An Giang): …, đề nghị Bộ trưởng rà soát lại vấn đề này …"
+    ("tr-18-001", "Nguyễn Mai Bộ", "Bộ trưởng"),
+])
+def test_the_addressee_is_the_official_not_the_words_after(doc_id, asker, addressee):
+    doc = _training_doc(doc_id)
+    turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
+    question = next(t for t in turns if t["role"] == "question" and t["speaker"] == asker and t["addressee"])
+    assert question["addressee"] == addressee

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from pipeline.bodies import BodyMention
 from pipeline.dates import TimeExpr, parse_published
 from pipeline.normalize import fold
-from pipeline.numbers import NUMBER, as_int, parse_number, parse_number_words
+from pipeline.numbers import NUMBER, parse_number, parse_number_words
 from pipeline.places import PlaceMention
 from pipeline.resources import body_heads, index_names, index_subindices, provinces
 from pipeline.steps import step
@@ -32,12 +32,16 @@ from pipeline.text import inside
 # Not after an abbreviated kind of place: "TP. Hải Phòng xếp thứ 3" is one sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)\s+(?=\S)|\n+")
 _VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+"
-                    rf"(?:(?:trên|gần|hơn|khoảng)\s+)?"
+                    rf"(?:(?P<about>trên|gần|hơn|khoảng)\s+)?"
                     rf"(?:(?:số điểm|tỷ lệ)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
                     rf"|điểm số\s+(?P<num2>{NUMBER})(?:\s*(?P<unit2>%|điểm))?"
-                    rf"|(?P<num3>{NUMBER})(?:/(?:100|1\.?000))?\s*(?P<unit3>%|điểm))",
+                    rf"|(?P<num3>{NUMBER})(?:/(?:100|1\.?000))?\s*(?P<unit3>%|điểm)"
+                    # a score without a unit, written to three or four decimals (PAPI 42,407; DTI 0,7955)
+                    rf"|(?P<num4>\d{{1,2}}[,.]\d{{3,4}})(?![\d%])(?=\s*[,;.)(]|\s*$|\s+(?:và|tăng|giảm|cao|thấp|xếp|đứng)\s))",
                     re.IGNORECASE)
-_CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?!\s*/)", re.IGNORECASE)  # noqa: E501
+_CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt|cao hơn|thấp hơn)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*"
+                     rf"(?P<unit>%|điểm)(?!\s*/)|\(\s*(?P<verb2>[+-])\s*(?P<num2>{NUMBER})\s*(?P<unit2>%|điểm)\s*\)",
+                     re.IGNORECASE)
 _ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
              "chín": 9, "mười": 10}
 _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|đứng ở vị trí|đứng vị thứ|vị trí thứ|vị trí|thứ hạng|hạng|xếp|"
@@ -48,10 +52,13 @@ _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|�
 # A bare ordinal that introduces its entity ("…, thứ hai là Ngân hàng Nhà nước Việt Nam"); kept
 # only when an entity follows it.
 _RANK_IS = re.compile(r"(?<![\w])thứ\s+(?:(?P<rank>\d{1,2})|(?P<word>" + "|".join(_ORDINALS) + r"))(?=\s+là\s)")
-# An index named after its figures: "Bắc Kạn đứng thứ 60 … về Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)".
-_ABOUT_BEFORE = re.compile(r"(?<![\w])về\s+(?:các\s+)?(?:chỉ số\s+)?$", re.IGNORECASE)
+# An index named after its figures: "Bắc Kạn đứng thứ 60 … về Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)",
+# "giành vị trí á quân trong bảng xếp hạng PCI 2023".
+_ABOUT_BEFORE = re.compile(r"(?<![\w])(?:về|(?:trong|của|tại)\s+(?:bảng\s+)?xếp hạng)\s+(?:các\s+)?(?:chỉ số\s+)?$",
+                           re.IGNORECASE)
 # First place in words: "dẫn đầu", "đứng đầu" (not "người đứng đầu", the head of an office), "quán quân".
-_FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu)(?![\w])"
+# Second place in words: "giành vị trí á quân".
+_FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu|(?P<second>á quân))(?![\w])"
                     r"(?!\s+(?:đoàn|cơ quan|đơn vị))", re.IGNORECASE)
 _YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])")
 _BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
@@ -72,11 +79,14 @@ _REGIONS = re.compile(r"(?<![\w])(?:vùng\s+)?(?:Đồng bằng sông Hồng|Đ�
 _AGENCIES = re.compile(r"(?<![\w])(?:Ngân hàng Nhà nước(?: Việt Nam)?|Bảo hiểm xã hội Việt Nam|Thanh tra Chính phủ|"
                        r"Ủy ban Dân tộc|Văn phòng Chính phủ|Viện Hàn lâm (?:Khoa học và Công nghệ|Khoa học xã hội) Việt Nam|"
                        r"Đài Truyền hình Việt Nam|Đài Tiếng nói Việt Nam|Thông tấn xã Việt Nam)(?![\w])", re.IGNORECASE)
-_RANK_CHANGE = re.compile(r"(?P<verb>tăng|giảm|tụt|lên|xuống|thăng)\s+(?:thêm\s+)?(?P<n>\d{1,3})\s+(?:bậc|hạng|vị trí|thứ hạng)", re.IGNORECASE)  # noqa: E501
+# "tăng 5 bậc", "nhảy vọt 8 bậc", "tụt đến 8 bậc", "giảm một bậc".
+_RANK_CHANGE = re.compile(r"(?P<verb>tăng vọt|nhảy vọt|vọt|tăng|giảm|tụt|lên|xuống|thăng|rơi)\s+(?:thêm\s+|tới\s+|đến\s+)?"
+                          r"(?P<n>\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị trí|thứ hạng)",
+                          re.IGNORECASE)
 _COMPARISON = re.compile(r"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)\s*$", re.IGNORECASE)
 _COMPARED = re.compile(r"(?<![\w])so với\s+(?:(?:chỉ số|kết quả|năm)\s+)?$", re.IGNORECASE)
 _CARRY_START = re.compile(r"\s*(?:kết quả|theo đó|cụ thể|trong đó|theo kết quả)\b", re.IGNORECASE)
-_NEGATIVE = {"giảm", "tụt", "sụt giảm", "xuống"}
+_NEGATIVE = {"giảm", "tụt", "sụt giảm", "xuống", "rơi", "thấp hơn", "-"}
 _ENTITY_HEADS = {"Sở", "Bộ", "Ban", "Văn phòng", "Công an", "Thanh tra", "Cục", "Chi cục", "Trung tâm"}
 # Values above this are not scores in points or percent (then 91.430 is 91.43).
 _MAX_SCORE = 100
@@ -156,6 +166,8 @@ def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]
                 continue
             if kind == "rank" and _FROM_BEFORE.search(text, max(start, match.start() - 8), match.start()):
                 continue  # "từ vị trí thứ 8 lên thứ 3": the rank before, not the result
+            if match.re is _VALUE and match.group("about") and not re.search(r"[.,]\d", match.group()):
+                continue  # "đạt trên 80%": a threshold all of them pass, not anyone's score
             taken.append(match.span())
             events.append((match.start(), match.end(), kind, match))
     events.sort(key=lambda e: e[0])
@@ -164,9 +176,11 @@ def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]
 
 def _years(dates: list[TimeExpr], text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """(position, year, is_comparison) for the year expressions in [start, end), taken
-    from the document's dates (read once, by the hdnd_dates step)."""
+    from the document's dates (read once, by the hdnd_dates step). Only years written
+    out: "PCI năm nay" in May 2024 is PCI 2023, the edition published that year."""
     return [(d.start, int(d.value[:4]), bool(_COMPARISON.search(text, max(0, d.start - 12), d.start)))
-            for d in dates if d.granularity == "year" and start <= d.start and d.end <= end and d.value[:4].isdigit()]
+            for d in dates if d.granularity == "year" and start <= d.start and d.end <= end and d.value[:4].isdigit()
+            and re.search(r"\d{4}", d.text)]
 
 
 def _as_written(written: str, label: str) -> str:
@@ -194,6 +208,50 @@ def _entity_before(entities: list[tuple[int, int, str]], pos: int, floor: int) -
         if floor <= start and end <= pos:
             best = (start, label)
     return best
+
+
+# The national figure: "giá trị trung bình … đạt 88,37%", "điểm số trung vị đạt 67,67 điểm", "cả nước là 83,94%";
+# not the average compared with ("cao hơn trung bình cả nước"), a region's or a province's own average
+# ("2 vùng còn lại có cùng giá trị trung bình", "trung bình của cả 3 cấp").
+_NATIONAL = re.compile(r"(?<![\w])(?:cả nước|toàn quốc|trung bình|bình quân|trung vị)"
+                       r"(?![\w])(?!\s+(?:là|thuộc về)\s)"
+                       r"(?!\s+(?:cả nước\s+)?của\s+(?:cả\s+\d|các\s+(?:sở|cơ quan|huyện|xã|đơn vị)))",
+                       re.IGNORECASE)
+# Not the country a rank is out of either: "đứng thứ 3 cả nước", "xếp thứ 23/63 tỉnh, thành phố trong cả nước".
+_THAN = re.compile(r"(?:(?<![\w])(?:hơn|với)\s+(?:mức\s+)?(?:(?:điểm\s+)?(?:trung bình|bình quân)\s+)?"
+                   r"|(?:thứ|hạng|vị trí)\s+\w+(?:/\d+)?(?:\s+(?:tỉnh|thành phố|tỉnh,\s+thành phố|trong|của))*\s+)$",
+                   re.IGNORECASE)
+_OWN = re.compile(r"(?<![\w])(?:của|các)\s+(?:tỉnh|thành phố|địa phương|huyện|sở|cơ quan)(?![\w])|(?<![\w])vùng(?![\w])",
+                  re.IGNORECASE)
+# A place named by what it is: "địa phương này", "Kết quả, địa phương giành vị trí á quân".
+_ANAPHOR = re.compile(r"(?<![\w])(?:(?:địa phương|tỉnh|thành phố|đơn vị) này|địa phương(?!\s+(?:khác|còn lại)))(?![\w])",
+                      re.IGNORECASE)
+
+
+def _national(text: str, start: int, pos: int) -> bool:
+    """A figure about the whole country: a word for the average or the country between its
+    entity (or the sentence start) and it, and no province, region or office of its own near."""
+    words = [w for w in _NATIONAL.finditer(text, start, pos) if not _THAN.search(text, max(0, w.start() - 30), w.start())]
+    return bool(words) and not _OWN.search(text, max(start, words[-1].start() - 30), pos)
+
+
+def _subject_after(text: str, entities, pos: int, ceiling: int, leading: bool) -> tuple[int, str] | None:
+    """The entity a figure's clause leads up to: "Với 67,48 điểm, … Thái Nguyên", "với điểm số
+    PCI … đạt 71,25 điểm, Quảng Ninh tiếp tục là tỉnh đứng đầu"."""
+    for a, b, label in entities:
+        if pos <= a and b <= ceiling:
+            if leading or re.fullmatch(r"\s*,\s*(?:tỉnh|thành phố|TP\.?)?\s*", text[pos:a], re.IGNORECASE):
+                return a, label
+            return None
+    return None
+
+
+def _referred(text: str, entities, s_start: int, pos: int) -> tuple[int, str] | None:
+    """The place "địa phương này" stands for: the last one named in the sentences before."""
+    if _ANAPHOR.search(text, s_start, pos) is None:
+        return None
+    before = [(a, label) for a, b, label in entities if s_start - 400 <= a and b <= s_start]
+    return before[-1] if before else None
 
 
 def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMention],
@@ -253,6 +311,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
         if listed:
             first = min(r.start for r in listed)
             events = [e for e in events if e[0] < first]  # the list's figures are paired already
+        national, last_figure = False, s_start
         for ev_start, ev_end, kind, match in events:
             before = [m for m in mentions if m[0] < ev_start]
             if before:
@@ -270,7 +329,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 # "Với 67,48 điểm, Chỉ số PCI năm 2023 của Thái Nguyên …": the score leads the sentence.
                 code, subindex, anchor = mentions[0][1], mentions[0][2], ev_start
             elif about := next((m for m in mentions if m[0] > ev_end and
-                                _ABOUT_BEFORE.search(text, max(s_start, m[0] - 20), m[0])), None):
+                                _ABOUT_BEFORE.search(text, max(s_start, m[0] - 30), m[0])), None):
                 code, subindex, anchor = about[1], about[2], ev_start
             elif carried and all(m[2] is not None for m in mentions):
                 # Only sub-indices named after the figures ("…, khẳng định vị thế … chính quyền số,
@@ -301,9 +360,15 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             if match.re is _RANK_IS and after is None:
                 continue
             ent = after[:2] if after else _entity_before(entities, ev_start, s_start)
-            if ent is None and anchor == ev_start and kind == "value":
-                ent = next(((a, label) for a, b, label in entities if ev_end <= a and b <= s_end), None)
-            entity = ent[1] if ent else main_place
+            if ent is None and kind in ("value", "change"):
+                ent = _subject_after(text, entities, ev_end, s_end, leading=anchor == ev_start)
+            if ent is None:
+                ent = _referred(text, entities, s_start, ev_start)
+            # The average's change follows its value: "giá trị trung bình … đạt 88,37%, cao hơn 1,39%".
+            national = (kind == "value" and _national(text, max(ent[0] if ent else s_start, last_figure), ev_start)) or \
+                (kind in ("change", "earlier") and national and not after and not (ent and ent[0] > last_figure))
+            last_figure = ev_end
+            entity = "cả nước" if national else ent[1] if ent else main_place
             # The quote starts at the last of index name, entity and year before the figure,
             # or at the figure when it introduces the entity after it.
             anchor = ev_start if after else max([anchor] + ([ent[0]] if ent else []) + [y[0] for y in explicit[-1:]])
@@ -561,20 +626,20 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
             return False
         groups = match.groupdict()
         num, unit = next(((groups[n], groups[u]) for n, u in (("num", "unit"), ("num2", "unit2"), ("num3", "unit3"))
-                          if groups.get(n)), (None, None))
+                          if groups.get(n)), (groups.get("num4"), None))
         record.value = parse_number(num, max_plain=_MAX_SCORE)
-        record.unit = (unit or "điểm").lower()
+        record.unit = (unit or "điểm").lower() if not groups.get("num4") else None
     elif kind == "change":
         if record.change is not None:
             return False
-        value = parse_number(match.group("num"), max_plain=_MAX_SCORE)
+        value = parse_number(match.group("num") or match.group("num2"), max_plain=_MAX_SCORE)
         if value is None:
             return False
-        record.change = -value if match.group("verb").lower() in _NEGATIVE else value
+        record.change = -value if (match.group("verb") or match.group("verb2")).lower() in _NEGATIVE else value
     elif kind == "first":
         if record.rank is not None:
             return False
-        record.rank = 1
+        record.rank = 2 if match.group("second") else 1
     elif kind == "rank":
         if record.rank is not None:
             return False
@@ -587,7 +652,7 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
     elif kind == "rank_change":
         if record.rank_change is not None:
             return False
-        n = as_int(float(match.group("n")))
+        n = int(match.group("n")) if match.group("n").isdigit() else parse_number_words(match.group("n"))
         record.rank_change = -n if match.group("verb").lower() in _NEGATIVE else n
     return True
 

@@ -125,3 +125,45 @@ def test_a_ranking_given_as_an_ordered_list(doc_id, ranked):
     found = {(p["entity"], p["rank"]) for p in analyze(doc["text"], doc.get("published"),
                                                        source=doc.get("source"))["index_values"]}
     assert set(ranked) <= found, found
+
+
+def _found(doc: dict) -> list[dict]:
+    from pipeline.document import analyze
+
+    return analyze(doc["text"], doc.get("published"), source=doc.get("source"))["index_values"]
+
+
+@pytest.mark.parametrize("doc_id, quote", [
+    # "địa phương này … tăng 2,49 điểm, nhảy vọt 8 bậc so với năm 2022. Kết quả, địa phương giành vị trí á quân …"
+    ("tr-08-011", "địa phương này đã có bước tiến lớn"),
+    # "Trong PCI năm nay, Long An …" on a page of May 2024: the PCI published that year, 2023.
+    ("tr-29-007", "Long An đã có bước tiến lớn"),
+])
+def test_second_place_and_signed_changes_in_words_for_the_place_referred_to(doc_id, quote):
+    from pipeline.evaluate import _index_match
+
+    gold = next(g for g in _docs()[doc_id]["index_values"] if g["quote"].startswith(quote))
+    hit = next((p for p in _found(_docs()[doc_id]) if _index_match(gold, p)), None)
+    assert hit is not None, gold
+    assert (hit["entity"], hit["year"], hit["rank"], hit["change"], hit["rank_change"]) == ("Long An", 2023, 2, 2.49, 8)
+
+
+def test_a_score_leading_its_clause_belongs_to_the_place_after_it():
+    """"với điểm số PCI tổng hợp năm 2023 đạt 71,25 điểm, Quảng Ninh tiếp tục là tỉnh đứng đầu" on a
+    page that names Hải Phòng most."""
+    found = _found(_docs()["tr-08-011"])
+    assert any(p["entity"] == "Quảng Ninh" and p["value"] == 71.25 and p["rank"] == 1 for p in found), found
+
+
+def test_the_national_average_is_the_country_not_the_place_compared():
+    """"Giá trị trung bình của Papi năm 2021 là 42,407, tăng nhẹ so với năm 2020 (42,105)" is the
+    country's; "đạt 85,78/100 điểm, cao hơn trung bình cả nước 0,99 điểm" is the province's."""
+    national = {(p["year"], p["value"]) for p in _found(_docs()["tr-29-011"]) if p["entity"] == "cả nước"}
+    assert {(2021, 42.407), (2020, 42.105)} <= national
+    assert not [p for p in _found(_docs()["tr-29-003"]) if p["entity"] == "cả nước"]
+
+
+def test_a_threshold_all_pass_is_no_ones_score():
+    """"6/6 vùng … có giá trị trung bình Chỉ số cải cách hành chính đạt trên 80%"."""
+    found = _found(_docs()["tr-28-013"])
+    assert found and not [p for p in found if p["value"] == 80.0]

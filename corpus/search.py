@@ -391,7 +391,8 @@ _HITS = """SELECT a.id, a.title, a.published, a.url, s.domain AS source, top.sco
 def _top(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], filters: tuple, limit: int,
          offset: int) -> list[dict[str, Any]]:
     """Hits ``offset`` to ``offset + limit`` by score, then newest, then id. The index hands
-    over its best ``offset + limit + 1`` only; when the last of them ties the one before,
+    over its best ``2 × (offset + limit) + 1`` only (equal scores are common: articles of
+    one length with the same counts); when the last of them still ties the last wanted,
     equal scores may lie beyond it, so every article scoring that or better is taken."""
     k = offset + limit
     source, where, params = _matching(db, parts, *filters)
@@ -400,8 +401,8 @@ def _top(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], filters: tu
         return f"SELECT articles_fts.rowid AS id, {_SCORE} AS score FROM {source} WHERE {' AND '.join(where)}{extra} " \
                f"ORDER BY score{tail}"
 
-    hits = list(_rows(db, _HITS.format(ranked=ranked("", " LIMIT :k")), {**params, "k": k + 1}))
-    if len(hits) > k and hits[k]["score"] == hits[k - 1]["score"]:
+    hits = list(_rows(db, _HITS.format(ranked=ranked("", " LIMIT :k")), {**params, "k": 2 * k + 1}))
+    if len(hits) > 2 * k and hits[-1]["score"] == hits[k - 1]["score"]:
         sql = _HITS.format(ranked=ranked(f" AND {_SCORE} <= :cut", ""))
         hits = list(_rows(db, sql, {**params, "cut": hits[k - 1]["score"]}))
     return hits[offset:k]

@@ -113,24 +113,25 @@ def test_impossible_queries_get_one_sentence(query, message):
 
 
 def test_equal_scores_across_a_page_boundary_keep_newest_first(fresh_db):
-    """Seven articles the index scores alike (same words, counts and lengths) and three
-    that score better: every page cut out of them is the one the whole ordering gives."""
-    for n, word in enumerate(["mot", "hai", "ba", "bon", "nam", "sau", "bay"]):
+    """Twelve articles the index scores alike (same words, counts and lengths), the newest
+    written last, and three that score better: every page cut out of them is the one the
+    whole ordering gives, however many equal scores lie past the page."""
+    words = ["mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi", "tram", "nghin"]
+    for n, word in enumerate(words):
         store.save_article(fresh_db, ArticleItem(url=f"https://bao.example.vn/tie{n}", title="Giao thông",
                                                  text=f"Chất vấn về giao thông đô thị ngày {word} tại kỳ họp.",
-                                                 published=f"2024-03-{10 + (n * 3) % 7:02d}T08:00:00+07:00"))
+                                                 published=f"2024-03-{n + 1:02d}T08:00:00+07:00"))
     for n in range(3):
         store.save_article(fresh_db, ArticleItem(url=f"https://bao.example.vn/best{n}", title="Chất vấn chất vấn",
                                                  text=f"Chất vấn {n}.", published="2023-01-01"))
     whole = search(fresh_db, "chat van", limit=100)
-    assert len(whole) == 10 and keys(whole)[:3] == ["best0", "best1", "best2"]
-    tied = whole[3:]
-    assert len({h["score"] for h in tied}) == 1 and [h["published"] for h in tied] == sorted(
-        (h["published"] for h in tied), reverse=True)
+    assert len(whole) == 15 and keys(whole)[:3] == ["best0", "best1", "best2"]
+    assert keys(whole)[3:] == [f"tie{n}" for n in reversed(range(12))]
+    assert len({h["score"] for h in whole[3:]}) == 1
     for size in (1, 2, 3, 4):
-        pages = [search(fresh_db, "chat van", limit=size, offset=start) for start in range(0, 10, size)]
+        pages = [search(fresh_db, "chat van", limit=size, offset=start) for start in range(0, 15, size)]
         assert [key for page in pages for key in keys(page)] == keys(whole)
-    assert count(fresh_db, "chat van") == 10
+    assert count(fresh_db, "chat van") == 15
 
 
 @pytest.mark.parametrize("few", [5000, 0], ids=["each match looked up", "narrowed by the indexes"])

@@ -295,7 +295,9 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                                                         or any(e[2] == "rank" for e in events)))):
                 # A ranking told place by place before or after the one mention of its index
                 # (a slideshow: "Đà Nẵng (70,1 điểm) xếp vị trí thứ 2. … bảng xếp hạng PCI 2017").
-                if not (only and (ordered or sentence_entity and any(e[2] in ("rank", "first") for e in events))):
+                # Also a place's score in a document about one index ("Giá trị trung bình cao nhất là vùng
+                # Đồng bằng sông Hồng với kết quả đạt 90.17%").
+                if not (only and (ordered or sentence_entity and any(e[2] in ("rank", "first", "value") for e in events))):
                     carried = None
                     continue
                 carried = only
@@ -331,9 +333,13 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             elif about := next((m for m in mentions if m[0] > ev_end and
                                 _ABOUT_BEFORE.search(text, max(s_start, m[0] - 30), m[0])), None):
                 code, subindex, anchor = about[1], about[2], ev_start
-            elif carried and all(m[2] is not None for m in mentions):
-                # Only sub-indices named after the figures ("…, khẳng định vị thế … chính quyền số,
-                # kinh tế số và xã hội số"): the ranking carried on is still the one reported.
+            elif carried and all(m[2] is not None or (m[1] == carried.index and kind not in ("rank", "first"))
+                                 for m in mentions):
+                # Only sub-indices, or the same index after scores, named after the figures ("…, khẳng định vị
+                # thế … chính quyền số, kinh tế số và xã hội số"; "… đạt 90.17% …; đây cũng là vùng … chỉ số cải
+                # cách hành chính tăng trưởng cao nhất"): the ranking carried on is still the one reported. Not a
+                # rank before the index: "Huyện Si Ma Cai đứng thứ nhất về kết quả đo lường Chỉ số hài lòng"
+                # ranks the districts of a province.
                 code, subindex, anchor = carried.index, carried.subindex, s_start
             elif mentions:
                 continue  # otherwise figures before the index is named are not its results
@@ -392,7 +398,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                                                not explicit)
         else:
             carried = used_context
-    for record in _tables(text, entities, main_place, only) + \
+    for record in _tables(text, entities, main_place, only) + _year_rows(text, main_place, only) + \
             _ranked_lines(text, entities, only):
         key = (record.index, record.subindex, record.entity, record.year)
         if key not in records:
@@ -443,6 +449,21 @@ def _tables(text: str, entities, main_place, only) -> list[IndexValue]:
                 record.value = parse_number(cell, max_plain=_MAX_SCORE)
                 record.unit = "điểm" if record.value is not None else None
     return list(result.values())
+
+
+_YEAR_ROW = re.compile(r"(?<![\d,.|])(?P<year>(?:19|20)\d{2})\s*\|\s*(?P<score>\d{1,3}[,.]\d{1,4})\s*\|\s*(?P<rank>\d{1,2})\s*\|")
+
+
+def _year_rows(text: str, main_place: str | None, only) -> list[IndexValue]:
+    """Results laid out as a table with one row per year ("Năm | Điểm số | Xếp hạng |", then
+    "2006 | 43,99 | 57 |", as a legal portal prints a plan's table one cell per line): the
+    document's place's, at least three rows, in a document about one index."""
+    rows = list(_YEAR_ROW.finditer(text))
+    if only is None or main_place is None or len(rows) < 3:
+        return []
+    return [IndexValue(only.index, None, main_place, int(row.group("year")), row.start(), row.end(),
+                       value=parse_number(row.group("score"), max_plain=_MAX_SCORE), unit="điểm", rank=int(row.group("rank")))
+            for row in rows]
 
 
 _RANKED_LINE = re.compile(r"^(?P<rank>\d{1,2})\.?[ \t]+(?P<name>[^\d\n|]{2,40}?)[ \t]*$", re.MULTILINE)

@@ -167,3 +167,20 @@ def test_a_threshold_all_pass_is_no_ones_score():
     """"6/6 vùng … có giá trị trung bình Chỉ số cải cách hành chính đạt trên 80%"."""
     found = _found(_docs()["tr-28-013"])
     assert found and not [p for p in found if p["value"] == 80.0]
+
+
+def test_figures_before_the_index_named_again_still_report_the_ranking_carried():
+    """"Giá trị trung bình cao nhất là vùng Đồng bằng sông Hồng với kết quả đạt 90.17%, cao hơn 1.85% so
+    với năm 2023 (88.32%); tiếp theo là vùng Đông Nam Bộ, đạt 89.44% …; đây cũng là vùng … chỉ số cải cách
+    hành chính tăng trưởng cao nhất": the sentence names the index only after its figures."""
+    found = {(p["entity"], p["year"], p["value"], p["change"]) for p in _found(_docs()["tr-28-013"])}
+    assert {("vùng Đồng bằng sông Hồng", 2024, 90.17, 1.85), ("vùng Đồng bằng sông Hồng", 2023, 88.32, None),
+            ("vùng Đông Nam Bộ", 2024, 89.44, 1.99)} <= found, found
+
+
+def test_a_table_with_a_row_per_year():
+    """A plan on a legal portal, its table printed one cell per line: "2006\\n|\\n43,99\\n|\\n57\\n|" …"""
+    doc = _docs()["tr-29-024"]
+    found = {(p["entity"], p["year"], p["value"], p["rank"]) for p in _found(doc)}
+    gold = {(g["entity"], g["year"], g["value"], g["rank"]) for g in doc["index_values"]}
+    assert len(gold) == 12 and gold <= found, gold - found

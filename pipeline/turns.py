@@ -348,13 +348,17 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
                 "prose", speaker_kind=speaker.kind)
 
 
+# A quotation closed and credited to a delegate ("…?”, đại biểu Hải nêu câu hỏi").
+_DELEGATE_QUOTED = re.compile(r"[”\"]\s*,?\s*(?:đại biểu|ĐB)(?![\w])", re.IGNORECASE)
+
+
 def _addressee_replies(text: str, start: int, end: int, speakers: _Speakers, earlier: list[Turn]) -> Turn | None:
     """"ĐBQH X chất vấn Thủ tướng: “…”" then "…, Thủ tướng Nguyễn Xuân Phúc cũng đã thẳng
     thắn trả lời rằng …": the official a question was put to, speaking after it, answers it."""
     waiting = [q for q in earlier if q.role == "question" and q.addressee and q.start < start and
                not any(a.role == "answer" and a.asked_by == q.speaker and a.start > q.start for a in earlier)]
-    if not waiting:
-        return None
+    if not waiting or _DELEGATE_QUOTED.search(text, start, _paragraph_end(text, start)):
+        return None  # "… Bộ trưởng lý giải như thế nào …?”, đại biểu Hải nêu câu hỏi": the question itself
     verbs = sorted([*cue_regex("speech").finditer(text, start, end), *_cue("answer").finditer(text, start, end)],
                    key=lambda m: m.start())
     speaker = next((found for verb in verbs if (found := speakers.speaker(start, verb.start())) is not None), None)
@@ -630,6 +634,7 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
     _extend_answers(text, turns)
     stamps = list(_TIMESTAMP_LINE.finditer(text))
     for turn in turns:
+        turn.title = _title_alone(turn.title)
         turn.topic = topic_of(text, turn.label_end or turn.start, turn.end)
         if turn.timestamp is None:
             entry = next((m for m in reversed(stamps) if m.start() <= turn.start), None)
@@ -637,6 +642,20 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
                     _paragraph_end(text, entry.start()) >= turn.start:
                 turn.timestamp = _timestamp(entry)
     return turns, pair_exchanges(turns)
+
+
+_TITLE_TAIL = re.compile(r"(?:\s+(?:đã|cũng|đang|sẽ|vừa|thay mặt)|\s*[–\-(,:])+$", re.IGNORECASE)
+
+
+def _title_alone(title: str | None) -> str | None:
+    """A title without what its holder does next, as a title read up to a verb carries it
+    ("Trưởng đoàn ĐBQH tỉnh An Giang | báo cáo tóm tắt kết quả …", "Cử tri xã Thu Lũm | đã")."""
+    if not title:
+        return title
+    verbs = [m.start() for group in _TURN_VERBS for m in _cue(group).finditer(title)]
+    verbs += [m.start() for m in cue_regex("speech").finditer(title)]
+    cut = title[:min(verbs)] if verbs and min(verbs) > 0 else title
+    return _TITLE_TAIL.sub("", cut).strip() or title
 
 
 def is_transcript(text: str) -> bool:

@@ -162,3 +162,31 @@ def test_the_addressee_is_the_official_not_the_words_after(doc_id, asker, addres
     turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
     question = next(t for t in turns if t["role"] == "question" and t["speaker"] == asker and t["addressee"])
     assert question["addressee"] == addressee
+
+
+@pytest.mark.parametrize("doc_id, speaker, title", [
+    # "… bà Trần Thị Thanh Hương - Trưởng đoàn ĐBQH tỉnh An Giang báo cáo tóm tắt kết quả Kỳ họp thứ 4, …"
+    ("tr-06-010", "Trần Thị Thanh Hương", "Trưởng đoàn ĐBQH tỉnh An Giang"),
+    # "Đồng chí Nguyễn Thành Hải, Giám đốc Sở Kế hoạch và Đầu tư báo cáo tóm tắt tình hình …"
+    ("tr-28-006", "Nguyễn Thành Hải", "Giám đốc Sở Kế hoạch và Đầu tư"),
+    # "Cử tri xã Thu Lũm đã kiến nghị với Đoàn đại biểu Quốc hội tỉnh Lai Châu …"
+    ("tr-04-027", None, "Cử tri xã Thu Lũm"),
+    # "Cử tri xã Bình Xa cũng kiến nghị tới đại biểu HĐND tỉnh …"
+    ("tr-07-003", None, "Cử tri xã Bình Xa"),
+])
+def test_a_speakers_title_stops_before_what_they_do(doc_id, speaker, title):
+    doc = _training_doc(doc_id)
+    turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
+    found = next(t for t in turns if t["speaker"] == speaker and (t["title"] or "").startswith(title))
+    assert found["title"] == title
+
+
+def test_a_delegates_quoted_question_is_not_the_ministers_answer():
+    """tr-32-022: "… Bộ trưởng lý giải như thế nào về trách nhiệm của ngành …?”, đại biểu Hải
+    nêu câu hỏi." is the delegate's question; the answer starts at "Bộ trưởng Bộ Văn hóa
+    Thể thao và Du lịch Hoàng Tuấn Anh cho biết, …"."""
+    doc = _training_doc("tr-32-022")
+    result = analyze(doc["text"], doc.get("published"), source=doc["source"])
+    (pair,) = [q for q in result["questions"] if q["asker"] == "Phạm Thị Hải"]
+    answer = result["turns"][pair["answer"]]
+    assert answer["quote"].startswith("Bộ trưởng Bộ Văn hóa Thể thao và Du lịch Hoàng Tuấn Anh cho biết")

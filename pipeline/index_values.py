@@ -295,9 +295,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                                                         or any(e[2] == "rank" for e in events)))):
                 # A ranking told place by place before or after the one mention of its index
                 # (a slideshow: "Đà Nẵng (70,1 điểm) xếp vị trí thứ 2. … bảng xếp hạng PCI 2017").
-                # Also a place's score in a document about one index ("Giá trị trung bình cao nhất là vùng
-                # Đồng bằng sông Hồng với kết quả đạt 90.17%").
-                if not (only and (ordered or sentence_entity and any(e[2] in ("rank", "first", "value") for e in events))):
+                if not (only and (ordered or sentence_entity and any(e[2] in ("rank", "first") for e in events))):
                     carried = None
                     continue
                 carried = only

@@ -846,8 +846,8 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
     click.echo(summary.line())
     click.echo(f"Log: {summary.log_file}", err=True)
     if summary.status == "interrupted":
-        click.echo("Interrupted" + (f"; run again with --resume-dir {resume_dir} to go on." if resume_dir else "."),
-                   err=True)
+        again = f"--resume-dir {resume_dir}" if resume_dir else f"--frontier {frontier}" if frontier else None
+        click.echo("Interrupted" + (f"; run again with {again} to go on." if again else "."), err=True)
         sys.exit(130)
     if summary.stopped:
         _fail(summary.stopped)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -152,6 +153,27 @@ def test_a_killed_process_restarted_on_its_corpus_completes_the_crawl(site, redi
     assert not {site.base + path for path in site.log[fetched_before:]} & stored_before
     (counts,) = [json.loads(row[0]) for row in connect(db_path).execute("SELECT counts FROM runs WHERE status = 'ok'")]
     assert counts["hdnd/frontier/given_back"] > 0
+
+
+def test_ctrl_c_gives_back_the_requests_under_way(site, redis_url, tmp_path):
+    """Ctrl-C: the process stops gracefully and hands what it had taken back to the queue at
+    once (no lease to wait for); the same command again fetches only what is left."""
+    import redis
+
+    db_path = tmp_path / "hdnd.db"
+    first = _crawl(site, db_path, "--frontier", redis_url)
+    _wait_for(lambda: _fetched(site) >= 6)
+    first.send_signal(signal.SIGINT)
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 130 and f"run again with --frontier {redis_url} to go on" in err
+    frontier = redis.Redis.from_url(redis_url)
+    assert frontier.zcard("news:requests") > 0 and frontier.hlen("news:inflight") == frontier.hlen("news:owners") == 0
+    fetched_before = len(site.log)
+    again = _crawl(site, db_path, "--frontier", redis_url)
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert _urls(db_path) == {site.base + path for path in ARTICLES}
+    assert not set(site.log[fetched_before:]) & set(site.log[:fetched_before]) - {"/robots.txt"}  # read by each process
 
 
 def test_a_killed_process_loses_nothing_and_its_warc_files_import_elsewhere(site, redis_url, tmp_path):

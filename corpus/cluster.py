@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import dask
@@ -93,23 +93,26 @@ def connected(scheduler: str) -> Iterator[Cluster]:
     local:N for a cluster of N single-threaded worker processes started here (analysis
     holds the GIL, so one thread per process). Closed, the local one stopped, on leaving.
     Raises ClusterUnavailable before anything is written when it cannot be used."""
-    local = None
-    try:
+    with _client_quiet(), ExitStack() as stack:
+        local = None
         if scheduler.startswith(LOCAL):
-            local = LocalCluster(n_workers=_local_workers(scheduler), threads_per_worker=1, processes=True,
-                                 dashboard_address=None, silence_logs=logging.ERROR)
-        client = _client(local or scheduler)
-    except BaseException:
-        if local is not None:
-            local.close()
-        raise
-    try:
+            local = stack.enter_context(LocalCluster(n_workers=_local_workers(scheduler), threads_per_worker=1,
+                                                     processes=True, dashboard_address=None, silence_logs=logging.ERROR))
+        client = stack.enter_context(_client(local or scheduler))
         _prepare(client, scheduler)
         yield Cluster(client, scheduler)
+
+
+@contextmanager
+def _client_quiet() -> Iterator[None]:
+    """Dask's client logs a traceback when it loses the scheduler; hdnd says so in one sentence."""
+    chatter = logging.getLogger("distributed.client")
+    level = chatter.level
+    chatter.setLevel(logging.CRITICAL)
+    try:
+        yield
     finally:
-        client.close()
-        if local is not None:
-            local.close()
+        chatter.setLevel(level)
 
 
 def _local_workers(scheduler: str) -> int:

@@ -28,6 +28,8 @@ TODAY = "2026-01-01"
 # Columns the clock fills while processing; every other column, ids included, must match.
 CLOCK_COLUMNS = {"articles": {"processed_at"}, "commitments": {"created_at"}, "commitment_events": {"recorded_at"}}
 SKIPPED_TABLES = {"runs"}  # each run records its own command, arguments, pid and times
+# The dask command installed beside this interpreter (pip puts it there), else the one on PATH.
+DASK = str(Path(sys.executable).with_name("dask")) if Path(sys.executable).with_name("dask").exists() else "dask"
 
 
 def hdnd(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -53,6 +55,14 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         return out
     finally:
         con.close()
+
+
+def assert_same_tables(path: Path, reference: Path) -> None:
+    """Every table of ``path`` equals ``reference``'s, the first that differs named."""
+    mine, theirs = dump(path), dump(reference)
+    assert mine.keys() == theirs.keys() and {"persons", "commitments", "index_values", "sessions"} <= mine.keys()
+    for table in theirs:
+        assert mine[table] == theirs[table], table
 
 
 def analysed(path: Path) -> int:
@@ -96,10 +106,10 @@ def _started(process: subprocess.Popen, log: Path, ready: str, deadline: float) 
 
 
 @contextmanager
-def dask_cluster(folder: Path, workers: int) -> Iterator[tuple[str, list[subprocess.Popen], Path]]:
+def dask_cluster(folder: Path, workers: int) -> Iterator[tuple[str, subprocess.Popen, list[subprocess.Popen], Path]]:
     """``dask scheduler`` on a free loopback port and ``workers`` single-threaded ``dask
     worker`` processes (no nanny, so a killed worker stays dead), as a user starts them;
-    yields the scheduler's address, the workers and the scheduler's log."""
+    yields the scheduler's address, its process, the workers and the scheduler's log."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     started: list[subprocess.Popen] = []
@@ -113,10 +123,10 @@ def dask_cluster(folder: Path, workers: int) -> Iterator[tuple[str, list[subproc
         for name, args, ready in commands:
             log = folder / f"{name}-{port}.log"
             with log.open("w") as out:
-                process = subprocess.Popen(["dask", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+                process = subprocess.Popen([DASK, *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
             started.append(process)
             _started(process, log, ready, deadline)
-        yield address, started[1:], folder / f"scheduler-{port}.log"
+        yield address, started[0], started[1:], folder / f"scheduler-{port}.log"
     finally:
         for process in reversed(started):
             process.terminate()
@@ -134,7 +144,7 @@ def test_a_worker_killed_mid_run_costs_only_a_retry(corpora, tmp_path):
     db = tmp_path / "cluster.db"
     shutil.copy(base, db)
     total = len(dump(base)["articles"])
-    with dask_cluster(tmp_path, 2) as (address, (kept, victim), log):
+    with dask_cluster(tmp_path, 2) as (address, _, (kept, victim), log):
         run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
                                 "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 300
@@ -151,11 +161,9 @@ def test_a_worker_killed_mid_run_costs_only_a_retry(corpora, tmp_path):
     removed = re.search(r"Remove worker addr: \S+ name: w1\b", text)
     assert removed and removed.start() < text.index("Remove client")
     assert f"Processed {total} articles: {total} analysed, 0 failed" in out
-    mine, theirs = dump(db), dump(local)
-    assert mine.keys() == theirs.keys() and {"persons", "commitments", "index_values", "sessions"} <= mine.keys()
-    for table in theirs:
-        assert mine[table] == theirs[table], table
-    assert len(theirs["persons"]) > 100 and len(theirs["commitments"]) > 50
+    assert_same_tables(db, local)
+    reference = dump(local)
+    assert len(reference["persons"]) > 100 and len(reference["commitments"]) > 50
 
 
 def test_local_cluster_of_two_processes(corpora, tmp_path):
@@ -164,7 +172,7 @@ def test_local_cluster_of_two_processes(corpora, tmp_path):
     shutil.copy(base, db)
     result = hdnd("process", "--scheduler", "local:2", "--today", TODAY, "--db", str(db))
     assert result.returncode == 0, result.stderr
-    assert dump(db) == dump(local)
+    assert_same_tables(db, local)
     con = sqlite3.connect(db)
     (args,) = con.execute("SELECT args FROM runs WHERE command = 'process'").fetchone()
     con.close()
@@ -179,6 +187,45 @@ def test_unreachable_scheduler_is_one_sentence_and_writes_nothing(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith(f"Error: no Dask scheduler answers at {address}")
     assert result.stderr.count("\n") == 1 and result.stderr.rstrip().endswith(".")
+    assert not db.exists()
+
+
+def test_a_scheduler_lost_mid_run_is_one_sentence_and_a_rerun_finishes(corpora, tmp_path):
+    """The scheduler killed once some articles are stored: exit 2 with one sentence, the
+    run recorded as failed, the stored articles kept; a local run then does the rest, and
+    the corpus ends as the local run's copy does."""
+    base, local = corpora
+    db = tmp_path / "lost.db"
+    shutil.copy(base, db)
+    total = len(dump(base)["articles"])
+    with dask_cluster(tmp_path, 1) as (address, scheduler, _, _log):
+        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
+                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while analysed(db) < 10:
+            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before the kill"
+            time.sleep(0.05)
+        scheduler.send_signal(signal.SIGKILL)
+        out, err = run.communicate(timeout=120)
+    assert run.returncode == 2 and not out
+    assert err.startswith(f"Error: the Dask scheduler at {address} was lost mid-run") and err.count("\n") == 1
+    kept = analysed(db)
+    assert 10 <= kept < total
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT status FROM runs WHERE command = 'process'").fetchall() == [("failed",)]
+    con.close()
+    result = hdnd("process", "--today", TODAY, "--db", str(db))
+    assert result.returncode == 0 and f"Processed {total - kept} articles" in result.stdout
+    assert_same_tables(db, local)
+
+
+def test_a_scheduler_without_workers_is_one_sentence(tmp_path):
+    db = tmp_path / "never.db"
+    with dask_cluster(tmp_path, 0) as (address, _, _, _):
+        result = hdnd("process", "--scheduler", address, "--db", str(db),
+                      env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert result.returncode == 2
+    assert result.stderr == f"Error: the Dask scheduler at {address} has no workers; start them with dask worker {address}.\n"
     assert not db.exists()
 
 

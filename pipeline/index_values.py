@@ -254,6 +254,28 @@ def _referred(text: str, entities, s_start: int, pos: int) -> tuple[int, str] | 
     return before[-1] if before else None
 
 
+def _shared_figure(text: str, subs, subindex: str | None, pos: int) -> list[str] | None:
+    """The sub-indices one figure is given for: "cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã
+    hội số đều xếp vị trí thứ 2/63" (the figure's clause says "đều", "all")."""
+    if len(subs) < 2 or subindex != subs[-1][2]:
+        return None
+    if not re.search(r"(?<![\w])đều(?![\w])", text[subs[-1][0] + len(subs[-1][2]):pos]):
+        return None
+    return list(dict.fromkeys(m[2] for m in subs))
+
+
+def _share_rank_of(ranked: list[IndexValue]) -> None:
+    """Ranks of one place's sub-indices listed in one sentence take the total given once at its
+    end: "chính quyền số ở vị trí thứ 12, kinh tế số ở vị trí thứ 13 và xã hội số ở vị trí thứ 14
+    trong 63 tỉnh, thành phố"."""
+    if len(ranked) < 2 or ranked[-1].rank_of is None:
+        return
+    for record in ranked[:-1]:
+        if record.rank_of is None and record.entity == ranked[-1].entity and record.subindex != ranked[-1].subindex \
+                and record.subindex is not None and record.rank is not None and record.rank <= ranked[-1].rank_of:
+            record.rank_of = ranked[-1].rank_of
+
+
 def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMention],
                       main_place: str | None, published, furniture: list[tuple[int, int]],
                       dates: list[TimeExpr]) -> list[IndexValue]:
@@ -270,6 +292,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
     furniture = list(furniture)
     default_year, only, named_indexes = _document_indexes(text, furniture, pub, dates)
     quiet = 0
+    filled: tuple[int, str] | None = None  # where the last figure of a sentence went, and to whom
     for s_start, s_end in _sentences(text, 0, len(text)):
         if inside(furniture, s_start):
             continue  # a caption between two paragraphs does not end the ranking they report
@@ -312,8 +335,11 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             first = min(r.start for r in listed)
             events = [e for e in events if e[0] < first]  # the list's figures are paired already
         national, last_figure = False, s_start
+        ranked: list[IndexValue] = []
+        previous, filled = filled, None
         for ev_start, ev_end, kind, match in events:
             before = [m for m in mentions if m[0] < ev_start]
+            shared = None
             if before:
                 index_pos = max(m[0] for m in before)
                 codes = [m for m in before if m[0] == index_pos]
@@ -324,6 +350,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                     code = next(m[1] for m in named if m[0] == max(x[0] for x in named))
                 subindex = subs[-1][2] if subs and (not named or subs[-1][0] > named[-1][0]) else None
                 anchor = min(m[0] for m in before if m[1] == code)
+                shared = _shared_figure(text, [m for m in subs if m[0] >= last_figure], subindex, ev_start)
             elif mentions and kind == "value" and (lead := _LEADING_SCORE.search(text, s_start, s_start + 40)) and \
                     lead.start() <= ev_start < lead.end() and mentions[0][0] > ev_start:
                 # "Với 67,48 điểm, Chỉ số PCI năm 2023 của Thái Nguyên …": the score leads the sentence.
@@ -368,6 +395,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 ent = _subject_after(text, entities, ev_end, s_end, leading=anchor == ev_start)
             if ent is None:
                 ent = _referred(text, entities, s_start, ev_start)
+            if ent is None and previous and re.match(r"\s*Trong đó\b", text[s_start:s_start + 12]):
+                ent = previous  # "TP Hà Nội … xếp thứ 24/63. Trong đó, CQS xếp thứ 40/63": the same place's parts
             # The average's change follows its value: "giá trị trung bình … đạt 88,37%, cao hơn 1,39%".
             national = (kind == "value" and _national(text, max(ent[0] if ent else s_start, last_figure), ev_start)) or \
                 (kind in ("change", "earlier") and national and not after and not (ent and ent[0] > last_figure))
@@ -377,18 +406,24 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             # or at the figure when it introduces the entity after it.
             anchor = ev_start if after else max([anchor] + ([ent[0]] if ent else []) + [y[0] for y in explicit[-1:]])
             ev_end = max(ev_end, after[2]) if after else ev_end
-            key = (code, subindex, entity, year)
-            record = records.get(key)
-            if record is None:
-                record = IndexValue(code, subindex, entity, year, anchor, ev_end, year_inferred=inferred)
-            if not _fill(record, kind, match):
-                continue
-            if key not in records:
-                records[key] = record
-                order.append(record)
-            record.end = max(record.end, ev_end)
-            if kind != "earlier":  # the year compared with does not carry to the next sentence
-                used_context = _Context(code, subindex, year, inferred)
+            for sub in shared or [subindex]:
+                key = (code, sub, entity, year)
+                record = records.get(key)
+                if record is None:
+                    record = IndexValue(code, sub, entity, year, anchor, ev_end, year_inferred=inferred)
+                filled = (anchor, entity)
+                if not _fill(record, kind, match):
+                    continue
+                if key not in records:
+                    records[key] = record
+                    order.append(record)
+                record.end = max(record.end, ev_end)
+                if kind == "rank":
+                    ranked.append(record)
+                if kind != "earlier":  # the year compared with does not carry to the next sentence
+                    used_context = _Context(code, sub, year, inferred)
+        _share_rank_of(ranked)
+        filled = filled or previous
         if mentions:
             last = mentions[-1]
             explicit = [y for y in years if not y[2]]

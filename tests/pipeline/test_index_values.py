@@ -184,3 +184,20 @@ def test_a_table_with_a_row_per_year():
     found = {(p["entity"], p["year"], p["value"], p["rank"]) for p in _found(doc)}
     gold = {(g["entity"], g["year"], g["value"], g["rank"]) for g in doc["index_values"]}
     assert len(gold) == 12 and gold <= found, gold - found
+
+
+@pytest.mark.parametrize("doc_id, entity, ranks", [
+    # "Ở vị trí thứ 2 là TP.Hồ Chí Minh; trong đó, cả 3 trụ cột, gồm: Chính quyền số, kinh tế số và xã hội số
+    # đều xếp vị trí thứ 2/63 tỉnh, thành phố"
+    ("tr-08-013", "Hồ Chí Minh", {("chính quyền số", 2, 63), ("kinh tế số", 2, 63), ("xã hội số", 2, 63)}),
+    # "Trong đó, chính quyền số ở vị trí thứ 12, kinh tế số ở vị trí thứ 13 và xã hội số ở vị trí thứ 14 trong
+    # 63 tỉnh, thành phố", after "Tỉnh Quảng Ngãi … xếp vị trí thứ 21/63"
+    ("tr-08-013", "Quảng Ngãi", {("chính quyền số", 12, 63), ("kinh tế số", 13, 63), ("xã hội số", 14, 63)}),
+    # "TP Hà Nội năm nay có chỉ số DTI xếp thứ 24/63 tỉnh, thành phố. Trong đó, CQS xếp thứ 40/63 tỉnh, thành;
+    # KTS xếp thứ 18/63; XHS xếp thứ 30/63." on a page that names Đà Nẵng most
+    ("tr-08-016", "Hà Nội", {("cqs", 40, 63), ("kts", 18, 63), ("xhs", 30, 63)}),
+])
+def test_sub_indices_each_a_record_of_their_own(doc_id, entity, ranks):
+    found = {((p["subindex"] or "").lower(), p["rank"], p["rank_of"]) for p in _found(_docs()[doc_id])
+             if p["entity"] == entity and p["subindex"]}
+    assert ranks <= found, found

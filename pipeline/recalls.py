@@ -68,9 +68,27 @@ def _status(text: str, start: int, end: int) -> str | None:
     return "not_kept" if _JUDGED.search(text, start, end) else None
 
 
-def _promiser(text: str, start: int, cue: int, names: SpanIndex) -> str | None:
+# "các cam kết, lời hứa của các thành viên UBND TP": who promised, named after the promise.
+_OF = re.compile(r"(?:\s*,\s*(?:lời hứa|cam kết|hứa hẹn))*\s+của\s+(?:các\s+|những\s+)?", re.IGNORECASE)
+OF_REACH = 24
+
+
+def _promiser(text: str, start: int, cue: re.Match[str], names: SpanIndex) -> str | None:
     """The subject before "đã hứa": the last person named there, else a title ("giám đốc
-    Sở NN&PTNT tỉnh"), else a body; a pronoun's referent is left to the reader (None)."""
+    Sở NN&PTNT tỉnh"), else a body; else the one a promise is said to be of ("lời hứa của
+    …"); a pronoun's referent is left to the reader (None)."""
+    return _promiser_before(text, start, cue.start(), names) or _promiser_after(text, cue.end(), names)
+
+
+def _promiser_after(text: str, cue_end: int, names: SpanIndex) -> str | None:
+    of = _OF.match(text, cue_end)
+    named = names.between(of.end(), of.end() + OF_REACH) if of else []
+    if not named:
+        return None
+    return getattr(named[0], "name", None) or named[0].canonical
+
+
+def _promiser_before(text: str, start: int, cue: int, names: SpanIndex) -> str | None:
     named = names.between(start, cue)
     person = next((n for n in reversed(named) if hasattr(n, "name")), None)
     if person is not None:
@@ -139,7 +157,7 @@ def find_recalls(text: str, sentences: list[tuple[int, int]], persons, bodies, f
             end = demand.start() if demand else s_end
             end = len(text[:end].rstrip(" ,;:"))
             cand = next((c for c in candidates if c.start <= match.start() < c.end), None)
-            promiser = _promiser(text, clause_start, match.start(), names)
+            promiser = _promiser(text, clause_start, match, names)
             recaller = _recaller(text, s_start, cand, turns)
             if recaller == promiser:
                 recaller = None

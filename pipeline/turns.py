@@ -460,6 +460,9 @@ def _answer_and_question(text: str, start: int, end: int, speaker: Speaker, aske
             # only who asked: never the answer's lead-in as if it were the question.
             about = _ABOUT.search(text, asker_from, asker_to)
             q_start, q_end = (about.start(), about.end()) if about else (person.start, question_end)
+            if about and about.start() < mentioned.start():
+                # "Trả lời chất vấn về nhiệm vụ, giải pháp …, ủy quyền do đại biểu X": up to who asked.
+                q_end = len(text[:mentioned.start()].rstrip(" ,"))
             found.append(Turn(q_start, q_end, person.name, "Đại biểu",
                               _delegation_near(text, person.end, end), "question", None,
                               speaker.title or speaker.name, None, "prose"))
@@ -570,20 +573,9 @@ def pair_exchanges(turns: list[Turn]) -> list[Exchange]:
     for i, turn in enumerate(turns):
         if turn.role != "question":
             continue
-        answer = None
-        for j in range(i + 1, len(turns)):
-            other = turns[j]
-            if other.role == "answer" and j not in paired:
-                if other.asked_by and other.asked_by != turn.speaker:
-                    continue
-                if turn.addressee and other.title and not _same_office(turn.addressee, other.title) and \
-                        any(_same_office(turn.addressee, t.title or "") for t in turns[j + 1:] if t.role == "answer"):
-                    continue
-                answer = j
-                break
-            if other.role == "question" and other.speaker != turn.speaker and answer is None and \
-                    turn.source == "prose" and other.source == "prose":
-                break
+        answer = _holding_answer(turns, turn, paired)
+        if answer is None:
+            answer = _next_answer(turns, i, paired)
         if answer is not None:
             paired.add(answer)
         exchanges.append(Exchange(i, answer, turn.speaker or turn.title,
@@ -592,6 +584,32 @@ def pair_exchanges(turns: list[Turn]) -> list[Exchange]:
                                   turn.topic or (turns[answer].topic if answer is not None else None)))
     _attach_debates(turns, exchanges)
     return exchanges
+
+
+def _holding_answer(turns: list[Turn], question: Turn, paired: set[int]) -> int | None:
+    """The answer whose lead holds this question ("Trả lời chất vấn về … do đại biểu X, …"),
+    which starts before it."""
+    return next((j for j, other in enumerate(turns) if other.role == "answer" and j not in paired and
+                 other.asked_by == question.speaker and other.start <= question.start < other.end), None)
+
+
+def _next_answer(turns: list[Turn], i: int, paired: set[int]) -> int | None:
+    """The first answer after question ``i`` not yet paired: the addressee's if one answers
+    later, not one that names another asker; in prose, none past another delegate's question."""
+    turn = turns[i]
+    for j in range(i + 1, len(turns)):
+        other = turns[j]
+        if other.role == "answer" and j not in paired:
+            if other.asked_by and other.asked_by != turn.speaker:
+                continue
+            if turn.addressee and other.title and not _same_office(turn.addressee, other.title) and \
+                    any(_same_office(turn.addressee, t.title or "") for t in turns[j + 1:] if t.role == "answer"):
+                continue
+            return j
+        if other.role == "question" and other.speaker != turn.speaker and \
+                turn.source == "prose" and other.source == "prose":
+            return None
+    return None
 
 
 def _attach_debates(turns: list[Turn], exchanges: list[Exchange]) -> None:

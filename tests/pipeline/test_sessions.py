@@ -1,4 +1,4 @@
-"""Sessions named in real pages: when a sitting's day has no year of its own."""
+"""Sessions named in real pages (when a sitting's day has no year of its own), and the promises recalled at them."""
 
 from __future__ import annotations
 
@@ -21,3 +21,12 @@ def test_a_day_without_its_year_is_dated_only_by_a_page_of_those_days(shared, pu
     session = analyze(text, published)["session"]
     assert (session["council"], session["session_no"], session["term"]) == ("HĐND thành phố Hà Nội", 12, "XVI")
     assert session["date"] == day
+
+
+def test_promises_recalled_by_their_noun_name_who_made_them(shared):
+    """Seed 000: "Tái chất vấn việc thực hiện các cam kết, lời hứa của các thành viên UBND TP
+    …, nhưng thực hiện còn chậm": the promises were the city government's, named after
+    them, not nobody's."""
+    text = (shared / "seeds" / "000_3d90c085e6925df8.txt").read_text(encoding="utf-8")
+    (recall,) = [r for r in analyze(text, "2023-07-05")["recalls"] if r["quote"].startswith("Tái chất vấn")]
+    assert (recall["promiser"], recall["status"]) == ("Ủy ban nhân dân thành phố Hà Nội", "not_kept")

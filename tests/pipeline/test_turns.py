@@ -190,3 +190,16 @@ def test_a_delegates_quoted_question_is_not_the_ministers_answer():
     (pair,) = [q for q in result["questions"] if q["asker"] == "Phạm Thị Hải"]
     answer = result["turns"][pair["answer"]]
     assert answer["quote"].startswith("Bộ trưởng Bộ Văn hóa Thể thao và Du lịch Hoàng Tuấn Anh cho biết")
+
+
+def test_an_answer_that_names_its_question_shows_it_whole_and_pairs_with_it(shared):
+    """Seed 003: "Trả lời chất vấn về nhiệm vụ, giải pháp trong thời gian tới đối với việc
+    tiếp tục phân cấp, ủy quyền do đại biểu Hồ Vân Nga (…), Chủ tịch UBND thành phố Hà Nội
+    cho biết, …": the question is all of what the lead says was asked, and its answer is
+    that sentence's, not a later quote of the same official."""
+    text = (shared / "seeds" / "003_56c558ac1f9b7482.txt").read_text(encoding="utf-8")
+    result = analyze(text, "2023-07-05")
+    (pair,) = result["questions"]
+    question, answer = result["turns"][pair["question"]], result["turns"][pair["answer"]]
+    assert question["quote"] == "về nhiệm vụ, giải pháp trong thời gian tới đối với việc tiếp tục phân cấp, ủy quyền"
+    assert answer["quote"].startswith("Trả lời chất vấn về nhiệm vụ")

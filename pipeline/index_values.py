@@ -83,7 +83,11 @@ _AGENCIES = re.compile(r"(?<![\w])(?:Ngân hàng Nhà nước(?: Việt Nam)?|B�
 _RANK_CHANGE = re.compile(r"(?P<verb>tăng vọt|nhảy vọt|vọt|tăng|giảm|tụt|lên|xuống|thăng|rơi)\s+(?:thêm\s+|tới\s+|đến\s+)?"
                           r"(?P<n>\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị trí|thứ hạng)",
                           re.IGNORECASE)
-_COMPARISON = re.compile(r"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)\s*$", re.IGNORECASE)
+# The year compared with: "so với năm 2022", "tăng từ 60,98 năm 2018 lên 63,85".
+_COMPARISON = re.compile(rf"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)(?:\s+(?:{NUMBER})\s*(?:%|điểm)?)?\s*$", re.IGNORECASE)
+# The score reached: "Điểm số đã tăng từ 60,98 năm 2018 lên 63,85 (+2,87 điểm)".
+_RISE = re.compile(rf"(?<![\w])từ\s+(?:{NUMBER})\s*(?:%|điểm)?\s*(?:(?:năm\s+|\(\s*)(?:19|20)\d{{2}}\s*\)?\s*)?"
+                   rf"(?:lên|xuống|còn)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?(?![\w/])", re.IGNORECASE)
 _COMPARED = re.compile(r"(?<![\w])so với\s+(?:(?:chỉ số|kết quả|năm)\s+)?$", re.IGNORECASE)
 _CARRY_START = re.compile(r"\s*(?:kết quả|theo đó|cụ thể|trong đó|theo kết quả)\b", re.IGNORECASE)
 _NEGATIVE = {"giảm", "tụt", "sụt giảm", "xuống", "rơi", "thấp hơn", "-"}
@@ -154,7 +158,7 @@ def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]
     events = []
     taken: list[tuple[int, int]] = []
     for kind, rx in (("earlier", _EARLIER), ("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE),
-                     ("value", _PAREN_VALUE),
+                     ("value", _RISE), ("value", _PAREN_VALUE),
                      ("rank", _RANK), ("rank", _RANK_IS), ("first", _FIRST)):
         for match in rx.finditer(text, start, end):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -178,7 +182,7 @@ def _years(dates: list[TimeExpr], text: str, start: int, end: int) -> list[tuple
     """(position, year, is_comparison) for the year expressions in [start, end), taken
     from the document's dates (read once, by the hdnd_dates step). Only years written
     out: "PCI năm nay" in May 2024 is PCI 2023, the edition published that year."""
-    return [(d.start, int(d.value[:4]), bool(_COMPARISON.search(text, max(0, d.start - 12), d.start)))
+    return [(d.start, int(d.value[:4]), bool(_COMPARISON.search(text, max(0, d.start - 24), d.start)))
             for d in dates if d.granularity == "year" and start <= d.start and d.end <= end and d.value[:4].isdigit()
             and re.search(r"\d{4}", d.text)]
 

@@ -201,3 +201,11 @@ def test_sub_indices_each_a_record_of_their_own(doc_id, entity, ranks):
     found = {((p["subindex"] or "").lower(), p["rank"], p["rank_of"]) for p in _found(_docs()[doc_id])
              if p["entity"] == entity and p["subindex"]}
     assert ranks <= found, found
+
+
+def test_a_score_risen_from_an_earlier_years():
+    """"Điểm số đã tăng từ 60,98 năm 2018 lên 63,85 (+2,87 điểm), đã tăng 8 bậc so với năm trước đó nhưng vẫn
+    xếp thứ hạng 47/63": the score reached, of the year after the one it rose from."""
+    found = _found(_docs()["tr-29-016"])
+    assert any((p["entity"], p["year"], p["value"], p["rank"], p["rank_of"], p["change"], p["rank_change"]) ==
+               ("Hải Dương", 2019, 63.85, 47, 63, 2.87, 8) for p in found), found

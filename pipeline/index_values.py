@@ -25,7 +25,7 @@ from pipeline.dates import TimeExpr, parse_published
 from pipeline.normalize import fold
 from pipeline.numbers import NUMBER, parse_number, parse_number_words
 from pipeline.places import PlaceMention
-from pipeline.resources import body_heads, index_names, index_subindices, provinces
+from pipeline.resources import body_heads, index_names, index_subindices, places, provinces
 from pipeline.steps import step
 from pipeline.text import inside
 
@@ -329,7 +329,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
         used_context = None
         context = carried or only
         listed = _respectively(text, s_start, s_end, entities, mentions, context, years, default_year) + \
-            _ordered_list(text, s_start, s_end, mentions, context, years, default_year, order)
+            _ordered_list(text, s_start, s_end, mentions, context, years, default_year, order) + \
+            _ordinal_list(text, s_start, s_end, mentions, context, years, default_year)
         for record in listed:
             key = (record.index, record.subindex, record.entity, record.year)
             if key not in records:
@@ -604,6 +605,9 @@ def _list_items(text: str, start: int, end: int, count: int) -> list[tuple[int, 
 
 
 def _heads_a_name(text: str) -> bool:
+    words = text.split()
+    if any(" ".join(words[:n]) in places() for n in range(1, min(len(words), 4) + 1)):  # "Thừa Thiên Huế", an old name
+        return True
     return text.startswith(tuple(f"{h} " for h in body_heads())) or text.startswith(tuple(provinces())) or \
         text.startswith(("Ngân hàng", "Tổng công ty", "Tập đoàn", "Thông tấn xã", "Đài", "Viện", "TP"))
 
@@ -641,6 +645,30 @@ def _ordered_list(text: str, start: int, end: int, mentions, context, years, def
                             rank=first + i, rank_of=rank_of, year_inferred=not explicit)
         result.append(record)
     return result
+
+
+_ORDINAL_WORD = r"\d{1,2}|" + "|".join(_ORDINALS)
+# "Hai vị trí thứ tư và thứ năm là Quảng Ninh và Thừa Thiên Huế".
+_ORDINAL_LIST = re.compile(rf"(?<![\w])(?:vị trí|hạng)\s+thứ\s+"
+                           rf"(?P<ranks>(?:{_ORDINAL_WORD})(?:\s*(?:,|và)\s*thứ\s+(?:{_ORDINAL_WORD}))+)"
+                           rf"\s+(?:lần lượt\s+)?(?:là|thuộc về)\s+(?:các\s+)?", re.IGNORECASE)
+
+
+def _ordinal_list(text: str, start: int, end: int, mentions, context, years, default_year) -> list[IndexValue]:
+    """Ranks written as ordinals, then the names that hold them in order, as many as ranks."""
+    header = _ORDINAL_LIST.search(text, start, end)
+    if header is None:
+        return []
+    code, subindex = _index_before(mentions, header.start(), context)
+    words = re.findall(rf"(?<![\w])(?:{_ORDINAL_WORD})(?![\w])", header.group("ranks"), re.IGNORECASE)
+    ranks = [int(w) if w.isdigit() else _ORDINALS[w.lower()] for w in words]
+    items = _list_items(text, header.end(), end, len(ranks)) if code else None
+    if items is None:
+        return []
+    explicit = [y for y in years if not y[2]]
+    year = explicit[-1][1] if explicit else (context.year if context and context.index == code else default_year(code))
+    return [IndexValue(code, subindex, text[a:b], year, header.start() if i == 0 else a, b, rank=rank,
+                       year_inferred=not explicit) for i, ((a, b), rank) in enumerate(zip(items, ranks))]
 
 
 def _document_indexes(text: str, furniture: list[tuple[int, int]], pub, dates: list[TimeExpr]):

@@ -209,3 +209,10 @@ def test_a_score_risen_from_an_earlier_years():
     found = _found(_docs()["tr-29-016"])
     assert any((p["entity"], p["year"], p["value"], p["rank"], p["rank_of"], p["change"], p["rank_change"]) ==
                ("Hải Dương", 2019, 63.85, 47, 63, 2.87, 8) for p in found), found
+
+
+def test_ranks_written_as_ordinals_then_the_names_that_hold_them():
+    """"Hai vị trí thứ tư và thứ năm là Quảng Ninh và Thừa Thiên Huế" (the old name of Huế, a province
+    before July 2025)."""
+    found = {(p["entity"], p["rank"]) for p in _found(_docs()["tr-08-026"]) if p["index"] == "ICT_INDEX"}
+    assert {("Quảng Ninh", 4), ("Thừa Thiên Huế", 5)} <= found and ("Quảng Ninh", 5) not in found, found

@@ -10,6 +10,7 @@ from datetime import date
 import sqlite_utils
 
 from corpus.commitments import PROMISE_KIND, status_for
+from pipeline.cues import cue_regex
 
 # What a session counts of the statements made there, by kind: promises as hdnd stats and the
 # home page count them (PROMISE_KIND), demands and assignments beside them, never added to them.
@@ -94,6 +95,17 @@ def _only_the_asker(question: dict) -> bool:
     return not words.strip(" ()-–,")
 
 
+def answer_as_given(question: str | None, answer: str | None) -> str | None:
+    """An answer from what the official said: when its lead holds the question ("Trả lời
+    chất vấn về … do đại biểu X, Chủ tịch UBND … cho biết, thành phố đã …"), from after the
+    verb of saying that follows the question, so the reader does not read the lead-in twice."""
+    if not question or not answer or question not in answer:
+        return answer
+    said = cue_regex("speech").search(answer, answer.index(question) + len(question))
+    words = answer[said.end():].lstrip(" ,:") if said else ""
+    return words or answer
+
+
 def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: int = 50) -> list[dict]:
     """Sessions with how much was said and written about them, the latest first; promises,
     demands and assignments counted apart (KIND_COUNTS), those a person rejected as not
@@ -138,6 +150,7 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
         FROM questions q LEFT JOIN turns qt ON qt.id = q.question_turn_id LEFT JOIN turns at ON at.id = q.answer_turn_id
         WHERE q.session_id = ? ORDER BY q.article_id, q.id""", (session_id,))
     for question in record["questions"]:
+        question["answer"] = answer_as_given(question["question"], question["answer"])
         if _only_the_asker(question):
             question["question"] = None  # known only from the answer that names who asked
         question["debates"] = _rows(db, "SELECT speaker, title, delegation, timestamp, quote FROM turns "

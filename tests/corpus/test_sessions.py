@@ -222,3 +222,23 @@ def test_a_sitting_reported_with_and_without_its_number_is_one_session(tmp_path,
     assert db.execute("SELECT council, session_no, date FROM sessions").fetchall() == [("HĐND thành phố Hà Nội", 12,
                                                                                          "2023-07-05")]
     assert db.execute("SELECT COUNT(*) FROM articles WHERE session_id = (SELECT id FROM sessions)").fetchone() == (2,)
+
+
+def test_a_session_shows_the_answer_as_given_not_its_lead_in(tmp_path, db_path, runner, shared):
+    """Seed 003 (dated as ../shared/gold/seeds.jsonl dates it): "Trả lời chất vấn về nhiệm vụ,
+    giải pháp … do đại biểu Hồ Vân Nga (…), Chủ tịch UBND thành phố Hà Nội cho biết, thành
+    phố đã tiến hành rà soát …": hdnd session shows the question as asked and the answer from
+    what the official said."""
+    from tests.conftest import article_html
+
+    gold = next(d for d in map(json.loads, (shared / "gold" / "seeds.jsonl").read_text("utf-8").splitlines())
+                if d["doc"].startswith("003"))
+    lines = [line for line in (shared / "seeds" / f"{gold['doc']}.txt").read_text("utf-8").splitlines() if line]
+    page = article_html(lines[0], lines[1:], url="https://example.vn/003.html", published=f"{gold['published']}T18:00:00+07:00")
+    (tmp_path / "003.html").write_text(page, encoding="utf-8")
+    _run(runner, "import", tmp_path / "003.html", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    record = json.loads(_run(runner, "session", "1", "--format", "json", "--db", db_path, "--today", TODAY))
+    (question,) = record["questions"]
+    assert question["question"].startswith("về nhiệm vụ, giải pháp")
+    assert question["answer"].startswith("thành phố đã tiến hành rà soát")

@@ -62,10 +62,11 @@ def test_names_compare_without_tone_marks_as_format_says():
 
 
 # The fixed dev split of every annotated file (hdnd eval … --split dev); printed when recorded:
-# index values 0.689 (year 1.00 over 42 matched), legal references 0.952, persons 0.962.
+# index values 0.705 (P 0.796, R 0.632, year 1.00 over 43 matched; 0.689 before the issue-15 rules,
+# which were written from errors read on the train split only), legal references 0.952, persons 0.962.
 # (The readers of ranked lines and of year tables were written after reading dev-040 and
-# dev-123; dev-040 is in this split, so 20 of the 42 matches come from a layout seen here.)
-DEV_FLOORS = {"index_values": 0.66, "legal_refs": 0.93, "persons": 0.95}
+# dev-123; dev-040 is in this split, so 20 of the 43 matches come from a layout seen here.)
+DEV_FLOORS = {"index_values": 0.70, "legal_refs": 0.93, "persons": 0.95}
 
 
 def test_dev_split_extractors_stay_above_floors(shared, runner):

@@ -66,6 +66,7 @@ _INTRODUCES = re.compile(r"\s*(?:trong bảng xếp hạng\s+)?(?:vẫn |cũng )
                          r"(?:tỉnh|thành phố|TP\.?|vùng|khu vực)?\s*", re.IGNORECASE)
 # A score leading its sentence, capitalised (a page may glue a label to it: "Địa phươngVới 67,48 điểm").
 _LEADING_SCORE = re.compile(rf"(?:Với|Đạt)\s+(?:(?:số điểm|điểm số|tổng điểm)\s+)?(?:{NUMBER})\s*(?:/100\s*)?(?:%|điểm)")
+_MANY_LEAD = re.compile(r"(?<![\w])(?:các|những)\s+(?:tỉnh|thành phố|địa phương|đơn vị|bộ)[^.;:]*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<![\w])từ\s+$", re.IGNORECASE)
 _GROUP_BEFORE = re.compile(r"(?<![\w])(?:nhóm|tốp|top|trong số)(?![\w])[^.;:]*$", re.IGNORECASE)
 # A score in brackets after the entity: "Đà Nẵng (70,1 điểm)", "Ngân hàng Nhà nước (91,77% điểm)".
@@ -166,8 +167,12 @@ def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]
             group = _GROUP_BEFORE.search(text, max(start, match.start() - 40), match.start()) if kind == "first" else None
             # "nằm trong nhóm 10 tỉnh dẫn đầu" is among the first, not first; "trong số các
             # tỉnh, Đà Nẵng dẫn đầu" names the group the entity leads.
-            if group and not any(group.end() <= a and b <= match.start() for a, b, _ in entities):
+            # "thuộc tốp cao nhất, nhưng dẫn đầu là Thừa Thiên Huế" names the one who leads it.
+            if group and not any(group.end() <= a and b <= match.start() for a, b, _ in entities) and \
+                    _entity_after(entities, text, match.end(), end) is None:
                 continue
+            if kind == "first" and _MANY_LEAD.search(text, max(start, match.start() - 30), match.start()):
+                continue  # "các tỉnh, thành dẫn đầu về chỉ số PAPI năm 2023 là: …" lists them
             if kind == "rank" and _FROM_BEFORE.search(text, max(start, match.start() - 8), match.start()):
                 continue  # "từ vị trí thứ 8 lên thứ 3": the rank before, not the result
             if match.re is _VALUE and match.group("about") and not re.search(r"[.,]\d", match.group()):

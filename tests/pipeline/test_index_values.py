@@ -216,3 +216,11 @@ def test_ranks_written_as_ordinals_then_the_names_that_hold_them():
     before July 2025)."""
     found = {(p["entity"], p["rank"]) for p in _found(_docs()["tr-08-026"]) if p["index"] == "ICT_INDEX"}
     assert {("Quảng Ninh", 4), ("Thừa Thiên Huế", 5)} <= found and ("Quảng Ninh", 5) not in found, found
+
+
+def test_who_leads_a_group_and_a_group_that_leads():
+    """"Miền Bắc có nhiều tỉnh thuộc tốp cao nhất, nhưng dẫn đầu là Thừa Thiên Huế" is a first place;
+    "các tỉnh, thành dẫn đầu về chỉ số PAPI năm 2023 là: Thừa Thiên Huế (46,04 điểm) …" gives none to the
+    page's own province (Đồng Nai)."""
+    assert ("Thừa Thiên Huế", 1) in {(p["entity"], p["rank"]) for p in _found(_docs()["tr-29-011"])}
+    assert not [p for p in _found(_docs()["tr-08-020"]) if p["rank"] == 1 and p["entity"] == "Đồng Nai"]

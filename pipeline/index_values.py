@@ -680,7 +680,8 @@ def _document_indexes(text: str, furniture: list[tuple[int, int]], pub, dates: l
     """From one pass over the index names of the document: the year a figure takes when its
     sentence names none (the year written beside the first mention of its index, "PCI 2017",
     "Chỉ số DTI năm 2023", else the year before publication: results come out the following
-    spring; else the heading's year), the context of a document that names exactly one index, and the indexes it names."""
+    spring; else the heading's year, else the latest year written), the context of a document that
+    names exactly one index, and the indexes it names."""
     years: dict[str, int] = {}
     codes: set[str] = set()
     for m in _index_regex().finditer(text):
@@ -702,6 +703,8 @@ def _document_indexes(text: str, furniture: list[tuple[int, int]], pub, dates: l
 
     # With no publication date, the year of the heading ("… chuyển đổi số năm 2022").
     heading = next((y[1] for y in _years(dates, text, 0, min(len(text), 300)) if not y[2]), None)
+    if heading is None:  # else the latest year the page names ("… năm 2021 … còn năm 2022, Thành phố …")
+        heading = max((y[1] for y in _years(dates, text, 0, len(text))), default=None)
 
     def default_year(code: str) -> int | None:
         return years.get(code, pub.year - 1 if pub else heading)

@@ -224,3 +224,10 @@ def test_who_leads_a_group_and_a_group_that_leads():
     page's own province (Đồng Nai)."""
     assert ("Thừa Thiên Huế", 1) in {(p["entity"], p["rank"]) for p in _found(_docs()["tr-29-011"])}
     assert not [p for p in _found(_docs()["tr-08-020"]) if p["rank"] == 1 and p["entity"] == "Đồng Nai"]
+
+
+def test_a_page_without_a_date_reports_the_latest_year_it_names():
+    """No publication date, no year in the heading: "TP Hồ Chí Minh năm 2021 xếp ở vị trí thứ 3 còn năm
+    2022, …", then "TP Hà Nội năm nay có chỉ số DTI xếp thứ 24/63" is of 2022."""
+    found = {(p["entity"], p["rank"], p["year"]) for p in _found(_docs()["tr-08-016"])}
+    assert ("Hà Nội", 24, 2022) in found, found

@@ -134,10 +134,17 @@ def _index_match(g: dict, p: dict) -> bool:
 
 
 def _match_index_values(task: TaskScore, doc: str, gold: list[dict], pred: list[dict]) -> None:
+    """As for statements, gold items marked uncertain count neither way (the corpus README:
+    national and province-internal averages): certain items match first, then each
+    uncertain one absorbs a prediction that matches it."""
     used: set[int] = set()
     task.extra.setdefault("year", [])
-    for g in gold:
+    for g in sorted(gold, key=lambda item: bool(item.get("uncertain"))):
         hit = next((i for i, p in enumerate(pred) if i not in used and _index_match(g, p)), None)
+        if g.get("uncertain"):
+            if hit is not None:
+                used.add(hit)
+            continue
         if not _tally(task, doc, g, hit, used):
             continue
         task.extra["year"].append(g.get("year") == pred[hit].get("year"))

@@ -51,6 +51,20 @@ def test_eval_counts_misses_and_false_hits(tmp_path, runner):
     assert "Lê Thị Bình" in result.output and "Trần Văn C" in result.output  # shown as written
 
 
+def test_uncertain_index_values_count_neither_way():
+    """The corpus README: national and province-internal averages are uncertain, "not scored
+    either way": found, it is no hit and no false hit; missed, it is no miss."""
+    from pipeline.evaluate import score
+
+    sure = {"index": "PCI", "entity": "Quảng Ninh", "year": 2023, "rank": 1}
+    average = {"index": "SIPAS", "entity": "cả nước", "year": 2023, "value": 82.66, "uncertain": True}
+    gold = [{"doc": "x", "text": "", "index_values": [sure, average]}]
+    found_both = score(gold, {"x": {"index_values": [dict(sure), dict(average, uncertain=False)]}})["index_values"]
+    assert (found_both.tp, found_both.fp, found_both.fn) == (1, 0, 0)
+    found_sure = score(gold, {"x": {"index_values": [dict(sure)]}})["index_values"]
+    assert (found_sure.tp, found_sure.fp, found_sure.fn) == (1, 0, 0)
+
+
 def test_names_compare_without_tone_marks_as_format_says():
     from pipeline.evaluate import score
 
@@ -62,11 +76,13 @@ def test_names_compare_without_tone_marks_as_format_says():
 
 
 # The fixed dev split of every annotated file (hdnd eval … --split dev); printed when recorded:
-# index values 0.705 (P 0.796, R 0.632, year 1.00 over 43 matched; 0.689 before the issue-15 rules,
-# which were written from errors read on the train split only), legal references 0.952, persons 0.962.
+# index values 0.747 (P 0.771, R 0.725, year 1.00 over 37 matched) since uncertain gold values count
+# neither way, as the corpus README says (0.705 when they counted as misses; 0.689 before the
+# issue-15 rules, which were written from errors read on the train split only), legal references
+# 0.952, persons 0.962.
 # (The readers of ranked lines and of year tables were written after reading dev-040 and
 # dev-123; dev-040 is in this split, so 20 of the 43 matches come from a layout seen here.)
-DEV_FLOORS = {"index_values": 0.70, "legal_refs": 0.93, "persons": 0.95}
+DEV_FLOORS = {"index_values": 0.73, "legal_refs": 0.93, "persons": 0.95}
 
 
 def test_dev_split_extractors_stay_above_floors(shared, runner):

@@ -459,7 +459,7 @@ def test_an_article_replaced_while_being_analysed_stays_pending(db_path):
     summary = process_corpus(db, on_article=replace_third)
     assert replaced == [("updated", 3)]
     assert summary.counts["analysed"] == 2 and summary.counts["changed"] == 1
-    assert "1 articles changed while being analysed, left for the next run." in summary.line()
+    assert "1 article changed while being analysed, left for the next run." in summary.line()
     assert db.execute("SELECT pipeline_version FROM articles WHERE id = 3").fetchone() == (None,)
     again = process_corpus(db)
     assert again.counts["analysed"] == 1

@@ -10,7 +10,7 @@ from datetime import date
 import sqlite_utils
 
 from corpus.commitments import PROMISE_KIND, status_for
-from pipeline.cues import cue_regex
+from pipeline import cue_regex
 
 # What a session counts of the statements made there, by kind: promises as hdnd stats and the
 # home page count them (PROMISE_KIND), demands and assignments beside them, never added to them.

@@ -16,7 +16,7 @@ _SURFACE = {
     "is_transcript": "pipeline.turns", "REPORT_STATUSES": "pipeline.labels",
     # text helpers shared with search and storage
     "fold": "pipeline.normalize", "normalize_text": "pipeline.normalize", "has_diacritics": "pipeline.normalize",
-    "person_key": "pipeline.normalize",
+    "person_key": "pipeline.normalize", "cue_regex": "pipeline.cues",
     "deadline_date": "pipeline.dates", "index_names": "pipeline.resources", "topics": "pipeline.resources",
     "content_words": "pipeline.similarity", "fingerprint": "pipeline.similarity",
     "followup_score": "pipeline.similarity", "match_query": "pipeline.similarity",

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
-
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.resources import commitment_cues, topics
+
+if TYPE_CHECKING:  # the word lists are read without spaCy (hdnd session shows answers with them)
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 
 @lru_cache(maxsize=None)
@@ -60,6 +61,8 @@ TOKEN_GROUPS = ("promise", "directive", "hedge", "past", "future", "agenda_subje
 def cue_matcher(vocab: Vocab) -> PhraseMatcher:
     """The cue lexicons as token patterns, segmented like the text (underthesea words,
     so "cam kết" is one token), matched case-insensitively on a Doc."""
+    from spacy.matcher import PhraseMatcher
+
     from pipeline.segment import make_doc
 
     matcher = PhraseMatcher(vocab, attr="LOWER")

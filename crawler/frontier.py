@@ -33,10 +33,12 @@ flushdb``).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import uuid
 
+import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.connection import get_redis_from_settings
@@ -47,6 +49,7 @@ from crawler.middlewares import ORIGINAL
 from crawler.sources import domain_of
 from crawler.warc import FLUSH_WARC, WARC_COMPLETED
 
+logger = logging.getLogger(__name__)
 KEY = "hdnd_frontier_key"  # request meta: the request's entry in the in-flight list
 
 # The first request of the queue, moved to the in-flight list with its owner and score.
@@ -153,7 +156,12 @@ class FrontierScheduler(Scheduler):
         self._forget(done)
 
     def _renew(self) -> None:
-        self.server.set(self.lease_prefix + self.worker, 1, px=int(self.lease * 1000))
+        """Keep this process's lease. A Redis error is logged, not raised: LoopingCall stops
+        for good on an exception, and a lapsed lease hands live requests to others."""
+        try:
+            self.server.set(self.lease_prefix + self.worker, 1, px=int(self.lease * 1000))
+        except redis.RedisError as err:
+            logger.warning("the frontier's lease could not be renewed (%s); trying again", err)
 
     def _forget(self, keys: list) -> None:
         if keys:

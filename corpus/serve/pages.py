@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import date
 from functools import cache
@@ -202,11 +203,17 @@ class SearchArgs(ValueError):
     """A search address we cannot read (page, size or a date); the message is one sentence."""
 
 
+def _digits(raw: str) -> bool:
+    """ASCII digits only, few enough for int(): str.isdigit takes "²" and int() refuses it
+    (and any number of more than 4,300 digits), which would be a 500, not one sentence."""
+    return bool(re.fullmatch(r"[0-9]{1,12}", raw))
+
+
 def _whole(request, name: str, default: int, high: int) -> int:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
+    if not _digits(raw) or not 1 <= int(raw) <= high:
         raise SearchArgs(f"{name}= must be a whole number from 1 to {high:,}.")
     return int(raw)
 
@@ -577,7 +584,7 @@ def _span(request, length: int) -> tuple[tuple[int, int] | None, str | None]:
     start, end = (request.args.get(name) or "" for name in ("start", "end"))
     if not (start or end):
         return None, None
-    if start.isdigit() and end.isdigit() and int(start) < int(end) <= length:
+    if _digits(start) and _digits(end) and int(start) < int(end) <= length:
         return (int(start), int(end)), None
     return None, f"start= and end= must be offsets in the text, 0 to {length:,}, start before end; nothing is marked."
 

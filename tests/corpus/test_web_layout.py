@@ -199,6 +199,11 @@ def test_the_promises_list_filters_and_pages(server):
     assert demands and {r["kind"] for r in demands} == {"demand"}
     status, body = get(server + "/-/promises.json?status=late")
     assert status == 400 and json.loads(body)["error"].startswith("status= must be one of open, due, overdue")
+    for page in ("%C2%B2", "9" * 5000):  # "²": str.isdigit takes it, int() refuses it and 5,000 digits
+        status, body = get(server + "/-/promises.json?page=" + page)
+        assert status == 400 and json.loads(body)["error"].startswith("page= must be a whole number"), body
+    status, _ = get(server + "/-/article/1?start=%C2%B2&end=5")
+    assert status == 200  # a span it cannot read marks nothing; the page still shows the article
 
 
 def _cli(*args: str) -> str:

@@ -66,3 +66,32 @@ def server(web_corpus):
         yield f"http://127.0.0.1:{port}"
 
 
+def processed_transcript(folder: Path, today: str) -> str:
+    """The test transcript (tests.data.transcripts) imported and processed by the command
+    line into ``folder``: a corpus with a session, questions, promises and demands."""
+    from click.testing import CliRunner
+
+    from corpus.cli import cli
+    from tests.data.transcripts import TRANSCRIPT
+
+    (folder / "in").mkdir()
+    (folder / "in" / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    db = str(folder / "c.db")
+    for args in (["import", str(folder / "in")], ["process", "--today", today]):
+        result = CliRunner().invoke(cli, [*args, "--db", db])
+        assert result.exit_code == 0, result.output
+    return db
+
+
+def save_paged_articles(db, count: int, published) -> None:
+    """``count`` short articles that all match "chuyển đổi số", alternately on two sites and
+    every fifth a transcript, published on ``published(n)``: results to page through."""
+    from corpus import store
+    from crawler.extract import ArticleItem
+
+    for n in range(count):
+        store.save_article(db, ArticleItem(
+            url=f"https://{'ab'[n % 2]}.example.vn/cds-{n}", title=f"Xã số {n} làm chuyển đổi số",
+            text=f"Bài {n}: xã số {n} đẩy mạnh chuyển đổi số trong thủ tục hành chính.",
+            source=f"{'ab'[n % 2]}.example.vn", published=published(n)),
+            kind="transcript" if n % 5 == 0 else "article")

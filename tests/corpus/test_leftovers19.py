@@ -17,13 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from corpus import store
 from corpus.cli import cli
 from corpus.db import connect
 from corpus.serve.pages import EXPORT_CHUNK, SEARCH_SIZE
-from crawler.extract import ArticleItem
-from tests.corpus.conftest import get, serving
-from tests.data.transcripts import TRANSCRIPT
+from tests.corpus.conftest import get, processed_transcript, save_paged_articles, serving
 
 A = "{http://www.w3.org/2005/Atom}"
 # More matches than one read of the whole-result export, so its chunks are joined. Plumbing
@@ -35,12 +32,7 @@ MANY = EXPORT_CHUNK + 30
 def base(tmp_path_factory):
     path: Path = tmp_path_factory.mktemp("leftovers19") / "hdnd.db"
     db = connect(path)
-    for n in range(MANY):
-        store.save_article(db, ArticleItem(
-            url=f"https://{'ab'[n % 2]}.example.vn/cds-{n}", title=f"Xã số {n} làm chuyển đổi số",
-            text=f"Bài {n}: xã số {n} đẩy mạnh chuyển đổi số trong thủ tục hành chính.",
-            source=f"{'ab'[n % 2]}.example.vn", published=f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}T08:00:00+07:00"),
-            kind="transcript" if n % 5 == 0 else "article")
+    save_paged_articles(db, MANY, lambda n: f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}T08:00:00+07:00")
     db.conn.close()
     with serving(path) as port:
         yield f"http://127.0.0.1:{port}"
@@ -86,14 +78,7 @@ def test_a_search_of_promises_only_offers_no_article_feed(base):
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory) -> str:
     """One transcript imported and processed: one article, a session, promises and demands."""
-    folder = tmp_path_factory.mktemp("leftovers19-cli")
-    (folder / "in").mkdir()
-    (folder / "in" / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    db = str(folder / "c.db")
-    for args in (["import", str(folder / "in")], ["process", "--today", "2024-08-01"]):
-        result = CliRunner().invoke(cli, [*args, "--db", db])
-        assert result.exit_code == 0, result.output
-    return db
+    return processed_transcript(tmp_path_factory.mktemp("leftovers19-cli"), "2024-08-01")
 
 
 def hdnd(db: str, *args: str) -> str:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from corpus.cli import cli
 from tests.conftest import ROOT
-from tests.data.transcripts import TRANSCRIPT
+from tests.corpus.conftest import processed_transcript
 
 TODAY = "2024-08-01"
 
@@ -24,14 +24,7 @@ TODAY = "2024-08-01"
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """A corpus with a transcript processed: a session, questions and promises to list."""
-    folder = tmp_path_factory.mktemp("output")
-    (folder / "in").mkdir()
-    (folder / "in" / "bien-ban.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    db = str(folder / "c.db")
-    for args in (["import", str(folder / "in")], ["process", "--today", TODAY]):
-        result = CliRunner().invoke(cli, [*args, "--db", db])
-        assert result.exit_code == 0, result.output
-    return db
+    return processed_transcript(tmp_path_factory.mktemp("output"), TODAY)
 
 
 def _out(db: str, *args: str) -> bytes:

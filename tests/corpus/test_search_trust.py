@@ -21,7 +21,7 @@ from crawler.extract import ArticleItem
 from pipeline.normalize import fold
 from pipeline.resources import abbreviations
 from tests.conftest import ROOT
-from tests.corpus.conftest import get, serving
+from tests.corpus.conftest import get, save_paged_articles, serving
 
 # Plumbing fixtures (what the search must find), not data for training or evaluation.
 SPELLINGS = {
@@ -49,12 +49,7 @@ def corpus_file(tmp_path_factory) -> Path:
         store.save_article(db, ArticleItem(url=f"https://c.example.vn/{key}", title=f"Tin {n}", text=text,
                                            source="c.example.vn", published=f"2022-06-{n + 1:02d}T08:00:00+07:00"),
                            kind="article")
-    for n in range(PAGED):
-        store.save_article(db, ArticleItem(
-            url=f"https://{'ab'[n % 2]}.example.vn/cds-{n}", title=f"Xã số {n} làm chuyển đổi số",
-            text=f"Bài {n}: xã số {n} đẩy mạnh chuyển đổi số trong thủ tục hành chính.",
-            source=f"{'ab'[n % 2]}.example.vn", published=f"2024-{n // 28 + 1:02d}-{n % 28 + 1:02d}T08:00:00+07:00"),
-            kind="transcript" if n % 5 == 0 else "article")
+    save_paged_articles(db, PAGED, lambda n: f"2024-{n // 28 + 1:02d}-{n % 28 + 1:02d}T08:00:00+07:00")
     db.conn.close()
     return path
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import AsyncIterator
 from datetime import date
 from functools import cache
@@ -203,19 +202,14 @@ class SearchArgs(ValueError):
     """A search address we cannot read (page, size or a date); the message is one sentence."""
 
 
-def _digits(raw: str) -> bool:
-    """ASCII digits only, few enough for int(): str.isdigit takes "²" and int() refuses it
-    (and any number of more than 4,300 digits), which would be a 500, not one sentence."""
-    return bool(re.fullmatch(r"[0-9]{1,12}", raw))
-
-
 def _whole(request, name: str, default: int, high: int) -> int:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return default
-    if not _digits(raw) or not 1 <= int(raw) <= high:
+    value = row_id(raw)  # whole numbers only: "²" or 5,000 digits would be a 500 from int()
+    if value is None or not 1 <= value <= high:
         raise SearchArgs(f"{name}= must be a whole number from 1 to {high:,}.")
-    return int(raw)
+    return value
 
 
 def _check_dates(values: dict) -> None:
@@ -584,8 +578,9 @@ def _span(request, length: int) -> tuple[tuple[int, int] | None, str | None]:
     start, end = (request.args.get(name) or "" for name in ("start", "end"))
     if not (start or end):
         return None, None
-    if _digits(start) and _digits(end) and int(start) < int(end) <= length:
-        return (int(start), int(end)), None
+    first, last = row_id(start), row_id(end)
+    if first is not None and last is not None and first < last <= length:
+        return (first, last), None
     return None, f"start= and end= must be offsets in the text, 0 to {length:,}, start before end; nothing is marked."
 
 

@@ -31,6 +31,13 @@ def fold_map() -> dict[str, str]:
     return {char: folded for char in map(chr, chain(*FOLDING_BLOCKS)) if (folded := fold(char)) != char}
 
 
+def _replaced(expr: str, pairs) -> str:
+    """``expr`` with each (character, replacement) of ``pairs`` replaced, as nested replace()."""
+    for char, new in pairs:
+        expr = f"replace({expr}, '{char}', '{new}')"
+    return expr
+
+
 def _folding_statements() -> str:
     """UPDATE statements that fold title and text of articles_fts_folding's row ``new.id``
     as pipeline.fold does, one nested replace() per character (fold changes one character
@@ -38,9 +45,8 @@ def _folding_statements() -> str:
     pairs = sorted(fold_map().items())
     statements = []
     for start in range(0, len(pairs), REPLACES_PER_STATEMENT):
-        title, text = "title", "text"
-        for char, folded in pairs[start:start + REPLACES_PER_STATEMENT]:
-            title, text = (f"replace({title}, '{char}', '{folded}')", f"replace({text}, '{char}', '{folded}')")
+        step = pairs[start:start + REPLACES_PER_STATEMENT]
+        title, text = _replaced("title", step), _replaced("text", step)
         statements.append(f"UPDATE articles_fts_folding SET title = {title}, text = {text} WHERE id = new.id;")
     return "\n".join(statements)
 
@@ -59,9 +65,7 @@ def _folded(value: str) -> str:
     pairs = sorted(fold_map().items())
     stages, previous = [], "chunks"
     for n, start in enumerate(range(0, len(pairs), REPLACES_PER_STAGE)):
-        expr = "s"
-        for char, folded in pairs[start:start + REPLACES_PER_STAGE]:
-            expr = f"replace({expr}, '{char}', '{folded}')"
+        expr = _replaced("s", pairs[start:start + REPLACES_PER_STAGE])
         stages.append(f"f{n}(i, s) AS (SELECT i, {expr} FROM {previous})")
         previous = f"f{n}"
     return (f"(WITH RECURSIVE chunks(i, s, rest) AS (SELECT 0, substr({value}, 1, {FOLDING_CHUNK}), "
@@ -94,9 +98,7 @@ def _body_statements(rows: str) -> str:
         WHERE {rows};""", f"UPDATE commitments SET body_key = lower(body) WHERE {rows};"]
     capitals = vietnamese_capitals()
     for start in range(0, len(capitals), REPLACES_PER_STATEMENT):
-        key = "body_key"
-        for capital in capitals[start:start + REPLACES_PER_STATEMENT]:
-            key = f"replace({key}, '{capital}', '{capital.lower()}')"
+        key = _replaced("body_key", [(capital, capital.lower()) for capital in capitals[start:start + REPLACES_PER_STATEMENT]])
         statements.append(f"UPDATE commitments SET body_key = {key} WHERE {rows};")
     statements.append(f"""UPDATE commitments SET body = (SELECT c.body FROM commitments c
             WHERE c.body_key = commitments.body_key ORDER BY c.id LIMIT 1)

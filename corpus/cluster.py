@@ -23,6 +23,10 @@ from distributed.client import FutureCancelledError
 
 from corpus.process import BATCH, analyse_one
 
+# How a scheduler that went away shows, depending on when: the futures cancelled, or the
+# connection closed (CommClosedError is an OSError) or timed out under a submit or a result.
+LOST = (FutureCancelledError, OSError, TimeoutError)
+
 LOCAL = "local:"
 TASK_RETRIES = 2  # a task that raised (analyse_one catches what an article can cause: this is the worker's own failure)
 
@@ -48,8 +52,15 @@ class Cluster:
         """Submit ``jobs`` now; yield their results in the order given, releasing each
         from the cluster's memory once taken. An article whose analysis killed workers
         again and again is reported as failed, like an article that raised."""
-        futures = self.client.map(analyse_one, jobs, pure=True, retries=TASK_RETRIES)
+        try:
+            futures = self.client.map(analyse_one, jobs, pure=True, retries=TASK_RETRIES)
+        except LOST as err:
+            raise self._lost() from err
         return self._results(jobs, futures)
+
+    def _lost(self) -> ClusterUnavailable:
+        return ClusterUnavailable(f"the Dask scheduler at {self.name} was lost mid-run; the articles stored so "
+                                  "far are kept, and hdnd process run again goes on from there")
 
     def _results(self, jobs, futures) -> Iterator[tuple[int, dict | None, str | None]]:
         for job, future in zip(jobs, futures):
@@ -57,9 +68,8 @@ class Cluster:
                 yield future.result()
             except KilledWorker:
                 yield job[0], None, "the Dask workers analysing it died more often than allowed-failures allows"
-            except FutureCancelledError as err:  # the scheduler is gone: the articles left stay pending
-                raise ClusterUnavailable(f"the Dask scheduler at {self.name} was lost mid-run; the articles stored so "
-                                         "far are kept, and hdnd process run again goes on from there") from err
+            except LOST as err:  # the scheduler is gone: the articles left stay pending
+                raise self._lost() from err
             finally:
                 future.release()
 

@@ -47,7 +47,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.middlewares import ORIGINAL
 from crawler.sources import domain_of
-from crawler.warc import FLUSH_WARC, WARC_COMPLETED
+from crawler.warc import FLUSH_WARC, WARC_COMPLETED, after_scraping
 
 logger = logging.getLogger(__name__)
 KEY = "hdnd_frontier_key"  # request meta: the request's entry in the in-flight list
@@ -125,30 +125,16 @@ class FrontierScheduler(Scheduler):
         self._renew()
         self.heartbeat = LoopingCall(self._renew)
         self.heartbeat.start(self.lease / 3, now=False)
-        self._done_after_scraping(self.crawler.engine.scraper)
+        after_scraping(self.crawler.engine.scraper, self._scraped)  # done: the spider and the item pipelines are through
         self.recover()
 
-    def _done_after_scraping(self, scraper) -> None:
-        """A request is done when the scraper has finished with its response or failure: the
-        spider's callback and every item it gave through the pipelines (Scrapy has no signal
-        for that moment, so its enqueue_scrape is wrapped)."""
-        enqueue_scrape = scraper.enqueue_scrape
-
-        def enqueue_and_mark(result, request):
-            finished = enqueue_scrape(result, request)
-            finished.addBoth(self._scraped, request)
-            return finished
-
-        scraper.enqueue_scrape = enqueue_and_mark
-
-    def _scraped(self, result, request):
+    def _scraped(self, result, request) -> None:
         key = request.meta.get(KEY)
         if key:
             if self.writes_warc:
                 self.pending.append(key)
             else:
                 self._forget([key])
-        return result
 
     def _warc_completed(self, path=None) -> None:
         """Responses written to a completed WARC file are safe: their requests are done."""

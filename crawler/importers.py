@@ -29,6 +29,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 LINKED_FOLDER = "a link to a folder, not followed (name the folder itself to import it)"
+# A WARC response's field holding hdnd crawl's decision (crawler.warc): pages it did not keep are not imported.
+DECISION_FIELD, KEPT, NOT_KEPT = "HDND-Decision", "kept", "not kept"
 
 
 @dataclass
@@ -247,6 +249,10 @@ def read_warc(path: Path) -> Iterator[ArticleItem | ImportProblem]:
                 if record.rec_type != "response":
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if record.rec_headers.get_header(DECISION_FIELD) == NOT_KEPT:
+                    yield ImportProblem(f"{where} :: {url}", "the crawl that fetched it did not keep it (not an article, "
+                                        "not relevant, or outside its dates or --limit)", skipped=True)
+                    continue
                 content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
                 if content_type and "html" not in content_type.lower():
                     continue

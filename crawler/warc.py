@@ -1,10 +1,15 @@
 """What a crawl fetched, as rotating WARC.gz files (``hdnd crawl --warc-dir DIR``), for the
 store's machine to take in with ``hdnd import DIR`` (or ``--watch``).
 
-Each response is written with the request that asked for it and a metadata record (which
-process fetched it, from which source, how long it took), all three linked by
-``WARC-Concurrent-To``. The body is stored as Scrapy decoded it (gzip, deflate or Brotli
-undone, ``Content-Encoding`` left out), so any WARC reader takes it as is. A file is written
+Each response is written once the spider has judged it, with the request that asked for it
+and a metadata record (which process fetched it, from which source, how long it took), all
+three linked by ``WARC-Concurrent-To``. The response record carries the crawl's decision in
+an ``HDND-Decision`` field: ``kept`` for an article the crawl keeps (stored, or stored if
+its store had taken it), ``not kept`` for every other page (feeds, sitemaps and listings, and
+articles judged not relevant, outside --since/--until or past --limit), so ``hdnd import``
+takes exactly the articles the crawl kept. The field sits on the response record itself so
+a reader needs no look-ahead. The body is stored as Scrapy decoded it (gzip, deflate or
+Brotli undone, ``Content-Encoding`` left out), so any WARC reader takes it as is. A file is written
 as ``NAME.warc.gz.open`` and renamed to ``NAME.warc.gz`` once complete (after
 ``HDND_WARC_MAX_MB`` megabytes or ``HDND_WARC_MAX_SECONDS`` seconds, when the crawl is idle,
 and when it ends): a reader that takes only ``.warc.gz`` names never sees half a file. A
@@ -25,18 +30,42 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 
+from crawler.importers import DECISION_FIELD, KEPT, NOT_KEPT
 from crawler.middlewares import ORIGINAL
 
 FLUSH_WARC = object()      # signal: complete the current file now (the crawl is idle or closing)
 WARC_COMPLETED = object()  # signal (path): a file was completed and renamed
 OPEN_SUFFIX = ".open"
 DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
+ITEM_FROM_IT = "hdnd_item_from_it"  # response meta: the spider gave an article item for this page
+
+
+def after_scraping(scraper, callback) -> None:
+    """Call ``callback(result, request)`` once the scraper has finished with a response or
+    failure: the spider's callback and every item it gave through the item pipelines.
+    Scrapy has no signal for that moment, so its enqueue_scrape is wrapped; callbacks added
+    earlier run first."""
+    enqueue_scrape = scraper.enqueue_scrape
+
+    def enqueue_and_call(result, request):
+        finished = enqueue_scrape(result, request)
+        finished.addBoth(_passing_on, callback, result, request)
+        return finished
+
+    scraper.enqueue_scrape = enqueue_and_call
+
+
+def _passing_on(outcome, callback, result, request):
+    callback(result, request)
+    return outcome
 
 
 class WarcWriterMiddleware:
-    """Writes every response this process fetched (downloader middleware, after the
-    response has been decoded)."""
+    """Writes every response this process fetched and its spider judged (built as a
+    downloader middleware, so it starts with the crawl; it writes once the scraper is done
+    with the response, when the crawl's decision is known)."""
 
     def __init__(self, folder: str, crawler, max_bytes: int, max_seconds: float):
         self.folder = Path(folder)
@@ -59,15 +88,24 @@ class WarcWriterMiddleware:
                      crawler.settings.getfloat("HDND_WARC_MAX_SECONDS"))
         crawler.signals.connect(writer.complete, signal=FLUSH_WARC)
         crawler.signals.connect(writer.complete, signal=signals.spider_closed)
+        crawler.signals.connect(writer._opened, signal=signals.spider_opened)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(_item_from_it, signal=signal)
         return writer
 
-    def process_response(self, request, response, spider=None):
+    def _opened(self, spider=None) -> None:
+        """Wrapped after the frontier's scheduler (opened before spider_opened), so a request
+        is marked done there before its records are written and perhaps complete a file."""
+        after_scraping(self.crawler.engine.scraper, self._scraped)
+
+    def _scraped(self, result, request) -> None:
+        if not isinstance(result, Response):  # a download failure: nothing was fetched
+            return
         if self.file is None:
             self._open()
-        self._write(request, response)
+        self._write(request, result, KEPT if result.meta.get(ITEM_FROM_IT) else NOT_KEPT)
         if self.file.tell() >= self.max_bytes or time.monotonic() - self.opened >= self.max_seconds:
             self.complete()
-        return response
 
     def _open(self) -> None:
         from warcio.warcwriter import WARCWriter
@@ -81,17 +119,18 @@ class WarcWriterMiddleware:
             self.path.name, {"software": "hdnd/0.1 (Scrapy)", "hostname": socket.gethostname()}))
         self.opened = time.monotonic()
 
-    def _write(self, request, response) -> None:
+    def _write(self, request, response, decision: str) -> None:
         from warcio.statusandheaders import StatusAndHeaders
         from warcio.timeutils import datetime_to_iso_date
 
         url = response.url
         when = {"WARC-Date": datetime_to_iso_date(datetime.now(timezone.utc))}
+        answered = {**when, DECISION_FIELD: decision}
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, values in response.headers.items()
                    for v in values if k.lower() not in DROPPED_HEADERS]
         headers.append(("Content-Length", str(len(response.body))))
         status = f"{response.status} {_phrase(response.status)}"
-        answer = self.writer.create_warc_record(url, "response", payload=BytesIO(response.body), warc_headers_dict=when,
+        answer = self.writer.create_warc_record(url, "response", payload=BytesIO(response.body), warc_headers_dict=answered,
                                                 http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"))
         linked = {**when, "WARC-Concurrent-To": answer.rec_headers.get_header("WARC-Record-ID")}
         parts = urlsplit(request.meta.get(ORIGINAL, url))
@@ -118,6 +157,13 @@ class WarcWriterMiddleware:
         self.file = None
         os.replace(f"{self.path}{OPEN_SUFFIX}", self.path)
         self.crawler.signals.send_catch_log(WARC_COMPLETED, path=self.path)
+
+
+def _item_from_it(item=None, response=None, **kwargs) -> None:
+    """The spider gave an article item for ``response``: the crawl keeps it (stored, or
+    refused by this process's store for reasons of its own, which another store may not share)."""
+    if response is not None:
+        response.meta[ITEM_FROM_IT] = True
 
 
 def _phrase(status: int) -> str:

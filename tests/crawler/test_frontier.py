@@ -199,10 +199,12 @@ def test_a_killed_process_loses_nothing_and_its_warc_files_import_elsewhere(site
     imported = subprocess.run([sys.executable, "-m", "corpus", "import", str(warc), "--db", str(store)],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stderr
-    assert {site.base + p for p in ARTICLES} <= _urls(store)
+    assert _urls(store) == {site.base + p for p in ARTICLES}  # not the off-topic article the crawl left out
 
 
-def test_warc_files_hold_request_response_and_metadata_records(site, redis_url, tmp_path):
+def test_warc_files_hold_request_response_and_metadata_records_and_the_crawls_decision(site, tmp_path):
+    """Each response carries the crawl's decision; hdnd import of the files takes the
+    articles the crawl kept and leaves out the off-topic article and the feed it fetched."""
     from warcio.archiveiterator import ArchiveIterator
 
     site.delay = 0
@@ -214,12 +216,21 @@ def test_warc_files_hold_request_response_and_metadata_records(site, redis_url, 
     records = []
     for path in warc.glob("*.warc.gz"):
         with path.open("rb") as stream:
-            records += [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
-                         r.rec_headers.get_header("WARC-Concurrent-To")) for r in ArchiveIterator(stream)]
+            records += [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.rec_headers.get_header("WARC-Concurrent-To"),
+                         r.rec_headers.get_header("HDND-Decision")) for r in ArchiveIterator(stream)]
     article = site.base + ARTICLES[0]
-    kinds = [kind for kind, url, _ in records if url == article]
+    kinds = [kind for kind, url, _, _ in records if url == article]
     assert sorted(kinds) == ["metadata", "request", "response"]
-    assert all(link for kind, url, link in records if url == article and kind != "response")
+    assert all(link for kind, url, link, _ in records if url == article and kind != "response")
+    decisions = {url: decision for kind, url, _, decision in records if kind == "response"}
+    assert decisions == {site.base + "/rss.xml": "not kept", site.base + OFF_TOPIC: "not kept",
+                         **{site.base + path: "kept" for path in ARTICLES}}
+    store = tmp_path / "store.db"
+    imported = subprocess.run([sys.executable, "-m", "corpus", "import", str(warc), "--db", str(store)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    assert _urls(store) == {site.base + path for path in ARTICLES}
+    assert f"{len(ARTICLES)} new, 0 updated, 0 unchanged, 0 duplicate, 2 skipped" in imported.stdout
 
 
 def test_frontier_that_does_not_answer_is_one_sentence(tmp_path):

@@ -36,7 +36,8 @@ from pipeline.text import inside
 TRANSCRIPT_LABELS = 3
 ANSWER_PARAGRAPHS = 4
 
-_TIME = r"(?P<hour>[01]?\d|2[0-3])\s*(?:h|giờ|:)\s*(?P<minute>[0-5]\d)?(?:\s*phút)?"
+# "16h40'" (a minute mark, as Báo Quảng Ninh writes its live entries) is "16h40".
+_TIME = r"(?P<hour>[01]?\d|2[0-3])\s*(?:h|giờ|:)\s*(?P<minute>[0-5]\d)?(?:\s*phút|['’])?"
 # A label and its colon; the words follow on the same line or on the next ("Chủ tịch HĐND TP
 # Nguyễn Thị Bích Ngọc:" alone on its line, "TRẢ LỜI:" above the answer).
 _LINE = re.compile(rf"^[ \t*•\-–]*(?:[\[(]?{_TIME}[\])]?\s*(?:[:\-–—.,]\s*)?)?(?P<label>[^\n:]{{2,180}}?)\s*:"
@@ -120,8 +121,8 @@ def _role(label: str, title: str | None, question_time: bool) -> str:
         return "chair"
     if title and cue_regex("executive").search(title) and not cue_regex("council").match(title):
         return "answer" if question_time else "other"
-    if re.match(r"\s*(?:đại biểu|ĐB)\b", label, re.IGNORECASE):
-        return "question" if question_time else "debate"
+    if re.match(r"\s*(?:đại biểu|ĐB)\b", label, re.IGNORECASE) or _delegation().search(label):
+        return "question" if question_time else "debate"  # a delegate: named so, or by the delegation spoken for
     return "other"
 
 
@@ -140,7 +141,9 @@ class _Speakers:
             # "ĐBQH X (Hòa Bình) là người đầu tiên đặt câu hỏi cho Bộ trưởng Y": X asks, Y is asked.
             named = [p for p in named if p.start < start + asks.start()]
         if named:
-            return named[-1].name, self.attributor.best_title.get(named[-1].name) or named[-1].title
+            person = named[-1]
+            return person.name, (self.attributor.best_title.get(person.name) or person.title or
+                                 _title_beside(label, person.start - start, person.end - start))
         bare = _delegation().sub("", label)
         bare = re.split(r"\s+(?:" + "|".join(re.escape(p) for group in _TURN_VERBS for p in turn_cues()[group])
                         + r")(?![\w]).*$", bare, flags=re.IGNORECASE)[0].strip(" ,-–")
@@ -148,13 +151,17 @@ class _Speakers:
             return None, re.split(r"\s+(?:đề nghị|kiến nghị|phản ánh|hỏi)(?![\w])", bare)[0].strip(" ,")
         title = title_regex().match(bare) or _cue("label_head").match(bare)
         rest = bare[title.end():].strip(" ,") if title else bare
+        first = _NAME_FIRST.match(rest) if title and title.group().casefold() in _HONORIFICS else None
+        if first and title_regex().match(first.group("title")):
+            # "Ông PHẠM BÌNH MINH, Bộ trưởng Ngoại giao": the name, then the office.
+            return _capitalised(first.group("name")), first.group("title")
         upper = _UPPER_NAME.search(rest)
         if upper and len(upper.group(1).split()) >= 2 and rest.endswith(upper.group(1)) and \
                 all(w[0].isupper() for w in upper.group(1).split()):
-            name = " ".join(w.capitalize() if w.isupper() else w for w in upper.group(1).split())
+            name = _capitalised(upper.group(1))
             head = rest[:upper.start()].strip(" ,")
             title_text = " ".join(filter(None, [title.group() if title else None, head])) or None
-            if title_text and title_text.casefold() in ("ông", "bà", "đồng chí"):
+            if title_text and title_text.casefold() in _HONORIFICS:
                 title_text = None
             return name, title_text
         # A title alone ("Giám đốc Sở Xây dựng"): the person given that title elsewhere.
@@ -171,6 +178,29 @@ class _Speakers:
 
 _TURN_VERBS = ("ask", "answer", "debate", "chair", "report")
 _VOTERS = re.compile(r"cử tri\b", re.IGNORECASE)
+_HONORIFICS = ("ông", "bà", "đồng chí")
+_NAME_WORD = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*"
+# "PHẠM BÌNH MINH, Bộ trưởng Ngoại giao", "Rcom Sa Duyên-Giám đốc Sở …": a name, then its office.
+_NAME_FIRST = re.compile(rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*(?:,|\s?[-–]\s?)\s*(?P<title>\S.*)$")
+# "Hồ Thị Kim Ngân (Đoàn đại biểu Quốc hội Bắc Kạn)": a delegate's label, the name and the delegation.
+_NAME_AND_DELEGATION = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}\s*\(")
+
+
+def _capitalised(name: str) -> str:
+    """"PHẠM BÌNH MINH" as "Phạm Bình Minh"."""
+    return " ".join(w.capitalize() if w.isupper() else w for w in name.split())
+
+
+def _title_beside(label: str, start: int, end: int) -> str | None:
+    """The office a label gives its person when the person finder gave none: before the
+    name ("Phó Chủ tịch UBND tỉnh (phụ trách …) X"), or after it ("Ông X - Giám đốc Sở …")."""
+    before = re.sub(rf"^\s*(?:{'|'.join(_HONORIFICS)})\s+", "", label[:start], flags=re.IGNORECASE).strip(" ,-–")
+    after = label[end:].strip(" ,-–")
+    for side in (before, after):
+        side = _delegation().sub("", side).strip(" ,-–")
+        if side and title_regex().match(side):
+            return side
+    return None
 
 
 def _is_label(label: str) -> bool:
@@ -185,7 +215,8 @@ def _is_label(label: str) -> bool:
             not _VOTERS.match(head):
         return False  # "Ông A cho biết: …" is reported speech in an article, not a label
     return bool(_cue("label_head").match(head) or title_regex().match(head) or
-                (head.isupper() and len(words) <= 12 and re.match(r"[A-ZĐÀ-Ỹ]", head)))
+                (head.isupper() and len(words) <= 12 and re.match(r"[A-ZĐÀ-Ỹ]", head)) or
+                (_NAME_AND_DELEGATION.match(head) and _delegation().search(head)))
 
 
 def _paragraph_end(text: str, pos: int) -> int:
@@ -218,6 +249,11 @@ def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]
     return turns
 
 
+# The words of a label's line that head a speaker's paragraphs rather than say something:
+# a few words with no closing stop.
+_KICKER = re.compile(r"[^.!?…:;\n]{0,80}[^.!?…:;\n\"”)\s]|")
+
+
 def _close_label_turns(text: str, turns: list[Turn], transcript: bool) -> None:
     """A transcript turn runs to the next label or timestamp; elsewhere, to its paragraph end."""
     stamps = [m.start() for m in _TIMESTAMP_LINE.finditer(text)]
@@ -228,6 +264,10 @@ def _close_label_turns(text: str, turns: list[Turn], transcript: bool) -> None:
             turn.end = min(following, stamp)
         else:
             turn.end = min(following, _paragraph_end(text, turn.label_end))
+            if _KICKER.fullmatch(text[turn.label_end:turn.end].strip()):
+                # "Ông PHẠM BÌNH MINH, Bộ trưởng Ngoại giao: Hội nhập quốc tế trên mọi lĩnh vực" heads
+                # the paragraphs that are his words.
+                turn.end = _paragraphs_on(text, turn.end, following)
         while turn.end > turn.start and text[turn.end - 1].isspace():
             turn.end -= 1
 
@@ -551,18 +591,23 @@ def _office_end(text: str, title_start: int, title_end: int, end: int, speakers:
 def _extend_answers(text: str, turns: list[Turn]) -> None:
     """A prose answer continues over the next paragraphs until another turn starts."""
     for i, turn in enumerate(turns):
-        if turn.source != "prose" or turn.role != "answer":
-            continue
-        limit = turns[i + 1].start if i + 1 < len(turns) else len(text)
-        end = turn.end
-        for _ in range(ANSWER_PARAGRAPHS - 1):
-            nxt = text.find("\n", end + 1)
-            candidate = len(text) if nxt < 0 else nxt
-            paragraph = text[end:candidate].strip()
-            if not paragraph or candidate > limit or len(paragraph.split()) < 8:
-                break
-            end = candidate
-        turn.end = end
+        if turn.source == "prose" and turn.role == "answer":
+            turn.end = _paragraphs_on(text, turn.end, turns[i + 1].start if i + 1 < len(turns) else len(text))
+
+
+def _paragraphs_on(text: str, end: int, limit: int) -> int:
+    """Over up to ``ANSWER_PARAGRAPHS - 1`` following paragraphs of running text (blank
+    lines between them skipped), before ``limit``."""
+    for _ in range(ANSWER_PARAGRAPHS - 1):
+        nxt = text.find("\n", end + 1)
+        while nxt >= 0 and not text[end:nxt].strip():
+            nxt = text.find("\n", nxt + 1)
+        candidate = len(text) if nxt < 0 else nxt
+        paragraph = text[end:candidate].strip()
+        if not paragraph or candidate > limit or len(paragraph.split()) < 8:
+            break
+        end = candidate
+    return end
 
 
 def pair_exchanges(turns: list[Turn]) -> list[Exchange]:
@@ -655,9 +700,11 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
         turn.title = _title_alone(turn.title)
         turn.topic = topic_of(text, turn.label_end or turn.start, turn.end)
         if turn.timestamp is None:
+            # On the entry's line, or the first turn under an entry that heads it ("16h30: Đại
+            # biểu Quốc hội chất vấn về …" above "-Hồ Thị Kim Ngân (Đoàn …): …").
             entry = next((m for m in reversed(stamps) if m.start() <= turn.start), None)
-            if entry and not re.search(r"\n\s*\n", text[entry.end():turn.start]) and \
-                    _paragraph_end(text, entry.start()) >= turn.start:
+            if entry and (_paragraph_end(text, entry.start()) >= turn.start or
+                          not any(entry.start() <= other.start < turn.start for other in turns)):
                 turn.timestamp = _timestamp(entry)
     return turns, pair_exchanges(turns)
 

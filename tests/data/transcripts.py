@@ -49,3 +49,8 @@ Giám đốc Sở Xây dựng Trần Minh Đức trả lời: Sở xin nhận tr
 
 Chủ tọa Lê Thị Thu Hà kết luận: Đề nghị Sở Xây dựng báo cáo tiến độ tại kỳ họp cuối năm 2025.
 """
+
+# TRANSCRIPT with one label changed in its format only (no real record with such a label was
+# found): an office with a parenthesis before the name, and no verb.
+TRANSCRIPT_OFFICE_IN_PARENTHESES = TRANSCRIPT.replace("Phó Chủ tịch UBND tỉnh Ngô Quang Vinh trả lời:",
+                                                      "Phó Chủ tịch UBND tỉnh (phụ trách khối kinh tế) Ngô Quang Vinh:")

@@ -30,3 +30,17 @@ def test_promises_recalled_by_their_noun_name_who_made_them(shared):
     text = (shared / "seeds" / "000_3d90c085e6925df8.txt").read_text(encoding="utf-8")
     (recall,) = [r for r in analyze(text, "2023-07-05")["recalls"] if r["quote"].startswith("Tái chất vấn")]
     assert (recall["promiser"], recall["status"]) == ("Ủy ban nhân dân thành phố Hà Nội", "not_kept")
+
+
+def test_an_office_with_a_parenthesis_in_a_label_is_the_answerers_title():
+    """"Phó Chủ tịch UBND tỉnh (phụ trách …) X:" with no verb: X, with the whole office as his
+    title, answers the question put to the provincial government and makes its promise (a
+    format fixture: tests/data/transcripts.py changes one label of its written record)."""
+    from tests.data.transcripts import TRANSCRIPT_OFFICE_IN_PARENTHESES
+
+    out = analyze(TRANSCRIPT_OFFICE_IN_PARENTHESES, None)
+    (turn,) = [t for t in out["turns"] if t["speaker"] == "Ngô Quang Vinh"]
+    assert (turn["title"], turn["role"]) == ("Phó Chủ tịch UBND tỉnh (phụ trách khối kinh tế)", "answer")
+    assert ("Phạm Thị Hồng", "Ngô Quang Vinh") in {(q["asker"], q["answerer"]) for q in out["questions"]}
+    (promise,) = [c for c in out["commitments"] if c["quote"].startswith("UBND tỉnh cam kết bàn giao")]
+    assert promise["speaker"] == "Ngô Quang Vinh"

@@ -224,6 +224,16 @@ def _paragraph_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _wrapped_end(text: str, pos: int) -> int:
+    """The end of the paragraph at ``pos``, over the lines a PDF's layout broke mid-sentence
+    (a line without a closing stop, the next going on in lower case)."""
+    end = _paragraph_end(text, pos)
+    while end < len(text) and not re.search(r"[.!?:;…\"”)]\s*$", text[pos:end]) and \
+            re.match(r"\n[a-zà-ỹđ]", text[end:end + 2]):
+        end = _paragraph_end(text, end + 1)
+    return end
+
+
 def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]]) -> list[Turn]:
     turns = []
     for match in _LINE.finditer(text):
@@ -263,7 +273,7 @@ def _close_label_turns(text: str, turns: list[Turn], transcript: bool) -> None:
             stamp = next((s for s in stamps if turn.label_end <= s < following), following)
             turn.end = min(following, stamp)
         else:
-            turn.end = min(following, _paragraph_end(text, turn.label_end))
+            turn.end = min(following, _wrapped_end(text, turn.label_end))
             if _KICKER.fullmatch(text[turn.label_end:turn.end].strip()):
                 # "Ông PHẠM BÌNH MINH, Bộ trưởng Ngoại giao: Hội nhập quốc tế trên mọi lĩnh vực" heads
                 # the paragraphs that are his words.

@@ -242,3 +242,28 @@ def test_a_session_shows_the_answer_as_given_not_its_lead_in(tmp_path, db_path, 
     (question,) = record["questions"]
     assert question["question"].startswith("về nhiệm vụ, giải pháp")
     assert question["answer"].startswith("thành phố đã tiến hành rà soát")
+
+
+@pytest.mark.parametrize("name, make", [("bien-ban.docx", make_docx), ("bien-ban.pdf", make_pdf)])
+def test_a_real_question_time_record_in_word_or_pdf_keeps_who_asked_and_who_answered(tmp_path, db_path, runner, name,
+                                                                                      make):
+    """tr-02-023 (models/training: vtc.vn's live page of the Standing Committee's question time,
+    13/8/2018) written paragraph by paragraph into a Word file and a PDF (no real Word or PDF
+    record was found): "16h30: …", "-Hồ Thị Kim Ngân (Đoàn đại biểu Quốc hội Bắc Kạn): …",
+    "Bộ trưởng Tô Lâm: …". The PDF's text comes back in lines broken mid-sentence, and her
+    question stays hers to its end, not the minister's."""
+    from pipeline.train import load_gold
+    from tests.conftest import ROOT
+
+    doc = next(d for d in load_gold(sorted((ROOT / "models" / "training").glob("*.jsonl"))) if d["doc"] == "tr-02-023")
+    (tmp_path / name).write_bytes(make([p for p in doc["text"].split("\n\n") if p.strip()]))
+    _run(runner, "import", tmp_path / name, "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    db = connect(db_path)
+    turns = db.execute("SELECT speaker, role, delegation, timestamp FROM turns ORDER BY seq").fetchall()
+    assert ("Hồ Thị Kim Ngân", "question", "Đoàn đại biểu Quốc hội Bắc Kạn", "16:30") in turns
+    assert db.execute("SELECT asker, answerer FROM questions").fetchall() == [("Hồ Thị Kim Ngân", "Tô Lâm")]
+    speakers = {like: {r[0] for r in db.execute("SELECT speaker FROM commitments WHERE quote LIKE ?", (f"%{like}%",))}
+                for like in ("Biện pháp của chúng tôi", "có giải pháp gì", "gửi câu hỏi này")}
+    assert speakers == {"Biện pháp của chúng tôi": {"Tô Lâm"}, "có giải pháp gì": {"Hồ Thị Kim Ngân"},
+                        "gửi câu hỏi này": {"Hồ Thị Kim Ngân"}}

@@ -135,11 +135,48 @@ def row_id(text: str) -> int | None:
     return value if value <= MAX_ROW_ID else None
 
 
+# Connections (by id) inside ``batch``: their transactions are savepoints of the batch's one.
+_batched: set[int] = set()
+
+
+@contextmanager
+def batch(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction around many: each ``transaction`` inside it is a savepoint, so
+    a document that fails leaves nothing behind, and the batch commits once (for small
+    documents a commit each costs more than storing them)."""
+    with transaction(db):
+        _batched.add(id(db.conn))
+        try:
+            yield
+        finally:
+            _batched.discard(id(db.conn))
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A transaction inside ``batch``: undone alone when it fails, the batch going on."""
+    conn.execute("SAVEPOINT hdnd_transaction")
+    try:
+        yield conn
+    except BaseException as err:
+        if conn.in_transaction:  # a full disk may have rolled the whole batch back already
+            conn.execute("ROLLBACK TO hdnd_transaction")
+            conn.execute("RELEASE hdnd_transaction")
+        if disk_full(err):
+            raise _full(conn, err) from err
+        raise
+    conn.execute("RELEASE hdnd_transaction")
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     """One write transaction: all of it lands, or none of it. A full disk raises CorpusFull,
-    so that every writer stops on it with the same sentence."""
+    so that every writer stops on it with the same sentence. Inside ``batch``, a savepoint."""
     conn = db.conn
+    if id(conn) in _batched:
+        with _savepoint(conn):
+            yield conn
+        return
     begin(conn)
     try:
         yield conn

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from corpus.db import CorpusError, CorpusUnwritable
+from corpus.db import CorpusError, CorpusFull, CorpusUnwritable, batch
 from corpus.store import finish_run, save_article, start_run
+from crawler.extract import ArticleItem
 from crawler.importers import ImportProblem, expand_paths, read_file, shown
+
+# Articles stored in one transaction: a commit each cost more than storing a short article,
+# and a batch still holds the write lock for well under a second.
+BATCH = 200
 
 
 @dataclass
@@ -47,7 +53,7 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[str | os.PathLike], 
     return import_entries(db, expand_paths(paths), paths, kind)
 
 
-def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem],
+def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem | None],
                    paths: list[str], kind: str = "auto", summary: ImportSummary | None = None) -> ImportSummary:
     """Import already-expanded entries (a progress bar can wrap them); ``paths`` is what
     the run records as asked for; ``kind`` as in :func:`corpus.store.save_article`.
@@ -68,12 +74,13 @@ def import_entries(db: sqlite_utils.Database, entries: Iterable[Path | ImportPro
     return summary
 
 
-def watched_entries(paths: list[str], poll: float) -> Iterator[Path | ImportProblem]:
+def watched_entries(paths: list[str], poll: float) -> Iterator[Path | ImportProblem | None]:
     """The files under ``paths`` as they are completed, forever (``hdnd import --watch``):
     every ``poll`` seconds, each supported file not seen before, or changed since (size or
     time), and each new problem. Files still being written are never read, as long as their
     writer gives them a supported name only once complete (hdnd crawl's ``.warc.gz.open``,
-    rsync's hidden temporary names)."""
+    rsync's hidden temporary names). A ``None`` before each pause says nothing more is
+    ready for now, so what was read is stored before the wait."""
     seen: set = set()
     while True:
         for entry in expand_paths(paths):
@@ -88,32 +95,84 @@ def watched_entries(paths: list[str], poll: float) -> Iterator[Path | ImportProb
             if mark not in seen:
                 seen.add(mark)
                 yield entry
+        yield None
         time.sleep(poll)
 
 
-def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem], kind: str,
+def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem | None], kind: str,
             summary: ImportSummary) -> None:
-    """Store each entry's articles, counting into ``summary``; stop early, saying why in
-    ``summary.stopped``, when no later file could be stored either."""
+    """Store each entry's articles, ``BATCH`` at a time, counting into ``summary``; stop early,
+    saying why in ``summary.stopped``, when no later file could be stored either. A ``None``
+    entry (the watcher has nothing more for now) stores what was read so far."""
+    items: list[ArticleItem] = []
     for entry in entries:
-        results = [entry] if isinstance(entry, ImportProblem) else read_file(entry)
+        results = [] if entry is None else [entry] if isinstance(entry, ImportProblem) else read_file(entry)
         for result in results:
             if isinstance(result, ImportProblem):
                 summary.counts["skipped" if result.skipped else "failed"] += 1
                 summary.problems.append(result)
-                continue
-            try:
-                outcome, _ = save_article(db, result, kind)
-            except CorpusUnwritable as err:  # a full disk, a corpus locked too long: every later file too
-                summary.counts["failed"] += 1
-                summary.problems.append(ImportProblem(result.url, f"could not be stored ({err.short})"))
-                summary.stopped = f"the import stopped at {result.url}: {err}"
+            else:
+                items.append(result)
+            if len(items) >= BATCH and not _store(db, items, kind, summary):
                 return
+        if entry is None and not _store(db, items, kind, summary):
+            return
+    _store(db, items, kind, summary)
+
+
+def _store(db: sqlite_utils.Database, items: list[ArticleItem], kind: str, summary: ImportSummary) -> bool:
+    """Store ``items`` in one transaction, counted into ``summary`` once committed, and empty
+    the list. On a full disk, what still fits is stored an article a transaction. False
+    when the import must stop (a full disk, a corpus locked too long)."""
+    if not items:
+        return True
+    try:
+        _count(summary, *_write(db, items, kind))
+    except CorpusFull:
+        for item in items:
+            try:
+                _count(summary, *_write(db, [item], kind))
+            except CorpusUnwritable as err:
+                return _stop(summary, item, err)
+    except CorpusUnwritable as err:
+        return _stop(summary, items[0], err)
+    finally:
+        items.clear()
+    return True
+
+
+def _write(db: sqlite_utils.Database, items: list[ArticleItem], kind: str) -> tuple[Counter[str], list[ImportProblem]]:
+    """Save ``items`` in one transaction, a savepoint each, so that an article the store
+    refuses leaves nothing behind; their outcomes and problems."""
+    counts: Counter[str] = Counter()
+    problems: list[ImportProblem] = []
+    with batch(db):
+        for item in items:
+            try:
+                outcome, _ = save_article(db, item, kind)
+            except CorpusUnwritable:
+                raise
             except (CorpusError, ValueError) as err:  # refused by the store, e.g. a text longer than process reads
-                summary.counts["failed"] += 1
-                summary.problems.append(ImportProblem(result.url, str(err).rstrip(".")))
+                counts["failed"] += 1
+                problems.append(ImportProblem(item.url, str(err).rstrip(".")))
                 continue
-            summary.counts[outcome] += 1
+            counts[outcome] += 1
+    return counts, problems
+
+
+def _count(summary: ImportSummary, counts: Counter[str], problems: list[ImportProblem]) -> None:
+    for outcome, count in counts.items():
+        summary.counts[outcome] += count
+    summary.problems.extend(problems)
+
+
+def _stop(summary: ImportSummary, item: ArticleItem, err: CorpusUnwritable) -> bool:
+    """Count the article the corpus did not take and say why the import stops there:
+    every later file would fail (or wait) as long."""
+    summary.counts["failed"] += 1
+    summary.problems.append(ImportProblem(item.url, f"could not be stored ({err.short})"))
+    summary.stopped = f"the import stopped at {item.url}: {err}"
+    return False
 
 
 def _finish(db: sqlite_utils.Database, summary: ImportSummary, status: str) -> None:

@@ -13,13 +13,18 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-# A syllable: a run of letters (Vietnamese syllables are at most 7 letters long).
-_SYLLABLE = re.compile(r"[^\W\d_]{2,7}")
+_LETTER = r"[^\W\d_]"
+# A piece of a run of letters as the tone table is looked up in: runs of more than seven
+# letters (no Vietnamese syllable is that long) are cut into pieces of seven from their start.
+_PIECE = re.compile(_LETTER + "{2,7}")
 
 # Letters that unicode's decomposition does not reduce to a Latin base letter.
 _SPECIAL_FOLD = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
 # Non-standard characters that look like Vietnamese ones (underthesea's character map).
-_CHARACTER_FIXES = str.maketrans({"ð": "đ", "Ð": "Đ"})
+_LOOKALIKES = {"ð": "đ", "Ð": "Đ"}
+# Every character that decomposes to a Latin letter lies below this code point (the last is
+# U+212B, the Ångström sign); tests/pipeline/test_normalize_identity.py checks all of Unicode.
+_FOLD_LIMIT = 0x2150
 
 
 @lru_cache(maxsize=1)
@@ -48,11 +53,54 @@ def _restore_case(template: str, word: str) -> str:
     return word
 
 
+def _trie(words: list[str]) -> str:
+    """An alternation of ``words`` sharing their prefixes: the regex engine tries a handful
+    of first letters at each position instead of every word of the table."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        options = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not options:
+            return ""
+        body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+        if "" not in node:
+            return body
+        return (body if len(options) > 1 else f"(?:{body})") + "?"
+
+    return branch(tree)
+
+
+@lru_cache(maxsize=1)
+def _old_keys() -> frozenset[str]:
+    """The table's old-style syllables that can be found: lookups are by lower case."""
+    return frozenset(key for key in _tone_map() if key == key.lower())
+
+
+@lru_cache(maxsize=1)
+def _old_style() -> re.Pattern[str]:
+    """One pattern for the places a tone may move: a whole run of letters spelt like one of
+    the table's old-style syllables (in any case), or a run longer than seven letters, which
+    is looked up piece by piece."""
+    return re.compile(f"(?<!{_LETTER})(?:{_trie(sorted(_old_keys()))}(?!{_LETTER})|{_LETTER}{{8,}})", re.IGNORECASE)
+
+
+def _has_old_style(text: str) -> bool:
+    """Whether any piece of the text is an old-style syllable. Most texts have none, and the
+    set of a text's distinct pieces costs half of searching it with the pattern."""
+    return not _old_keys().isdisjoint({piece.lower() for piece in set(_PIECE.findall(text))})
+
+
 def _place_tone(match: re.Match[str]) -> str:
     syllable = match.group(0)
-    lower = syllable.lower()
-    new = _tone_map().get(lower)
-    if new is None:
+    if len(syllable) > 7:
+        return _PIECE.sub(_place_tone, syllable)
+    new = _tone_map().get(syllable.lower())
+    if new is None:  # the pattern ignores case more widely than str.lower (ſ, K)
         return syllable
     return _restore_case(syllable, new)
 
@@ -63,18 +111,24 @@ def normalize(text: str) -> str:
     Old and new spellings (*hoá*/*hóa*, *thuỷ*/*thủy*) otherwise never match in search or
     in lexicons.
     """
-    text = unicodedata.normalize("NFC", text).translate(_CHARACTER_FIXES)
-    return _SYLLABLE.sub(_place_tone, text)
+    text = unicodedata.normalize("NFC", text)
+    for lookalike, letter in _LOOKALIKES.items():
+        text = text.replace(lookalike, letter)
+    return _old_style().sub(_place_tone, text) if _has_old_style(text) else text
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    if char in _SPECIAL_FOLD:
-        return _SPECIAL_FOLD[char]
-    if ord(char) < 128:
-        return char
-    base = unicodedata.normalize("NFD", char)[0]
-    return base if base.isascii() and base.isalpha() else char
+@lru_cache(maxsize=1)
+def _fold_table() -> tuple[int, ...]:
+    """What each code point below ``_FOLD_LIMIT`` folds to, for ``str.translate``: a tuple
+    answers without the KeyError a dict raises for every unchanged character, and code
+    points past its end are left as they are."""
+    table = list(range(_FOLD_LIMIT))
+    for code in range(0x80, _FOLD_LIMIT):
+        char = chr(code)
+        base = _SPECIAL_FOLD.get(char) or unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha():
+            table[code] = ord(base)
+    return tuple(table)
 
 
 def fold(text: str) -> str:
@@ -85,7 +139,7 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_fold_table())
 
 
 def has_diacritics(text: str) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import corpus.db
+import corpus.ingest
 from corpus.db import connect
 from corpus.ingest import import_entries, import_paths
 from crawler.documents import MAX_DECOMPRESSED_BYTES
@@ -278,6 +279,7 @@ def test_a_corpus_locked_too_long_stops_the_import(fresh_db, db_path, tmp_path, 
     """Another process takes the corpus after the first file and keeps it: the import stops
     there with the store's sentence instead of waiting that long again for every file."""
     monkeypatch.setattr(corpus.db, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(corpus.ingest, "BATCH", 1)  # a transaction per article: the other takes the lock between two
     fresh_db.execute("PRAGMA busy_timeout = 50")
     files = sorted(_texts_folder(tmp_path / "bai", range(1, 6)).iterdir())
     other = sqlite3.connect(db_path, isolation_level=None)

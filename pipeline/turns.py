@@ -484,6 +484,8 @@ def _subject_answers(text: str, start: int, end: int, speakers: _Speakers) -> li
     for verb in _ANSWERS.finditer(text, start, end):
         if re.search(r"(?:chất vấn|phiên)\s+và\s+$", text[max(start, verb.start() - 20):verb.start()]):
             continue  # "phiên chất vấn và trả lời chất vấn": the sitting, not an answer
+        if re.search(r"(?<![\w])là\s+(?:lần\s+\S+\s+)?$", text[max(start, verb.start() - 20):verb.start()]):
+            return []  # "Bộ trưởng Bộ Y tế X là trả lời chất vấn lần thứ hai": what X is, in someone's words
         comma = text.rfind(",", start, verb.start())
         subject = comma + 1 if comma > 0 else start
         speaker = speakers.speaker(subject, verb.start())

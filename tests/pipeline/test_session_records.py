@@ -33,8 +33,6 @@ def load_records() -> tuple[dict, ...]:
     """The excerpts; a page that is also in ``../shared/gold/dev`` (``shared_doc``) or in
     models/training (``training_doc``) is named by its document id and its text read from
     there, not copied."""
-    from pipeline.train import load_gold
-
     records = [json.loads(line) for layout in LAYOUTS
                for line in (DATA / f"{layout}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     if any("shared_doc" in r for r in records):
@@ -43,11 +41,22 @@ def load_records() -> tuple[dict, ...]:
         for record in records:
             if "shared_doc" in record:
                 record["text"] = texts[record["shared_doc"]]
-    training = {d["doc"]: d["text"] for d in load_gold(sorted(TRAINING.glob("*.jsonl")))}
     for record in records:
         if "training_doc" in record:
-            record["text"] = training[record["training_doc"]]
+            record["text"] = training_doc(record["training_doc"])["text"]
     return tuple(records)
+
+
+@lru_cache(maxsize=None)
+def _training_docs() -> dict[str, dict]:
+    from pipeline.train import load_gold
+
+    return {d["doc"]: d for d in load_gold(sorted(TRAINING.glob("*.jsonl")))}
+
+
+def training_doc(doc_id: str) -> dict:
+    """A document of the project's own annotations (models/training), by its id."""
+    return _training_docs()[doc_id]
 
 
 @lru_cache(maxsize=None)
@@ -251,11 +260,20 @@ def test_a_header_date_dates_a_record_but_not_a_news_page():
     as a news page, the sitting is the day its lead names; read as minutes or a transcript,
     a session named under such a header without its own day takes the header's."""
     from pipeline.document import analyze
-    from pipeline.train import load_gold
 
-    doc = next(d for d in load_gold(sorted(TRAINING.glob("*.jsonl")))
-               if d["doc"] == "tr-03-007")
+    doc = training_doc("tr-03-007")
     assert analyze(doc["text"], doc.get("published"), source=doc["source"])["session"]["date"] == "2018-12-06"
     header = "\n".join(doc["text"].splitlines()[:3])  # the header and the heading, without the lead
     assert analyze(header, None, source=doc["source"], transcript=True)["session"]["date"] == "2019-06-21"
     assert analyze(header, None, source=doc["source"])["session"]["date"] is None
+
+
+def test_what_an_official_is_said_to_be_is_not_an_answer():
+    """tr-17-013 (models/training), the Secretary General's interview answer: "… trừ Bộ
+    trưởng Bộ Y tế Nguyễn Thị Kim Tiến là trả lời chất vấn lần thứ hai, …" says what she
+    did at the session; she answers nothing on this page."""
+    from pipeline.document import analyze
+
+    doc = training_doc("tr-17-013")
+    turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
+    assert [(t["speaker"], t["role"]) for t in turns] == [("Nguyễn Hạnh Phúc", "other")], turns

@@ -224,6 +224,10 @@ def _paragraph_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+# A photo and its caption in a scraped page's table: "![]() |" then the caption's line, ending "|".
+_CAPTION_CELL = re.compile(r"^!\[[^\n]*\|[ \t]*\n[^\n]*\|[ \t]*$", re.MULTILINE)
+
+
 def _wrapped_end(text: str, pos: int) -> int:
     """The end of the paragraph at ``pos``, over the lines a PDF's layout broke mid-sentence
     (a line without a closing stop, the next going on in lower case)."""
@@ -240,6 +244,9 @@ def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]
         label = match.group("label")
         if inside(furniture, match.start()) or not _is_label(label):
             continue
+        if _CAPTION_CELL.match(text, text.rfind("\n", 0, max(0, match.start() - 1)) + 1,
+                               _paragraph_end(text, match.start())):
+            continue  # the cell under a photo ("![]() |", "Đồng chí X, …: Tăng cường … |"): its caption, not a turn
         if text[match.end():match.end() + 1] in "“\"" and not any(_cue(g).search(label) for g in ("ask", "answer")):
             continue  # "X nói: “…”" quotes a speaker; "ĐBQH X chất vấn Thủ tướng: “…”" is a turn
         start, end = match.start("label"), match.end("label")

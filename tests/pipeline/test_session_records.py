@@ -277,3 +277,10 @@ def test_what_an_official_is_said_to_be_is_not_an_answer():
     doc = training_doc("tr-17-013")
     turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
     assert [(t["speaker"], t["role"]) for t in turns] == [("Nguyễn Hạnh Phúc", "other")], turns
+
+
+def test_a_photo_caption_repeating_a_label_is_no_second_turn():
+    """live-08 repeats "Đồng chí Phạm Thị Thu Hà, …: Tăng cường …" as the caption cell under
+    its photo ("![]() |"): she took the floor once."""
+    turns = _analysed("live-08")["turns"]
+    assert [t["timestamp"] for t in turns if t["speaker"] == "Phạm Thị Thu Hà"] == ["16:40"], turns

@@ -33,7 +33,7 @@ from pipeline.text import inside
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)\s+(?=\S)|\n+")
 _VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+"
                     rf"(?:(?P<about>trên|gần|hơn|khoảng)\s+)?"
-                    rf"(?:(?:số điểm|tỷ lệ)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
+                    rf"(?:(?:số điểm|tỷ lệ(?: hài lòng)?)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
                     rf"|điểm số\s+(?P<num2>{NUMBER})(?:\s*(?P<unit2>%|điểm))?"
                     rf"|(?P<num3>{NUMBER})(?:/(?:100|1\.?000))?\s*(?P<unit3>%|điểm)"
                     # a score without a unit, written to three or four decimals (PAPI 42,407; DTI 0,7955)
@@ -46,15 +46,20 @@ _ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "n
              "chín": 9, "mười": 10}
 _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|đứng ở vị trí|đứng vị thứ|vị trí thứ|vị trí|thứ hạng|hạng|xếp|"
                    r"lên thứ|xuống thứ|lên)\s+"
-                   r"(?:thứ\s+|số\s+)?(?:(?P<rank>\d{1,3})|(?P<word>" + "|".join(_ORDINALS) + r")(?![\w]))"
-                   r"(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong)\s+(?P<of2>\d{1,3}))?(?![\d%]|[,.]\d)",
+                   # not "trong bảng xếp hạng năm nay" (this year's ranking, not fifth place)
+                   r"(?:thứ\s+|số\s+)?(?:(?P<rank>\d{1,3})|(?P<word>" + "|".join(_ORDINALS) + r")(?![\w])"
+                   r"(?!\s+(?:nay|qua|trước|ngoái|(?:19|20)\d\d)(?![\w])))"
+                   r"(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong(?: bảng xếp hạng)?)\s+(?P<of2>\d{1,3}))?"
+                   r"(?![\d%]|[,.]\d)",
                    re.IGNORECASE)
+# A rank in brackets after its entity: "Hải Phòng góp mặt trong Top 10 (thứ 3)".
+_RANK_PAREN = re.compile(r"\(\s*(?:thứ|hạng)\s+(?P<rank>\d{1,2})\s*\)", re.IGNORECASE)
 # A bare ordinal that introduces its entity ("…, thứ hai là Ngân hàng Nhà nước Việt Nam"); kept
 # only when an entity follows it.
 _RANK_IS = re.compile(r"(?<![\w])thứ\s+(?:(?P<rank>\d{1,2})|(?P<word>" + "|".join(_ORDINALS) + r"))(?=\s+là\s)")
 # An index named after its figures: "Bắc Kạn đứng thứ 60 … về Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)",
 # "giành vị trí á quân trong bảng xếp hạng PCI 2023".
-_ABOUT_BEFORE = re.compile(r"(?<![\w])(?:về|(?:trong|của|tại)\s+(?:bảng\s+)?xếp hạng)\s+(?:các\s+)?(?:chỉ số\s+)?$",
+_ABOUT_BEFORE = re.compile(r"(?<![\w])(?:về|(?:(?:trong|của|tại)\s+)?(?:bảng\s+)?xếp hạng|bảng)\s+(?:các\s+)?(?:chỉ số\s+)?$",
                            re.IGNORECASE)
 # First place in words: "dẫn đầu", "đứng đầu" (not "người đứng đầu", the head of an office), "quán quân".
 # Second place in words: "giành vị trí á quân".
@@ -89,7 +94,24 @@ _COMPARISON = re.compile(rf"(?:so với|so cùng kỳ|từ|trước|hơn|kể t�
 # The score reached: "Điểm số đã tăng từ 60,98 năm 2018 lên 63,85 (+2,87 điểm)".
 _RISE = re.compile(rf"(?<![\w])từ\s+(?:{NUMBER})\s*(?:%|điểm)?\s*(?:(?:năm\s+|\(\s*)(?:19|20)\d{{2}}\s*\)?\s*)?"
                    rf"(?:lên|xuống|còn)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?(?![\w/])", re.IGNORECASE)
+# The score of the year risen from, inside a rise: "Điểm số đã tăng từ 60,98 năm 2018 lên 63,85".
+_FROM_YEAR = re.compile(rf"(?<=từ )(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?\s*(?:năm\s+|\(\s*(?:năm\s+)?)"
+                        rf"(?P<year>(?:19|20)\d{{2}})\s*\)?(?=\s*(?:lên|xuống|còn)\s)", re.IGNORECASE)
+# How an index is built, not anyone's score: "DTI cấp quốc gia gồm 12 chỉ số chia thành 3 trụ cột chính:
+# Chính phủ số (400 điểm)".
+_STRUCTURE = re.compile(r"(?<![\w])(?:gồm|chia thành)\s+\d+\s+(?:chỉ số|trụ cột|lĩnh vực|tiêu chí|nhóm)|thang điểm|điểm tối đa",
+                        re.IGNORECASE)
+# A rise written as a value: "tỉnh có mức tăng cao nhất là 9,39%".
+_RISE_IS = re.compile(r"(?<![\w])(?:mức|tốc độ)\s+(?:tăng|giảm)(?![\w])[^.;]*$", re.IGNORECASE)
+# A lead held in the years before: "sau 4 năm đứng đầu … PCI, Đà Nẵng tiếp tục …"; a rank held over
+# years, no one year's result: "Từ năm 2021 đến nay, chỉ số PCI của tỉnh duy trì vị trí đứng thứ 3".
+_PAST_STREAK = re.compile(r"(?<![\w])sau\s+\d+\s+năm(?:\s+liên tiếp|\s+liền)?\s+$", re.IGNORECASE)
+_SINCE = re.compile(r"(?<![\w])(?:kể\s+)?từ\s+năm\s+(?:19|20)\d{2}\s+(?:đến|tới)\s+nay(?![\w])", re.IGNORECASE)
+# How many places an index ranks, not a rank: "PCI đo lường và xếp hạng 63 tỉnh, thành phố".
+_RANKS_HOW_MANY = re.compile(r"\s+(?:các\s+)?(?:tỉnh|địa phương)(?![\w])", re.IGNORECASE)
 _COMPARED = re.compile(r"(?<![\w])so với\s+(?:(?:chỉ số|kết quả|năm)\s+)?$", re.IGNORECASE)
+# The index referred to: "Năm 2023, chỉ số nội dung này đạt 4,8918 điểm".
+_INDEX_ANAPHOR = re.compile(r"(?<![\w])chỉ số(?:\s+(?:nội dung|thành phần))?\s+này(?![\w])", re.IGNORECASE)
 _CARRY_START = re.compile(r"\s*(?:kết quả|theo đó|cụ thể|trong đó|theo kết quả)\b", re.IGNORECASE)
 _NEGATIVE = {"giảm", "tụt", "sụt giảm", "xuống", "rơi", "thấp hơn", "-"}
 _ENTITY_HEADS = {"Sở", "Bộ", "Ban", "Văn phòng", "Công an", "Thanh tra", "Cục", "Chi cục", "Trung tâm"}
@@ -158,11 +180,21 @@ def _sentences(text: str, start: int, end: int):
 def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str, re.Match[str]]]:
     events = []
     taken: list[tuple[int, int]] = []
+    structure = _STRUCTURE.search(text, start, end)
     for kind, rx in (("earlier", _EARLIER), ("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE),
                      ("value", _RISE), ("value", _PAREN_VALUE),
-                     ("rank", _RANK), ("rank", _RANK_IS), ("first", _FIRST)):
+                     ("rank", _RANK), ("rank", _RANK_PAREN), ("rank", _RANK_IS), ("first", _FIRST), ("earlier", _FROM_YEAR)):
         for match in rx.finditer(text, start, end):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if rx is not _FROM_YEAR and any(s < match.end() and match.start() < e for s, e in taken):
+                continue  # (the score risen from lies inside the rise: both are figures)
+            if kind == "value" and (structure and structure.start() < match.start() or
+                                    _RISE_IS.search(text, max(start, match.start() - 60), match.start())):
+                continue
+            if kind in ("rank", "first") and (_PAST_STREAK.search(text, max(start, match.start() - 25), match.start()) or
+                                              _SINCE.search(text, start, match.start())):
+                continue
+            if rx is _RANK and match.group().lower().startswith("xếp hạng") and not (match.group("of") or match.group("of2")) \
+                    and _RANKS_HOW_MANY.match(text, match.end()):
                 continue
             group = _GROUP_BEFORE.search(text, max(start, match.start() - 40), match.start()) if kind == "first" else None
             # "nằm trong nhóm 10 tỉnh dẫn đầu" is among the first, not first; "trong số các
@@ -173,12 +205,13 @@ def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]
                 continue
             if kind == "first" and _MANY_LEAD.search(text, max(start, match.start() - 30), match.start()):
                 continue  # "các tỉnh, thành dẫn đầu về chỉ số PAPI năm 2023 là: …" lists them
-            if kind == "rank" and _FROM_BEFORE.search(text, max(start, match.start() - 8), match.start()):
-                continue  # "từ vị trí thứ 8 lên thứ 3": the rank before, not the result
             if match.re is _VALUE and match.group("about") and not re.search(r"[.,]\d", match.group()):
                 continue  # "đạt trên 80%": a threshold all of them pass, not anyone's score
+            # "từ vị trí thứ 8 lên thứ 3": the rank before, not the result; the result of the year
+            # compared with when the sentence names it ("so với năm 2020 … từ thứ hạng 51").
+            left = kind == "rank" and _FROM_BEFORE.search(text, max(start, match.start() - 8), match.start())
             taken.append(match.span())
-            events.append((match.start(), match.end(), kind, match))
+            events.append((match.start(), match.end(), "rank_from" if left else kind, match))
     events.sort(key=lambda e: e[0])
     return events
 
@@ -285,13 +318,28 @@ def _share_rank_of(ranked: list[IndexValue]) -> None:
             record.rank_of = ranked[-1].rank_of
 
 
+def _slot(index: str, subindex: str | None, entity: str | None, year: int | None) -> tuple:
+    """The key of one result: a sub-index however capitalised ("chi phí không chính thức" in the
+    text, "Chi phí không chính thức" in quotes after it) is one slot."""
+    return index, subindex.casefold() if subindex else None, entity, year
+
+
+def _body_entity(text: str, body: BodyMention) -> tuple[int, int, str]:
+    """A body as an entity, as written when abbreviated ("Bộ TT&TT"); a span that runs on past a
+    comma ("Theo Bộ TT&TT, Đà Nẵng tiếp tục …") ends there, leaving the place after it."""
+    written = text[body.start:body.end]
+    if ", " in written:
+        written = written[:written.index(", ")]
+        return body.start, body.start + len(written), written
+    return body.start, body.end, written if "&" in written else body.canonical
+
+
 def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMention],
                       main_place: str | None, published, furniture: list[tuple[int, int]],
                       dates: list[TimeExpr]) -> list[IndexValue]:
     pub = parse_published(published)
     entities = sorted([(p.start, p.end, _as_written(text[p.start:p.end], p.label)) for p in places] +
-                      [(b.start, b.end, text[b.start:b.end] if "&" in text[b.start:b.end] else b.canonical)
-                       for b in bodies if b.head in _ENTITY_HEADS] +
+                      [_body_entity(text, b) for b in bodies if b.head in _ENTITY_HEADS] +
                       [(m.start(), m.end(), m.group()) for rx in (_REGIONS, _AGENCIES) for m in rx.finditer(text)])
     entities = [e for i, e in enumerate(entities) if not any(o[0] <= e[0] and e[1] <= o[1] and o != e
                                                              for o in entities[max(0, i - 3):i + 3])]
@@ -324,6 +372,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             sentence_entity = next((e for e in entities if s_start <= e[0] and e[1] <= s_end), None)
             starts_with_entity = sentence_entity and sentence_entity[0] - s_start < 25
             if not (carried and (ordered or events and (_CARRY_START.match(text, s_start) or starts_with_entity
+                                                        or _INDEX_ANAPHOR.search(text, s_start, s_end)
                                                         or any(e[2] == "rank" for e in events)))):
                 # A ranking told place by place before or after the one mention of its index
                 # (a slideshow: "Đà Nẵng (70,1 điểm) xếp vị trí thứ 2. … bảng xếp hạng PCI 2017").
@@ -337,7 +386,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             _ordered_list(text, s_start, s_end, mentions, context, years, default_year, order) + \
             _ordinal_list(text, s_start, s_end, mentions, context, years, default_year)
         for record in listed:
-            key = (record.index, record.subindex, record.entity, record.year)
+            key = _slot(record.index, record.subindex, record.entity, record.year)
             if key not in records:
                 records[key] = record
                 order.append(record)
@@ -350,7 +399,12 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
         for ev_start, ev_end, kind, match in events:
             before = [m for m in mentions if m[0] < ev_start]
             shared = None
-            if before:
+            named_after = next((m for m in mentions if ev_end <= m[0] <= ev_end + 40 and
+                                _ABOUT_BEFORE.search(text, max(s_start, m[0] - 30), m[0])), None) \
+                if kind in ("rank", "first") else None
+            if named_after:  # "Quảng Ninh tiếp tục đứng đầu bảng xếp hạng Chỉ số … (PCI)", whatever index came before
+                code, subindex, anchor = named_after[1], named_after[2], ev_start
+            elif before:
                 index_pos = max(m[0] for m in before)
                 codes = [m for m in before if m[0] == index_pos]
                 code = codes[0][1]
@@ -382,11 +436,18 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 code, subindex, anchor = carried.index, carried.subindex, s_start
             else:
                 continue
+            if kind in ("rank", "first"):
+                subindex = _subindex_after(text, mentions, code, ev_end) or subindex
             explicit = [y for y in years if y[0] < ev_start and not y[2]]
             comparisons = [y for y in years if y[2]]
             right_after = _YEAR_AFTER.match(text, ev_end)
             if kind == "earlier":  # "cao hơn 3,05% so với năm 2022 (84,74%)": the score of that year
                 year, inferred = int(match.group("year")), False
+            elif kind == "rank_from":  # the year compared with in its clause, just before
+                compared = [y for y in comparisons if ev_start - 60 <= y[0] < ev_start]
+                if not compared:
+                    continue
+                year, inferred = compared[-1][1], False
             elif right_after:  # "hạng 48 (năm 2012), hạng 33 (năm 2013)": the year written after the figure
                 year, inferred = int(right_after.group(1) or right_after.group(2)), False
             elif explicit:
@@ -416,8 +477,13 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             # or at the figure when it introduces the entity after it.
             anchor = ev_start if after else max([anchor] + ([ent[0]] if ent else []) + [y[0] for y in explicit[-1:]])
             ev_end = max(ev_end, after[2]) if after else ev_end
-            for sub in shared or [subindex]:
-                key = (code, sub, entity, year)
+            if kind == "rank" and _WITHIN_REGION.match(text, match.end()):
+                key_tail: tuple = ("region",)  # "xếp thứ 5 trong 6 tỉnh Bắc Trung Bộ": a ranking of its own
+            else:
+                key_tail = ()
+            years_of = _years_sharing(text, explicit, year, ev_start, kind)
+            for sub, year in [(sub, y) for y in years_of for sub in shared or [subindex]]:
+                key = _slot(code, sub, entity, year) + key_tail
                 record = records.get(key)
                 if record is None:
                     record = IndexValue(code, sub, entity, year, anchor, ev_end, year_inferred=inferred)
@@ -430,7 +496,9 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 record.end = max(record.end, ev_end)
                 if kind == "rank":
                     ranked.append(record)
-                if kind != "earlier":  # the year compared with does not carry to the next sentence
+                    if record.rank_of is None:
+                        record.rank_of = _group_size(text, s_start, ev_start, record.rank)
+                if kind not in ("earlier", "rank_from"):  # the year compared with does not carry to the next sentence
                     used_context = _Context(code, sub, year, inferred)
         _share_rank_of(ranked)
         filled = filled or previous
@@ -443,12 +511,57 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             carried = used_context
     for record in _tables(text, entities, main_place, only) + _year_rows(text, main_place, only) + \
             _ranked_lines(text, entities, only):
-        key = (record.index, record.subindex, record.entity, record.year)
+        key = _slot(record.index, record.subindex, record.entity, record.year)
         if key not in records:
             records[key] = record
             order.append(record)
-    return [r for r in order if r.value is not None or r.rank is not None or r.change is not None
-            or r.rank_change is not None]
+    # A figure for no one named (no place in the text, none from its source) cannot be checked.
+    return [r for r in order if r.entity and (r.value is not None or r.rank is not None or r.change is not None
+                                              or r.rank_change is not None)]
+
+
+def _subindex_after(text: str, mentions, code: str, pos: int) -> str | None:
+    """The sub-index a rank is about when it is named after the rank, in its clause: "còn xếp thứ 3
+    cả nước về nỗ lực cắt giảm gánh nặng chi phí không chính thức" (the first name after it)."""
+    following = next((m for m in mentions if m[0] >= pos), None)
+    if following is None or following[2] is None or following[1] != code or following[0] - pos > 80:
+        return None
+    about = re.search(r"(?<![\w])về(?:\s+[^\W\d]+){0,6}\s*$", text[pos:following[0]])
+    return following[2] if about and not re.search(r"[.;:\d]", text[pos:following[0]]) else None
+
+
+_GROUP_OF = re.compile(r"(?<![\w])(?:ở|với|trong|thuộc)\s+nhóm\s+(?P<of>\d{1,3})\s+(?!vị trí|năm|tháng)(?P<what>[^.;:]*)$",
+                       re.IGNORECASE)
+_BEST = re.compile(r"(?<![\w])(?:nhất|dẫn đầu|đứng đầu|top|tốp|cao|thấp|tốt|xuất sắc)(?![\w])", re.IGNORECASE)
+_WITHIN_REGION = re.compile(r"\s+(?:tỉnh(?:,\s*thành(?:\s+phố)?)?\s+)?(?:vùng|khu vực|Bắc Trung Bộ|Nam Trung Bộ|Tây Nguyên|"
+                            r"Đông Nam Bộ|Tây Nam Bộ|Đồng bằng|Duyên hải|miền|Trung du)(?![\w])", re.IGNORECASE)
+
+
+def _group_size(text: str, start: int, pos: int, rank: int | None) -> int | None:
+    """What a rank is out of when its sentence names the group first: "ở nhóm 17 bộ, ngành có dịch
+    vụ công, Bộ Kế hoạch và Đầu tư xếp ở vị trí số 1" (not a group of the best: "nhóm 5 tỉnh …
+    xuất sắc nhất", which a rank inside it is not out of)."""
+    group = _GROUP_OF.search(text, start, pos)
+    if group is None or rank is None or _BEST.search(group.group("what")) or rank > int(group.group("of")):
+        return None
+    return int(group.group("of"))
+
+
+_TWO_YEARS = re.compile(r"(?:năm\s+)?(?P<first>(?:19|20)\d{2})\s*(?:và|,)\s*(?:năm\s+)?(?P<second>(?:19|20)\d{2})[\s,]*",
+                        re.IGNORECASE)
+
+
+def _years_sharing(text: str, explicit: list[tuple[int, int, bool]], year: int | None, pos: int,
+                   kind: str) -> list[int | None]:
+    """The years one rank or score at ``pos`` is given for: "năm 2019 và 2020 xếp hạng 59" (two
+    years joined by "và" just before it), else just its year (a change is between two years)."""
+    if kind not in ("rank", "first", "value") or not explicit or explicit[-1][1] != year:
+        return [year]
+    for start in [y[0] for y in explicit[-2:]]:
+        two = _TWO_YEARS.fullmatch(text, start, pos)
+        if two:
+            return [int(two.group("first")), int(two.group("second"))]
+    return [year]
 
 
 _TABLE_ROW = re.compile(r"^(?P<label>[^|\n]*?)\s*\|(?P<cells>[^\n]*)\|[ \t]*$", re.MULTILINE)
@@ -734,15 +847,17 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
         if record.rank is not None:
             return False
         record.rank = 2 if match.group("second") else 1
-    elif kind == "rank":
+    elif kind in ("rank", "rank_from"):
+        written = match.groupdict().get("of") or match.groupdict().get("of2")
+        rank = int(match.group("rank")) if match.group("rank") else _ORDINALS[match.group("word").lower()]
+        rank_of = int(written) if written else None
+        if rank_of is not None and rank > rank_of:
+            return False
         if record.rank is not None:
-            return False
-        rank_of = match.groupdict().get("of") or match.groupdict().get("of2")
-        record.rank = int(match.group("rank")) if match.group("rank") else _ORDINALS[match.group("word").lower()]
-        record.rank_of = int(rank_of) if rank_of else None
-        if record.rank_of is not None and record.rank > record.rank_of:
-            record.rank = record.rank_of = None
-            return False
+            # The same rank told again with what it is out of (a heading, then the lead): keep that.
+            if record.rank != rank or record.rank_of is not None or rank_of is None:
+                return False
+        record.rank, record.rank_of = rank, rank_of
     elif kind == "rank_change":
         if record.rank_change is not None:
             return False

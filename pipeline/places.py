@@ -128,6 +128,8 @@ def _province_labels() -> dict[str, str]:
 
 # A provincial paper ("baoquangbinh"), the council's own site ("hdndtuyenquang", "dbndhatinh").
 _SITE_PREFIXES = ("", "bao", "hdnd", "dbnd")
+# A provincial television station or news site ("laocaitv", "nghean24h").
+_SITE_SUFFIXES = ("", "tv", "24h")
 
 
 def place_of_source(source: str | None) -> str | None:
@@ -140,8 +142,10 @@ def place_of_source(source: str | None) -> str | None:
     host = (urlsplit(source).hostname or "").lower()
     for label in host.split("."):
         for prefix in _SITE_PREFIXES:
-            if label.startswith(prefix) and label[len(prefix):] in _province_labels():
-                return _province_labels()[label[len(prefix):]]
+            for suffix in _SITE_SUFFIXES:
+                name = label[len(prefix):len(label) - len(suffix)]
+                if label.startswith(prefix) and label.endswith(suffix) and name in _province_labels():
+                    return _province_labels()[name]
     return None
 
 

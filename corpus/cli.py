@@ -292,10 +292,13 @@ def _record_table(rows: list[dict]) -> None:
 @format_option
 @click.option("--time-limit", "seconds", default=2.0, show_default=True, type=click.FloatRange(0.001, 3600),
               help="Stop a search that takes longer than this many seconds (the web search stops at 2).")
+@click.option("--ranked", is_flag=True, help="Rank by relevance even a query matching more than 5,000 articles "
+                                             "(slow on a large corpus: every match is read).")
 @db_option
 def search_command(query: str | None, table: str, entity: str | None, since, until, source, kind, limit: int, offset: int,
-                   fmt: str, seconds: float, db_path: str) -> None:
-    """Full-text search over titles and texts, best match first.
+                   fmt: str, seconds: float, ranked: bool, db_path: str) -> None:
+    """Full-text search over titles and texts, best match first; a query matching more
+    than 5,000 articles lists them most recently added first (--ranked ranks them too).
 
     With diacritics a query matches exactly (Hội đồng nhân dân); without, it matches
     the text with marks removed and đ as d (hoi dong nhan dan). Consecutive words form
@@ -314,7 +317,7 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
       hdnd search --in index_values "SIPAS" --entity "Hà Nội"
     """
     from corpus.records import search_records
-    from corpus.search import QueryError, search, time_limit
+    from corpus.search import RANK_AT_MOST, QueryError, search, time_limit
 
     db = _open(db_path)
     if table != "articles":
@@ -332,9 +335,13 @@ def search_command(query: str | None, table: str, entity: str | None, since, unt
         _fail("Searching articles needs a query.")
     try:
         with time_limit(db.conn, round(seconds * 1000)):
-            hits = search(db, query, since=since, until=until, source=source, kind=kind, limit=limit, offset=offset)
+            hits = search(db, query, since=since, until=until, source=source, kind=kind, limit=limit, offset=offset,
+                          ranked=ranked)
     except QueryError as err:
         _fail(str(err))
+    if hits and hits[0]["score"] is None:
+        click.echo(f"The query matches more than {RANK_AT_MOST:,} articles (before any filter), so hits come most "
+                   "recently added first; --ranked ranks them by relevance (slow on a large corpus).", err=True)
     if not hits and fmt == "table":
         click.echo("No articles match.", err=True)
         return

@@ -135,10 +135,10 @@ def search_group(db: sqlite_utils.Database, query: str, group: str, *, limit: in
                  filters: Filters = Filters(), mark: tuple[str, str] = (START, END)) -> dict[str, Any]:
     """One group's hits ``offset`` to ``offset + limit`` for ``query`` inside ``filters``,
     and ``total``, how many match in all."""
-    if group == "articles":
+    if group == "articles":  # ranked: the page has no place yet to say that a broad query's hits are the newest
         narrow = {"since": filters.since, "until": filters.until, "source": filters.source, "kind": filters.kind}
         return {"total": count(db, query, **narrow),
-                "hits": search(db, query, limit=limit, offset=offset, mark=mark, **narrow)}
+                "hits": search(db, query, limit=limit, offset=offset, mark=mark, ranked=True, **narrow)}
     rows = _filtered(db, group, _rows(db, group), filters)
     hits, total = _ranked(rows, group, parse_query(query), offset + limit, mark)
     return {"total": total, "hits": hits[offset:]}

@@ -15,6 +15,13 @@ Query language, in full:
     ``models/abbreviations.tsv`` and its expansion stand for each other (HĐND ↔ Hội đồng
     nhân dân, TP ↔ thành phố), and a syllable ending in i or y after consonants matches
     either spelling (Sĩ ↔ Sỹ, the rule of ``pipeline.person_key``).
+
+Ranking: hits come best match first (bm25, a title hit weighing five times a text hit),
+unless the query matches more than RANK_AT_MOST articles and the caller did not ask for
+``ranked``: then they come most recently added first, with no score. bm25 weighs each phrase
+by how many articles in the whole index hold it, and finding that out walks every match of
+the phrase: at a million articles that alone takes 0.1–1 s per common phrase, whatever is
+shown, so a broad query could not be ranked inside the time limit.
 """
 
 from __future__ import annotations
@@ -46,6 +53,9 @@ TIME_LIMIT_MS = 2000
 # A query matching fewer articles than this has its filters checked on each match's row;
 # one matching more has them narrowed through their indexes first.
 FEW_MATCHES = 5000
+# A query matching more articles than this (before its filters: ranking costs as much however
+# few the filters keep) lists them most recently added first unless ranking is asked for.
+RANK_AT_MOST = 5000
 TIME_LIMIT_MESSAGE = "The search took longer than the time limit; make the query more specific."
 # A phrase's equivalent spellings (abbreviations, i/y) are searched as alternatives, at most this many.
 MAX_ALTERNATIVES = 16
@@ -359,25 +369,27 @@ def _day_after(day: str) -> str | None:
         return None
 
 
-def _few(db: sqlite_utils.Database, expression: str) -> bool:
-    """Whether the query matches fewer than FEW_MATCHES articles, found by reading no more
-    of the index than that."""
+def _matches(db: sqlite_utils.Database, expression: str) -> int:
+    """How many articles the expression matches, counted no further than FEW_MATCHES or
+    RANK_AT_MOST (whichever is more): enough to choose a plan, reading little of the index."""
+    most = max(FEW_MATCHES, RANK_AT_MOST + 1)
     sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
-    return db.conn.execute(sql, [expression, FEW_MATCHES]).fetchone()[0] < FEW_MATCHES
+    return db.conn.execute(sql, [expression, most]).fetchone()[0]
 
 
 def _matching(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], since: str | None, until: str | None,
-              source: str | None, kind: str | None) -> tuple[str, list[str], dict[str, Any]]:
+              source: str | None, kind: str | None, matches: int | None = None) -> tuple[str, list[str], dict[str, Any]]:
     """The FROM clause, WHERE conditions and parameters of the articles matching a query
     and its filters; shared by search and count so totals and pages agree. The index's
     matches are joined to their rows only as far as a filter needs: few matches are each
     looked up; many are narrowed by the dates' or source's index, so the index ranks only
-    what they keep, and only a kind (no index holds it) is checked on each match's row."""
+    what they keep, and only a kind (no index holds it) is checked on each match's row.
+    ``matches`` is ``_matches`` of the query when the caller has counted it already."""
     indexed, on_row, params = _filters(since, until, source, kind)
     params["q"] = fts_query(parts)
     sources = " LEFT JOIN sources s ON s.id = a.source_id" if source else ""
     on_rowid = []
-    if indexed and not _few(db, params["q"]):
+    if indexed and (_matches(db, params["q"]) if matches is None else matches) >= FEW_MATCHES:
         on_rowid = [f"+articles_fts.rowid IN (SELECT a.id FROM articles a{sources} WHERE {' AND '.join(indexed)})"]
         indexed, sources = [], ""
     join = f" JOIN articles a ON a.id = articles_fts.rowid{sources}" if indexed or on_row else ""
@@ -388,34 +400,47 @@ _HITS = """SELECT a.id, a.title, a.published, a.url, s.domain AS source, top.sco
            ORDER BY top.score, a.published DESC, a.id"""
 
 
+_NEWEST = """SELECT a.id, a.title, a.published, a.url, s.domain AS source, NULL AS score
+             FROM ({added}) top JOIN articles a ON a.id = top.id LEFT JOIN sources s ON s.id = a.source_id
+             ORDER BY a.id DESC"""
+
+
 def _top(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], filters: tuple, limit: int,
-         offset: int) -> list[dict[str, Any]]:
+         offset: int, ranked: bool) -> list[dict[str, Any]]:
     """Hits ``offset`` to ``offset + limit`` by score, then newest, then id. The index hands
     over its best ``2 × (offset + limit) + 1`` only (equal scores are common: articles of
     one length with the same counts); when the last of them still ties the last wanted,
-    equal scores may lie beyond it, so every article scoring that or better is taken."""
+    equal scores may lie beyond it, so every article scoring that or better is taken.
+    A query too broad to rank (unless ``ranked``) walks its matches from the last added."""
     k = offset + limit
-    source, where, params = _matching(db, parts, *filters)
+    matches = _matches(db, fts_query(parts))
+    source, where, params = _matching(db, parts, *filters, matches=matches)
+    if matches > RANK_AT_MOST and not ranked:
+        added = f"SELECT articles_fts.rowid AS id FROM {source} WHERE {' AND '.join(where)} " \
+                "ORDER BY articles_fts.rowid DESC LIMIT :limit OFFSET :offset"
+        return list(_rows(db, _NEWEST.format(added=added), {**params, "limit": limit, "offset": offset}))
 
-    def ranked(extra: str, tail: str) -> str:
+    def best(extra: str, tail: str) -> str:
         return f"SELECT articles_fts.rowid AS id, {_SCORE} AS score FROM {source} WHERE {' AND '.join(where)}{extra} " \
                f"ORDER BY score{tail}"
 
-    hits = list(_rows(db, _HITS.format(ranked=ranked("", " LIMIT :k")), {**params, "k": 2 * k + 1}))
+    hits = list(_rows(db, _HITS.format(ranked=best("", " LIMIT :k")), {**params, "k": 2 * k + 1}))
     if len(hits) > 2 * k and hits[-1]["score"] == hits[k - 1]["score"]:
-        sql = _HITS.format(ranked=ranked(f" AND {_SCORE} <= :cut", ""))
+        sql = _HITS.format(ranked=best(f" AND {_SCORE} <= :cut", ""))
         hits = list(_rows(db, sql, {**params, "cut": hits[k - 1]["score"]}))
     return hits[offset:k]
 
 
 def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
            source: str | None = None, kind: str | None = None, limit: int = 20, offset: int = 0,
-           mark: tuple[str, str] = ("**", "**")) -> list[dict[str, Any]]:
-    """Ranked articles for ``query`` with a snippet each, matches between ``mark``; the
-    hits from ``offset`` on, at most ``limit`` (1–1000) of them."""
+           mark: tuple[str, str] = ("**", "**"), ranked: bool = False) -> list[dict[str, Any]]:
+    """Articles for ``query`` with a snippet each, matches between ``mark``; the hits from
+    ``offset`` on, at most ``limit`` (1–1000) of them. Best first, or, for a query matching
+    more than RANK_AT_MOST articles, most recently added first with score None (``ranked``
+    ranks those too, at the cost of reading every match)."""
     parts = parse_query(query)
     try:
-        hits = _top(db, parts, (since, until, source, kind), max(1, min(limit, 1000)), max(0, offset))
+        hits = _top(db, parts, (since, until, source, kind), max(1, min(limit, 1000)), max(0, offset), ranked)
         heads = _heads(db, [h["id"] for h in hits])
     except sqlite3.OperationalError as err:
         raise QueryError(f"The search index could not run this query ({err}).") from err
@@ -423,7 +448,7 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
         head, folded, more = heads.get(hit["id"], ("", None, False))
         spans = sorted(span for found in phrase_spans(parts, head, folded=folded) for span in found)
         hit["snippet"] = snippet(head, spans, mark=mark, more=more)
-        hit["score"] = round(-hit["score"], 3)
+        hit["score"] = None if hit["score"] is None else round(-hit["score"], 3)
     return hits
 
 

@@ -17,6 +17,7 @@ def test_search_benchmark_builds_once_and_agrees_with_the_old_ranking(tmp_path):
     rows = {line[:22].strip(): line.split() for line in first.stdout.splitlines()}
     for name, *_ in SHAPES:
         assert rows[name][-1] == "yes", first.stdout  # the same top 20 as the query it replaced
-    assert sum(int(rows[name][-5].replace(",", "")) > 0 for name, *_ in SHAPES) >= 15, first.stdout
+        assert rows[name][-6] == "best", first.stdout  # 300 articles: every query is ranked
+    assert sum(int(rows[name][-7].replace(",", "")) > 0 for name, *_ in SHAPES) >= 15, first.stdout
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "reusing" in again.stdout and "built 300" not in again.stdout

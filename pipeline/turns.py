@@ -329,7 +329,9 @@ def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speaker
             start = stamp.end()
         sentence = text[start:end]
         lead = _cue("answer_lead").match(sentence)
-        answered = None if lead else _subject_answers(text, start, end, speakers)
+        responding = _RESPONDING.match(sentence) if not lead else None
+        answered = (_official_responds(text, start, end, responding, speakers) if responding else None) or \
+            (None if lead else _subject_answers(text, start, end, speakers))
         if lead or answered:
             asked_before = {t.speaker for t in turns if t.role == "question"}
             found = _prose_answer(text, start, end, lead, speakers) if lead else answered
@@ -463,9 +465,27 @@ def _prose_answer(text: str, start: int, end: int, lead: re.Match[str], speakers
         return []
     comma = text.rfind(",", start + lead.end(), verb.start())
     speaker = speakers.speaker(comma + 1 if comma > 0 else start + lead.end(), verb.start() + 1)
+    if speaker is not None and speaker.name is None and comma > 0:
+        # "…, đồng chí Phạm Văn Quang - TUV, Giám đốc Sở …": the name before an office with a comma in it.
+        named = speakers.attributor.persons.between(text.rfind(",", start + lead.end(), comma) + 1, comma)
+        if named and re.fullmatch(r"\s*[-–][^,]*", text[named[-1].end:comma]):
+            speaker = Speaker(named[-1].name, text[named[-1].end:verb.start()].strip(" -–"), "person", speaker.how)
     if speaker is None:
         return []
     return _answer_and_question(text, start, end, speaker, start, comma if comma > 0 else verb.start(), speakers)
+
+
+# "Trước phản ánh về …, đồng chí X - Giám đốc Sở Y cho biết: …": an official answers what was raised.
+_RESPONDING = re.compile(r"Trước\s+(?:các\s+|những\s+|nhiều\s+)?(?:ý kiến|phản ánh|câu hỏi|chất vấn|kiến nghị|băn khoăn)"
+                         r"(?![\w])", re.IGNORECASE)
+
+
+def _official_responds(text: str, start: int, end: int, lead: re.Match[str], speakers: _Speakers) -> list[Turn]:
+    """"Trước phản ánh về …, <official> cho biết": an answer when an official of the
+    executive replies (not a delegate taking up a point)."""
+    found = _prose_answer(text, start, end, lead, speakers)
+    answer = next((t for t in found if t.role == "answer"), None)
+    return found if answer and answer.title and cue_regex("executive").search(answer.title) else []
 
 
 _ANSWERS = re.compile(r"(?<![\w])(?:trả lời|giải trình|tiếp thu, giải trình)(?:\s+(?:bổ sung|thêm))?\s+"

@@ -5,7 +5,10 @@ A reference needs a document type (``models/legal_types.txt``) and a number: a c
 letter part (103/KH-UBND, 18-NQ/TU, 54/KHUBND, "2031 KH-UBND" with a space for the slash)
 or a year part (43/2019/QH14), or a bare number as the news cites it ("Nghị quyết 68",
 "Đề án 06", "Kế hoạch số 197"), but not a count or a year ("kế hoạch 5 năm", "Kế hoạch
-2025"). A document header "Số: 62/KH-UBND" takes its type from the code's letters.
+2025"). A document header "Số: 62/KH-UBND" takes its type from the code's letters. A law
+may be cited by its name before the number ("Luật Tổ chức chính quyền địa phương số
+72/2025/QH15"), and one type may cover several numbers ("Quyết định số 468/QĐ-UBND,
+469/QĐ-UBND và 492/QĐ-UBND"), each a reference with the date and issuer written after the last.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ _CODE = (rf"\d{{1,5}}[a-z]?(?:{_SEP}[\dA-ZĐa-zđ&.]+)*{_SEP}[A-ZĐ][\dA-ZĐa-z�
          r"|\d{1,5}/(?:19|20)\d{2}/[A-ZĐ][\dA-ZĐa-zđ-]*|\d{1,5}\s[A-ZĐ]{1,4}-[A-ZĐ][\dA-ZĐa-zđ-]*")
 # A bare number: "Nghị quyết số 60", "Nghị quyết 98/2023", not "kế hoạch 5 năm" or "75%".
 _BARE = (r"\d{1,5}[a-z]?(?:/(?:19|20)\d{2})?"
-         r"(?![\w/%]|[,.]\d|\s*(?:%|tỷ|triệu|nghìn|người|ha\b|km|điểm|lần|tháng|ngày(?!\s*\d)|giờ|năm(?!\s+(?:19|20)\d{2})))")
+         r"(?![\w/%]|[,.]\d|\s*(?:%|tỷ|triệu|nghìn|người|ha\b|km|điểm|lần|tháng|ngày(?!\s*\d)|giờ"
+         r"|năm(?!\s+(?:19|20)\d{2}(?!\s*[-–]))))")  # "Nghị quyết 68 năm 2024", not "Kế hoạch 5 năm 2021 - 2025"
 # Types that are also common verbs or nouns ("quyết định 5 nội dung") need "số" or a capital to be cited bare.
 _BARE_ANY_CASE = {"nghị quyết", "nghị định", "đề án", "kế hoạch"}
 _HEADER = re.compile(rf"(?<![\w])Số\s*:\s*(?P<number>{_CODE})(?![\w/])")
@@ -35,6 +39,12 @@ _HEADER = re.compile(rf"(?<![\w])Số\s*:\s*(?P<number>{_CODE})(?![\w/])")
 _CODE_TYPES = {"NQ": "Nghị quyết", "QĐ": "Quyết định", "KH": "Kế hoạch", "CT": "Chỉ thị", "TTr": "Tờ trình",
                "BC": "Báo cáo", "TB": "Thông báo", "NĐ": "Nghị định", "TT": "Thông tư", "KL": "Kết luận",
                "HD": "Hướng dẫn", "CTr": "Chương trình", "ĐA": "Đề án", "QC": "Quy chế", "CĐ": "Công điện"}
+# A law cited by its name, then its number: "Luật Tổ chức chính quyền địa phương số 72/2025/QH15".
+_NAMED_LAW = re.compile(rf"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh)\s+[A-ZĐÀ-Ỹ][^\s,.;:()]*(?:\s+[^\s,.;:()]+){{0,9}}?"
+                        rf"\s+số\s+(?P<number>{_CODE})(?![\w/])")
+# More numbers after one type: "Quyết định số: 468/QĐ-UBND, 469/QĐ-UBND và 492/QĐ-UBND", "Chương
+# trình hành động số 26 và số 30".
+_MORE = re.compile(rf"\s*(?:,|;|và)\s*(?:(?:số\s*)?(?P<number>{_CODE})(?![\w/])|số\s+(?P<bare>\d{{1,5}})(?![\w/%]|[,.]\d))")
 _ISSUER = re.compile(r"\s+(?:của|do)\s+((?:[A-ZĐÀ-Ỹ][^\s,.;:()]*)(?:\s+[^\s,.;:()]+){0,7})")
 _ISSUER_STOP = re.compile(r"\s(?:về|ngày|năm|đã|để|nhằm|thì|và|quy định|hướng dẫn|ban hành|phê duyệt|tại|với|trong)\b")
 
@@ -55,14 +65,16 @@ class LegalRef:
 
 @lru_cache(maxsize=None)
 def _regex() -> re.Pattern[str]:
-    types = "|".join(re.escape(t) for t in legal_types())
-    # A qualifier may come between the type and "số": "Báo cáo thẩm định số", "Kế hoạch giám sát số".
-    return re.compile(rf"(?<![\w])(?P<type>{types})(?P<so>(?:\s+[a-zà-ỹđ\"“”]+){{0,3}}?\s+số:?)?\s*(?:[:]\s*)?"
-                      rf"(?:(?P<number>{_CODE})(?![\w/])|(?P<bare>{_BARE}))", re.IGNORECASE)
+    # A type broken over two lines ("Tờ\ntrình số 617/TTr-SNV") is still the type.
+    types = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in legal_types())
+    # A qualifier may come between the type and "số": "Báo cáo thẩm định số", "Kế hoạch giám sát số"; in
+    # lower case, and not a preposition before another document ("quy định tại Nghị quyết số 36/…").
+    return re.compile(rf"(?<![\w])(?P<type>{types})(?P<so>(?-i:(?:\s+(?!(?:tại|theo|của|và)\s)[a-zà-ỹđ\"“”]+){{0,3}}?)\s+số:?)?"
+                      rf"\s*(?:[:]\s*)?(?:(?P<number>{_CODE})(?![\w/])|(?P<bare>{_BARE}))", re.IGNORECASE)
 
 
 def _canonical_type(written: str) -> str:
-    lower = written.lower()
+    lower = " ".join(written.lower().split())
     return next(t for t in legal_types() if t.lower() == lower)
 
 
@@ -94,13 +106,19 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
     refs: list[LegalRef] = []
     matches = [(m, _cited(m)) for m in _regex().finditer(text)]
     taken = [(m.start(), m.end()) for m, cited in matches if cited]
+    matches += [(m, (m.group("type"), m.group("number"))) for m in _NAMED_LAW.finditer(text)
+                if not inside(taken, m.start("number"))]
     matches += [(m, (_type_of_code(m.group("number")), m.group("number"))) for m in _HEADER.finditer(text)
                 if _type_of_code(m.group("number")) and not inside(taken, m.start("number"))]
     for match, cited in sorted(matches, key=lambda mc: mc[0].start()):
-        if cited is None or inside(list(furniture), match.start()):
+        # A document header ("Số: 30/2018/QĐ-UBND | Hải Phòng, ngày …") is laid out like a menu, but is none.
+        if cited is None or (match.re is not _HEADER and inside(list(furniture), match.start())):
             continue
-        kind, number = cited[0], re.sub(r"\s*([/-])\s*", r"\1", cited[1])  # "35 /2024/QĐ-UBND" as 35/2024/QĐ-UBND
-        end = match.end()
+        numbers = [(match.start(), match.end(), cited[1])]
+        while more := _MORE.match(text, numbers[-1][1]):
+            numbers.append((more.start("number") if more.group("number") else more.start("bare"), more.end(),
+                            more.group("number") or more.group("bare")))
+        kind, end = cited[0], numbers[-1][1]
         date = None
         tail = text[end:end + 40]
         dated = re.match(r"\s*,?\s*(?:ban hành\s+)?ngày\s+", tail)
@@ -118,7 +136,9 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
             issuer = name.strip() or None
             if issuer:
                 end = issued.start(1) + len(issuer)
-        refs.append(LegalRef(match.start(), end, kind, number, date, issuer or _issuer_from_code(number)))
+        for start, _end, written in numbers:
+            number = re.sub(r"\s*([/-])\s*", r"\1", written)  # "35 /2024/QĐ-UBND" as 35/2024/QĐ-UBND
+            refs.append(LegalRef(start, end, kind, number, date, issuer or _issuer_from_code(number)))
     return refs
 
 

@@ -85,7 +85,9 @@ def test_names_compare_without_tone_marks_as_format_says():
 # on dev (P 0.755 R 0.725, year 1.00): the same 37 matches and one false hit more.
 # (The readers of ranked lines and of year tables were written after reading dev-040 and
 # dev-123; dev-040 is in this split, so 20 of the 43 matches come from a layout seen here.)
-DEV_FLOORS = {"index_values": 0.73, "legal_refs": 0.93, "persons": 0.95}
+# Legal references then printed 0.972 (P 0.981 R 0.963): laws cited by name, several numbers after
+# one type, headers laid out as table rows, a type broken over two lines.
+DEV_FLOORS = {"index_values": 0.73, "legal_refs": 0.96, "persons": 0.95}
 
 
 def test_dev_split_extractors_stay_above_floors(shared, runner):

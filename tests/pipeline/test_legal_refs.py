@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 
 TRAINING = sorted((ROOT / "models" / "training").glob("*.jsonl"))
 
@@ -19,6 +19,17 @@ def _docs() -> dict[str, dict]:
     return {d["doc"]: d for d in load_gold(TRAINING)}
 
 
+def _doc(doc_id: str) -> dict:
+    """A document of models/training, or of the shared development corpus (read by path)."""
+    from pipeline.train import load_gold
+
+    if not doc_id.startswith("dev-"):
+        return _docs()[doc_id]
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside this checkout")
+    return next(d for d in load_gold([SHARED / "gold" / "dev" / "news.jsonl"]) if d["doc"] == doc_id)
+
+
 @pytest.mark.parametrize("doc_id, number", [
     ("tr-12-017", "60"),                # "Nghị quyết số 60": a bare number, as the news cites it
     ("tr-21-006", "98/2023"),           # "Nghị quyết 98/2023 của Quốc hội"
@@ -27,14 +38,35 @@ def _docs() -> dict[str, dict]:
     ("tr-26-004", "31/KHGS-HĐND"),      # "Kế hoạch giám sát số …": a qualifier before "số"
     ("tr-34-016", "846/UBND-TH"),       # "Công văn số 846 /UBND-TH": a stray space
     ("tr-03-003", "65"),                # "Nghị quyết số 65 ngày 12/12/2024": a bare number with its date
+    ("tr-05-006", "36/2021/NQ-HĐND"),   # "theo quy định tại Nghị quyết số 36/…": a Nghị quyết, not a "Quy định"
+    ("tr-12-009", "469/QĐ-UBND"),       # "Quyết định số: 468/QĐ-UBND, 469/QĐ-UBND và 492/QĐ-UBND ngày 31/10/2019"
+    ("tr-12-009", "492/QĐ-UBND"),
+    ("tr-16-010", "30"),                # "Chương trình hành động số 26 và số 30"
+    ("tr-34-004", "02/NQ-CP"),          # "Nghị quyết số 01/NQ-CP, 02/NQ-CP ngày 05/01/2024"
+    ("tr-28-020", "72/2025/QH15"),      # "Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a law by its name
+    ("dev-073", "617/TTr-SNV"),         # "Tờ\ntrình số 617/TTr-SNV": the type broken over two lines
+    ("dev-074", "30/2018/QĐ-UBND"),     # "Số: 30/2018/QĐ-UBND | Hải Phòng, ngày …": a header laid out as a table row
 ])
 def test_references_in_real_text(doc_id, number):
     from pipeline.document import analyze
     from pipeline.evaluate import _ref_key
 
-    doc = _docs()[doc_id]
+    doc = _doc(doc_id)
     gold = next(r for r in doc["legal_refs"] if r.get("number") == number)
     found = {_ref_key(r): r for r in analyze(doc["text"], doc.get("published"))["legal_refs"]}
     assert _ref_key(gold) in found, (gold, list(found))
     if gold.get("date") and "ngày" in gold["quote"]:  # a date written with the reference
         assert found[_ref_key(gold)]["date"] == gold["date"]
+
+
+@pytest.mark.parametrize("doc_id, phrase, ref", [
+    ("tr-04-038", "Kế hoạch 05 năm 2021 - 2025", ("Kế hoạch", "05")),  # a five-year plan, not plan no. 5
+    ("tr-02-016", "Đề án tại Nghị quyết số 54/NQ-CP", ("Đề án", "54/NQ-CP")),
+])
+def test_no_reference_from_a_plan_period_or_a_type_before_another(doc_id, phrase, ref):
+    from pipeline.document import analyze
+
+    doc = _docs()[doc_id]
+    assert phrase in doc["text"]
+    found = [(r["type"], r["number"]) for r in analyze(doc["text"], doc.get("published"))["legal_refs"]]
+    assert ref not in found, found

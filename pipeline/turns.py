@@ -28,7 +28,7 @@ from pipeline.attribution import Attributor, Speaker, attributor_of
 from pipeline.bodies import BodyMention
 from pipeline.cues import cue_regex, topic_of
 from pipeline.persons import PersonMention, title_regex
-from pipeline.resources import turn_cues
+from pipeline.resources import surnames, turn_cues
 from pipeline.segment import sentence_spans
 from pipeline.steps import step
 from pipeline.text import inside
@@ -45,6 +45,8 @@ _LINE = re.compile(rf"^[ \t*•\-–]*(?:[\[(]?{_TIME}[\])]?\s*(?:[:\-–—.,]\
 # Labels with no speaker in them: a question or an answer of a Q&A page (answers to voters'
 # petitions, "Hỏi: … Đáp: …"); the answer's speaker is the body or person its words begin with.
 _BARE_LABELS = {"trả lời": "answer", "đáp": "answer", "hỏi": "question", "câu hỏi": "question"}
+# The interviewer of a question-and-answer interview ("*Phóng viên: …", "-PV: …").
+_INTERVIEWER = re.compile(r"(?:phóng viên|PV)", re.IGNORECASE)
 _TIMESTAMP_LINE = re.compile(rf"^[ \t*•\-–]*[\[(]?{_TIME}[\])]?\s*[:\-–—.]\s+(?=\S)", re.MULTILINE)
 # (À-Ỹ spans lower-case letters too: in_label checks the capitals.)
 _UPPER_NAME = re.compile(r"(?<![\w])((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)(?:\s+(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|[A-ZĐÀ-Ỹ]+)){1,4})\s*$")
@@ -152,12 +154,12 @@ class _Speakers:
         title = title_regex().match(bare) or _cue("label_head").match(bare)
         rest = bare[title.end():].strip(" ,") if title else bare
         first = _NAME_FIRST.match(rest) if title and title.group().casefold() in _HONORIFICS else None
-        if first and title_regex().match(first.group("title")):
+        if first and title_regex().match(first.group("title")) and _surnamed(first.group("name")):
             # "Ông PHẠM BÌNH MINH, Bộ trưởng Ngoại giao": the name, then the office.
             return _capitalised(first.group("name")), first.group("title")
         upper = _UPPER_NAME.search(rest)
         if upper and len(upper.group(1).split()) >= 2 and rest.endswith(upper.group(1)) and \
-                all(w[0].isupper() for w in upper.group(1).split()):
+                all(w[0].isupper() for w in upper.group(1).split()) and _surnamed(upper.group(1)):
             name = _capitalised(upper.group(1))
             head = rest[:upper.start()].strip(" ,")
             title_text = " ".join(filter(None, [title.group() if title else None, head])) or None
@@ -184,6 +186,11 @@ _NAME_WORD = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*"
 _NAME_FIRST = re.compile(rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*(?:,|\s?[-–]\s?)\s*(?P<title>\S.*)$")
 # "Hồ Thị Kim Ngân (Đoàn đại biểu Quốc hội Bắc Kạn)": a delegate's label, the name and the delegation.
 _NAME_AND_DELEGATION = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}\s*\(")
+
+
+def _surnamed(name: str) -> bool:
+    """A name that starts with a surname, not a body's name in capitals ("CÁC VẤN ĐỀ XÃ HỘI")."""
+    return _capitalised(name).split()[0] in surnames()
 
 
 def _capitalised(name: str) -> str:
@@ -216,6 +223,7 @@ def _is_label(label: str) -> bool:
         return False  # "Ông A cho biết: …" is reported speech in an article, not a label
     return bool(_cue("label_head").match(head) or title_regex().match(head) or
                 (head.isupper() and len(words) <= 12 and re.match(r"[A-ZĐÀ-Ỹ]", head)) or
+                _INTERVIEWER.fullmatch(head.strip()) or
                 (_NAME_AND_DELEGATION.match(head) and _delegation().search(head)))
 
 
@@ -252,6 +260,8 @@ def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]
         start, end = match.start("label"), match.end("label")
         name, title = speakers.in_label(start, end)
         bare_role = _BARE_LABELS.get(label.strip(" *•-–").lower())
+        if _INTERVIEWER.fullmatch(label.strip(" *•-–")):
+            name, title = None, "Phóng viên"
         if bare_role == "answer":
             first = speakers.speaker(match.end(), min(_paragraph_end(text, match.end()), match.end() + 60))
             name, title = (first.name, first.title) if first else (None, None)

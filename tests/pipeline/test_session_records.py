@@ -132,13 +132,13 @@ def score_records(records) -> dict[str, list[int]]:
 
 
 # Recorded from score_records when the readers last changed (found / expected, over the 47
-# excerpts): council 28/44, number 23/29, term 23/25, date 14/21, speakers 47/67, roles 43/47,
+# excerpts): council 28/44, number 23/29, term 23/25, date 14/21, speakers 49/67, roles 45/49,
 # timestamps 3/3, exchanges 8/11, recalls 3/8, commitments 7/9, their speakers 5/7; a floor is
 # the recorded share, rounded down. (labels-05 no longer carries its session: its heading line
 # is also a shared document's. The five excerpts added last gave council, number and date a
 # lower share: live-07's Standing Committee meeting and labels-13's unnamed Gia Lai session are
 # not read as sessions.)
-FLOORS = {"council": 0.63, "number": 0.79, "term": 0.92, "date": 0.66, "speakers": 0.70, "roles": 0.91,
+FLOORS = {"council": 0.63, "number": 0.79, "term": 0.92, "date": 0.66, "speakers": 0.73, "roles": 0.91,
           "timestamps": 1.0, "exchanges": 0.72, "recalls": 0.37, "commitments": 0.77, "commitment_speakers": 0.71}
 
 
@@ -276,7 +276,8 @@ def test_what_an_official_is_said_to_be_is_not_an_answer():
 
     doc = training_doc("tr-17-013")
     turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
-    assert [(t["speaker"], t["role"]) for t in turns] == [("Nguyễn Hạnh Phúc", "other")], turns
+    assert [(t["speaker"] or t["title"], t["role"]) for t in turns] == [("Phóng viên", "other"),
+                                                                       ("Nguyễn Hạnh Phúc", "other")], turns
 
 
 def test_a_photo_caption_repeating_a_label_is_no_second_turn():
@@ -307,3 +308,13 @@ def test_an_answer_to_a_named_delegates_question_pairs_them():
     (question,) = [t for t in out["turns"] if t["role"] == "question"]
     assert (question["speaker"], question["quote"]) == ("Nguyễn Thanh Hải", "về việc tăng giá cước 3G mà chất lượng chưa cải thiện")
     assert [(q["asker"], q["answerer"]) for q in out["questions"]] == [("Nguyễn Thanh Hải", "Nguyễn Bắc Son")]
+
+
+@pytest.mark.parametrize("record_id", ["labels-12", "labels-15"])
+def test_an_interviews_questions_are_the_reporters_and_a_headline_in_capitals_is_nobodys(record_id):
+    """"*Phóng viên: Vì sao …" (labels-15) and "Phóng viên: Cảm ơn Chủ nhiệm …" (labels-12) are
+    the interviewer's turns; labels-12's title line "UỶ BAN VỀ CÁC VẤN ĐỀ XÃ HỘI: NỖ LỰC …" is a
+    committee's name in capitals, no speaker."""
+    turns = _analysed(record_id)["turns"]
+    assert (None, "Phóng viên", "other") in {(t["speaker"], t["title"], t["role"]) for t in turns}
+    assert all(t["title"] == "Phóng viên" or t["speaker"] == "Lâm Quang Thi" for t in turns), turns

@@ -15,7 +15,7 @@ from typing import Callable
 import sqlite_utils
 
 from pipeline import fold
-from pipeline.resources import body_heads
+from pipeline.resources import abbreviations, body_heads
 
 Migration = tuple[int, str, str]
 # The Unicode blocks that hold every character pipeline.fold changes: Latin-1 Supplement,
@@ -82,6 +82,18 @@ def vietnamese_capitals() -> list[str]:
     return sorted(letter for letter in letters if not letter.isascii())
 
 
+def _lowering() -> list[tuple[str, str]]:
+    """(capital, small letter) for each capital that SQLite's lower() leaves alone."""
+    return [(capital, capital.lower()) for capital in vietnamese_capitals()]
+
+
+def _replace_steps(column: str, pairs: list[tuple[str, str]], rows: str) -> list[str]:
+    """UPDATE statements that replace each (old, new) of ``pairs`` in ``column`` of the
+    commitments ``rows`` picks, REPLACES_PER_STATEMENT nested replace() to a statement."""
+    return [f"UPDATE commitments SET {column} = {_replaced(column, pairs[start:start + REPLACES_PER_STATEMENT])} "
+            f"WHERE {rows};" for start in range(0, len(pairs), REPLACES_PER_STATEMENT)]
+
+
 def _body_statements(rows: str) -> str:
     """UPDATE statements that fill ``body`` and ``body_key`` of the commitments ``rows`` picks
     (an SQL condition) in plain SQL. A body that spoke is itself; a person's title gives the
@@ -96,14 +108,73 @@ def _body_statements(rows: str) -> str:
             THEN COALESCE((SELECT name FROM bodies WHERE bodies.id = commitments.body_id), speaker_title)
             ELSE (SELECT substr(commitments.speaker_title, min({found})) FROM (VALUES {heads}) WHERE {found} > 0) END
         WHERE {rows};""", f"UPDATE commitments SET body_key = lower(body) WHERE {rows};"]
-    capitals = vietnamese_capitals()
-    for start in range(0, len(capitals), REPLACES_PER_STATEMENT):
-        key = _replaced("body_key", [(capital, capital.lower()) for capital in capitals[start:start + REPLACES_PER_STATEMENT]])
-        statements.append(f"UPDATE commitments SET body_key = {key} WHERE {rows};")
+    statements += _replace_steps("body_key", _lowering(), rows)
     statements.append(f"""UPDATE commitments SET body = (SELECT c.body FROM commitments c
             WHERE c.body_key = commitments.body_key ORDER BY c.id LIMIT 1)
         WHERE body_key IN (SELECT body_key FROM commitments WHERE {rows});""")
     return "\n".join(statements)
+
+
+def _written_body_statements(rows: str) -> list[str]:
+    """UPDATE statements that fill ``body_written`` and ``body_key`` of the commitments ``rows``
+    picks, in plain SQL. body_written is the body as the row names it: a body that spoke, or
+    the body in a person's title from its first head of models/bodies.txt on, whatever the
+    title's case ("Phó Giám đốc SỞ XÂY DỰNG" → "SỞ XÂY DỰNG"; a head must start with a
+    capital, so "cán bộ" is no "Bộ"), with abbreviations written out as
+    pipeline.bodies does for its canonical names ("UBND" → "Ủy ban nhân dân"); none for a job
+    alone or an empty name. body_key is it in lower case, the key its spellings share."""
+    heads = ", ".join(f"('{head}', '{head.lower()}')" for head in body_heads())
+    found = "instr(' ' || commitments.body_key || ' ', ' ' || column2 || ' ')"
+    body = f"""CASE WHEN speaker_kind = 'body'
+            THEN COALESCE((SELECT name FROM bodies WHERE bodies.id = commitments.body_id), speaker_title)
+            ELSE (SELECT substr(commitments.speaker_title, min(pos)) FROM (SELECT {found} AS pos, column1 AS head
+                  FROM (VALUES {heads})) WHERE pos > 0 AND substr(commitments.speaker_title, pos, 1) = substr(head, 1, 1))
+            END"""
+    # Words two spaces apart, so that each abbreviation is replaced between spaces of its own
+    # even beside another ("HĐND UBND"); "TP.Hà Nội" is "TP. Hà Nội" first, as in pipeline.bodies.
+    glued = [(" TP.  ", " TP."), (" Tp.  ", " Tp."), (" TP.", " TP.  "), (" Tp.", " Tp.  ")]
+    words = [(f" {short} ", f" {long} ") for short, long in sorted(abbreviations().items()) if " " not in short]
+    return [f"UPDATE commitments SET body_key = lower(speaker_title) WHERE {rows};",
+            *_replace_steps("body_key", _lowering(), rows),
+            f"UPDATE commitments SET body_written = NULLIF(trim({body}), '') WHERE {rows};",
+            f"UPDATE commitments SET body_written = ' ' || replace(body_written, ' ', '  ') || ' ' WHERE {rows};",
+            *_replace_steps("body_written", glued + words, rows),
+            f"UPDATE commitments SET body_written = NULLIF(trim(replace(replace(body_written, '  ', ' '), '  ', ' ')), '') "
+            f"WHERE {rows};",
+            f"UPDATE commitments SET body_key = lower(body_written) WHERE {rows};",
+            *_replace_steps("body_key", _lowering(), rows)]
+
+
+# Of the spellings of one body_key, the one shown: the earliest not written in capitals
+# alone. The index commitments_body_spelling finds it without reading the key's other rows.
+_SPELLING_ORDER = "body_written GLOB '*[a-z]*' DESC, id"
+
+
+def _spelling_statement(key: str, row_is_first: bool = False) -> str:
+    """An UPDATE that writes the chosen spelling into ``body`` of every commitment whose
+    body_key is ``key`` (an SQL expression, evaluated once), changing only rows that differ;
+    with ``row_is_first``, only when the row ``new.id`` is the one chosen (an inserted row
+    changes its key's spelling only then, so the key's other rows are not read)."""
+    first = f"(SELECT {{}} FROM commitments WHERE body_key = {key} ORDER BY {_SPELLING_ORDER} LIMIT 1)"
+    chosen = first.format("body_written")
+    only = f" AND {first.format('id')} = new.id" if row_is_first else ""
+    return f"UPDATE commitments SET body = {chosen} WHERE body_key = {key} AND body IS NOT {chosen}{only};"
+
+
+def _body_trigger_statements(old_key: bool) -> str:
+    """What the insert and update triggers of migration 16 run for the row ``new.id``: its
+    own spelling and key, then its body; an insert changes the other rows of its key when it
+    is their first spelling now, an update rewrites the shown spelling of the key it joins
+    and of the key it left (``old.body_key``): every row's body depends on the rows there
+    are, not on the order they were written in."""
+    new_key = "(SELECT body_key FROM commitments WHERE id = new.id)"
+    own = f"(SELECT body_written FROM commitments WHERE body_key = {new_key} ORDER BY {_SPELLING_ORDER} LIMIT 1)"
+    statements = [*_written_body_statements("id = new.id"), f"UPDATE commitments SET body = {own} WHERE id = new.id;"]
+    if old_key:
+        statements += [_spelling_statement(new_key), _spelling_statement("old.body_key")]
+    else:
+        statements.append(_spelling_statement(new_key, row_is_first=True))
+    return "\n            ".join(statements)
 
 
 # A row whose folded copies are missing or older than its title or text (written by a tool
@@ -680,6 +751,92 @@ MIGRATIONS: list[Migration] = [
             UPDATE articles SET title_folded = {_folded("new.title")}, text_folded = {_folded("new.text")}
             WHERE id = new.id;
             DELETE FROM articles_fts_folding WHERE id = new.id;
+        END;
+        """,
+    ),
+    (
+        16,
+        "the body facet: heads in any case, abbreviations written out, no empty body; search index right after a REPLACE",
+        f"""
+        -- commitments.body (the body facet) now finds a head whatever the title's case ("Phó Giám
+        -- đốc SỞ XÂY DỰNG"), writes abbreviations out as pipeline.bodies does ("UBND thành phố Hà
+        -- Nội" and "Ủy ban nhân dân thành phố Hà Nội" are one body), leaves an empty name empty
+        -- (NULL, not '') and depends only on the rows there are: body_written holds each row's
+        -- own spelling, body the spelling its key's rows show (the earliest not in capitals
+        -- alone), recomputed for the key a row leaves too. Heads and abbreviations are
+        -- models/bodies.txt and models/abbreviations.tsv as they were when this migration ran.
+        DROP TRIGGER commitments_body_insert;
+        DROP TRIGGER commitments_body_update;
+        ALTER TABLE commitments ADD COLUMN body_written TEXT;
+        CREATE INDEX commitments_body_spelling ON commitments(body_key, {_SPELLING_ORDER});
+        {chr(10).join(_written_body_statements("TRUE"))}
+        UPDATE commitments SET body = NULL;
+        UPDATE commitments SET body = chosen.body_written FROM (SELECT body_key, body_written,
+                row_number() OVER (PARTITION BY body_key ORDER BY {_SPELLING_ORDER}) AS n
+            FROM commitments WHERE body_key IS NOT NULL) AS chosen
+        WHERE chosen.n = 1 AND commitments.body_key = chosen.body_key;
+        CREATE TRIGGER commitments_body_insert AFTER INSERT ON commitments BEGIN
+            {_body_trigger_statements(old_key=False)}
+        END;
+        CREATE TRIGGER commitments_body_update AFTER UPDATE OF speaker_title, speaker_kind, body_id ON commitments BEGIN
+            {_body_trigger_statements(old_key=True)}
+        END;
+        -- INSERT OR REPLACE deletes the row it replaces without firing delete triggers unless
+        -- recursive_triggers is on (sqlite-utils turns it on; Python's sqlite3 and the sqlite3
+        -- shell leave it off), so the replaced row's entry stayed in the search index. A BEFORE
+        -- INSERT trigger notes the rows the new one may replace (fts_replaced); the AFTER INSERT
+        -- trigger, which runs only if the row went in, removes their entries before adding the
+        -- new one. A row an INSERT OR IGNORE or an upsert kept keeps its entry; the note is
+        -- cleared by the next insert, or by a delete trigger that removed the entry itself.
+        -- commitments_fts and status_reports_fts (hdnd writes their words) lose a deleted or
+        -- replaced row's words the same way.
+        CREATE TABLE fts_replaced (
+            fts TEXT NOT NULL, id INTEGER NOT NULL, title TEXT, text TEXT, title_folded TEXT, text_folded TEXT
+        );
+        CREATE TRIGGER articles_fts_replacing BEFORE INSERT ON articles BEGIN
+            DELETE FROM fts_replaced WHERE fts = 'articles_fts';
+            INSERT INTO fts_replaced (fts, id, title, text, title_folded, text_folded)
+            SELECT 'articles_fts', id, title, text, title_folded, text_folded FROM articles
+            WHERE id = new.id OR url = new.url;
+        END;
+        DROP TRIGGER articles_fts_insert;
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            SELECT 'delete', id, title, text, title_folded, text_folded FROM fts_replaced WHERE fts = 'articles_fts';
+            DELETE FROM fts_replaced WHERE fts = 'articles_fts';
+            INSERT INTO articles_fts(rowid, title, text, title_folded, text_folded)
+            VALUES (new.id, new.title, new.text, new.title_folded, new.text_folded);
+            INSERT INTO articles_fts_folding (id, title, text) SELECT new.id, new.title, new.text
+            WHERE new.text_folded IS NULL OR (new.title_folded IS NULL AND new.title IS NOT NULL);
+        END;
+        DROP TRIGGER articles_fts_delete;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            DELETE FROM fts_replaced WHERE fts = 'articles_fts' AND id = old.id;
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            VALUES ('delete', old.id, old.title, old.text, old.title_folded, old.text_folded);
+        END;
+        CREATE TRIGGER commitments_fts_replacing BEFORE INSERT ON commitments BEGIN
+            DELETE FROM fts_replaced WHERE fts = 'commitments_fts';
+            INSERT INTO fts_replaced (fts, id) SELECT 'commitments_fts', id FROM commitments
+            WHERE id = new.id OR fingerprint = new.fingerprint;
+        END;
+        CREATE TRIGGER commitments_fts_replaced AFTER INSERT ON commitments BEGIN
+            DELETE FROM commitments_fts WHERE rowid IN (SELECT id FROM fts_replaced WHERE fts = 'commitments_fts');
+            DELETE FROM fts_replaced WHERE fts = 'commitments_fts';
+        END;
+        CREATE TRIGGER commitments_fts_delete AFTER DELETE ON commitments BEGIN
+            DELETE FROM commitments_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER status_reports_fts_replacing BEFORE INSERT ON status_reports BEGIN
+            DELETE FROM fts_replaced WHERE fts = 'status_reports_fts';
+            INSERT INTO fts_replaced (fts, id) SELECT 'status_reports_fts', id FROM status_reports WHERE id = new.id;
+        END;
+        CREATE TRIGGER status_reports_fts_replaced AFTER INSERT ON status_reports BEGIN
+            DELETE FROM status_reports_fts WHERE rowid IN (SELECT id FROM fts_replaced WHERE fts = 'status_reports_fts');
+            DELETE FROM fts_replaced WHERE fts = 'status_reports_fts';
+        END;
+        CREATE TRIGGER status_reports_fts_delete AFTER DELETE ON status_reports BEGIN
+            DELETE FROM status_reports_fts WHERE rowid = old.id;
         END;
         """,
     ),

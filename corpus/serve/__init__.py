@@ -70,7 +70,7 @@ for _query in CANNED.values():
 
 FACETS = {
     "promises": ["status", "kind", "speaker", "body", "topic", "source", "year"],
-    "commitments": ["status", "kind", "topic", "speaker", "speaker_title"],
+    "commitments": ["status", "kind", "topic", "speaker", "speaker_title", "body"],
     "article_list": ["source", "year", "kind"],
     "articles": ["kind", "source_id"],
     "index_values": ["index", "entity", "year"],
@@ -83,6 +83,33 @@ PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
 PROMISE_LINKS = {"promise_id", "commitment_id"}
 SESSION_COLUMNS = {("sessions", "id")}
 SESSION_LINKS = {"session_id"}
+# What a column holds, in words: on a phone Datasette's tables and queries become cards, each
+# value labelled with its column's name (speaker_title) unless we say otherwise. A (table,
+# column) entry is for a column whose name means something else in that table.
+COLUMN_TITLES = {
+    "id": "Số · No.", "kind": "Loại · Kind", "status": "Trạng thái · Status", "speaker": "Người nói · Speaker",
+    "speaker_title": "Chức danh · Title", "speaker_kind": "Người nói là · Speaker is", "body": "Cơ quan · Body",
+    "body_written": "Cơ quan như đã viết · Body as written", "body_key": "Khóa cơ quan · Body key",
+    "topic": "Lĩnh vực · Topic", "deadline": "Hạn · Deadline", "deadline_text": "Hạn như đã nói · Deadline as said",
+    "deadline_granularity": "Hạn chính xác đến · Deadline precise to", "quote": "Câu gốc · Quote",
+    "target": "Mục tiêu · Target", "quantity": "Số lượng · Quantity", "unit": "Đơn vị · Unit",
+    "hedged": "Nói dè dặt · Hedged", "made_on": "Ngày nói · Said on", "year": "Năm · Year", "source": "Nguồn · Source",
+    "session": "Kỳ họp · Session", "session_id": "Kỳ họp số · Session no.", "fingerprint": "Dấu vân tay · Fingerprint",
+    "person_id": "Người số · Person no.", "body_id": "Cơ quan số · Body no.",
+    "first_article_id": "Bài đầu tiên · First article", "created_at": "Ghi lúc · Recorded at",
+    "promise_id": "Lời hứa số · Promise no.", "commitment_id": "Lời hứa số · Promise no.",
+    "article_id": "Bài báo số · Article no.", "title": "Tiêu đề · Title", "lead": "Sapo · Lead",
+    "author": "Tác giả · Author", "published": "Ngày đăng · Published", "section": "Chuyên mục · Section",
+    "text": "Nội dung · Text", "url": "Địa chỉ · URL", "name": "Tên · Name", "domain": "Tên miền · Domain",
+    "source_id": "Nguồn số · Source no.", "index": "Chỉ số · Index", "subindex": "Chỉ số thành phần · Sub-index",
+    "entity": "Địa phương · Place", "value": "Giá trị · Value", "rank": "Hạng · Rank", "rank_of": "Trên tổng số · Out of",
+    "change": "Thay đổi · Change", "rank_change": "Đổi hạng · Rank change", "start": "Từ ký tự · From character",
+    "end": "Đến ký tự · To character", "role": "Vai trò · Role", "seq": "Thứ tự · Order",
+    "timestamp": "Thời điểm · Time", "delegation": "Đoàn · Delegation", "addressee": "Hỏi ai · Addressed to",
+    "council": "Hội đồng · Council", "term": "Khóa · Term", "session_no": "Kỳ họp thứ · Session no.",
+    "date": "Ngày · Date", "first_seen": "Lần đầu · First seen", "last_seen": "Lần cuối · Last seen",
+    ("persons", "title"): "Chức danh · Title", ("turns", "title"): "Chức danh · Title",
+}
 CODE_COLUMNS = {"topic": "topic", "status": "status", "kind": "kind", "attribution": "found", "role": "role",
                 "speaker_kind": "speaker_kind"}
 EVENT_TABLES = {"commitment_events"}  # their kind is an event's, not a promise's
@@ -93,6 +120,12 @@ def code_words(value, column: str, table: str | None = None):
     the facet lists); any other value as it is."""
     group = "event" if column == "kind" and table in EVENT_TABLES else CODE_COLUMNS.get(column)
     return pages.label(value, group) if group and isinstance(value, str) and value else value
+
+
+def column_title(column: str, table: str | None = None) -> str:
+    """The words a card on a phone shows for ``column`` of ``table`` (the ``column_title``
+    filter); the column's name when we have none."""
+    return COLUMN_TITLES.get((table, column)) or COLUMN_TITLES.get(column, column)
 
 
 def _code_cell(value, column: str, table: str | None) -> Markup | None:
@@ -194,6 +227,7 @@ def prepare_jinja2_environment(env):
     env.filters["vn_label"] = pages.label
     env.filters["counted"] = pages.counted
     env.filters["code_words"] = code_words
+    env.filters["column_title"] = column_title
 
 
 @hookimpl

@@ -51,8 +51,21 @@ def _hdnd_search(db_path: Path, query: str) -> str:
 
 
 def _index_is_sound(db_path: Path) -> None:
-    """FTS5's own check that the index holds exactly the rows' columns (raises if not); plain sqlite3."""
+    """FTS5's own check (raises if the index is broken), and the index's every entry (term,
+    row, column, offset) the same as an index rebuilt from the rows holds: the check alone
+    misses an entry left for a row that was replaced. Plain sqlite3."""
     _plain(db_path, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.entries USING fts5vocab(main, articles_fts, 'instance')")
+        entries = "SELECT term, doc, col, offset FROM temp.entries ORDER BY 1, 2, 3, 4"
+        held = conn.execute(entries).fetchall()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+        assert held == conn.execute(entries).fetchall()
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
 
 
 def test_an_article_written_by_plain_sqlite3_is_found_folded(db_path):
@@ -71,6 +84,74 @@ def test_an_update_and_a_delete_by_plain_sqlite3_keep_the_index_right(db_path):
     _plain(db_path, "DELETE FROM articles WHERE url = ?", (URL,))
     assert URL not in _hdnd_search(db_path, "da nang")
     _index_is_sound(db_path)
+
+
+REPLACE = ("INSERT OR REPLACE INTO articles (id, url, title, text, content_hash, imported_at) "
+           "VALUES (?, ?, 'Kỳ họp thứ 12', ?, 'h2', '2026-12-05')")
+
+
+def test_insert_or_replace_by_plain_sqlite3_keeps_the_index_right(db_path):
+    """SQLite fires no delete trigger for the row a REPLACE removes (recursive_triggers is
+    off in Python's sqlite3 and the shell): its words stayed findable, under its id or
+    under an id no row has any more."""
+    _plain(_corpus(db_path), INSERT, (URL,))
+    _plain(db_path, REPLACE, (1, URL, "Ủy ban nhân dân thành phố Đà Nẵng trả lời cử tri."))  # the same id
+    assert URL not in _hdnd_search(db_path, "hoi dong")
+    _index_is_sound(db_path)
+    _plain(db_path, REPLACE, (None, URL, "Sở Nội vụ báo cáo tiến độ."))  # the same URL, a new id
+    assert URL not in _hdnd_search(db_path, "da nang") and URL in _hdnd_search(db_path, "so noi vu")
+    _index_is_sound(db_path)
+
+
+def test_insert_or_ignore_and_upsert_keep_the_rows_entry(db_path):
+    """The row an INSERT OR IGNORE or an upsert keeps stays in the index as it is."""
+    _plain(_corpus(db_path), INSERT, (URL,))
+    _plain(db_path, "INSERT OR IGNORE INTO articles (url, title, text, content_hash, imported_at) "
+                    "VALUES (?, 'x', 'Sở Nội vụ báo cáo.', 'h3', '2026-12-05')", (URL,))
+    assert URL in _hdnd_search(db_path, "hoi dong") and URL not in _hdnd_search(db_path, "so noi vu")
+    _index_is_sound(db_path)
+    _plain(db_path, "INSERT INTO articles (url, title, text, content_hash, imported_at) "
+                    "VALUES (?, 'x', 'Sở Nội vụ báo cáo.', 'h3', '2026-12-05') "
+                    "ON CONFLICT(url) DO UPDATE SET text = excluded.text", (URL,))
+    assert URL in _hdnd_search(db_path, "so noi vu") and URL not in _hdnd_search(db_path, "hoi dong")
+    _index_is_sound(db_path)
+
+
+def _sqlite_utils_insert(db_path: Path, rows: list[dict], *options: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "sqlite_utils", "insert", str(db_path), "articles", "-", "--pk", "id",
+                           *options], input=json.dumps(rows), cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_sqlite_utils_insert_replace_keeps_the_index_right(db_path):
+    row = {"url": URL, "title": "Kỳ họp thứ 12", "content_hash": "h1", "imported_at": "2026-12-05"}
+    _sqlite_utils_insert(_corpus(db_path), [{**row, "text": "Hội đồng nhân dân tỉnh chất vấn."}])
+    _sqlite_utils_insert(db_path, [{**row, "id": 1, "text": "Ủy ban nhân dân thành phố Đà Nẵng."}], "--replace")
+    _sqlite_utils_insert(db_path, [{**row, "text": "Sở Nội vụ báo cáo."}], "--replace")
+    assert URL in _hdnd_search(db_path, "so noi vu")
+    assert URL not in _hdnd_search(db_path, "da nang") and URL not in _hdnd_search(db_path, "hoi dong")
+    _index_is_sound(db_path)
+
+
+def test_replaced_or_deleted_commitments_and_reports_leave_no_words(web_corpus, tmp_path):
+    """commitments_fts and status_reports_fts (the words follow-ups are matched on, written
+    by hdnd) hold no row for a commitment or report another tool replaced or deleted."""
+    db = tmp_path / "hdnd.db"
+    with sqlite3.connect(web_corpus) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    first, second = [row[0] for row in sqlite3.connect(db).execute("SELECT id FROM commitments ORDER BY id LIMIT 2")]
+    _plain(db, "INSERT OR REPLACE INTO commitments (kind, fingerprint, quote, speaker_title, speaker_kind, created_at) "
+               "SELECT kind, fingerprint, quote, speaker_title, speaker_kind, created_at FROM commitments WHERE id = ?",
+           (first,))  # the same fingerprint, a new id
+    _plain(db, "INSERT OR REPLACE INTO commitments (id, kind, fingerprint, quote, created_at) "
+               "VALUES (?, 'promise', 'another', 'Một lời hứa khác.', '2026-12-05')", (second,))
+    _plain(db, "DELETE FROM status_reports")
+    conn = sqlite3.connect(db)
+    words = {row[0] for row in conn.execute("SELECT rowid FROM commitments_fts")}
+    assert words and first not in words and second not in words
+    assert words <= {row[0] for row in conn.execute("SELECT id FROM commitments")}
+    assert conn.execute("SELECT count(*) FROM status_reports_fts").fetchone() == (0,)
+    conn.close()
 
 
 def test_the_sqlite3_shell_can_add_an_article(db_path):

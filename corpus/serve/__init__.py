@@ -78,6 +78,8 @@ FACETS = {
     "persons": ["title"],
     "sessions": ["council", "term", "kind"],
 }
+# Tables the triggers use in passing (empty between writes): not listed beside the corpus's own.
+HELPER_TABLES = ("articles_fts_folding", "fts_replaced")
 LABELS = {"sources": "domain", "persons": "name", "bodies": "name", "articles": "title"}
 PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
 PROMISE_LINKS = {"promise_id", "commitment_id"}
@@ -145,6 +147,8 @@ def metadata(names: Iterable[str]) -> dict:
     # Datasette's own search box on articles uses our index and our query rule (escape_fts,
     # below): "chat van" finds "chất vấn", "hoi dong nhan dan" finds "HĐND".
     tables["articles"].update(fts_table="articles_fts", fts_pk="id")
+    for helper in HELPER_TABLES:
+        tables[helper] = {"hidden": True}
     tables["promises"]["description"] = ("Lời hứa, yêu cầu và giao nhiệm vụ có nguồn; trạng thái tính đến lần chạy "
                                          "hdnd process gần nhất. Promises, demands and assignments with a source; "
                                          "status as of the last hdnd process run.")

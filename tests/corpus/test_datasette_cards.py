@@ -1,6 +1,6 @@
 """Datasette's own table and query pages, as a reader on a phone sees them: each value of a
 card labelled in words, not with its column's name; and the commitments table faceted by
-body as the promises view is."""
+body as the promises view is; the tables triggers use in passing not listed."""
 
 from __future__ import annotations
 
@@ -27,3 +27,11 @@ def test_cards_of_datasettes_pages_are_labelled_in_words(browser, server):  # no
         _keep(browser, f"cards-{page}")
     browser.get(f"{server}/hdnd/commitments")
     assert '"Chức danh · Title"' in _before(browser, "table.rows-and-columns")
+
+
+def test_the_triggers_helper_tables_are_not_listed(server):
+    status, body = get(server + "/hdnd.json")
+    hidden = {table["name"] for table in json.loads(body)["tables"] if table["hidden"]}
+    assert status == 200 and {"articles_fts_folding", "fts_replaced"} <= hidden
+    status, page = get(server + "/hdnd")
+    assert status == 200 and "fts_replaced" not in page.decode("utf-8").split("hidden tables")[0]

@@ -183,12 +183,5 @@ def _unchanged(conn: sqlite3.Connection, article_id: int, content_hash: str | No
     return row is not None and row[0] == content_hash
 
 
-def pending(db: sqlite_utils.Database, version: str, reprocess: bool = False) -> list[int]:
-    if reprocess:
-        return [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id")]
-    return [r[0] for r in db.execute(
-        "SELECT id FROM articles WHERE pipeline_version IS NOT ? ORDER BY id", (version,))]
-
-
 def dumps(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False)

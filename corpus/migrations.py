@@ -840,6 +840,26 @@ MIGRATIONS: list[Migration] = [
         END;
         """,
     ),
+    (
+        17,
+        "the near-duplicate index in the corpus, looked up per article; an index of articles by pipeline version",
+        """
+        -- corpus.duplicates keys each of the 25 bands of a signature (5 hash values) by a 64-bit
+        -- hash; two articles whose band is equal share a key, and are then compared whole. The
+        -- signatures stored before this migration are listed in article_lsh_unbanded until the
+        -- next hdnd process bands them (a few thousand a second), as keys need Python's hashing.
+        CREATE TABLE article_lsh (
+            key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (key, article_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE article_lsh_unbanded (article_id INTEGER PRIMARY KEY);
+        INSERT INTO article_lsh_unbanded SELECT article_id FROM article_signatures;
+        -- hdnd process finds the articles still to analyse through this index, without reading
+        -- every article (pipeline_version is stored after the text).
+        CREATE INDEX articles_pipeline_version ON articles(pipeline_version);
+        """,
+    ),
 ]
 
 

@@ -10,17 +10,19 @@ in the run when the corpus still takes the record.
 
 from __future__ import annotations
 
+import heapq
 import multiprocessing
 import signal
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from corpus.analysis import pending, store_analysis, store_error
+from corpus.analysis import store_analysis, store_error
 from corpus.commitments import refresh_statuses
-from corpus.db import CorpusUnwritable
+from corpus.db import MAX_ROW_ID, CorpusUnwritable
 from corpus.display import count_of, today_local
 from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from corpus.cluster import Cluster
 
 BATCH = 32
+PAGE = 1000  # pending ids read at a time
 Result = tuple[int, dict | None, str | None]
 
 
@@ -78,25 +81,54 @@ def _worker_start() -> None:
     warm()
 
 
-def _batches(db: sqlite_utils.Database, ids: list[int], size: int = BATCH) -> Iterator[list[tuple]]:
+def _batches(db: sqlite_utils.Database, ids: Iterable[int], size: int = BATCH) -> Iterator[list[tuple]]:
     """The jobs, ``size`` articles at a time, each batch read whole before any of it is stored:
     a read cursor left open across the writes would hold the writer to an old snapshot, and
     its next BEGIN IMMEDIATE would fail at once after another process's commit. Each row:
     id, text, published, kind, url, content_hash."""
-    for i in range(0, len(ids), size):
-        chunk = ids[i:i + size]
+    ids = iter(ids)
+    while chunk := list(islice(ids, size)):
         marks = ", ".join("?" * len(chunk))
         yield db.execute(f"SELECT id, text, published, kind, url, content_hash FROM articles WHERE id IN ({marks}) "
                          "ORDER BY id", chunk).fetchall()
 
 
+def pending_ids(db: sqlite_utils.Database, reprocess: bool = False) -> Iterator[int]:
+    """The ids of the articles to analyse, in id order, read a page at a time through the
+    index on pipeline_version: a corpus of a million articles is never listed whole, and
+    one new article is found without reading the others."""
+    if reprocess:
+        return _paged(db, "", ())
+    return heapq.merge(*(_paged(db, "pipeline_version IS ? AND", (version,)) for version in _pending_versions(db)))
+
+
+def _pending_versions(db: sqlite_utils.Database) -> list[str | None]:
+    """NULL (never analysed, or changed since) and each pipeline version other than the
+    current one, found by stepping through the index from one version to the next."""
+    found = db.execute("""WITH RECURSIVE v(version) AS (
+        SELECT min(pipeline_version) FROM articles
+        UNION ALL SELECT (SELECT min(pipeline_version) FROM articles WHERE pipeline_version > version) FROM v
+        WHERE version IS NOT NULL) SELECT version FROM v WHERE version IS NOT NULL""").fetchall()
+    return [None] + [version for (version,) in found if version != PIPELINE_VERSION]
+
+
+def _paged(db: sqlite_utils.Database, where: str, params: tuple) -> Iterator[int]:
+    """Ids of the articles matching ``where`` (an SQL condition ending in AND, or nothing),
+    PAGE at a time in id order; each page is read whole, no cursor stays open."""
+    last = -MAX_ROW_ID - 1
+    while page := db.execute(f"SELECT id FROM articles WHERE {where} id > ? ORDER BY id LIMIT ?",
+                             (*params, last, PAGE)).fetchall():
+        yield from (row[0] for row in page)
+        last = page[-1][0]
+
+
 def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool = False,
-                   on_article: Callable[[], None] | None = None, ids: list[int] | None = None,
+                   on_article: Callable[[], None] | None = None, ids: Iterable[int] | None = None,
                    today: date | None = None, cluster: Cluster | None = None) -> ProcessSummary:
     """Analyse pending articles, in ``workers`` local processes or on ``cluster``'s workers;
     then move commitments whose deadlines came near or passed (as of ``today``) to due / overdue."""
     today = today or today_local()
-    ids = pending(db, PIPELINE_VERSION, reprocess) if ids is None else ids
+    ids = pending_ids(db, reprocess) if ids is None else ids
     summary = ProcessSummary()
     where = {"scheduler": cluster.name} if cluster else {"workers": workers}
     summary.run_id = start_run(db, "process", {**where, "reprocess": reprocess, "pipeline_version": PIPELINE_VERSION})
@@ -186,4 +218,7 @@ def _store(db: sqlite_utils.Database, summary: ProcessSummary, article_id: int, 
 
 
 def pending_count(db: sqlite_utils.Database, reprocess: bool = False) -> int:
-    return len(pending(db, PIPELINE_VERSION, reprocess))
+    if reprocess:
+        return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return sum(db.execute("SELECT count(*) FROM articles WHERE pipeline_version IS ?", (version,)).fetchone()[0]
+               for version in _pending_versions(db))

@@ -123,8 +123,10 @@ def _role(label: str, title: str | None, question_time: bool) -> str:
         return "chair"
     if title and cue_regex("executive").search(title) and not cue_regex("council").match(title):
         return "answer" if question_time else "other"
-    if re.match(r"\s*(?:đại biểu|ĐB)\b", label, re.IGNORECASE) or _delegation().search(label):
-        return "question" if question_time else "debate"  # a delegate: named so, or by the delegation spoken for
+    if any(re.match(r"\s*(?:đại biểu|ĐB)\b", words or "", re.IGNORECASE) for words in (label, title)) or \
+            _delegation().search(label):
+        # a delegate: named so before the name or after it ("Bà X – Đại biểu tổ huyện Y"), or by the delegation
+        return "question" if question_time else "debate"
     return "other"
 
 

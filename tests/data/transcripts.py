@@ -54,3 +54,8 @@ Chủ tọa Lê Thị Thu Hà kết luận: Đề nghị Sở Xây dựng báo c
 # found): an office with a parenthesis before the name, and no verb.
 TRANSCRIPT_OFFICE_IN_PARENTHESES = TRANSCRIPT.replace("Phó Chủ tịch UBND tỉnh Ngô Quang Vinh trả lời:",
                                                       "Phó Chủ tịch UBND tỉnh (phụ trách khối kinh tế) Ngô Quang Vinh:")
+
+# TRANSCRIPT with the minutes' way of labelling a delegate: "Bà X – Đại biểu tổ …:", no verb.
+TRANSCRIPT_MINUTES_LABEL = TRANSCRIPT.replace(
+    "Đại biểu Phạm Thị Hồng (Tổ đại biểu thành phố Bắc Giang) chất vấn Chủ tịch UBND tỉnh:",
+    "Bà Phạm Thị Hồng – Đại biểu tổ thành phố Bắc Giang:")

@@ -44,3 +44,14 @@ def test_an_office_with_a_parenthesis_in_a_label_is_the_answerers_title():
     assert ("Phạm Thị Hồng", "Ngô Quang Vinh") in {(q["asker"], q["answerer"]) for q in out["questions"]}
     (promise,) = [c for c in out["commitments"] if c["quote"].startswith("UBND tỉnh cam kết bàn giao")]
     assert promise["speaker"] == "Ngô Quang Vinh"
+
+
+def test_a_delegate_named_before_the_office_in_minutes_asks():
+    """"Bà X – Đại biểu tổ thành phố Bắc Giang:" (the delegate's office after the name, no verb)
+    at question time is X's question, answered by the next official (a format fixture)."""
+    from tests.data.transcripts import TRANSCRIPT_MINUTES_LABEL
+
+    out = analyze(TRANSCRIPT_MINUTES_LABEL, None)
+    (turn,) = [t for t in out["turns"] if t["speaker"] == "Phạm Thị Hồng"]
+    assert turn["role"] == "question", turn
+    assert ("Phạm Thị Hồng", "Ngô Quang Vinh") in {(q["asker"], q["answerer"]) for q in out["questions"]}

@@ -7,12 +7,16 @@ are cut off first ("Hà Nội Trần Sỹ Thanh" → "Trần Sỹ Thanh"), and r
 school or unit words ("đường Trần Hưng Đạo") are not people. Titles come from the text
 before the name ("Chủ tịch UBND thành phố Hà Nội Trần Sỹ Thanh"), after it
 ("Phùng Thị Hồng Hà, Phó Chủ tịch Thường trực …", "Nguyễn Quang Trung - Chủ tịch …") or
-in brackets ("Hồ Vân Nga (Tổ đại biểu quận Hai Bà Trưng)").
+in brackets ("Hồ Vân Nga (Tổ đại biểu quận Hai Bà Trưng)"). Streets, companies, peoples,
+addresses and newspapers are not people ("đường Ông Ích Khiêm", "Tập đoàn Tôn Hoa Sen", "PV
+Thanh Niên"); one person is one name however it is spelt ("Sỹ"/"Sĩ"), and a given name after
+the full name ("ông Ngọc Anh" after "Chu Ngọc Anh") is that person.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +35,16 @@ _NOT_PERSON_BEFORE = re.compile(
     r"bản|làng|xóm|khu phố|tổ dân phố|số|nhà|tàu|quỹ|đoàn tncs|báo|tạp chí|đài|kênh|lăng|quảng trường|"
     r"nút giao|bến|chợ|hầm|trung tâm|tòa|núi|đảo|vịnh|suối|đồi|đèo|"
     r"phim|tác phẩm|cuốn|bài thơ|bài hát|ca khúc|sách|thương hiệu|ngân hàng)\s+$")
+# A company, a project, a people or an address before a run: "Tập đoàn Tôn Hoa Sen", "Công ty TNHH MTV Trà Tâm
+# Lan", "dân tộc La Hủ", "khu vực Đồng Xanh", "địa chỉ 5/71 Ngô Thế Lân", "vườn cao su Phạm Phủ Thờ".
+_THING_BEFORE = re.compile(r"(?<![\w])(?:(?:Công ty|công ty)(?:\s+(?:TNHH|CP|cổ phần|Cổ phần))?(?:\s+MTV)?|Tập đoàn|Nhà máy|"
+                           r"Bệnh viện|Dự án|khu vực|dân tộc|vườn cao su|địa chỉ(?:\s+(?:số\s+)?[\d/]+)?)\s+$")
+# A first word that makes the run a thing even after a person word or a credit: "Đường Lê Thuyết nối …",
+# "số 111 Bà Huyện Thanh Quan", "Phóng viên Báo Nghệ An".
+_THING_HEADS = {"Đường", "Phố", "Huyện", "Quận", "Tỉnh", "Xã", "Phường", "Báo", "Đài", "Kênh"}
+# Newspapers and bodies whose names read like a person's: "PV Thanh Niên", "Đại biểu Quốc Hội".
+_NOT_NAMES = {"thanh niên", "tiền phong", "tuổi trẻ", "người lao động", "lao động", "nhân dân", "dân trí", "pháp luật",
+              "đại đoàn kết", "tin tức", "dân việt", "sài gòn giải phóng", "hà nội mới", "quốc hội", "vạn thịnh phát"}
 # The level of the units each kind word names ("tỉnh X": X is a province).
 _UNIT_LEVELS = {"tỉnh": ("province",), "thành phố": ("province", "district"), "quận": ("district",),
                 "huyện": ("district",), "thị xã": ("district",), "thị trấn": ("ward",), "xã": ("ward",),
@@ -195,6 +209,8 @@ def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
     name = " ".join(words[:n])
     if words[0] == "Đoàn" and any(u.level == "province" for u in places().get(" ".join(words[1:n]), ())):
         return 0  # "Đoàn Quảng Ninh": a province's delegation
+    if words[0] in _THING_HEADS or name.lower() in _NOT_NAMES or _THING_BEFORE.search(text, max(0, start - 40), start):
+        return 0
     if words[0] in surnames():
         before = _NOT_PERSON_BEFORE.search(text, max(0, start - 20), start)
         kind = before.group().strip().lower().removesuffix(".") if before else None
@@ -221,6 +237,9 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         while words and (inside(place_spans, offset) or words[0].lower() in ("ông", "bà", "anh", "chị", "bác")):
             offset += len(words[0]) + 1
             words = words[1:]
+        if run.group().split(" ")[0].lower() in ("ông", "bà") and _NOT_PERSON_BEFORE.search(text, max(0, run.start() - 20),
+                                                                                          run.start()):
+            continue  # "đường Ông Ích Khiêm": a street named after someone
         if title_regex().match(text, offset):
             continue  # "Phó Chủ tịch …": a title, not a name
         cut = _cut_place(words)
@@ -244,7 +263,11 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         if role and words[0] not in surnames():
             continue  # a pen name in a byline or credit ("Ảnh: Quang Khánh"): the annotation leaves it out
         n = _accept(text, offset, words, prefixed) if (words[0] in surnames() or prefix or role or listed) else 0
-        if not n and not (prefix or role or listed) and (words[0] not in surnames() or _BODY_START.match(text, offset)):
+        if prefix and prefix.group("prefix").lower() == "cử tri" and is_place(" ".join(words[:n])):
+            continue  # "cử tri Cần Giuộc": the voters of a place
+        cut_short = n == 4 and len(words) > 4 and words[3] in ("Thị", "Văn")  # "TP Hà Hội Phùng Thị Hồng Hà"
+        if cut_short or not n and not (prefix or role or listed) and (words[0] not in surnames() or
+                                                                     _BODY_START.match(text, offset)):
             # A surname further into the run: "Sơn Tây Trần Anh Tuấn" after a place we missed,
             # "Bộ Công Thương Vũ Huy Hoàng" (Công is a surname too, but not a name there).
             for i in (i for i, w in enumerate(words) if i and w in surnames() and len(words) - i >= 2):
@@ -264,7 +287,18 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         elif after:
             title = after
         found.append(PersonMention(offset, end, name, title, role, inside(furniture, offset)))
+    _as_full_names(found)
     return found + _capitals(text, bylines, found, furniture) + _short_mentions(text, found, furniture)
+
+
+def _as_full_names(found: list[PersonMention]) -> None:
+    """"ông Ngọc Anh" after "ông Chu Ngọc Anh" is the same man: a name that ends exactly one
+    longer name of the document takes that name."""
+    names = {m.name for m in found}
+    for mention in found:
+        longer = {n for n in names if n.endswith(" " + mention.name)}
+        if len(longer) == 1:
+            mention.name = longer.pop()
 
 
 _CAPS_RUN = re.compile(rf"(?<![\w])[{UPPER}]{{2,}}(?: [{UPPER}]{{2,}}){{1,3}}(?![\w])")
@@ -311,13 +345,27 @@ def _best_title(mentions: list[PersonMention]) -> str | None:
     return max(titles_seen, key=lambda t: (titles_seen[t], len(t)))
 
 
+_TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+# A syllable of a consonant and "y" is the same with "i": Sỹ/Sĩ, Kỳ/Kì, Lý/Lí, Quý/Quí.
+_Y_SYLLABLE = re.compile(r"^(b|c|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y$")
+
+
+def spelling_key(name: str) -> str:
+    """A name however it is spelt: without tone marks (a tone on another vowel, a typo's tone)
+    and with i for a consonant's y ("Trần Sỹ Thanh" and "Trần Sĩ Thanh" are one man)."""
+    bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).translate(_TONES)).lower()
+    return " ".join(_Y_SYLLABLE.sub(r"\1i", word) for word in bare.split())
+
+
 def group_persons(mentions: list[PersonMention]) -> list[Person]:
-    """One person per name in a document, with every title it was given."""
+    """One person per name in a document, however it is spelt, with every title it was given;
+    named as most often written."""
     by_name: dict[str, list[PersonMention]] = {}
     for mention in mentions:
-        by_name.setdefault(mention.name, []).append(mention)
+        by_name.setdefault(spelling_key(mention.name), []).append(mention)
     result = []
-    for name, group in by_name.items():
+    for group in by_name.values():
+        name = Counter(m.name for m in group).most_common(1)[0][0]
         seen_titles = list(dict.fromkeys(m.title for m in group if m.title))
         result.append(Person(name, _best_title(group), seen_titles, group))
     return result

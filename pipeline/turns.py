@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from pipeline.attribution import Attributor, Speaker, attributor_of
 from pipeline.bodies import BodyMention
 from pipeline.cues import cue_regex, topic_of
-from pipeline.persons import PersonMention, title_regex
+from pipeline.persons import PersonMention, is_place, title_regex
 from pipeline.resources import surnames, turn_cues
 from pipeline.segment import sentence_spans
 from pipeline.steps import step
@@ -272,8 +272,10 @@ def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]
         delegation = _delegation().search(label)
         if title and delegation:
             title = title.replace(delegation.group("delegation").strip(), "").strip(" ,-–()") or None
+        named = speakers.attributor.persons.between(start, end)
         turns.append(Turn(match.start(), match.end(), name, title,
-                          delegation.group("delegation").strip() if delegation else None,
+                          delegation.group("delegation").strip() if delegation else
+                          (_province_after(text, named[-1].end) if named and named[-1].name == name else None),
                           "", _timestamp(match), None, None, "transcript", label_end=match.end(), label=label))
     return turns
 
@@ -450,7 +452,18 @@ def _delegate_after(pos: int, end: int, speakers: _Speakers) -> PersonMention | 
 
 def _delegation_near(text: str, pos: int, end: int) -> str | None:
     found = _delegation().search(text, pos, min(end, pos + 160))
-    return found.group("delegation").strip() if found else None
+    return found.group("delegation").strip() if found else _province_after(text, pos)
+
+
+# "Đại biểu Nguyễn Mai Bộ (An Giang):", "ĐB Phan Văn Tường (đoàn Thái Nguyên)": the National
+# Assembly's delegation named by its province, in parentheses right after the name.
+_PROVINCE_AFTER = re.compile(r"\s*\(\s*(?P<delegation>(?:đoàn\s+)?(?P<place>[^()\n,;:]{2,40}?))\s*\)", re.IGNORECASE)
+
+
+def _province_after(text: str, pos: int) -> str | None:
+    found = _PROVINCE_AFTER.match(text, pos)
+    place = re.sub(r"^(?:TP\.?|tỉnh|thành phố)\s*", "", found.group("place"), flags=re.IGNORECASE) if found else ""
+    return found.group("delegation") if place and is_place(place) else None
 
 
 def _prose_question(text: str, start: int, end: int, asked: re.Match[str], speakers: _Speakers) -> Turn | None:

@@ -318,3 +318,19 @@ def test_an_interviews_questions_are_the_reporters_and_a_headline_in_capitals_is
     turns = _analysed(record_id)["turns"]
     assert (None, "Phóng viên", "other") in {(t["speaker"], t["title"], t["role"]) for t in turns}
     assert all(t["title"] == "Phóng viên" or t["speaker"] == "Lâm Quang Thi" for t in turns), turns
+
+
+@pytest.mark.parametrize("doc_id, delegations", [
+    ("tr-18-001", {"Nguyễn Mai Bộ": "An Giang", "Đinh Duy Vượt": "Gia Lai", "Tô Thị Bích Châu": "TP Hồ Chí Minh"}),
+    ("tr-09-006", {"Nguyễn Thái Học": "Phú Yên", "Đặng Thị Ngọc Thịnh": "Vĩnh Long"}),
+    ("tr-01-014", {"Phan Văn Tường": "đoàn Thái Nguyên"}),
+])
+def test_a_deputy_speaks_for_the_province_named_after_the_name(doc_id, delegations):
+    """"Đại biểu Nguyễn Mai Bộ (An Giang): …" (labels of a live report), "ĐB Đặng Thị Ngọc
+    Thịnh (Vĩnh Long) hỏi: …" and "đại biểu Phan Văn Tường (đoàn Thái Nguyên)" (news prose),
+    in models/training: the province in parentheses is the deputy's delegation."""
+    from pipeline.document import analyze
+
+    doc = training_doc(doc_id)
+    turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
+    assert {t["speaker"]: t["delegation"] for t in turns if t["speaker"] in delegations} == delegations

@@ -8,7 +8,8 @@ or a year part (43/2019/QH14), or a bare number as the news cites it ("Nghị qu
 2025"). A document header "Số: 62/KH-UBND" takes its type from the code's letters. A law
 may be cited by its name before the number ("Luật Tổ chức chính quyền địa phương số
 72/2025/QH15"), and one type may cover several numbers ("Quyết định số 468/QĐ-UBND,
-469/QĐ-UBND và 492/QĐ-UBND"), each a reference with the date and issuer written after the last.
+469/QĐ-UBND và 492/QĐ-UBND"), each a reference with the date and issuer written after the last. A header's date is the day
+written after the place it was signed in ("Số: 30/2018/QĐ-UBND | Hải Phòng, ngày 09 tháng 10 năm 2018").
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ _CODE_TYPES = {"NQ": "Nghị quyết", "QĐ": "Quyết định", "KH": "Kế ho�
 # A law cited by its name, then its number: "Luật Tổ chức chính quyền địa phương số 72/2025/QH15".
 _NAMED_LAW = re.compile(rf"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh)\s+[A-ZĐÀ-Ỹ][^\s,.;:()]*(?:\s+[^\s,.;:()]+){{0,9}}?"
                         rf"\s+số\s+(?P<number>{_CODE})(?![\w/])")
+# A header's date, after the place it was signed in: "Số: 30/2018/QĐ-UBND | Hải Phòng, ngày 09 tháng 10 năm 2018".
+_HEADER_DATE = re.compile(r"[\s|]*(?:[^\W\d][^|,\d]{0,40},\s*)?(?=ngày\s)", re.IGNORECASE)
 # More numbers after one type: "Quyết định số: 468/QĐ-UBND, 469/QĐ-UBND và 492/QĐ-UBND", "Chương
 # trình hành động số 26 và số 30".
 _MORE = re.compile(rf"\s*(?:,|;|và)\s*(?:(?:số\s*)?(?P<number>{_CODE})(?![\w/])|số\s+(?P<bare>\d{{1,5}})(?![\w/%]|[,.]\d))")
@@ -102,6 +105,16 @@ def _cited(match: re.Match[str]) -> tuple[str, str] | None:
     return _canonical_type(written), bare
 
 
+def _header_date(text: str, end: int, published) -> str | None:
+    """The date of a document whose header number ends at ``end``: the day written after the
+    place it was signed in, on its line or the next ("Cà\nMau, ngày 20 tháng 06\nnăm 2018")."""
+    place = _HEADER_DATE.match(text, end)
+    if place is None:
+        return None
+    found = find_dates(text[place.end():place.end() + 40], published)
+    return found[0].value if found and found[0].start == 0 and found[0].granularity == "day" else None
+
+
 def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] = ()) -> list[LegalRef]:
     refs: list[LegalRef] = []
     matches = [(m, _cited(m)) for m in _regex().finditer(text)]
@@ -119,7 +132,7 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
             numbers.append((more.start("number") if more.group("number") else more.start("bare"), more.end(),
                             more.group("number") or more.group("bare")))
         kind, end = cited[0], numbers[-1][1]
-        date = None
+        date = _header_date(text, end, published) if match.re is _HEADER else None
         tail = text[end:end + 40]
         dated = re.match(r"\s*,?\s*(?:ban hành\s+)?ngày\s+", tail)
         if dated:

@@ -70,3 +70,16 @@ def test_no_reference_from_a_plan_period_or_a_type_before_another(doc_id, phrase
     assert phrase in doc["text"]
     found = [(r["type"], r["number"]) for r in analyze(doc["text"], doc.get("published"))["legal_refs"]]
     assert ref not in found, found
+
+
+@pytest.mark.parametrize("doc_id, number, day", [
+    ("tr-06-020", "21/CT-UBND", "2021-12-14"),   # "Số: 21/CT-UBND\n\nĐồng Nai, ngày 14 tháng 12 năm 2021"
+    ("tr-29-024", "62/KH-UBND", "2018-06-20"),   # "Số: 62/KH-UBND\n|\nCà\nMau, ngày 20 tháng 06\nnăm 2018"
+    ("dev-074", "30/2018/QĐ-UBND", "2018-10-09"),  # "Số: 30/2018/QĐ-UBND | Hải Phòng, ngày 09 tháng 10 năm 2018 |"
+])
+def test_a_header_takes_the_date_signed_after_its_place(doc_id, number, day):
+    from pipeline.document import analyze
+
+    doc = _doc(doc_id)
+    dates = [r["date"] for r in analyze(doc["text"], doc.get("published"))["legal_refs"] if r["number"] == number]
+    assert dates and dates[0] == day, dates

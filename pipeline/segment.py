@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Callable
 
 import spacy
 from spacy.language import Language
@@ -52,14 +55,123 @@ def _align(text: str, pieces: list[str], offset: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentences_and_words(line: str, offset: int, text: str) -> list[list[tuple[int, int]]]:
-    from underthesea import sent_tokenize, word_tokenize
+# underthesea's word segmenter: a CRF over syllables, its model in the package.
+_MODEL = ("pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")
+_TEMPLATE = re.compile(r"T\[(-?\d)(?:,(-?\d))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
+_DESCRIBE = ("T[0].lower", "T[0].isdigit", "T[0].istitle", "T[0].is_in_dict")
+_ATTRS = (None, *(name.split(".")[1] for name in _DESCRIBE))
 
+
+class _Segmenter:
+    """underthesea's ``word_tokenize`` run from its parts, with the CRF's features built here.
+
+    underthesea's featurizer (Rust) returns 43 new strings for every syllable, and making them
+    costs more than the tagging. Here that featurizer describes each distinct syllable once
+    per process (lower case, digits, title case, in the dictionary: its features as one
+    syllable), and the features of pairs and triples are joined from those descriptions: the
+    same strings (tests/pipeline/test_segment.py compares them on real texts), faster.
+    """
+
+    def __init__(self, folder: Path):
+        import joblib
+        from underthesea_core import CRFFeaturizer, CRFTagger
+
+        templates = joblib.load(folder / "features.bin")
+        self.dictionary = joblib.load(folder / "dictionary.bin")
+        self.plan = [self._planned(template) for template in templates]
+        self.reach = max(max(abs(a), abs(a + span)) for _, a, span, _ in self.plan) + 1
+        self.singles = [(prefix, attr) for prefix, _, span, attr in self.plan if span == 0]
+        self.edges = [tuple(prefix + edge for prefix, _ in self.singles) for edge in ("BOS", "EOS")]
+        self.tagger = CRFTagger()
+        self.tagger.load(str(folder / "models.bin"))
+        self.describer = CRFFeaturizer(list(_DESCRIBE), self.dictionary)
+        self.describe = lru_cache(maxsize=200_000)(self._describe)
+
+    @staticmethod
+    def _planned(template: str) -> tuple[str, int, int, str | None]:
+        """(prefix, first offset, span, attribute) of a template such as ``T[-1,1].is_in_dict``."""
+        match = _TEMPLATE.fullmatch(template)
+        if not match or (match[2] and match[3] == "isdigit"):
+            raise ValueError(f"underthesea's segmenter has a feature this module does not build: {template}")
+        first = int(match[1])
+        return template + "=", first, int(match[2]) - first if match[2] else 0, match[3]
+
+    def _describe(self, syllable: str) -> tuple[str, str, tuple[str, ...]]:
+        """The syllable's lower case, whether it is title case, and its one-syllable features
+        (in template order), from underthesea's featurizer."""
+        row = self.describer.process([[[syllable]]])[0][0]
+        values = dict(zip(_ATTRS, (syllable, *(feature[len(name) + 1:] for name, feature in zip(_DESCRIBE, row)))))
+        return values["lower"], values["istitle"], tuple(prefix + values[attr] for prefix, attr in self.singles)
+
+    def features(self, syllables: list[str]) -> list[list[str]]:
+        """The CRF's features of one sentence: one list of strings per syllable."""
+        n, reach = len(syllables), self.reach
+        lower, title, singles = zip(*map(self.describe, syllables))
+        units = [self.edges[0]] * reach + list(singles) + [self.edges[1]] * reach
+        grams: dict[tuple[int, str | None], list[str]] = {}
+
+        def values(span: int, attr: str | None) -> list[str]:
+            """The attribute of each run of span + 1 syllables, padded with BOS and EOS."""
+            if (span, attr) not in grams:
+                if attr == "istitle":
+                    found = [str(all(t == "True" for t in title[i:i + span + 1])) for i in range(n - span)]
+                else:
+                    words = syllables if attr is None else lower
+                    found = [" ".join(words[i:i + span + 1]) for i in range(n - span)]
+                    if attr == "is_in_dict":
+                        found = [str(gram in self.dictionary) for gram in found]
+                grams[span, attr] = ["BOS"] * reach + found + ["EOS"] * (reach + span + 1)
+            return grams[span, attr]
+
+        columns, single = [], 0
+        for prefix, a, span, attr in self.plan:
+            if span == 0:
+                columns.append([unit[single] for unit in units[reach + a:reach + a + n]])
+                single += 1
+            else:
+                columns.append([prefix + v for v in values(span, attr)[reach + a:reach + a + n]])
+        return [list(row) for row in zip(*columns)]
+
+    def words(self, sentence: str) -> list[str]:
+        """``underthesea.word_tokenize(sentence, use_token_normalize=False)``."""
+        from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+        # The text is normalised already (pipeline.normalize): underthesea need not do it again.
+        syllables = tokenize(sentence, use_token_normalize=False)
+        words: list[str] = []
+        for tag, syllable in zip(self.tagger.tag(self.features(syllables)) if syllables else (), syllables):
+            if tag == "I-W" and words:
+                words[-1] += " " + syllable
+            else:
+                words.append(syllable)
+        return words
+
+
+def model_folder() -> Path:
+    """Where the installed underthesea keeps its word segmenter."""
+    return Path(find_spec("underthesea").origin).parent.joinpath(*_MODEL)
+
+
+@lru_cache(maxsize=None)
+def word_segmenter() -> Callable[[str], list[str]]:
+    """Words of a sentence: :class:`_Segmenter` on the model it was checked against, else
+    (another underthesea release) ``underthesea.word_tokenize`` itself."""
+    try:
+        return _Segmenter(model_folder()).words
+    except (OSError, ValueError):
+        from underthesea import word_tokenize
+
+        return lambda sentence: word_tokenize(sentence, use_token_normalize=False)
+
+
+def _sentences_and_words(line: str, offset: int, text: str) -> list[list[tuple[int, int]]]:
+    from underthesea import sent_tokenize
+
+    words = word_segmenter()
     result = []
     pos = offset
     for sentence in sent_tokenize(line):
-        # The text is normalised already (pipeline.normalize): underthesea need not do it again.
-        spans = _align(text, word_tokenize(sentence, use_token_normalize=False), pos)
+        spans = _align(text, words(sentence), pos)
         if spans:
             result.append(spans)
             pos = spans[-1][1]

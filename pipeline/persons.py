@@ -10,7 +10,8 @@ before the name ("Chủ tịch UBND thành phố Hà Nội Trần Sỹ Thanh"), 
 in brackets ("Hồ Vân Nga (Tổ đại biểu quận Hai Bà Trưng)"). Streets, companies, peoples,
 addresses and newspapers are not people ("đường Ông Ích Khiêm", "Tập đoàn Tôn Hoa Sen", "PV
 Thanh Niên"); one person is one name however it is spelt ("Sỹ"/"Sĩ"), and a given name after
-the full name ("ông Ngọc Anh" after "Chu Ngọc Anh") is that person.
+the full name ("ông Ngọc Anh" after "Chu Ngọc Anh") is that person. "Chủ tịch Hồ Chí Minh" is the
+man the city is named after.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _THING_HEADS = {"Đường", "Phố", "Huyện", "Quận", "Tỉnh", "Xã", "Ph�
 # Newspapers and bodies whose names read like a person's: "PV Thanh Niên", "Đại biểu Quốc Hội".
 _NOT_NAMES = {"thanh niên", "tiền phong", "tuổi trẻ", "người lao động", "lao động", "nhân dân", "dân trí", "pháp luật",
               "đại đoàn kết", "tin tức", "dân việt", "sài gòn giải phóng", "hà nội mới", "quốc hội", "vạn thịnh phát"}
+_PRESIDENT = re.compile(r"(?<![\w])Chủ tịch\s+$")
 # The level of the units each kind word names ("tỉnh X": X is a province).
 _UNIT_LEVELS = {"tỉnh": ("province",), "thành phố": ("province", "district"), "quận": ("district",),
                 "huyện": ("district",), "thị xã": ("district",), "thị trấn": ("ward",), "xã": ("ward",),
@@ -196,6 +198,11 @@ def _unit_named(kind: str, name: str) -> bool:
     return any(u.level in _UNIT_LEVELS[kind] for u in places().get(name, ()))
 
 
+def _named_after(text: str, start: int, name: str) -> bool:
+    """"Chủ tịch Hồ Chí Minh": a full name that a city took, after the title the man held."""
+    return len(name.split()) >= 3 and bool(_PRESIDENT.search(text, max(0, start - 12), start))
+
+
 def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
     """How many of ``words`` (from ``start``) form a name; 0 when none."""
     if len(words) < 2:
@@ -217,7 +224,7 @@ def _accept(text: str, start: int, words: list[str], prefixed: bool) -> int:
         kind = "thành phố" if kind == "tp" else kind
         if kind in _UNIT_LEVELS and not _unit_named(kind, name) and not _unit_named(kind, " ".join(words[:2])):
             before = None  # "Chủ tịch UBND tỉnh Cao Tường Huy": no province is called that
-        if (not prefixed and is_place(name)) or before:
+        if (not prefixed and is_place(name) and not _named_after(text, start, name)) or before:
             return 0
         return n
     if prefixed:
@@ -234,7 +241,8 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
         words = run.group().split(" ")
         offset = run.start()
         # Cut places and a capitalised person word at the start of the run.
-        while words and (inside(place_spans, offset) or words[0].lower() in ("ông", "bà", "anh", "chị", "bác")):
+        while words and (inside(place_spans, offset) and not _named_after(text, offset, " ".join(words))
+                         or words[0].lower() in ("ông", "bà", "anh", "chị", "bác")):
             offset += len(words[0]) + 1
             words = words[1:]
         if run.group().split(" ")[0].lower() in ("ông", "bà") and _NOT_PERSON_BEFORE.search(text, max(0, run.start() - 20),

@@ -30,6 +30,7 @@ def _found(doc_id: str) -> tuple[dict, list[str]]:
     ("tr-06-018", "Lê Hoàng Quân"),   # "Chủ tịch UBND TP Lê Hoàng Quân": no city is called that
     ("tr-03-003", "Nguyễn Ngọc Tuấn"),  # "Chủ tịch HĐND Thành phố Nguyễn Ngọc Tuấn"
     ("tr-03-034", "Phùng Thị Hồng Hà"),  # "Phó Chủ tịch HĐND TP Hà Hội Phùng Thị Hồng Hà": no name ends in "Thị"
+    ("tr-31-021", "Hồ Chí Minh"),       # "Ngày 27/4/1969, Chủ tịch Hồ Chí Minh đến bỏ phiếu": the man, not the city
 ])
 def test_people_the_annotation_names_are_found(doc_id, name):
     doc, found = _found(doc_id)
@@ -50,6 +51,7 @@ def test_people_the_annotation_names_are_found(doc_id, name):
     ("tr-26-009", "Báo Nghệ An"),       # "Phóng viên Báo Nghệ An": an outlet
     ("tr-17-002", "Thanh Niên"),        # "PV Thanh Niên"
     ("tr-07-017", "Quốc Hội"),          # "Đại biểu Quốc Hội"
+    ("tr-01-016", "Hồ Chí Minh"),       # "Đại biểu Trần Anh Tuấn, Thành phố Hồ Chí Minh": the city
 ])
 def test_delegations_and_places_are_not_people(doc_id, not_a_person):
     doc, found = _found(doc_id)

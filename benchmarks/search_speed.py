@@ -1,7 +1,7 @@
 """Search latency at a large corpus size: p50/p95 of ``corpus.search.search`` for 20 query
 shapes, beside two baselines measured in the same run on the same file.
 
-Run: python benchmarks/search_speed.py [--size 1000000] [--runs 7] [--cache build/search_speed]
+Run: python benchmarks/search_speed.py [--size 1000000] [--runs 7] [--cache build/search_speed] [--processed N]
 
 The corpus is built once into the cache folder (reused while its size matches): real
 paragraphs of ``../shared/gold/dev/news.jsonl`` and ``models/training/*.jsonl``, shuffled and
@@ -18,6 +18,17 @@ joined to its article and tie-broken before the top 20 are cut); "floor" is a ba
 million articles bm25 alone costs seconds for a common phrase, since it counts every article
 holding each phrase. "same top 20" compares "ranked" with "joined" (and "ours" with them
 where ours ranks).
+
+With ``--processed N`` (a tenth of the articles unless said), every (size/N)th article gets the
+records ``hdnd process`` would store for it, once, written with plain SQL so the triggers fill
+the record indexes: the persons, promises (commitments and demands) and index values of one
+document of ``../shared/gold/dev/news.jsonl`` in turn (real text, checked by hand). A person's
+name gets the number of the round it was copied in, so each round adds new people (the names
+stay unique as distinct people's would). A second table then times the web search page's
+work for the same shapes (``corpus.lookup.search_everything``: the articles ranked as the page
+does, then promises, people and index results) and the record groups alone, read through
+their indexes ("indexed") beside matching every record in Python ("scanned", all the page
+did before), and says whether both found the same hits.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from corpus import lookup  # noqa: E402
 from corpus.db import connect  # noqa: E402
 from corpus.search import RANK_AT_MOST, fts_query, parse_query, search  # noqa: E402
 from pipeline import fold  # noqa: E402
@@ -135,6 +147,89 @@ def corpus(cache: Path, size: int) -> Path:
     return path
 
 
+def gold_documents() -> list[dict]:
+    """The documents of the development gold file that have persons, promises or index values."""
+    path = SHARED / "gold" / "dev" / "news.jsonl"
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return [d for d in docs if d.get("persons") or d.get("commitments") or d.get("demands") or d.get("index_values")]
+
+
+def add_records(db, size: int, count: int) -> float:
+    """Records for ``count`` articles spread over the corpus, one gold document's in turn; the seconds it took."""
+    start, docs, conn = time.perf_counter(), gold_documents(), db.conn
+    step = max(1, size // count)
+    people: dict[str, int] = {}
+    conn.execute("BEGIN")
+    for n, article in enumerate(range(1, step * count + 1, step)):
+        doc, copy = docs[n % len(docs)], n // len(docs)
+        day = conn.execute("SELECT substr(published, 1, 10) FROM articles WHERE id = ?", [article]).fetchone()[0]
+        for person in doc.get("persons") or []:
+            name = f"{person['name']} {copy}"
+            if name not in people:
+                people[name] = conn.execute("INSERT INTO persons (name, title, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+                                            [name, person.get("title"), day, day]).lastrowid
+            conn.execute("INSERT INTO mentions (article_id, kind, person_id, name, title, start, \"end\", quote) "
+                         "VALUES (?, 'person', ?, ?, ?, 0, 0, '')", [article, people[name], name, person.get("title")])
+            if person.get("title"):
+                conn.execute("INSERT OR IGNORE INTO person_titles VALUES (?, ?, ?, ?)",
+                             [people[name], person["title"], article, day])
+        for kind, key in (("commitment", "commitments"), ("demand", "demands")):
+            for i, c in enumerate(doc.get(key) or []):
+                row = conn.execute("INSERT INTO commitments (kind, fingerprint, quote, speaker, speaker_title, deadline, "
+                                   "target, made_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   [kind, f"{article}-{kind}-{i}", c["quote"], c.get("speaker"), c.get("speaker_title"),
+                                    c.get("deadline"), c.get("target"), day, day]).lastrowid
+                conn.execute("INSERT INTO commitment_sources (commitment_id, article_id, start, \"end\", quote) "
+                             "VALUES (?, ?, ?, ?, ?)", [row, article, c["start"], c["end"], c["quote"]])
+        for v in doc.get("index_values") or []:
+            conn.execute("INSERT INTO index_values (article_id, \"index\", subindex, entity, year, value, unit, rank, rank_of, "
+                         "change, rank_change, start, \"end\", quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [article, v["index"], v.get("subindex"), v.get("entity"), v.get("year"), v.get("value"),
+                          v.get("unit"), v.get("rank"), v.get("rank_of"), v.get("change"), v.get("rank_change"),
+                          v["start"], v["end"], v["quote"]])
+        if n % BATCH == BATCH - 1:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+    conn.execute("COMMIT")
+    return time.perf_counter() - start
+
+
+def processed(db, cache: Path, size: int, count: int) -> None:
+    """Give the corpus its records once (a marker file remembers), saying how long it took."""
+    done = cache / f"search-{size}.processed-{count}"
+    if done.exists():
+        print(f"reusing the records of {count:,} processed articles (written in {float(done.read_text()):.0f} s)")
+        return
+    if db.execute("SELECT count(*) FROM commitments").fetchone()[0]:
+        sys.exit(f"{cache} holds records of another number of processed articles; remove its search-{size}.* files.")
+    if not gold_documents():
+        sys.exit(f"{SHARED / 'gold' / 'dev' / 'news.jsonl'} is missing: it gives the records; --processed 0 leaves them out.")
+    seconds = add_records(db, size, count)
+    done.write_text(f"{seconds:.1f}\n")
+    print(f"wrote the records of {count:,} processed articles in {seconds:.0f} s")
+
+
+def web(db, query: str, since: str | None, until: str | None) -> list:
+    found = lookup.search_everything(db, query, filters=lookup.Filters(since=since, until=until))["groups"]
+    return [[hit["id"] for hit in group["hits"]] for group in found.values()]
+
+
+def indexed(db, query: str, since: str | None, until: str | None) -> list:
+    filters = lookup.Filters(since=since, until=until)
+    found = [lookup.search_group(db, query, group, filters=filters) for group in ("promises", "people", "index_values")]
+    return [([hit["id"] for hit in group["hits"]], group["total"]) for group in found]
+
+
+def scanned(db, query: str, since: str | None, until: str | None) -> list:
+    """The record groups as the page found them before their indexes: every row matched in Python."""
+    filters, parts, found = lookup.Filters(since=since, until=until), parse_query(query), []
+    for group in ("promises", "people", "index_values"):
+        rows = lookup._filtered(db, group, lookup._rows(db, group, None), filters)
+        hits, total = lookup._ranked(rows, group, parts, 10, (lookup.START, lookup.END))
+        found.append(([hit["id"] for hit in hits], total))
+    return found
+
+
 def joined(db, query: str, since: str | None, until: str | None) -> list[int]:
     """The top 20 ids as hdnd ranked them before: every match joined, then ordered."""
     where, params = ["articles_fts MATCH :q"], {"q": fts_query(parse_query(query))}
@@ -182,9 +277,35 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "search_speed")
+    parser.add_argument("--processed", type=int, help="articles with records (default: a tenth of --size; 0: none)")
     args = parser.parse_args(argv)
     path = corpus(args.cache, args.size)
     db = connect(path)
+    articles(db, args.runs)
+    count = args.size // 10 if args.processed is None else args.processed
+    if count:
+        processed(db, args.cache, args.size, count)
+        records(db, args.runs)
+
+
+def records(db, runs: int) -> None:
+    """The web search page's times per shape, and its record groups' through their indexes and scanned."""
+    print(f"{'shape':<22} {'web page p50/p95 ms':>20} {'indexed p50/p95':>16} {'scanned p50/p95':>16} {'same hits':>9}")
+    p95s: dict[str, list[float]] = {"web page": [], "indexed": [], "scanned": []}
+    for shape in SHAPES:
+        w50, w95, _ = timings(web, db, shape, runs)
+        i50, i95, i_found = timings(indexed, db, shape, runs)
+        s50, s95, s_found = timings(scanned, db, shape, runs)
+        for name, p95 in (("web page", w95), ("indexed", i95), ("scanned", s95)):
+            p95s[name].append(p95)
+        print(f"{shape[0]:<22} {w50:>10.1f}/{w95:<9.1f} {i50:>7.1f}/{i95:<8.1f} {s50:>7.1f}/{s95:<8.1f} "
+              f"{'yes' if i_found == s_found else 'NO':>9}")
+    print("worst p95: " + ", ".join(f"{name} {max(values):.1f} ms" for name, values in p95s.items()) +
+          "; median of p95s: " + ", ".join(f"{name} {statistics.median(values):.1f} ms" for name, values in p95s.items()))
+
+
+def articles(db, runs: int) -> None:
+    """Article search's times per shape: ours, ranked, and the two baselines."""
     print(f"{'shape':<22} {'hits':>8} {'order':>5} {'ours p50/p95 ms':>17} {'ranked p50/p95':>16} "
           f"{'joined p50/p95':>16} {'floor p50/p95':>15} {'same top 20':>11}")
     p95s: dict[str, list[float]] = {"ours": [], "ranked": [], "joined": []}
@@ -192,10 +313,10 @@ def main(argv: list[str] | None = None) -> None:
         hits = db.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
                                [fts_query(parse_query(shape[1]))]).fetchone()[0]
         order = "added" if hits > RANK_AT_MOST else "best"
-        o50, o95, o_ids = timings(ours, db, shape, args.runs)
-        r50, r95, r_ids = timings(ranked, db, shape, args.runs)
-        j50, j95, j_ids = timings(joined, db, shape, args.runs)
-        f50, f95, _ = timings(floor, db, shape, args.runs)
+        o50, o95, o_ids = timings(ours, db, shape, runs)
+        r50, r95, r_ids = timings(ranked, db, shape, runs)
+        j50, j95, j_ids = timings(joined, db, shape, runs)
+        f50, f95, _ = timings(floor, db, shape, runs)
         for name, p95 in (("ours", o95), ("ranked", r95), ("joined", j95)):
             p95s[name].append(p95)
         same = r_ids == j_ids and (order == "added" or o_ids == j_ids)

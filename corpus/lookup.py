@@ -1,20 +1,22 @@
 """One query over articles, promises, people and index results (the web search page).
 
-Articles are ranked by the search index (bm25). The record tables are small, so they are
-matched in Python by the same exact/folded rule (``corpus.search.match_spans``) and
-ranked by where the query matched: a hit in a speaker's or a person's name weighs more
-than one in a quote.
+Articles are ranked by the search index (bm25). Promises, people and index results are
+matched by the same exact/folded rule (``corpus.search.match_spans``) and ranked by where
+the query matched: a hit in a speaker's or a person's name weighs more than one in a quote.
+Only the rows their own search indexes (migration 18) find are read and matched: those
+holding every syllable of the query, marks aside.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 import sqlite_utils
 
-from corpus.records import rows_of
-from corpus.search import END, START, count, match_spans, parse_query, phrase_spans, search, snippet
+from corpus.records import TABLES, _names_of
+from corpus.search import END, START, Phrase, count, match_spans, parse_query, phrase_spans, search, snippet
 
 GROUPS = ("articles", "promises", "people", "index_values")
 SEPARATOR = " · "
@@ -23,6 +25,10 @@ SEPARATOR = " · "
 LITERAL_BONUS = 0.1
 
 _PROMISES_SQL = "SELECT id, kind, quote, speaker, speaker_title, deadline, status, topic, target, made_on FROM promises"
+# Per group: its search index, which holds each row's text marks aside but with đ (migration 18).
+_INDEXES = {"promises": "commitments_search", "people": "persons_search", "index_values": "index_values_search"}
+# A syllable without marks is looked up with each of its d as d and as đ, up to this many d.
+MAX_D = 3
 
 # Per group: the fields matched with their weights, and the field the snippet is cut from
 # (None: the matched fields themselves, for short records such as a person).
@@ -36,17 +42,74 @@ _TIES = {"promises": lambda h: h.get("made_on") or "",
          "index_values": lambda h: (h.get("year") or 0, h["id"])}
 
 
-def _rows(db: sqlite_utils.Database, group: str) -> list[dict]:
-    if group == "promises":
-        cursor = db.execute(_PROMISES_SQL)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
-    return rows_of(db, "persons" if group == "people" else group)
+def _syllable(syllable: str, exact: bool, star: str) -> str | None:
+    """The index terms of one syllable, or None when the index cannot narrow by it. The index
+    drops marks itself; a folded d may stand for đ, which it keeps, so each d goes both ways."""
+    if not any(c.isalnum() for c in syllable):
+        return None
+    ds = [] if exact else [i for i, c in enumerate(syllable) if c in "dD"]
+    if len(ds) > MAX_D:
+        return None
+    forms = []
+    for choice in product("dđ", repeat=len(ds)):
+        chars = list(syllable)
+        for i, char in zip(ds, choice):
+            chars[i] = char
+        forms.append(f'"{"".join(chars)}"{star}')
+    return "(" + " OR ".join(forms) + ")"
+
+
+def _phrase_terms(phrase: Phrase) -> str | None:
+    """Index terms every row holding ``phrase`` (any spelling) holds: its syllables in any
+    order; None when some spelling could be in any row."""
+    spellings = []
+    for spelling in phrase.spellings():
+        terms = [_syllable(s, phrase.exact, " *" if phrase.prefix and n == len(spelling) - 1 else "")
+                 for n, s in enumerate(spelling)]
+        if not any(terms):
+            return None
+        spellings.append("(" + " AND ".join(t for t in terms if t) + ")")
+    return "(" + " OR ".join(spellings) + ")"
+
+
+def candidates(parts: list[tuple[str, Phrase]]) -> str | None:
+    """An FTS5 expression for the record indexes that finds every row the parsed query
+    matches (and perhaps a few more, which match_spans then leaves out); None when the
+    index cannot narrow the query and every row must be matched."""
+    expression: str | None = None
+    for n, (operator, phrase) in enumerate(parts):
+        terms = _phrase_terms(phrase)
+        if n == 0:
+            expression = terms
+        elif operator == "OR":
+            expression = f"({expression}) OR {terms}" if expression and terms else None
+        elif terms:
+            expression = f"({expression}) AND {terms}" if expression else terms
+    return expression
+
+
+def _rows(db: sqlite_utils.Database, group: str, expression: str | None) -> list[dict]:
+    """The rows of a record group that its index finds for ``expression`` (every row for None),
+    index results with the names of their index."""
+    sql = _PROMISES_SQL if group == "promises" else TABLES["persons" if group == "people" else group][0]
+    if expression is None:
+        cursor = db.execute(sql)
+    else:
+        index = _INDEXES[group]
+        cursor = db.execute(f"SELECT * FROM ({sql}) WHERE id IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)",
+                            [expression])
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row)) for row in cursor]
+    for row in rows if group == "index_values" else ():
+        row["index_names"] = _names_of(row["index"]) + " " + row["index"].replace("_", " ")
+    return rows
 
 
 def _ranked(rows: list[dict], group: str, parts: list, limit: int, mark: tuple[str, str]) -> tuple[list[dict], int]:
-    weights, text_field = _FIELDS[group]
-    hits = []
+    """The best ``limit`` of the rows the query matches, scored by the fields it matched in,
+    each with its snippet (cut for those shown only), and how many match in all."""
+    weights, _ = _FIELDS[group]
+    hits, found = [], {}
     for row in rows:
         values = [str(row.get(f) or "") for f in weights]
         joined = SEPARATOR.join(values)
@@ -59,19 +122,25 @@ def _ranked(rows: list[dict], group: str, parts: list, limit: int, mark: tuple[s
             offset += len(value) + len(SEPARATOR)
         score = sum(weights[f] for s, _ in spans for f, lo, hi in bounds if lo <= s < hi)
         score += LITERAL_BONUS * sum(len(found) for found in phrase_spans(parts, joined, literal=True))
-        if text_field is None:
-            row["snippet"] = snippet(joined, spans, mark=mark)
-        else:
-            lo = next(lo for f, lo, _ in bounds if f == text_field)
-            text = row.get(text_field) or ""
-            inside = [(s - lo, e - lo) for s, e in spans if lo <= s and e <= lo + len(text)]
-            row["snippet"] = snippet(text, inside, mark=mark)
         row["score"] = score
-        row.pop("index_names", None)
+        found[id(row)] = (joined, spans, bounds)
         hits.append(row)
     hits.sort(key=_TIES[group], reverse=True)
     hits.sort(key=lambda h: h["score"], reverse=True)
+    for row in hits[:limit]:
+        row["snippet"] = _snippet(row, group, *found[id(row)], mark)
+        row.pop("index_names", None)
     return hits[:limit], len(hits)
+
+
+def _snippet(row: dict, group: str, joined: str, spans: list, bounds: list, mark: tuple[str, str]) -> str:
+    """The snippet of a hit: cut from its text field, or from the matched fields of a short record."""
+    text_field = _FIELDS[group][1]
+    if text_field is None:
+        return snippet(joined, spans, mark=mark)
+    lo = next(lo for f, lo, _ in bounds if f == text_field)
+    text = row.get(text_field) or ""
+    return snippet(text, [(s - lo, e - lo) for s, e in spans if lo <= s and e <= lo + len(text)], mark=mark)
 
 
 PROMISE_KINDS = ("commitment", "demand", "assignment")
@@ -139,8 +208,9 @@ def search_group(db: sqlite_utils.Database, query: str, group: str, *, limit: in
         narrow = {"since": filters.since, "until": filters.until, "source": filters.source, "kind": filters.kind}
         return {"total": count(db, query, **narrow),
                 "hits": search(db, query, limit=limit, offset=offset, mark=mark, ranked=True, **narrow)}
-    rows = _filtered(db, group, _rows(db, group), filters)
-    hits, total = _ranked(rows, group, parse_query(query), offset + limit, mark)
+    parts = parse_query(query)
+    rows = _filtered(db, group, _rows(db, group, candidates(parts)), filters)
+    hits, total = _ranked(rows, group, parts, offset + limit, mark)
     return {"total": total, "hits": hits[offset:]}
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import sqlite3
 
-from corpus.db import connect
-from corpus.lookup import search_everything
+import pytest
+import sqlite_utils
+
+from corpus import lookup
+from corpus.db import connect, prepare_connection
+from corpus.lookup import search_everything, search_group
+from corpus.migrations import MIGRATIONS, migrate
 from corpus.search import END, START, QueryError, match_spans, parse_query
 from pipeline.normalize import fold
 
@@ -72,3 +77,85 @@ def test_totals_count_beyond_the_limit(db):
 def test_a_query_without_letters_is_refused(db):
     with pytest.raises(QueryError, match="no letters or digits"):
         search_everything(db, '"*"')
+
+
+# Queries of every shape the search page takes: folded and exact, đ/d, phrases spanning two
+# fields, AND/OR, prefixes, abbreviations, a syllable the index cannot narrow by.
+SAME_AS_A_SCAN = ["hoi dong nhan dan", "Hội đồng", "tran minh duc", "bac giang", "pci ha noi", "chi so cai cach*",
+                  "HĐND", "hdnd", "dau tu OR giao thong", '"chỉ số" AND 2023', "d*", "nam OR _", "xay dung AND ha noi",
+                  "Đức", "duc OR dddd"]
+
+
+@pytest.mark.parametrize("query", SAME_AS_A_SCAN)
+def test_the_record_indexes_find_what_matching_every_row_found(db, query):
+    """The rows each index hands over hold every row the exact/folded rule matches: the hits,
+    their order and the totals are those of matching every row, as the page did before."""
+    parts = parse_query(query)
+    for group in ("promises", "people", "index_values"):
+        scanned = lookup._ranked(lookup._rows(db, group, None), group, parts, 1000, (START, END))
+        found = search_group(db, query, group, limit=1000)
+        assert (found["hits"], found["total"]) == scanned, group
+    assert any(search_group(db, q, g)["total"] for q in SAME_AS_A_SCAN for g in ("promises", "people", "index_values"))
+
+
+def test_candidates_try_each_d_as_d_and_as_dj():
+    assert lookup.candidates(parse_query("dan")) == '((("dan" OR "đan")))'
+    assert lookup.candidates(parse_query("Dân")) == '((("Dân")))'
+    assert lookup.candidates(parse_query("bac giang*")) == '((("bac") AND ("giang" *)))'
+    assert lookup.candidates(parse_query("dddd")) is None  # too many ways to spell: every row is matched
+    assert lookup.candidates(parse_query("nam OR _")) is None
+    assert lookup.candidates(parse_query("nam AND _")) == '((("nam")))'
+
+
+def test_the_record_indexes_follow_rows_any_tool_writes(fresh_db, db_path):
+    """Rows written, changed and removed with plain sqlite3 (no hdnd code) are found, and
+    found no more, through the indexes the migration's triggers keep."""
+    fresh_db.conn.close()
+    conn = sqlite3.connect(db_path)
+    conn.executescript("""
+        INSERT INTO articles (id, url, title, text, content_hash, imported_at)
+            VALUES (1, 'https://bao.example.vn/1', 'Tin', 'Tin.', 'h1', '2024-01-01');
+        INSERT INTO persons (id, name, title) VALUES (1, 'Lê Văn Đạt', 'Giám đốc');
+        INSERT INTO person_titles VALUES (1, 'Chủ tịch UBND huyện Đông Anh', 1, '2024-01-01');
+        INSERT INTO commitments (id, kind, fingerprint, quote, speaker, created_at)
+            VALUES (1, 'commitment', 'f1', 'Sẽ hoàn thành đường vành đai', 'Lê Văn Đạt', '2024-01-01');
+        INSERT INTO commitment_sources VALUES (1, 1, 0, 4, 'Sẽ', NULL, NULL, NULL, NULL);
+        INSERT INTO index_values (id, article_id, "index", entity, year, start, "end", quote)
+            VALUES (1, 1, 'PCI', 'Đà Nẵng', 2023, 0, 3, 'PCI năm 2023');
+    """)
+    conn.commit()
+    db = connect(db_path)
+
+    def totals(query: str) -> list[int]:
+        return [search_group(db, query, group)["total"] for group in ("promises", "people", "index_values")]
+
+    assert totals("le van dat") == [1, 1, 0]
+    assert totals("dong anh") == [0, 1, 0]  # a title from person_titles
+    assert totals("nang luc canh tranh AND da nang") == totals("pci da nang") == [0, 0, 1]  # the index's names
+    conn.executescript("""
+        UPDATE commitments SET quote = 'Sẽ nâng cấp cầu Đông' WHERE id = 1;
+        DELETE FROM person_titles;
+        UPDATE index_values SET entity = 'Huế' WHERE id = 1;
+    """)
+    conn.commit()
+    assert totals("vanh dai") == [0, 0, 0] and totals("cau dong") == [1, 0, 0]
+    assert totals("dong anh") == [0, 0, 0] and totals("pci da nang") == [0, 0, 0] and totals("pci hue") == [0, 0, 1]
+    conn.executescript("DELETE FROM commitment_sources; DELETE FROM commitments; DELETE FROM persons;")
+    conn.commit()
+    assert totals("le van dat") == [0, 0, 0]
+    assert conn.execute("SELECT count(*) FROM commitments_search").fetchone()[0] == 0
+    db.conn.close()
+    conn.close()
+
+
+def test_the_migration_indexes_the_records_a_corpus_has(db_path):
+    """A corpus that had records before the indexes existed gets them indexed when it opens."""
+    older = sqlite_utils.Database(sqlite3.connect(db_path))
+    prepare_connection(older.conn)
+    migrate(older, [m for m in MIGRATIONS if not m[1].startswith("search indexes of promises")])
+    older.conn.execute("INSERT INTO persons (id, name, title) VALUES (7, 'Nguyễn Thị Duyên', 'Phó Chủ tịch')")
+    older.conn.commit()
+    older.conn.close()
+    db = connect(db_path)
+    assert [h["id"] for h in search_group(db, "nguyen thi duyen", "people")["hits"]] == [7]
+    db.conn.close()

@@ -14,10 +14,16 @@ def test_search_benchmark_builds_once_and_agrees_with_the_old_ranking(tmp_path):
     first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     assert "built 300 articles" in first.stdout
-    rows = {line[:22].strip(): line.split() for line in first.stdout.splitlines()}
+    article_table, record_table = first.stdout.split("worst p95", 1)
+    rows = {line[:22].strip(): line.split() for line in article_table.splitlines()}
     for name, *_ in SHAPES:
         assert rows[name][-1] == "yes", first.stdout  # the same top 20 as the query it replaced
         assert rows[name][-6] == "best", first.stdout  # 300 articles: every query is ranked
     assert sum(int(rows[name][-7].replace(",", "")) > 0 for name, *_ in SHAPES) >= 15, first.stdout
+    assert "wrote the records of 30 processed articles" in record_table
+    records = {line[:22].strip(): line.split() for line in record_table.splitlines()}
+    for name, *_ in SHAPES:
+        assert records[name][-1] == "yes", first.stdout  # the record indexes find what scanning every record found
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "reusing" in again.stdout and "built 300" not in again.stdout
+    assert "reusing the records of 30 processed articles" in again.stdout

@@ -26,6 +26,7 @@ shown, so a broad query could not be ranked inside the time limit.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -369,12 +370,13 @@ def _day_after(day: str) -> str | None:
         return None
 
 
-def _matches(db: sqlite_utils.Database, expression: str) -> int:
-    """How many articles the expression matches, counted no further than FEW_MATCHES or
-    RANK_AT_MOST (whichever is more): enough to choose a plan, reading little of the index."""
+def _last_added(db: sqlite_utils.Database, expression: str) -> list[int]:
+    """The ids of the articles the expression matches, last added first, no more than
+    FEW_MATCHES or RANK_AT_MOST + 1 (whichever is more): how many there are chooses a plan,
+    reading little of the index, and a broad query without filters shows the first of them."""
     most = max(FEW_MATCHES, RANK_AT_MOST + 1)
-    sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
-    return db.conn.execute(sql, [expression, most]).fetchone()[0]
+    sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    return [row[0] for row in db.conn.execute(sql, [expression, most])]
 
 
 def _matching(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], since: str | None, until: str | None,
@@ -384,12 +386,12 @@ def _matching(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], since:
     matches are joined to their rows only as far as a filter needs: few matches are each
     looked up; many are narrowed by the dates' or source's index, so the index ranks only
     what they keep, and only a kind (no index holds it) is checked on each match's row.
-    ``matches`` is ``_matches`` of the query when the caller has counted it already."""
+    ``matches`` is how many ``_last_added`` found, when the caller has asked it already."""
     indexed, on_row, params = _filters(since, until, source, kind)
     params["q"] = fts_query(parts)
     sources = " LEFT JOIN sources s ON s.id = a.source_id" if source else ""
     on_rowid = []
-    if indexed and (_matches(db, params["q"]) if matches is None else matches) >= FEW_MATCHES:
+    if indexed and (len(_last_added(db, params["q"])) if matches is None else matches) >= FEW_MATCHES:
         on_rowid = [f"+articles_fts.rowid IN (SELECT a.id FROM articles a{sources} WHERE {' AND '.join(indexed)})"]
         indexed, sources = [], ""
     join = f" JOIN articles a ON a.id = articles_fts.rowid{sources}" if indexed or on_row else ""
@@ -413,9 +415,12 @@ def _top(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], filters: tu
     equal scores may lie beyond it, so every article scoring that or better is taken.
     A query too broad to rank (unless ``ranked``) walks its matches from the last added."""
     k = offset + limit
-    matches = _matches(db, fts_query(parts))
-    source, where, params = _matching(db, parts, *filters, matches=matches)
-    if matches > RANK_AT_MOST and not ranked:
+    last = _last_added(db, fts_query(parts))
+    source, where, params = _matching(db, parts, *filters, matches=len(last))
+    if len(last) > RANK_AT_MOST and not ranked:
+        if k <= len(last) and not any(filters):  # a prefix query's matches are gathered each time: once is enough
+            return list(_rows(db, _NEWEST.format(added="SELECT value AS id FROM json_each(:ids)"),
+                              {"ids": json.dumps(last[offset:k])}))
         added = f"SELECT articles_fts.rowid AS id FROM {source} WHERE {' AND '.join(where)} " \
                 "ORDER BY articles_fts.rowid DESC LIMIT :limit OFFSET :offset"
         return list(_rows(db, _NEWEST.format(added=added), {**params, "limit": limit, "offset": offset}))

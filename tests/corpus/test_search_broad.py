@@ -51,6 +51,8 @@ def test_a_broad_query_comes_last_added_first_and_the_command_says_so(broad_file
     assert NOTICE in said and "--ranked" in said
     page, _ = _search(broad_file, "--limit", "3", "--offset", "3")
     assert [h["id"] for h in page] == [last - 3, last - 4, last - 5]
+    deep, _ = _search(broad_file, "--limit", "3", "--offset", str(last - 3))  # past the matches counted first
+    assert [h["id"] for h in deep] == [3, 2, 1]
     assert all("**chất vấn**" in h["snippet"] for h in hits + page)
 
 

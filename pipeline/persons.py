@@ -315,18 +315,30 @@ _CAPS_RUN = re.compile(rf"(?<![\w])[{UPPER}]{{2,}}(?: [{UPPER}]{{2,}}){{1,3}}(?!
 def _capitals(text: str, bylines: list[tuple[int, int]], found: list[PersonMention],
               furniture: list[tuple[int, int]]) -> list[PersonMention]:
     """Bylines and credits in capitals ("PHƯƠNG THÙY", "Ảnh: VIỆT DŨNG") when their first
-    word is a surname; pen names without one are left out, as the annotation does."""
+    word is a surname; pen names without one are left out, as the annotation does. Also names in
+    capitals after a person word or before a title ("ÔNG NGUYỄN VĂN THỌ, CHỦ TỊCH UBND TỈNH", "Đại
+    tướng TÔ LÂM, Bộ trưởng Công an") and a credit closing a caption's line ("… hợp tác VŨ ĐẠT")."""
     result = []
     for run in _CAPS_RUN.finditer(text):
-        words = run.group().split()
-        line = next(((a, b) for a, b in bylines if a <= run.start() < b), None)
-        credit = _CREDIT.search(text, max(0, run.start() - 40), run.start())
-        if words[0].capitalize() not in surnames() or not (credit or (line and len(text[line[0]:line[1]].split()) <= 8)):
+        words, start = run.group().split(), run.start()
+        spoken_of = words[0] in ("ÔNG", "BÀ") and len(words) > 2  # "ÔNG NGUYỄN VĂN THỌ, CHỦ TỊCH UBND TỈNH"
+        if spoken_of:
+            start += len(words[0]) + 1
+            words = words[1:]
+        name = " ".join(words)
+        line = next(((a, b) for a, b in bylines if a <= start < b), None)
+        credit = _CREDIT.search(text, max(0, start - 40), start)
+        title = _title_after(text, run.end()) if not credit else None
+        # A photo credit closing its caption: "… trao ý định thư hợp tác VŨ ĐẠT\n".
+        closing = re.match(r"[ \t]*(?:\n|$)", text[run.end():]) is not None and len(words) <= 3
+        credited = credit or (line and len(text[line[0]:line[1]].split()) <= 8)
+        named = (spoken_of or title or closing) and not is_place(name.title()) and words[0].capitalize() not in _THING_HEADS
+        if words[0].capitalize() not in surnames() or not (credited or named):
             continue
-        if any(p.start <= run.start() < p.end for p in found):
+        if any(p.start <= start < p.end for p in found):
             continue
-        role = _credit_role(credit) if credit else "author"
-        result.append(PersonMention(run.start(), run.end(), run.group(), None, role, inside(furniture, run.start())))
+        role = _credit_role(credit) if credit else None if spoken_of or title else "author" if line else "photo"
+        result.append(PersonMention(start, run.end(), name, title, role, inside(furniture, start)))
     return result
 
 

@@ -31,6 +31,8 @@ def _found(doc_id: str) -> tuple[dict, list[str]]:
     ("tr-03-003", "Nguyễn Ngọc Tuấn"),  # "Chủ tịch HĐND Thành phố Nguyễn Ngọc Tuấn"
     ("tr-03-034", "Phùng Thị Hồng Hà"),  # "Phó Chủ tịch HĐND TP Hà Hội Phùng Thị Hồng Hà": no name ends in "Thị"
     ("tr-31-021", "Hồ Chí Minh"),       # "Ngày 27/4/1969, Chủ tịch Hồ Chí Minh đến bỏ phiếu": the man, not the city
+    ("tr-18-012", "TÔ LÂM"),            # "Đại tướng TÔ LÂM, Bộ trưởng Công an, trả lời …": capitals with a title after
+    ("tr-33-014", "VŨ ĐẠT"),            # "… trao ý định thư hợp tác VŨ ĐẠT\n": a credit closing its caption
 ])
 def test_people_the_annotation_names_are_found(doc_id, name):
     doc, found = _found(doc_id)

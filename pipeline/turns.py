@@ -399,17 +399,21 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
     turn for the one who spoke last."""
     verbs = sorted([*cue_regex("speech").finditer(text, start, end), *_cue("report").finditer(text, start, end)],
                    key=lambda m: m.start())
-    verb = verbs[0] if verbs else None
+    # Not a verb that opens the sentence ("Thừa nhận có cò lãi suất, Thống đốc nói: …").
+    verb = next((m for m in verbs if m.start() > start), None)
     speaker = speakers.speaker(start, verb.start()) if verb else None
     if speaker is None or speaker.kind != "person" or not speaker.title or not _named_fully(text, start, verb.start(),
                                                                                            speakers):
-        return None  # "Bộ trưởng nhấn mạnh là …" in a delegate's words cites the minister; a new turn names him
+        # "Bộ trưởng nhấn mạnh là …" in a delegate's words cites the minister; a new turn names
+        # him, or quotes him right after a question no one has answered yet.
+        return _quoted_answer(text, start, end, speakers, earlier) if question_time else None
     if _FUTURE.search(text, start, verb.start()):
         return None  # "… sẽ trực tiếp trả lời chất vấn": the agenda, not a turn
     if _cue("report").match(text, verb.start()):
         role = "report"  # "Phó Thủ tướng Trương Hòa Bình trình bày Báo cáo …"
-    elif _cue("chair_title").match(speaker.title):
-        role = "chair"
+    elif _cue("chair_title").match(speaker.title) or (_cue("chair").match(text, start) and
+                                                      _cue("chair_title").search(speaker.title)):
+        role = "chair"  # or "Phát biểu khai mạc phiên chất vấn, đồng chí X, Phó Bí thư …, Chủ tịch HĐND tỉnh đề nghị"
     elif question_time and cue_regex("executive").search(speaker.title) and \
             not cue_regex("council").match(speaker.title) and _unanswered(earlier):
         role = "answer"  # an official speaking after a question no one has answered yet
@@ -419,6 +423,29 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
         return None  # the same official goes on (the turn is extended over the paragraphs after it)
     return Turn(start, _paragraph_end(text, start), speaker.name, speaker.title, None, role, None, None, None,
                 "prose", speaker_kind=speaker.kind)
+
+
+# "Ông Nguyễn Văn Bình phân bua: “…", "Thống đốc nói: “…": a speaker's words quoted after a colon.
+_QUOTING = re.compile(r"(?<=\s)[^\W\d_]+\s*:\s*[“\"]")
+
+
+def _quoted_answer(text: str, start: int, end: int, speakers: _Speakers, earlier: list[Turn]) -> Turn | None:
+    """After a question no one has answered, an official quoted whom the report names by name
+    alone ("Ông Nguyễn Văn Bình phân bua: “…") or by title alone ("Thống đốc nói: “…", the
+    official who answered before under no other title): the answer."""
+    quoting = _QUOTING.search(text, start, end)
+    speaker = speakers.speaker(start, quoting.start()) if quoting and _unanswered(earlier) else None
+    if speaker is None or speaker.kind != "person" or _FUTURE.search(text, start, quoting.start()) or \
+            re.match(r"(?:đại biểu|ĐB)\b", speaker.title or "", re.IGNORECASE) or \
+            speaker.name in {t.speaker for t in earlier if t.role == "question"}:
+        return None
+    name = speaker.name
+    if name is None:
+        before = next((t for t in reversed(earlier) if t.role == "answer"), None)
+        if before is None or (before.title and not _same_office(before.title, speaker.title or "")):
+            return None
+        name = before.speaker
+    return Turn(start, _paragraph_end(text, start), name, speaker.title, None, "answer", None, None, None, "prose")
 
 
 # A quotation closed and credited to a delegate ("…?”, đại biểu Hải nêu câu hỏi").
@@ -758,6 +785,10 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
                 _addressee(text, turn.label_end, turn.end, speakers)
     turns = sorted(labelled + _prose_turns(text, sentences, speakers, labelled, furniture, question_time),
                    key=lambda t: t.start)
+    for turn, after in zip(turns, turns[1:]):
+        if turn.source == "prose" and turn.role == "question" and after.role == "answer" and \
+                turn.start < after.start < turn.end:
+            turn.end = len(text[:after.start].rstrip())  # a question reported, then its answer in the same paragraph
     _extend_answers(text, turns)
     stamps = list(_TIMESTAMP_LINE.finditer(text))
     for turn in turns:

@@ -334,3 +334,30 @@ def test_a_deputy_speaks_for_the_province_named_after_the_name(doc_id, delegatio
     doc = training_doc(doc_id)
     turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
     assert {t["speaker"]: t["delegation"] for t in turns if t["speaker"] in delegations} == delegations
+
+
+def test_an_official_quoted_after_a_question_answers_it_and_keeps_his_promises():
+    """tr-09-006 (models/training): "ĐB Nguyễn Thái Học (Phú Yên) tiếp tục chất vấn: “…?”. Ông
+    Nguyễn Văn Bình phân bua: “…”" and "ĐB Đặng Thị Ngọc Thịnh (Vĩnh Long) hỏi: “…?”. Thừa nhận
+    có cò lãi suất, Thống đốc nói: “…”", each in one paragraph: the Governor answers both, and
+    "Thống đốc cũng khẳng định chủ trương siết lại …" is his, not the delegate's who asked."""
+    from pipeline.document import analyze
+
+    doc = training_doc("tr-09-006")
+    out = analyze(doc["text"], doc.get("published"), source=doc["source"])
+    assert [(q["asker"], q["answerer"]) for q in out["questions"]] == [("Nguyễn Thái Học", "Nguyễn Văn Bình"),
+                                                                      ("Đặng Thị Ngọc Thịnh", "Nguyễn Văn Bình")]
+    (tighten,) = [c for c in out["commitments"] if c["quote"].startswith("Thống đốc cũng khẳng định")]
+    assert tighten["speaker"] == "Nguyễn Văn Bình"
+
+
+@pytest.mark.parametrize("doc_id, chair", [
+    ("tr-06-021", "Kim Ngọc Thái"),     # "Phát biểu khai mạc phiên chất vấn, đồng chí X, Phó Bí thư …, Chủ tịch HĐND tỉnh đề nghị"
+    ("tr-05-024", "Dương Văn Trang"),   # "Phát biểu kết luận phiên họp, Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh X ghi nhận …"
+])
+def test_the_council_chair_opening_or_closing_a_sitting_is_the_chair(doc_id, chair):
+    from pipeline.document import analyze
+
+    doc = training_doc(doc_id)
+    turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
+    assert [t["role"] for t in turns if t["speaker"] == chair] == ["chair"], turns

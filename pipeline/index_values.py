@@ -244,6 +244,18 @@ def _entity_after(entities: list[tuple[int, int, str]], text: str, pos: int,
     return None
 
 
+def _joined_after(entities: list[tuple[int, int, str]], text: str, pos: int, ceiling: int) -> list[str]:
+    """The entities listed right after one at ``pos`` ("…, B và C"), that share its figure."""
+    joined = []
+    for start, end, label in entities:
+        if pos <= start and end <= ceiling:
+            if not re.fullmatch(r"\s*(?:,|và)\s*", text[pos:start]):
+                break
+            joined.append(label)
+            pos = end
+    return joined
+
+
 def _entity_before(entities: list[tuple[int, int, str]], pos: int, floor: int) -> tuple[int, str] | None:
     best = None
     for start, end, label in entities:
@@ -458,7 +470,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                 year, inferred = comparisons[0][1] + 1, True
             else:
                 year, inferred = default_year(code), True
-            after = _entity_after(entities, text, ev_end, s_end) if kind in ("rank", "first") else None
+            after = _entity_after(entities, text, ev_end, s_end) if kind in ("rank", "first", "value") else None
             if match.re is _RANK_IS and after is None:
                 continue
             ent = after[:2] if after else _entity_before(entities, ev_start, s_start)
@@ -476,13 +488,16 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             # The quote starts at the last of index name, entity and year before the figure,
             # or at the figure when it introduces the entity after it.
             anchor = ev_start if after else max([anchor] + ([ent[0]] if ent else []) + [y[0] for y in explicit[-1:]])
+            # "2 vùng còn lại có cùng giá trị trung bình đạt 85,42% là Đồng bằng sông Cửu Long và Tây Nguyên"
+            joined = _joined_after(entities, text, after[2], s_end) if after and kind == "value" else []
             ev_end = max(ev_end, after[2]) if after else ev_end
             if kind == "rank" and _WITHIN_REGION.match(text, match.end()):
                 key_tail: tuple = ("region",)  # "xếp thứ 5 trong 6 tỉnh Bắc Trung Bộ": a ranking of its own
             else:
                 key_tail = ()
             years_of = _years_sharing(text, explicit, year, ev_start, kind)
-            for sub, year in [(sub, y) for y in years_of for sub in shared or [subindex]]:
+            for sub, year, entity in [(sub, y, who) for y in years_of for sub in shared or [subindex]
+                                      for who in [entity, *joined]]:
                 key = _slot(code, sub, entity, year) + key_tail
                 record = records.get(key)
                 if record is None:

@@ -44,6 +44,8 @@ def _docs() -> dict[str, dict]:
     ("tr-29-010", "tăng vọt từ thứ hạng 51"),          # "so với năm 2020 khi tăng vọt từ thứ hạng 51 lên …"
     ("tr-29-019", "Năm 2023, chỉ số nội dung này"),    # the sub-index of the heading before, referred to
     ("tr-29-008", "Chỉ số Tiếp cận đất đai lần đầu"),  # "của tỉnh" on nghean24h.vn: Nghệ An
+    ("tr-08-002", "2 vùng còn lại có cùng giá trị"),   # "… đạt 85,42% là Đồng bằng sông Cửu Long và Tây Nguyên":
+    ("tr-08-002", "Đồng bằng sông Cửu Long và Tây Nguyên"),  # one score, the entities after it
 ])
 def test_index_results_in_real_rankings(doc_id, quote):
     from pipeline.document import analyze

@@ -792,7 +792,7 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
     _extend_answers(text, turns)
     stamps = list(_TIMESTAMP_LINE.finditer(text))
     for turn in turns:
-        turn.title = _title_alone(turn.title)
+        turn.title, turn.delegation = _title_alone(turn.title), _title_alone(turn.delegation)
         turn.topic = topic_of(text, turn.label_end or turn.start, turn.end)
         if turn.timestamp is None:
             # On the entry's line, or the first turn under an entry that heads it ("16h30: Đại
@@ -808,8 +808,9 @@ _TITLE_TAIL = re.compile(r"(?:\s+(?:đã|cũng|đang|sẽ|vừa|thay mặt)|\s*[
 
 
 def _title_alone(title: str | None) -> str | None:
-    """A title without what its holder does next, as a title read up to a verb carries it
-    ("Trưởng đoàn ĐBQH tỉnh An Giang | báo cáo tóm tắt kết quả …", "Cử tri xã Thu Lũm | đã")."""
+    """A title (or a delegation) without what its holder does next, as one read up to a verb
+    carries it ("Trưởng đoàn ĐBQH tỉnh An Giang | báo cáo tóm tắt kết quả …", "Cử tri xã Thu
+    Lũm | đã", "tổ đại biểu huyện Yên Dũng | chất vấn về công tác THADS.")."""
     if not title:
         return title
     verbs = [m.start() for group in _TURN_VERBS for m in _cue(group).finditer(title)]

@@ -361,3 +361,10 @@ def test_the_council_chair_opening_or_closing_a_sitting_is_the_chair(doc_id, cha
     doc = training_doc(doc_id)
     turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
     assert [t["role"] for t in turns if t["speaker"] == chair] == ["chair"], turns
+
+
+def test_a_delegation_stops_where_the_delegate_acts():
+    """prose-01: "Bà Phạm Thị Nhung, tổ đại biểu huyện Yên Dũng chất vấn về công tác THADS.":
+    the delegation is "tổ đại biểu huyện Yên Dũng", not the rest of the sentence."""
+    turns = _analysed("prose-01")["turns"]
+    assert {t["delegation"] for t in turns if t["speaker"] == "Phạm Thị Nhung"} - {None} == {"tổ đại biểu huyện Yên Dũng"}

@@ -131,8 +131,53 @@ def check_is_article(soup: BeautifulSoup, ld_article: dict | None, url: str | No
     )
 
 
+# The parts of a selector the prefilter reads: class and id names, outside attribute tests.
+_ATTRIBUTE_TEST = re.compile(r"""\[(?:[^\]"']|"[^"]*"|'[^']*')*\]""")
+_CLASS_OR_ID = re.compile(r"([.#])([\w-]+)")
+
+
+# The page read last and its marks: body, lead and author selectors share one walk. One
+# tuple, replaced whole, so a reader never pairs one page with another's marks.
+_last_marks: tuple[BeautifulSoup | None, set[str], set[str]] = (None, set(), set())
+
+
+def _marks(soup: BeautifulSoup) -> tuple[set[str], set[str]]:
+    """Every class and id on the page, in lower case, read in one walk of the page."""
+    global _last_marks
+    last = _last_marks
+    if last[0] is soup:
+        return last[1], last[2]
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for tag in soup.find_all(True):
+        value = tag.get("class")
+        classes.update(c.lower() for c in (value if isinstance(value, list) else str(value or "").split()))
+        if tag.get("id"):
+            ids.update(str(tag["id"]).lower().split() + [str(tag["id"]).lower()])
+    _last_marks = (soup, classes, ids)
+    return classes, ids
+
+
+def could_match(selector: str, classes: set[str], ids: set[str]) -> bool:
+    """False only when every alternative of ``selector`` names a class or id the page lacks
+    (compared in lower case, as in quirks mode): soupsieve would walk the whole page to find
+    nothing. Selectors it cannot read safely (functions, escapes) are always tried."""
+    if "(" in selector or "\\" in selector:
+        return True
+    for alternative in _ATTRIBUTE_TEST.sub(" ", selector).split(","):
+        names = _CLASS_OR_ID.findall(alternative)
+        if all((name.lower() in classes) if kind == "." else (name.lower() in ids) for kind, name in names):
+            return True
+    return False
+
+
 def _select(soup: BeautifulSoup, selectors: tuple[str, ...]) -> Tag | None:
+    """The first element the first selector that finds one with text finds (each selector
+    tried on its own, an unreadable one skipped); selectors that cannot match are not run."""
+    classes, ids = _marks(soup)
     for selector in selectors:
+        if not could_match(selector, classes, ids):
+            continue
         try:
             found = soup.select_one(selector)
         except (ValueError, NotImplementedError):

@@ -35,10 +35,14 @@ def _clean(value: Any) -> str | None:
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    """The content of the first meta tag named by the first of ``names`` that has one, as
+    property, name or itemprop. The page's meta tags are gathered in one walk: looking each
+    name up with find() walked the whole page for every name it lacks."""
+    metas = soup.find_all("meta")
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            tag = soup.find("meta", attrs={attr: name})
-            if isinstance(tag, Tag) and _clean(tag.get("content")):
+            tag = next((meta for meta in metas if meta.get(attr) == name), None)
+            if tag is not None and _clean(tag.get("content")):
                 return _clean(tag.get("content"))
     return None
 

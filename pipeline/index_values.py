@@ -463,7 +463,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             elif right_after:  # "hạng 48 (năm 2012), hạng 33 (năm 2013)": the year written after the figure
                 year, inferred = int(right_after.group(1) or right_after.group(2)), False
             elif explicit:
-                year, inferred = explicit[-1][1], False
+                year, inferred = _edition(code, explicit[-1][1], pub), False
             elif carried and not before:
                 year, inferred = carried.year, carried.year_inferred
             elif comparisons:
@@ -533,6 +533,17 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
     # A figure for no one named (no place in the text, none from its source) cannot be checked.
     return [r for r in order if r.entity and (r.value is not None or r.rank is not None or r.change is not None
                                               or r.rank_change is not None)]
+
+
+# Indexes whose results for a year come out the year after (the ICT Index has come out in December).
+_PUBLISHED_NEXT_YEAR = {"PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI", "PGI"}
+
+
+def _edition(code: str, year: int, pub) -> int:
+    """The edition a result belongs to: the publication's own year written before it is when the
+    results came out, for the year before ("Năm 2023, Chỉ số DTI của tỉnh đạt 541,46/1.000 điểm"
+    on 16 November 2023 is DTI 2022: DTI 2023 came out in 2024)."""
+    return year - 1 if pub and year == pub.year and code in _PUBLISHED_NEXT_YEAR else year
 
 
 def _subindex_after(text: str, mentions, code: str, pos: int) -> str | None:

@@ -46,6 +46,8 @@ def _docs() -> dict[str, dict]:
     ("tr-29-008", "Chỉ số Tiếp cận đất đai lần đầu"),  # "của tỉnh" on nghean24h.vn: Nghệ An
     ("tr-08-002", "2 vùng còn lại có cùng giá trị"),   # "… đạt 85,42% là Đồng bằng sông Cửu Long và Tây Nguyên":
     ("tr-08-002", "Đồng bằng sông Cửu Long và Tây Nguyên"),  # one score, the entities after it
+    ("tr-29-013", "Chỉ số đánh giá chuyển đổi số (DTI) của tỉnh đạt"),  # "Năm 2023, …" on 16-11-2023: DTI 2022
+    ("tr-29-013", "Chính quyền số đứng thứ 46/63"),
 ])
 def test_index_results_in_real_rankings(doc_id, quote):
     from pipeline.document import analyze

@@ -60,6 +60,7 @@ _MODEL = ("pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")
 _TEMPLATE = re.compile(r"T\[(-?\d)(?:,(-?\d))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
 _DESCRIBE = ("T[0].lower", "T[0].isdigit", "T[0].istitle", "T[0].is_in_dict")
 _ATTRS = (None, *(name.split(".")[1] for name in _DESCRIBE))
+_TRUTH = ("False", "True")
 
 
 class _Segmenter:
@@ -96,37 +97,40 @@ class _Segmenter:
         first = int(match[1])
         return template + "=", first, int(match[2]) - first if match[2] else 0, match[3]
 
-    def _describe(self, syllable: str) -> tuple[str, str, tuple[str, ...]]:
+    def _describe(self, syllable: str) -> tuple[str, bool, tuple[str, ...]]:
         """The syllable's lower case, whether it is title case, and its one-syllable features
         (in template order), from underthesea's featurizer."""
         row = self.describer.process([[[syllable]]])[0][0]
         values = dict(zip(_ATTRS, (syllable, *(feature[len(name) + 1:] for name, feature in zip(_DESCRIBE, row)))))
-        return values["lower"], values["istitle"], tuple(prefix + values[attr] for prefix, attr in self.singles)
+        return values["lower"], values["istitle"] == "True", tuple(prefix + values[attr] for prefix, attr in self.singles)
 
     def features(self, syllables: list[str]) -> list[list[str]]:
         """The CRF's features of one sentence: one list of strings per syllable."""
         n, reach = len(syllables), self.reach
         lower, title, singles = zip(*map(self.describe, syllables))
         units = [self.edges[0]] * reach + list(singles) + [self.edges[1]] * reach
+        at_offset: dict[int, list[tuple[str, ...]]] = {}  # the one-syllable features of the syllable a away, by template
         grams: dict[tuple[int, str | None], list[str]] = {}
 
         def values(span: int, attr: str | None) -> list[str]:
             """The attribute of each run of span + 1 syllables, padded with BOS and EOS."""
             if (span, attr) not in grams:
+                runs = zip(*((title if attr == "istitle" else syllables if attr is None else lower)[k:] for k in range(span + 1)))
                 if attr == "istitle":
-                    found = [str(all(t == "True" for t in title[i:i + span + 1])) for i in range(n - span)]
+                    found = [_TRUTH[all(run)] for run in runs]
+                elif attr == "is_in_dict":
+                    found = [_TRUTH[" ".join(run) in self.dictionary] for run in runs]
                 else:
-                    words = syllables if attr is None else lower
-                    found = [" ".join(words[i:i + span + 1]) for i in range(n - span)]
-                    if attr == "is_in_dict":
-                        found = [str(gram in self.dictionary) for gram in found]
+                    found = [" ".join(run) for run in runs]
                 grams[span, attr] = ["BOS"] * reach + found + ["EOS"] * (reach + span + 1)
             return grams[span, attr]
 
         columns, single = [], 0
         for prefix, a, span, attr in self.plan:
             if span == 0:
-                columns.append([unit[single] for unit in units[reach + a:reach + a + n]])
+                if a not in at_offset:
+                    at_offset[a] = list(zip(*units[reach + a:reach + a + n]))
+                columns.append(at_offset[a][single])
                 single += 1
             else:
                 columns.append([prefix + v for v in values(span, attr)[reach + a:reach + a + n]])

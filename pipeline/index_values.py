@@ -65,7 +65,9 @@ _ABOUT_BEFORE = re.compile(r"(?<![\w])(?:về|(?:(?:trong|của|tại)\s+)?(?:b�
 # Second place in words: "giành vị trí á quân".
 _FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu|(?P<second>á quân))(?![\w])"
                     r"(?!\s+(?:đoàn|cơ quan|đơn vị))", re.IGNORECASE)
-_YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])")
+_YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])"
+                         # "… xếp thứ 4/63 tỉnh thành vào năm 2018": at the end of the figure's clause
+                         r"|[^.;,\n]{0,30}?\s+vào\s+năm\s+((?:19|20)\d{2})(?=\s*[.;,\n]|\s*$)")
 _BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
 _INTRODUCES = re.compile(r"\s*(?:trong bảng xếp hạng\s+)?(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+"
                          r"(?:tỉnh|thành phố|TP\.?|vùng|khu vực)?\s*", re.IGNORECASE)
@@ -461,7 +463,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                     continue
                 year, inferred = compared[-1][1], False
             elif right_after:  # "hạng 48 (năm 2012), hạng 33 (năm 2013)": the year written after the figure
-                year, inferred = int(right_after.group(1) or right_after.group(2)), False
+                year, inferred = int(next(g for g in right_after.groups() if g)), False
             elif explicit:
                 year, inferred = _edition(code, explicit[-1][1], pub), False
             elif carried and not before:

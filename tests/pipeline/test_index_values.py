@@ -48,6 +48,7 @@ def _docs() -> dict[str, dict]:
     ("tr-08-002", "Đồng bằng sông Cửu Long và Tây Nguyên"),  # one score, the entities after it
     ("tr-29-013", "Chỉ số đánh giá chuyển đổi số (DTI) của tỉnh đạt"),  # "Năm 2023, …" on 16-11-2023: DTI 2022
     ("tr-29-013", "Chính quyền số đứng thứ 46/63"),
+    ("tr-33-018", "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh của Nghệ An"),  # "… xếp thứ 4/63 … vào năm 2018"
 ])
 def test_index_results_in_real_rankings(doc_id, quote):
     from pipeline.document import analyze

@@ -55,15 +55,18 @@ class Attributor:
     def paragraph_of(self, pos: int) -> int:
         return paragraph_index(self.lines, self.line_starts, pos)
 
-    def _person(self, mention: PersonMention, how: str) -> Speaker:
+    def person(self, mention: PersonMention, how: str) -> Speaker:
         return Speaker(mention.name, self.best_title.get(mention.name) or mention.title, "person", how)
 
     def speaker_in(self, start: int, end: int, how: str) -> Speaker | None:
         """The last person named in [start, end); else a group of delegates or voters ("các
-        đại biểu"); else a title that names one; else a body."""
+        đại biểu"); else a title that names one; else a body. A subject stops at a
+        directive ("ĐB Kim đề nghị Bộ trưởng X …"): who is named after it is asked, not asking."""
+        if how == "subject":
+            end = self._before_addressee(start, end)
         named = self.persons.between(start, end)
         if named:
-            return self._person(named[-1], how)
+            return self.person(named[-1], how)
         group = _GROUP.search(self.text, start, end)
         if group:
             return Speaker(None, group.group(), "group", how)
@@ -79,9 +82,9 @@ class Attributor:
                 # "Chủ tịch UBND TP Nguyễn Thành Phong" where the name was not found as a person.
                 return Speaker(named.group(1), phrase[:named.start()].strip(" ,-–") or None, "person", how)
             phrase = _TRAILING.sub("", _NEW.sub("", phrase))
-            person = self.by_title(phrase, start)
+            person = self.by_title(phrase, start, shorter=how in ("subject", "speech_verb"))
             if person:
-                return self._person(person, how)
+                return self.person(person, how)
             # "Chủ tịch UBND tỉnh yêu cầu …" with nobody named: the title is the speaker.
             return Speaker(None, phrase, "person", how)
         body = next((b for b in self.bodies.between(start, end)
@@ -89,15 +92,28 @@ class Attributor:
         if body:
             # "HĐND TP đề nghị …" is the council's own act; "Bộ Công an sẽ …" in the minister's answer is his.
             head = self.head_of(body, start)
-            return self._person(head, how) if head else Speaker(None, body.canonical, "body", how)
+            return self.person(head, how) if head else Speaker(None, body.canonical, "body", how)
         return None
+
+    def _before_addressee(self, start: int, end: int) -> int:
+        """Where the asking subject of [start, end) ends: before the last directive that
+        is followed at once by a person or an office ("đề nghị ông Xuân Lâm …", "đề nghị
+        Bộ trưởng … Trần Hồng Hà làm rõ")."""
+        for directive in reversed(list(cue_regex("directive").finditer(self.text, start, end))):
+            after = _HONORIFIC.match(self.text, directive.end(), end).end()
+            if self.persons.covers(after) or title_regex().match(self.text, after, end):
+                return directive.start()
+        return end
 
     def head_of(self, body: BodyMention, before: int) -> PersonMention | None:
         """The person named last before ``before``, within ``CARRY_PARAGRAPHS`` paragraphs,
         whose title heads ``body`` ("Chủ tịch UBND tỉnh" for "UBND tỉnh", "Bộ trưởng Bộ Y
         tế" for "Bộ Y tế", "Thủ tướng" for "Chính phủ"): what a body says in its head's
         speech is the head's (a body is the speaker only when no person speaks)."""
-        key = re.sub(r"^bo ", "", title_key(body.canonical))
+        return self.head_by_key(re.sub(r"^bo ", "", title_key(body.canonical)), before)
+
+    def head_by_key(self, key: str, before: int) -> PersonMention | None:
+        """``head_of`` for a body given as its title key ("uy ban nhan dan tinh thanh hoa")."""
         # "HĐND tỉnh Trà Vinh" is headed by the "Chủ tịch HĐND tỉnh" of a text about Trà Vinh.
         unit = re.match(r".*?\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b", key)
         here = self.paragraph_of(before)
@@ -111,9 +127,10 @@ class Attributor:
                 return mention
         return None
 
-    def by_title(self, phrase: str, before: int) -> PersonMention | None:
+    def by_title(self, phrase: str, before: int, shorter: bool = False) -> PersonMention | None:
         """The person most recently given a title that ``phrase`` starts (or that starts
-        it), else the first such person in the text. Titles compare in one spelling:
+        it), else the first such person in the text; with ``shorter``, a title-only subject
+        may name an earlier holder of the title without its last words. Titles compare in one spelling:
         "Bộ trưởng Tài chính" is "Bộ trưởng Bộ Tài chính", "UBND" is "Ủy ban nhân dân"."""
         key = title_key(phrase)
         if key not in self._titled:
@@ -127,7 +144,37 @@ class Attributor:
                 for part in map(title_key, title.split(",")))]
         matching = self._titled[key]
         earlier = [m for m in matching if m.start < before + len(phrase)]
-        return (earlier or matching or [None])[-1 if earlier else 0]
+        if matching:
+            return (earlier or matching)[-1 if earlier else 0]
+        return (self._by_shorter_title(key, before) or self._named_beside(phrase, before)) if shorter else None
+
+    def _by_shorter_title(self, key: str, before: int) -> PersonMention | None:
+        """A title nobody holds whole ("Chủ tịch HĐND TP.HCM" when the text gave the title
+        as "… Chủ tịch HĐND TP"): the person named last before who holds it without its
+        last words, down to the office and its body ("chủ tịch hội đồng nhân dân")."""
+        words = key.split()
+        for size in range(len(words) - 1, MIN_TITLE_WORDS - 1, -1):
+            within = re.compile(rf"(?:^|(?<!pho) ){re.escape(' '.join(words[:size]))}$")
+            for mention in reversed(self.persons.before(before)):
+                titles = (self.best_title.get(mention.name), mention.title)
+                if any(within.search(part) for title in titles if title for part in map(title_key, title.split(","))):
+                    return mention
+        return None
+
+    def _named_beside(self, phrase: str, before: int) -> PersonMention | None:
+        """The person the text names right beside the same title before ``before`` ("Ông
+        Lương Nguyễn Minh Triết, tân Bí thư Thành ủy Đà Nẵng …" for a later "tân Bí thư
+        Thành ủy Đà Nẵng hứa …"), when the title was not read as that person's."""
+        if len(phrase.split()) < 3:
+            return None
+        for match in reversed(list(re.finditer(re.escape(phrase), self.text[:before], re.IGNORECASE))):
+            ahead = self.persons.before(match.start())
+            if ahead and re.fullmatch(r"\s*[,–-]?\s*(?:tân\s+)?", self.text[ahead[-1].end:match.start()], re.IGNORECASE):
+                return ahead[-1]
+            after = self.persons.between(match.end(), match.end() + 3)
+            if after:
+                return after[0]
+        return None
 
     def _speech_acts(self) -> list[tuple[int, Speaker]]:
         """Every "X cho biết / khẳng định / …" in the text, with X, in order."""
@@ -142,7 +189,7 @@ class Attributor:
                 # "…, trước Quốc hội, tôi tuyên thệ:": the pronoun speaks, not the body named before it.
                 earlier = self.persons.before(match.start())
                 if earlier:
-                    acts.append((match.start(), self._person(earlier[-1], "speech_verb")))
+                    acts.append((match.start(), self.person(earlier[-1], "speech_verb")))
                 continue
             speaker = self.speaker_in(max(lead_start, cut + 1), match.start() + 1, "speech_verb")
             if speaker and self._subject_adjacent(speaker, match.start()):
@@ -194,7 +241,7 @@ class Attributor:
                 continue
             named = self.persons.between(start, end)
             if named and (needs_colon or named[-1].end >= start + len(self.text[start:end].rstrip(" .")) - 2):
-                return self._person(named[-1], "quote_name_line")
+                return self.person(named[-1], "quote_name_line")
         return None
 
     def carried(self, pos: int) -> tuple[Speaker, int] | None:
@@ -222,12 +269,12 @@ class Attributor:
         here = self.paragraph_of(pos)
         earlier = self.persons.before(pos)
         if earlier and here - self.paragraph_of(earlier[-1].start) <= CARRY_PARAGRAPHS:
-            return self._person(earlier[-1], "nearest")
+            return self.person(earlier[-1], "nearest")
         if not earlier:
             # A headline or lead before anyone is named: who is named next ("… Chủ tịch X nói").
             later = self.persons.between(pos, len(self.text))
             if later and self.paragraph_of(later[0].start) - here <= CARRY_PARAGRAPHS:
-                return self._person(later[0], "following")
+                return self.person(later[0], "following")
         return None
 
     def asker(self, pos: int) -> Speaker | None:
@@ -239,7 +286,7 @@ class Attributor:
                 return None
             title = self.best_title.get(mention.name) or mention.title or ""
             if _ASKER.search(title) or _ASKER.search(self.text[max(0, mention.start - 16):mention.start]):
-                return self._person(mention, "asker")
+                return self.person(mention, "asker")
         return None
 
     def pronoun(self, start: int, end: int) -> Speaker | None:
@@ -251,10 +298,11 @@ class Attributor:
                                                len(self.text[comma + 1:end].lstrip()), end))):
             return None
         earlier = self.persons.before(start)
-        return self._person(earlier[-1], "pronoun") if earlier else None
+        return self.person(earlier[-1], "pronoun") if earlier else None
 
 
 MAX_TITLE_WORDS = 12
+MIN_TITLE_WORDS = 4    # an office and a body ("chủ tịch ủy ban …"): shorter is not one title
 # Delegates or voters as a group: who asks, with no one person to name.
 _GROUP = re.compile(r"(?<![\w])(?:các|nhiều|một số|những|một vài|hầu hết|đa số)\s+(?:vị\s+)?(?:đại biểu|ĐBQH|ĐB|cử tri)"
                     r"(?![\w])", re.IGNORECASE)
@@ -263,11 +311,15 @@ _UNIT_SUBJECT = re.compile(r"(?:tỉnh|thành phố|TP\.?|huyện|quận|thị x
                            r"\s*(?:cũng\s+|đã\s+|sẽ\s+)?", re.IGNORECASE)
 # A body after these is an object ("trước Quốc hội", "đề nghị với UBND tỉnh"), not who speaks.
 _OBJECT_BEFORE = re.compile(r"(?<![\w])(?:trước|với|cho|của|tại|theo|đến|tới|gửi|lên|về|thay mặt)\s+$", re.IGNORECASE)
+_HONORIFIC = re.compile(r"\s*(?:(?:ông|bà|anh|chị|đồng chí|các|tân)\s+)?", re.IGNORECASE)
 _ASKER = re.compile(r"(?<![\w])(?:đại biểu|ĐBQH|ĐB|cử tri)(?![\w])", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:\s+(?:cũng|đã|vẫn|còn|thì|đều|lại|tiếp tục))+$", re.IGNORECASE)
 _TITLE_SPELLINGS = ((re.compile(r"\bbo truong bo\b"), "bo truong"), (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
-                    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"), (re.compile(r"\btp\b\.?"), "thanh pho"),
-                    (re.compile(r"\bqh\b"), "quoc hoi"), (re.compile(r"[^\w ]+"), " "), (re.compile(r"\s+"), " "))
+                    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"), (re.compile(r"\btp\b\.?"), "thanh pho "),
+                    (re.compile(r"\bqh\b"), "quoc hoi"),
+                    # "Chủ tịch tỉnh/TP X" is the chairman of its People's Committee.
+                    (re.compile(r"\bchu tich (?=(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b)"), "chu tich uy ban nhan dan "),
+                    (re.compile(r"[^\w ]+"), " "), (re.compile(r"\s+"), " "))
 
 
 def title_key(title: str) -> str:
@@ -349,6 +401,8 @@ def subject_speaker(clause: Clause, cue_start: int, attributor: Attributor) -> S
     if subject_body:
         return Speaker(None, subject_body.canonical, "body", "subject")
     subject = attributor.text[clause.start:cue_start].strip(" ,")
-    if subject and _UNIT_SUBJECT.fullmatch(subject):  # "TP yêu cầu …", "Tỉnh phấn đấu …": the place itself
-        return Speaker(None, subject, "body", "subject")
+    if subject and _UNIT_SUBJECT.fullmatch(subject):  # "TP yêu cầu …", "Tỉnh phấn đấu …": the place itself,
+        # or its chairman when he has just spoken ("Tỉnh Thanh Hóa sẽ chỉ đạo …" after the chairman's words).
+        head = attributor.head_by_key("uy ban nhan dan " + title_key(_TRAILING.sub("", subject)), clause.start)
+        return attributor.person(head, "subject") if head else Speaker(None, subject, "body", "subject")
     return None

@@ -142,7 +142,7 @@ def test_codes_are_shown_in_words(browser, server):  # noqa: F811
 def test_every_way_the_speaker_is_found_has_words():
     """Every Speaker.how pipeline/attribution.py writes is named on the promise page."""
     source = (ROOT / "pipeline" / "attribution.py").read_text(encoding="utf-8")
-    hows = set(re.findall(r'(?:_person\(.*?|speaker_in\(.*?|Speaker\(.*?), "([a-z_]+)"\)', source))
+    hows = set(re.findall(r'(?:person\(.*?|speaker_in\(.*?|Speaker\(.*?), "([a-z_]+)"\)', source))
     assert {"quote_name_line", "subject", "turn"} <= hows
     assert hows - set(FOUND_TITLES) == set()
 

@@ -57,6 +57,10 @@ def _candidate_for(doc: dict, item: dict):
     ("tr-18-025", "commitments", "Bộ Công an sẽ kiểm tra", "carried"),         # the ministry in its minister's answer
     ("tr-02-030", "demands", "tính đồng bộ trong gỡ thẻ vàng", "carried"),     # "các đại biểu đề nghị …": no one named
     ("dev-098", "demands", "TP yêu cầu các trường", "subject"),                # the city itself, not the person named last
+    ("dev-221", "commitments", "Tân Chủ tịch HĐND TP.HCM hứa", "subject"),     # her title was read only as "… Chủ tịch HĐND TP"
+    ("tr-33-028", "commitments", "Tỉnh Thanh Hóa sẽ chỉ đạo", "subject"),     # the province, its chairman just quoted
+    ("tr-26-020", "demands", "Chủ tịch TP Hải Phòng chỉ đạo", "subject"),      # "Chủ tịch TP" is the chairman of the UBND
+    ("dev-184", "demands", "đề nghị ông Xuân Lâm", "subject"),                 # who is asked is not who asks
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok

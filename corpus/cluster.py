@@ -5,7 +5,9 @@ The process that runs the command stays the corpus's only writer; a worker compu
 so a worker killed mid-batch costs a retry (the scheduler gives its tasks to another) and
 the corpus ends as a local run leaves it. The pipeline is loaded once per worker (a worker
 plugin), with the classifier this process would use; a worker running another pipeline
-version is refused, since its records would be stored under this one's.
+version is refused, since its records would be stored under this one's: there at the start,
+the command ends with one sentence; joining mid-run, the worker is stopped. On any error or
+Ctrl-C the client is closed, and the scheduler drops every task of the run with it.
 """
 
 from __future__ import annotations
@@ -88,8 +90,12 @@ class Pipeline(WorkerPlugin):
         from pipeline.document import MODEL_ENV
 
         if PIPELINE_VERSION != self.version:
-            raise RuntimeError(f"the worker at {worker.address} runs pipeline version {PIPELINE_VERSION}, "
-                               f"not {self.version}; install the same hdnd on every worker")
+            refusal = (f"the worker at {worker.address} runs pipeline version {PIPELINE_VERSION}, "
+                       f"not {self.version}; install the same hdnd on every worker")
+            # A worker joining after the plugin was registered only logs this error and takes
+            # tasks all the same, so it is stopped (before it reads the scheduler's messages).
+            worker.loop.add_callback(worker.close, reason=f"hdnd: {refusal}")
+            raise RuntimeError(refusal)
         if self.model:
             os.environ[MODEL_ENV] = self.model
         else:

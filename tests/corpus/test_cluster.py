@@ -30,6 +30,9 @@ CLOCK_COLUMNS = {"articles": {"processed_at"}, "commitments": {"created_at"}, "c
 SKIPPED_TABLES = {"runs"}  # each run records its own command, arguments, pid and times
 # The dask command installed beside this interpreter (pip puts it there), else the one on PATH.
 DASK = str(Path(sys.executable).with_name("dask")) if Path(sys.executable).with_name("dask").exists() else "dask"
+# The dask command's own folder heads its sys.path, so the checkout under test is put first
+# (else its workers import whatever hdnd is installed, or none).
+DASK_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
 
 def hdnd(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -38,20 +41,24 @@ def hdnd(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows in rowid order, the clock's columns left out; full-text indexes
-    through their virtual tables (their shadow tables are SQLite's own layout)."""
+    """Every table's rows in rowid order (a WITHOUT ROWID table's by its columns), the clock's
+    columns left out; full-text indexes through their virtual tables (their shadow tables
+    are SQLite's own layout)."""
     con = sqlite3.connect(path)
     try:
         virtual = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
         tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                   if name not in SKIPPED_TABLES and not name.startswith("sqlite_")
                   and not any(name.startswith(f"{v}_") and name not in virtual for v in virtual)]
+        keyed = {name for _, name, _, _, without_rowid, _ in con.execute("PRAGMA main.table_list") if without_rowid}
         out = {}
         for table in tables:
             columns = [row[1] for row in con.execute(f'PRAGMA table_info("{table}")')
                        if row[1] not in CLOCK_COLUMNS.get(table, set())]
             listed = ", ".join(f'"{c}"' for c in columns)
-            out[table] = con.execute(f'SELECT rowid, {listed} FROM "{table}" ORDER BY rowid').fetchall()
+            order = listed if table in keyed else "rowid"  # a WITHOUT ROWID table: in its key's order
+            out[table] = con.execute(f'SELECT {"" if table in keyed else "rowid, "}{listed} FROM "{table}" '
+                                     f"ORDER BY {order}").fetchall()
         return out
     finally:
         con.close()
@@ -105,6 +112,11 @@ def _started(process: subprocess.Popen, log: Path, ready: str, deadline: float) 
         time.sleep(0.2)
 
 
+def _worker_args(address: str, name: str) -> list[str]:
+    """A single-threaded ``dask worker`` without a nanny, so a killed or stopped worker stays gone."""
+    return ["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", name, "--host", "127.0.0.1"]
+
+
 @contextmanager
 def dask_cluster(folder: Path, workers: int) -> Iterator[tuple[str, subprocess.Popen, list[subprocess.Popen], Path]]:
     """``dask scheduler`` on a free loopback port and ``workers`` single-threaded ``dask
@@ -117,13 +129,11 @@ def dask_cluster(folder: Path, workers: int) -> Iterator[tuple[str, subprocess.P
     try:
         commands = [("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                      "Scheduler at:")]
-        commands += [(f"worker{i}", ["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                     "--name", f"w{i}", "--host", "127.0.0.1"], "Registered to:")
-                     for i in range(workers)]
+        commands += [(f"worker{i}", _worker_args(address, f"w{i}"), "Registered to:") for i in range(workers)]
         for name, args, ready in commands:
             log = folder / f"{name}-{port}.log"
             with log.open("w") as out:
-                process = subprocess.Popen([DASK, *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+                process = subprocess.Popen([DASK, *args], cwd=ROOT, env=DASK_ENV, stdout=out, stderr=subprocess.STDOUT)
             started.append(process)
             _started(process, log, ready, deadline)
         yield address, started[0], started[1:], folder / f"scheduler-{port}.log"
@@ -164,6 +174,76 @@ def test_a_worker_killed_mid_run_costs_only_a_retry(corpora, tmp_path):
     assert_same_tables(db, local)
     reference = dump(local)
     assert len(reference["persons"]) > 100 and len(reference["commitments"]) > 50
+
+
+def _worker(address: str, name: str, log: Path, *args: str) -> subprocess.Popen:
+    """One more worker joining ``address``, as dask_cluster starts them, its output in ``log``."""
+    with log.open("w") as out:
+        return subprocess.Popen([DASK, *_worker_args(address, name), *args], cwd=ROOT, env=DASK_ENV, stdout=out,
+                                stderr=subprocess.STDOUT)
+
+
+def _scheduler_tasks(address: str) -> int:
+    """Tasks the scheduler at ``address`` still holds, asked by a client of its own."""
+    from distributed import Client
+
+    with Client(address, set_as_default=False, timeout=30) as client:
+        return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+
+
+def test_a_worker_joining_mid_run_with_another_pipeline_version_is_refused(corpora, tmp_path):
+    """A worker that joins mid-run with another pipeline version (set by a --preload script,
+    as another hdnd install would have it) stops itself instead of taking articles (Dask
+    only logs a plugin that fails on a late worker); the run ends as the local run does."""
+    base, local = corpora
+    db = tmp_path / "late.db"
+    shutil.copy(base, db)
+    total = len(dump(base)["articles"])
+    preload = tmp_path / "other_version.py"
+    preload.write_text("import pipeline.document\n\npipeline.document.PIPELINE_VERSION = '0.test'\n")
+    log = tmp_path / "late.log"
+    with dask_cluster(tmp_path, 1) as (address, _, _, _):
+        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
+                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while analysed(db) < 10:
+            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before the late worker"
+            time.sleep(0.05)
+        late = _worker(address, "late", log, "--preload", str(preload))
+        try:
+            late.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            late.kill()
+            pytest.fail(f"the worker of another version kept running: {log.read_text()[-2000:]}")
+        stopped_at = analysed(db)
+        out, err = run.communicate(timeout=600)
+    assert "runs pipeline version 0.test, not " in log.read_text()
+    assert stopped_at < total, "the late worker joined after the run"
+    assert run.returncode == 0, err
+    assert f"Processed {total} articles: {total} analysed, 0 failed" in out
+    assert_same_tables(db, local)
+
+
+def test_an_interrupted_run_leaves_no_work_on_the_cluster(corpora, tmp_path):
+    """Ctrl-C mid-run: exit 130, and the scheduler holds none of the run's tasks once the
+    command has ended (the batches already handed out are cancelled, not computed for nobody)."""
+    base, _ = corpora
+    db = tmp_path / "stopped.db"
+    shutil.copy(base, db)
+    total = len(dump(base)["articles"])
+    with dask_cluster(tmp_path, 1) as (address, _, _, _):
+        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
+                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while analysed(db) < 5:
+            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before Ctrl-C"
+            time.sleep(0.05)
+        run.send_signal(signal.SIGINT)
+        out, err = run.communicate(timeout=120)
+        left = _scheduler_tasks(address)
+    assert run.returncode == 130, err
+    assert analysed(db) < total
+    assert left == 0
 
 
 def test_local_cluster_of_two_processes(corpora, tmp_path):
@@ -241,3 +321,5 @@ def test_benchmark_runs_on_a_tiny_corpus():
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "local:2: 4 articles in" in result.stdout and "2 workers vs 1 worker:" in result.stdout
+    assert "writer alone (analyses computed beforehand): 4 articles stored in" in result.stdout
+    assert re.search(r"hdnd process adds \d+\.\d KiB per article to the store", result.stdout)

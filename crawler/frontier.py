@@ -28,11 +28,19 @@ one whose process was killed after fetching it may be fetched twice.
 A frontier is one crawl: its seen-set remembers the starting points, so to crawl the same
 sites again from the start use another database number (or empty it: ``redis-cli -n DB
 flushdb``).
+
+When Redis stops answering, the process stops (exit 2, one sentence in ``hdnd/stopped``):
+the articles it stored are kept, its WARC file is completed, and the requests it held stay
+in Redis under its lapsing lease, so the same command run again once Redis is back goes on
+where the crawl was (a Redis that lost its data starts the crawl over; articles already in
+the corpus are still not fetched again). ``--limit`` counts per process: the spider keeps
+the count and the backlog of article requests it limits, and every process decides alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import socket
@@ -40,7 +48,8 @@ import uuid
 
 import redis
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
@@ -51,6 +60,7 @@ from crawler.warc import FLUSH_WARC, WARC_COMPLETED, after_scraping
 
 logger = logging.getLogger(__name__)
 KEY = "hdnd_frontier_key"  # request meta: the request's entry in the in-flight list
+FRONTIER_LOST = object()  # signal (err): a call to Redis failed; the crawl stops
 
 # The first request of the queue, moved to the in-flight list with its owner and score.
 _TAKE = """
@@ -60,6 +70,12 @@ redis.call('ZREM', KEYS[1], top[1])
 redis.call('HSET', KEYS[2], ARGV[1], top[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. ' ' .. top[2])
 return top[1]
+"""
+# A request marked seen and queued in one step (ARGV[1] empty: a request that skips the seen-set).
+_ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
 """
 # An in-flight request of a lapsed owner, back to the queue (only if that owner still holds it).
 _GIVE_BACK = """
@@ -100,6 +116,23 @@ def frontier_problem(url: str) -> str | None:
     return None
 
 
+def _unless_lost(default=None):
+    """A scheduler method whose Redis error stops the crawl with one sentence (and returns
+    ``default``) instead of raising into Scrapy's engine, which would log it and go on."""
+    def wrap(method):
+        @functools.wraps(method)
+        def guarded(self, *args, **kwargs):
+            if self.lost:
+                return default
+            try:
+                return method(self, *args, **kwargs)
+            except redis.RedisError as err:
+                self._lose(err)
+                return default
+        return guarded
+    return wrap
+
+
 class FrontierScheduler(Scheduler):
     """scrapy-redis's scheduler, with the requests under way kept in Redis until done."""
 
@@ -111,9 +144,40 @@ class FrontierScheduler(Scheduler):
         scheduler.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         scheduler.pending: list[str] = []  # done, waiting for the WARC file that holds their responses
         scheduler.writes_warc = bool(crawler.settings.get("HDND_WARC_DIR"))
+        scheduler.lost = None  # the Redis error that stopped the crawl
+        scheduler.closing = False
         crawler.signals.connect(scheduler._idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler._warc_completed, signal=WARC_COMPLETED)
+        crawler.signals.connect(scheduler._lose, signal=FRONTIER_LOST)
         return scheduler
+
+    def _lose(self, err=None) -> None:
+        """Redis stopped answering: close the crawl, keeping the sentence for the end."""
+        if self.lost:
+            return
+        self.lost = err
+        frontier = self.crawler.settings.get("HDND_FRONTIER")
+        self.stats.set_value("hdnd/stopped", f"the frontier at {frontier} stopped answering ({err}); the articles "
+                                             "stored so far are kept, and the same command run again once Redis "
+                                             "is back goes on from there")
+        if not self.closing:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier lost"))
+
+    @_unless_lost(default=False)
+    def enqueue_request(self, request):
+        """scrapy-redis's enqueue, in one step: between its two (URL seen, then queued) a
+        process looking for work would find neither the request queued nor under way, and end."""
+        seen = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self._enqueue(keys=[self.df.key, self.queue.key], args=[seen, -request.priority,
+                                                                        self.queue._encode_request(request)]):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    @_unless_lost(default=False)
+    def has_pending_requests(self):
+        return super().has_pending_requests()
 
     def open(self, spider):
         super().open(spider)
@@ -121,6 +185,7 @@ class FrontierScheduler(Scheduler):
         self.owners_key = f"{spider.name}:owners"
         self.lease_prefix = f"{spider.name}:worker:"
         self._take = self.server.register_script(_TAKE)
+        self._enqueue = self.server.register_script(_ENQUEUE)
         self._give_back = self.server.register_script(_GIVE_BACK)
         self._renew()
         self.heartbeat = LoopingCall(self._renew)
@@ -128,6 +193,7 @@ class FrontierScheduler(Scheduler):
         after_scraping(self.crawler.engine.scraper, self._scraped)  # done: the spider and the item pipelines are through
         self.recover()
 
+    @_unless_lost()
     def _scraped(self, result, request) -> None:
         key = request.meta.get(KEY)
         if key:
@@ -137,13 +203,20 @@ class FrontierScheduler(Scheduler):
                 self._forget([key])
 
     def _warc_completed(self, path=None) -> None:
-        """Responses written to a completed WARC file are safe: their requests are done."""
+        """Responses written to a completed WARC file are safe: their requests are done (a
+        signal handler, not wrapped itself: see _idle)."""
         done, self.pending = self.pending, []
-        self._forget(done)
+        self._forget_unless_lost(done)
+
+    @_unless_lost()
+    def _forget_unless_lost(self, keys: list) -> None:
+        self._forget(keys)
 
     def _renew(self) -> None:
         """Keep this process's lease. A Redis error is logged, not raised: LoopingCall stops
         for good on an exception, and a lapsed lease hands live requests to others."""
+        if self.lost:
+            return
         try:
             self.server.set(self.lease_prefix + self.worker, 1, px=int(self.lease * 1000))
         except redis.RedisError as err:
@@ -158,6 +231,7 @@ class FrontierScheduler(Scheduler):
         """In-flight key -> owner of every request under way, in every process."""
         return {key: value.rsplit(b" ", 1)[0] for key, value in self.server.hgetall(self.owners_key).items()}
 
+    @_unless_lost(default=0)
     def recover(self) -> int:
         """Put back in the queue the requests held by processes whose lease has lapsed."""
         owned = self._owned()
@@ -170,6 +244,7 @@ class FrontierScheduler(Scheduler):
             self.spider.logger.info("%d requests of stopped crawl processes are back in the queue", given_back)
         return given_back
 
+    @_unless_lost()
     def next_request(self):
         key = uuid.uuid4().hex
         data = self._take(keys=[self.queue.key, self.inflight_key, self.owners_key], args=[key, self.worker])
@@ -186,19 +261,30 @@ class FrontierScheduler(Scheduler):
     def _idle(self, spider) -> None:
         """Nothing of this process is under way: what it still holds is done (its WARC file
         is completed first). It waits while the queue has requests or another process holds
-        some, and takes back those of lapsed processes."""
+        some, and takes back those of lapsed processes. (A signal handler: Scrapy passes it
+        the arguments its signature names, so it is not wrapped itself.)"""
         self.crawler.signals.send_catch_log(FLUSH_WARC)
+        if self._work_left():
+            raise DontCloseSpider
+
+    @_unless_lost(default=False)
+    def _work_left(self) -> bool:
         mine = self.worker.encode()
         self._forget([key for key, owner in self._owned().items() if owner == mine])
         self.recover()
-        if len(self.queue) or self.server.hlen(self.owners_key):
-            raise DontCloseSpider
+        return bool(len(self.queue) or self.server.hlen(self.owners_key))
 
     def close(self, reason):
         """A finished crawl leaves nothing under way; a stopped one (Ctrl-C) gives back what
-        it had not finished."""
+        it had not finished; one that lost Redis leaves what it held to its lapsing lease."""
+        self.closing = True
         self.heartbeat.stop()
         self.crawler.signals.send_catch_log(FLUSH_WARC)
+        self._hand_back(reason)
+        return super().close(reason)
+
+    @_unless_lost()
+    def _hand_back(self, reason) -> None:
         mine = self.worker.encode()
         left = [key for key, owner in self._owned().items() if owner == mine]
         if reason == "finished":
@@ -208,15 +294,15 @@ class FrontierScheduler(Scheduler):
             for key in left:
                 self._give_back(keys=keys, args=[key, mine])
         self.server.delete(self.lease_prefix + self.worker)
-        return super().close(reason)
 
 
 class SharedPaceMiddleware:
     """Gives the requests to each host turns ``DOWNLOAD_DELAY`` apart across every process
     of the frontier (a reservation in Redis; the request waits here for its turn)."""
 
-    def __init__(self, server, delay: float, prefix: str):
+    def __init__(self, server, delay: float, prefix: str, crawler):
         self.server = server
+        self.crawler = crawler
         self.delay_ms = int(delay * 1000)
         self.prefix = prefix
         self._pace = server.register_script(_PACE)
@@ -225,11 +311,16 @@ class SharedPaceMiddleware:
     def from_crawler(cls, crawler):
         if not crawler.settings.get("HDND_FRONTIER") or crawler.settings.getfloat("DOWNLOAD_DELAY") <= 0:
             raise NotConfigured
-        return cls(get_redis_from_settings(crawler.settings), crawler.settings.getfloat("DOWNLOAD_DELAY"), "news:pace:")
+        return cls(get_redis_from_settings(crawler.settings), crawler.settings.getfloat("DOWNLOAD_DELAY"), "news:pace:",
+                   crawler)
 
     async def process_request(self, request, spider=None):
         host = domain_of(request.meta.get(ORIGINAL, request.url)) or "?"
-        wait_ms = self._pace(keys=[self.prefix + host], args=[self.delay_ms])
+        try:
+            wait_ms = self._pace(keys=[self.prefix + host], args=[self.delay_ms])
+        except redis.RedisError as err:  # no turn without Redis: not fetched, and the crawl stops
+            self.crawler.signals.send_catch_log(FRONTIER_LOST, err=err)
+            raise IgnoreRequest(f"the frontier stopped answering ({err})") from err
         if wait_ms > 0:
             await asyncio.sleep(wait_ms / 1000)
         return None

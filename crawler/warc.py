@@ -13,8 +13,12 @@ Brotli undone, ``Content-Encoding`` left out), so any WARC reader takes it as is
 as ``NAME.warc.gz.open`` and renamed to ``NAME.warc.gz`` once complete (after
 ``HDND_WARC_MAX_MB`` megabytes or ``HDND_WARC_MAX_SECONDS`` seconds, when the crawl is idle,
 and when it ends): a reader that takes only ``.warc.gz`` names never sees half a file. A
-killed process leaves its ``.open`` file behind, unread; on a shared frontier the requests
-in it go back to the queue (see crawler.frontier).
+killed process leaves its ``.open`` file behind; on a shared frontier the requests in it go
+back to the queue (see crawler.frontier). The next crawl on the same machine with the same
+--warc-dir completes it: the records written before the kill (each page's records are
+flushed as written) under the file's final name, the last one cut off if the kill fell
+inside it. Without that, the articles the killed process stored in its own --db would
+never reach the store's machine, since a restarted crawl on that --db does not fetch them again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import http
 import os
 import socket
 import time
+import zlib
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -86,6 +91,9 @@ class WarcWriterMiddleware:
             raise NotConfigured
         writer = cls(folder, crawler, int(crawler.settings.getfloat("HDND_WARC_MAX_MB") * 1024 * 1024),
                      crawler.settings.getfloat("HDND_WARC_MAX_SECONDS"))
+        for path in writer.folder.glob(f"*{OPEN_SUFFIX}"):
+            if _left_by_a_dead_process(path):
+                salvage(path)
         crawler.signals.connect(writer.complete, signal=FLUSH_WARC)
         crawler.signals.connect(writer.complete, signal=signals.spider_closed)
         crawler.signals.connect(writer._opened, signal=signals.spider_opened)
@@ -146,6 +154,7 @@ class WarcWriterMiddleware:
             warc_content_type="application/warc-fields", warc_headers_dict=linked)
         for record in (answer, question, about):
             self.writer.write_record(record)
+        self.file.flush()  # a killed process leaves every page it judged in the file (see salvage)
 
     def complete(self, *args, **kwargs) -> None:
         """Finish the current file (flushed to disk) and give it its final name."""
@@ -157,6 +166,56 @@ class WarcWriterMiddleware:
         self.file = None
         os.replace(f"{self.path}{OPEN_SUFFIX}", self.path)
         self.crawler.signals.send_catch_log(WARC_COMPLETED, path=self.path)
+
+
+def _left_by_a_dead_process(path: Path) -> bool:
+    """An unfinished file named by a process of this machine that is no longer running."""
+    middle = path.name.removesuffix(f".warc.gz{OPEN_SUFFIX}").split("-", 2)[-1]  # HOST-PID-COUNT
+    host, _, pid = middle.rpartition("-")[0].rpartition("-")
+    if host != socket.gethostname() or not pid.isdecimal():
+        return False
+    if int(pid) == os.getpid():
+        return True  # a pid reused by this process: whoever wrote the file is gone
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def salvage(path: Path) -> Path | None:
+    """Give the complete records of a killed process's unfinished file their final name (a
+    record cut short by the kill is left out); None when another process took the file first."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    claimed = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        os.replace(path, claimed)  # only one salvager gets the file
+    except FileNotFoundError:
+        return None
+    end = 0
+    with claimed.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        try:
+            for record in records:
+                length = records.get_record_length()  # read to the record's end
+                if getattr(record.raw_stream, "limit", 0) > 0:  # shorter than its Content-Length
+                    break
+                end = records.get_record_offset() + length
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error):  # the record the kill cut short
+            pass
+    final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+    part = final.with_name(f"{final.name}.part-{os.getpid()}")  # a name no reader takes
+    with claimed.open("rb") as source, part.open("wb") as target:
+        target.write(source.read(end))
+        target.flush()
+        os.fsync(target.fileno())
+    os.replace(part, final)
+    claimed.unlink()
+    return final
 
 
 def _item_from_it(item=None, response=None, **kwargs) -> None:

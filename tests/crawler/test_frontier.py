@@ -18,6 +18,7 @@ import pytest
 
 from corpus.db import connect
 from tests.conftest import ROOT, article_html
+from tests.corpus.conftest import free_port
 from tests.crawler.mock_site import MockSite, html, xml
 from tests.crawler.test_crawl import COUNCIL, MARKET, _rss
 
@@ -25,27 +26,30 @@ ARTICLES = [f"/thoi-su/ky-hop-hdnd-chat-van-so-{i}-{2000000 + i}.html" for i in 
 OFF_TOPIC = "/thoi-su/chat-van-gia-vang-3333333.html"
 
 
-@pytest.fixture
-def redis_url():
-    """A real redis-server on a free loopback port, keeping nothing on disk."""
+def _redis_server(port: int) -> subprocess.Popen:
+    """A real redis-server on loopback ``port``, keeping nothing on disk, once it answers."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed here (Debian: apt-get install redis-server; .ci/run installs it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
+            return server
         except OSError:
             if time.monotonic() > deadline:
                 server.kill()
                 raise
             time.sleep(0.05)
+
+
+@pytest.fixture
+def redis_url():
+    """A real redis-server on a free loopback port."""
+    port = free_port()
+    server = _redis_server(port)
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(timeout=10)
@@ -91,6 +95,7 @@ def _fetched(site) -> int:
 
 
 def test_two_processes_on_one_frontier_fetch_every_url_once(site, redis_url, tmp_path):
+    site.delay = 1.0  # about 15 s of work: time for the second process to start on a loaded machine
     db_path = tmp_path / "hdnd.db"
     first = _crawl(site, db_path, "--frontier", redis_url)
     _wait_for(lambda: _fetched(site) >= 2)
@@ -178,8 +183,8 @@ def test_ctrl_c_gives_back_the_requests_under_way(site, redis_url, tmp_path):
 
 def test_a_killed_process_loses_nothing_and_its_warc_files_import_elsewhere(site, redis_url, tmp_path):
     """SIGKILL mid-crawl: the requests it held go back to the queue once its lease lapses; a
-    restarted process finishes the crawl. Its WARC file was never completed, so what it had
-    fetched is fetched again and the completed files hold every article."""
+    restarted process (another --db) finishes the crawl, and completes the killed one's WARC
+    file; the completed files hold every article."""
     warc = tmp_path / "warc"
     first = _crawl(site, tmp_path / "a.db", "--frontier", redis_url, "--warc-dir", str(warc), lease="2")
     _wait_for(lambda: _fetched(site) >= 6)
@@ -234,10 +239,68 @@ def test_warc_files_hold_request_response_and_metadata_records_and_the_crawls_de
 
 
 def test_frontier_that_does_not_answer_is_one_sentence(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     result = subprocess.run([sys.executable, "-m", "corpus", "crawl", "--url", "http://127.0.0.1:9/rss.xml",
                              "--frontier", f"redis://127.0.0.1:{port}/0", "--db", str(tmp_path / "hdnd.db")],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "does not answer" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_redis_lost_mid_crawl_is_one_sentence_and_the_same_command_goes_on(site, tmp_path):
+    """Redis killed mid-crawl: exit 2 with one sentence, the articles stored so far kept, the
+    run recorded as failed; with Redis back (empty: this one keeps nothing on disk) the same
+    command stores every article, fetching none of those stored before again."""
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    db_path = tmp_path / "hdnd.db"
+    server = _redis_server(port)
+    try:
+        first = _crawl(site, db_path, "--frontier", url)
+        _wait_for(lambda: _fetched(site) >= 6)
+        server.kill()
+        server.wait(timeout=10)
+        out, err = first.communicate(timeout=120)
+        assert first.returncode == 2, err
+        (sentence,) = [line for line in err.splitlines() if line.startswith("Error:")]
+        assert sentence.startswith(f"Error: the frontier at {url} stopped answering (") and sentence.endswith(
+            "the articles stored so far are kept, and the same command run again once Redis is back goes on from there.")
+        assert "Traceback" not in err
+        stored = _urls(db_path)
+        assert 0 < len(stored) < len(ARTICLES)
+        assert [row[0] for row in connect(db_path).execute("SELECT status FROM runs")] == ["failed"]
+        server = _redis_server(port)
+        fetched_before = len(site.log)
+        again = _crawl(site, db_path, "--frontier", url)
+        out, err = again.communicate(timeout=120)
+        assert again.returncode == 0, err
+        assert _urls(db_path) == {site.base + path for path in ARTICLES}
+        assert not {site.base + path for path in site.log[fetched_before:]} & stored
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def test_a_killed_crawl_restarted_on_its_corpus_and_warc_folder_hands_on_what_it_stored(site, tmp_path):
+    """SIGKILL mid-crawl, then the same command (same --db, same --warc-dir): the articles
+    stored before the kill are not fetched again, yet reach the store's machine, because the
+    restart completes the killed process's unfinished WARC file; nothing is left unfinished."""
+    warc, db_path = tmp_path / "warc", tmp_path / "hdnd.db"
+    first = _crawl(site, db_path, "--warc-dir", str(warc))
+    _wait_for(lambda: _fetched(site) >= 8)
+    first.kill()
+    first.wait(timeout=10)
+    assert list(warc.glob("*.warc.gz.open")) and not list(warc.glob("*.warc.gz"))
+    stored_before = _urls(db_path)
+    assert stored_before
+    fetched_before = len(site.log)
+    again = _crawl(site, db_path, "--warc-dir", str(warc))
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert not {site.base + path for path in site.log[fetched_before:]} & stored_before
+    files = [path.name for path in warc.iterdir()]
+    assert len(files) == 2 and all(name.endswith(".warc.gz") for name in files), files  # the salvaged one, the new one
+    store = tmp_path / "store.db"
+    imported = subprocess.run([sys.executable, "-m", "corpus", "import", str(warc), "--db", str(store)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    assert _urls(store) == {site.base + path for path in ARTICLES}

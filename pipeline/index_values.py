@@ -109,6 +109,9 @@ _RISE_IS = re.compile(r"(?<![\w])(?:mức|tốc độ)\s+(?:tăng|giảm)(?![\w]
 # years, no one year's result: "Từ năm 2021 đến nay, chỉ số PCI của tỉnh duy trì vị trí đứng thứ 3".
 _PAST_STREAK = re.compile(r"(?<![\w])sau\s+\d+\s+năm(?:\s+liên tiếp|\s+liền)?\s+$", re.IGNORECASE)
 _SINCE = re.compile(r"(?<![\w])(?:kể\s+)?từ\s+năm\s+(?:19|20)\d{2}\s+(?:đến|tới)\s+nay(?![\w])", re.IGNORECASE)
+# A target is a commitment, not a result: "phấn đấu Chỉ số SIPAS năm 2025 đạt 88%" (issue 15); not a
+# result that met one ("vượt mục tiêu", "hoàn thành chỉ tiêu").
+_TARGET = re.compile(r"(?<![\w])(?<!vượt )(?<!thành )(?<!đạt )(?<!với )(?:phấn đấu|mục tiêu|chỉ tiêu)(?![\w])", re.IGNORECASE)
 # How many places an index ranks, not a rank: "PCI đo lường và xếp hạng 63 tỉnh, thành phố".
 _RANKS_HOW_MANY = re.compile(r"\s+(?:các\s+)?(?:tỉnh|địa phương)(?![\w])", re.IGNORECASE)
 _COMPARED = re.compile(r"(?<![\w])so với\s+(?:(?:chỉ số|kết quả|năm)\s+)?$", re.IGNORECASE)
@@ -183,6 +186,7 @@ def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]
     events = []
     taken: list[tuple[int, int]] = []
     structure = _STRUCTURE.search(text, start, end)
+    target = _TARGET.search(text, start, end)
     for kind, rx in (("earlier", _EARLIER), ("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE),
                      ("value", _RISE), ("value", _PAREN_VALUE),
                      ("rank", _RANK), ("rank", _RANK_PAREN), ("rank", _RANK_IS), ("first", _FIRST), ("earlier", _FROM_YEAR)):
@@ -191,6 +195,8 @@ def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]
                 continue  # (the score risen from lies inside the rise: both are figures)
             if kind == "value" and (structure and structure.start() < match.start() or
                                     _RISE_IS.search(text, max(start, match.start() - 60), match.start())):
+                continue
+            if target and target.start() < match.start() and kind != "earlier":
                 continue
             if kind in ("rank", "first") and (_PAST_STREAK.search(text, max(start, match.start() - 25), match.start()) or
                                               _SINCE.search(text, start, match.start())):

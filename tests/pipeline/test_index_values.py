@@ -273,3 +273,15 @@ def test_a_page_without_a_date_reports_the_latest_year_it_names():
     2022, …", then "TP Hà Nội năm nay có chỉ số DTI xếp thứ 24/63" is of 2022."""
     found = {(p["entity"], p["rank"], p["year"]) for p in _found(_docs()["tr-08-016"])}
     assert ("Hà Nội", 24, 2022) in found, found
+
+
+def test_a_target_is_a_commitment_not_a_result():
+    """Issue 15's own example, "phấn đấu Chỉ số SIPAS năm 2025 đạt 88%" (the corpus has no target
+    for an index yet): no index value, on a provincial site that gives the figure an entity; the
+    same words without "phấn đấu" are a result."""
+    from pipeline.document import analyze
+
+    site = "https://nghean.gov.vn/tin-tuc/x.html"
+    assert analyze("UBND tỉnh phấn đấu Chỉ số SIPAS năm 2025 đạt 88%.", "2025-03-01", source=site)["index_values"] == []
+    (found,) = analyze("UBND tỉnh: Chỉ số SIPAS năm 2024 đạt 88%.", "2025-03-01", source=site)["index_values"]
+    assert (found["entity"], found["year"], found["value"]) == ("Nghệ An", 2024, 88.0)

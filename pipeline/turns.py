@@ -295,9 +295,11 @@ def _close_label_turns(text: str, turns: list[Turn], transcript: bool) -> None:
             turn.end = min(following, stamp)
         else:
             turn.end = min(following, _wrapped_end(text, turn.label_end))
-            if _KICKER.fullmatch(text[turn.label_end:turn.end].strip()):
+            if _KICKER.fullmatch(text[turn.label_end:turn.end].strip()) and turn.speaker and \
+                    turn.speaker.casefold() in (turn.label or "").casefold():
                 # "Ông PHẠM BÌNH MINH, Bộ trưởng Ngoại giao: Hội nhập quốc tế trên mọi lĩnh vực" heads
-                # the paragraphs that are his words.
+                # the paragraphs that are his words; a headline with a title only ("Bộ trưởng Ngoại
+                # giao: Công tác bảo hộ công dân làm rất kịp thời") heads a report of others' words too.
                 turn.end = _paragraphs_on(text, turn.end, following)
         while turn.end > turn.start and text[turn.end - 1].isspace():
             turn.end -= 1

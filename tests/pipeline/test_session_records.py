@@ -368,3 +368,15 @@ def test_a_delegation_stops_where_the_delegate_acts():
     the delegation is "tổ đại biểu huyện Yên Dũng", not the rest of the sentence."""
     turns = _analysed("prose-01")["turns"]
     assert {t["delegation"] for t in turns if t["speaker"] == "Phạm Thị Nhung"} - {None} == {"tổ đại biểu huyện Yên Dũng"}
+
+
+def test_a_headline_with_a_title_only_does_not_take_the_report_under_it():
+    """tr-14-020 (models/training) opens "Bộ trưởng Ngoại giao: Công tác bảo hộ công dân làm rất
+    kịp thời", then reports a deputy's question ("Vậy trách nhiệm của Đại sứ quán …?"): the
+    question is not in the minister's turn."""
+    from pipeline.document import analyze
+
+    doc = training_doc("tr-14-020")
+    asked = doc["text"].index("Vậy trách nhiệm của Đại sứ quán")
+    turns = analyze(doc["text"], doc.get("published"), source=doc["source"])["turns"]
+    assert not any(t["speaker"] == "Bùi Thanh Sơn" and t["start"] <= asked < t["end"] for t in turns), turns

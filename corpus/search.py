@@ -260,10 +260,12 @@ def parse_query(query: str) -> list[tuple[str, Phrase]]:
     return parts
 
 
+@lru_cache(maxsize=256)
 def phrase_pattern(phrase: Phrase, literal: bool = False) -> re.Pattern:
     """The regular expression that matches ``phrase`` as FTS5 would: whole syllables in
     order, any case, any separators; in the folded text when the phrase has no marks.
-    Any of its spellings, or with ``literal`` only the one typed."""
+    Any of its spellings, or with ``literal`` only the one typed. Kept per phrase: the web
+    search matches one query against thousands of records."""
     spellings = (phrase.syllables,) if literal else phrase.spellings()
     bodies = sorted((r"\W+".join(re.escape(s) for s in spelling) for spelling in spellings), key=len, reverse=True)
     body = "(?:" + "|".join(bodies) + ")"

@@ -9,7 +9,10 @@ The index and year of one sentence carry to the next one when it reports a resul
 without naming the index ("… (PAPI) năm 2023. Kết quả: Hà Nội đạt 43,9603 điểm").
 A year written only as the comparison ("tụt 16 bậc so với năm 2021") gives the year
 after it; with no year at all, the year before publication (results come out the
-following spring).
+following spring), and a year written as the publication's own is the edition before. A
+target ("phấn đấu … đạt 88%"), an index's structure ("gồm 12 chỉ số … (400 điểm)") and a rise
+("mức tăng cao nhất là 9,39%") are no results; a figure for no one named is dropped. A
+regional ranking ("xếp thứ 5 trong 6 tỉnh Bắc Trung Bộ") is a result of its own.
 """
 
 from __future__ import annotations

@@ -801,6 +801,8 @@ def crawl_command(sources, url, since, until, limit, queries, keep_all, pages, r
     takes the next request, none fetches a URL another has queued, and the requests of a
     process that was killed go back to the queue after HDND_FRONTIER_LEASE seconds (60).
     A process ends when the queue is empty and no other process is still fetching.
+    --limit counts per process. If Redis stops answering, the process stops (exit 2),
+    keeping what it stored; the same command goes on once Redis is back.
 
     \b
     Example:

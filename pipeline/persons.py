@@ -46,6 +46,7 @@ _THING_HEADS = {"Đường", "Phố", "Huyện", "Quận", "Tỉnh", "Xã", "Ph�
 # Newspapers and bodies whose names read like a person's: "PV Thanh Niên", "Đại biểu Quốc Hội".
 _NOT_NAMES = {"thanh niên", "tiền phong", "tuổi trẻ", "người lao động", "lao động", "nhân dân", "dân trí", "pháp luật",
               "đại đoàn kết", "tin tức", "dân việt", "sài gòn giải phóng", "hà nội mới", "quốc hội", "vạn thịnh phát"}
+_WEEKDAY = re.compile(r"(?<![\w])Thứ (?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy)(?![\w])")
 _PRESIDENT = re.compile(r"(?<![\w])Chủ tịch\s+$")
 # The level of the units each kind word names ("tỉnh X": X is a province).
 _UNIT_LEVELS = {"tỉnh": ("province",), "thành phố": ("province", "district"), "quận": ("district",),
@@ -240,6 +241,11 @@ def find_persons(text: str, place_mentions: list[PlaceMention], furniture: list[
     for run in CAP_RUN.finditer(text):
         words = run.group().split(" ")
         offset = run.start()
+        weekday = _WEEKDAY.search(text, run.start(), run.end() + 5)
+        if weekday and weekday.start() < run.end():  # a byline's date: "Ngọc Lương Thứ sáu, ngày 22/07/2016"
+            words = text[run.start():weekday.start()].split()
+        if not words:
+            continue
         # Cut places and a capitalised person word at the start of the run.
         while words and (inside(place_spans, offset) and not _named_after(text, offset, " ".join(words))
                          or words[0].lower() in ("ông", "bà", "anh", "chị", "bác")):

@@ -86,3 +86,18 @@ def test_one_person_however_the_name_is_spelt():
     doc, found = _found("tr-17-020")
     assert "Nguyễn Văn Bỗng" in doc["text"]
     assert [n for n in found if spelling_key(n) == spelling_key("Nguyễn Văn Bổng")] == ["Nguyễn Văn Bổng"], found
+
+
+def test_a_bylines_weekday_is_no_part_of_a_name():
+    """"Ngọc Lương Thứ sáu, ngày 22/07/2016 09:18 AM" (dev-173 of the shared corpus, read by path):
+    "Thứ sáu" is Friday, so there is no "Lương Thứ"."""
+    from pipeline.document import analyze
+    from pipeline.train import load_gold
+    from tests.conftest import SHARED
+
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside this checkout")
+    doc = next(d for d in load_gold([SHARED / "gold" / "dev" / "news.jsonl"]) if d["doc"] == "dev-173")
+    assert "Ngọc Lương Thứ sáu" in doc["text"]
+    names = [p["name"] for p in analyze(doc["text"], doc.get("published"))["persons"]]
+    assert names and not [n for n in names if n.endswith("Thứ")], names

@@ -2,7 +2,7 @@
 sentences, in the same process, and the ratio (target: ≥ 5×). Also the ratio of
 ``hdnd process`` with two workers to one, and peak RSS.
 
-Run: python benchmarks/analyze_speed.py [--docs 200] [--rss-articles 10000] [--whole 200]
+Run: python benchmarks/analyze_speed.py [--docs 200] [--rss-articles 10000] [--whole 200] [--steps 200]
 
 ``--whole N`` times whole processes on the first N real texts of
 ``../shared/gold/dev/news.jsonl``: ``hdnd analyze`` (the full pipeline, trained classifier
@@ -10,6 +10,9 @@ included), the same with ``--workers 2``, and a Python process running underthes
 ``ner`` over the same lines (it has no workers), each started fresh (imports and model
 loading included), and prints the ratios, in wall time and in CPU seconds (on a shared
 machine the wall time measures the neighbours too).
+
+``--steps N`` prints the CPU seconds of each pipeline step (normalisation and segmentation
+first) on the first N of those texts, in one process with the models loaded.
 
 ``--rss-articles N`` processes N synthetic articles with two workers in a fresh corpus
 and prints the peak RSS of this process and of the largest worker (target: under 1 GB).
@@ -33,6 +36,8 @@ sys.path.append(str(ROOT / "tests"))
 from conftest import SHARED, article_text  # noqa: E402
 
 from pipeline.document import analyze  # noqa: E402
+
+DEV = SHARED / "gold" / "dev" / "news.jsonl"
 
 
 def texts(docs: int) -> tuple[list[str], list[str]]:
@@ -111,8 +116,7 @@ def whole_processes(count: int) -> None:
     """Wall time of ``hdnd analyze`` and of underthesea ``ner`` as whole processes."""
     import subprocess
 
-    path = SHARED / "gold" / "dev" / "news.jsonl"
-    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[:count]]
+    docs = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:count]]
     payload = "".join(json.dumps({"doc": d["doc"], "text": d["text"], "published": d["published"]},
                                  ensure_ascii=False) + "\n" for d in docs)
     times, cpu = {}, {}
@@ -140,12 +144,37 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def step_costs(count: int) -> None:
+    """CPU seconds of each step of the pipeline on the first ``count`` real dev texts, in this
+    process with the models loaded: where the time of ``hdnd analyze`` goes, start-up aside."""
+    from pipeline.document import STEPS, model_choice, nlp, prepare, warm
+
+    warm()
+    docs = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:count]]
+    costs = dict.fromkeys(("normalise and segment", *STEPS), 0.0)
+    for item in docs:
+        start = time.process_time()
+        doc, _ = prepare(item["text"], item["published"], until=STEPS[0])
+        costs["normalise and segment"] += time.process_time() - start
+        for name, component in nlp(model_choice()).pipeline:
+            start = time.process_time()
+            doc = component(doc)
+            costs[name] += time.process_time() - start
+    total = sum(costs.values())
+    print(f"CPU seconds per step on {len(docs)} real texts, {total:.2f} s in all: "
+          + "; ".join(f"{name} {cost:.2f} ({cost / total:.0%})" for name, cost in sorted(costs.items(), key=lambda kv: -kv[1])))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--rss-articles", type=int, default=0)
     parser.add_argument("--whole", type=int, default=0, help="Time whole processes on this many real texts.")
+    parser.add_argument("--steps", type=int, default=0, help="CPU seconds of each pipeline step on this many real texts.")
     args = parser.parse_args()
+    if args.steps:
+        step_costs(args.steps)
+        return
     if args.rss_articles:
         process_rss(args.rss_articles)
         return
@@ -153,9 +182,8 @@ def main() -> None:
         whole_processes(args.whole)
         return
     seeds, synthetic = texts(args.docs)
-    dev = SHARED / "gold" / "dev" / "news.jsonl"
-    real = [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()[:args.docs]] \
-        if dev.exists() else []
+    real = [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines()[:args.docs]] \
+        if DEV.exists() else []
     for label, batch in (("seeds", seeds), (f"real dev texts ×{len(real)}", real), (f"synthetic ×{args.docs}", synthetic)):
         if not batch:
             continue

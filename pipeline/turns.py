@@ -300,7 +300,7 @@ def _close_label_turns(text: str, turns: list[Turn], transcript: bool) -> None:
                 # "Ông PHẠM BÌNH MINH, Bộ trưởng Ngoại giao: Hội nhập quốc tế trên mọi lĩnh vực" heads
                 # the paragraphs that are his words; a headline with a title only ("Bộ trưởng Ngoại
                 # giao: Công tác bảo hộ công dân làm rất kịp thời") heads a report of others' words too.
-                turn.end = _paragraphs_on(text, turn.end, following)
+                turn.end = _paragraphs_on(text, turn.end, following, over_blank_lines=True)
         while turn.end > turn.start and text[turn.end - 1].isspace():
             turn.end -= 1
 
@@ -413,15 +413,19 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
         return None  # "… sẽ trực tiếp trả lời chất vấn": the agenda, not a turn
     if _cue("report").match(text, verb.start()):
         role = "report"  # "Phó Thủ tướng Trương Hòa Bình trình bày Báo cáo …"
-    elif _cue("chair_title").match(speaker.title) or (_cue("chair").match(text, start) and
-                                                      _cue("chair_title").search(speaker.title)):
-        role = "chair"  # or "Phát biểu khai mạc phiên chất vấn, đồng chí X, Phó Bí thư …, Chủ tịch HĐND tỉnh đề nghị"
+    elif _cue("chair_title").search(speaker.title) and not _VOTERS.match(text, start):
+        # also "Phát biểu khai mạc phiên chất vấn, đồng chí X, Phó Bí thư …, Chủ tịch HĐND tỉnh đề nghị";
+        # not a voter who holds a council seat ("Cử tri X, Phó Chủ tịch HĐND xã …")
+        role = "chair"
     elif question_time and cue_regex("executive").search(speaker.title) and \
             not cue_regex("council").match(speaker.title) and _unanswered(earlier):
         role = "answer"  # an official speaking after a question no one has answered yet
     else:
         return None
     if earlier and earlier[-1].speaker == speaker.name:
+        if text.count("\n", earlier[-1].end, start) <= 1:
+            # the paragraph right after his (a caption naming him, then his words): his turn goes on
+            earlier[-1].end = max(earlier[-1].end, _paragraph_end(text, start))
         return None  # the same official goes on (the turn is extended over the paragraphs after it)
     return Turn(start, _paragraph_end(text, start), speaker.name, speaker.title, None, role, None, None, None,
                 "prose", speaker_kind=speaker.kind)
@@ -688,12 +692,14 @@ def _extend_answers(text: str, turns: list[Turn]) -> None:
             turn.end = _paragraphs_on(text, turn.end, turns[i + 1].start if i + 1 < len(turns) else len(text))
 
 
-def _paragraphs_on(text: str, end: int, limit: int) -> int:
-    """Over up to ``ANSWER_PARAGRAPHS - 1`` following paragraphs of running text (blank
-    lines between them skipped), before ``limit``."""
+def _paragraphs_on(text: str, end: int, limit: int, over_blank_lines: bool = False) -> int:
+    """Over up to ``ANSWER_PARAGRAPHS - 1`` following paragraphs of running text before
+    ``limit``: the lines that follow on, or (``over_blank_lines``) paragraphs set apart by
+    blank lines too, as under a label that heads a speaker's words. A report's paragraphs
+    set apart soon name someone else."""
     for _ in range(ANSWER_PARAGRAPHS - 1):
         nxt = text.find("\n", end + 1)
-        while nxt >= 0 and not text[end:nxt].strip():
+        while over_blank_lines and nxt >= 0 and not text[end:nxt].strip():
             nxt = text.find("\n", nxt + 1)
         candidate = len(text) if nxt < 0 else nxt
         paragraph = text[end:candidate].strip()

@@ -293,11 +293,15 @@ class Attributor:
         """A pronoun subject ("Ông cam kết …", "Bà hứa …", "Đồng chí khẳng định …",
         "Chúng tôi sẽ …") stands for the person named last before it."""
         comma = self.text.rfind(",", start, end)
-        if not (PRONOUN.match(self.text, start, end) or
-                (comma >= 0 and PRONOUN.match(self.text, comma + 1 + len(self.text[comma + 1:end]) -
-                                               len(self.text[comma + 1:end].lstrip()), end))):
+        pronoun = PRONOUN.match(self.text, start, end) or \
+            (comma >= 0 and PRONOUN.match(self.text, comma + 1 + len(self.text[comma + 1:end]) -
+                                          len(self.text[comma + 1:end].lstrip()), end))
+        if not pronoun:
             return None
         earlier = self.persons.before(start)
+        if pronoun.group().lower() in ("ông", "anh"):
+            # "Ông" is a man: not the woman (middle name "Thị") who asked just before.
+            earlier = [m for m in earlier if " Thị " not in f" {m.name} "] or earlier
         return self.person(earlier[-1], "pronoun") if earlier else None
 
 

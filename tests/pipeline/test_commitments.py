@@ -61,6 +61,7 @@ def _candidate_for(doc: dict, item: dict):
     ("tr-33-028", "commitments", "Tỉnh Thanh Hóa sẽ chỉ đạo", "subject"),     # the province, its chairman just quoted
     ("tr-26-020", "demands", "Chủ tịch TP Hải Phòng chỉ đạo", "subject"),      # "Chủ tịch TP" is the chairman of the UBND
     ("dev-184", "demands", "đề nghị ông Xuân Lâm", "subject"),                 # who is asked is not who asks
+    ("tr-09-006", "commitments", "bảo vệ tuyệt đối quyền", "pronoun"),        # "Ông" is the governor, not the woman who asked
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok

@@ -81,8 +81,13 @@ class Classifier:
     def decide(self, candidates: list[Candidate]) -> None:
         """Set each candidate's probabilities, then its kind (None for neither)."""
         texts = [c.features for c in candidates]
-        for cand, doc in zip(candidates, self.nlp.pipe(texts, batch_size=256)):
-            cand.probs = {label.lower(): score for label, score in doc.cats.items()}
+        pipe = self.nlp.get_pipe(self.nlp.pipe_names[0]) if len(self.nlp.pipe_names) == 1 else None
+        if isinstance(pipe, linear.LinearTextcat):  # no spaCy Doc needed: the weights read the text
+            cats = pipe.probabilities_of(texts) if texts else []
+        else:
+            cats = [doc.cats for doc in self.nlp.pipe(texts, batch_size=256)]
+        for cand, found in zip(candidates, cats):
+            cand.probs = {label.lower(): score for label, score in found.items()}
         apply_threshold(candidates, self.threshold)
 
 

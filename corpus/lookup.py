@@ -204,10 +204,11 @@ def search_group(db: sqlite_utils.Database, query: str, group: str, *, limit: in
                  filters: Filters = Filters(), mark: tuple[str, str] = (START, END)) -> dict[str, Any]:
     """One group's hits ``offset`` to ``offset + limit`` for ``query`` inside ``filters``,
     and ``total``, how many match in all."""
-    if group == "articles":  # ranked: the page has no place yet to say that a broad query's hits are the newest
+    if group == "articles":  # a query too broad to rank comes most recently added first, and says so
         narrow = {"since": filters.since, "until": filters.until, "source": filters.source, "kind": filters.kind}
-        return {"total": count(db, query, **narrow),
-                "hits": search(db, query, limit=limit, offset=offset, mark=mark, ranked=True, **narrow)}
+        hits = search(db, query, limit=limit, offset=offset, mark=mark, **narrow)
+        return {"total": count(db, query, **narrow), "hits": hits,
+                "order": "added" if hits and hits[0]["score"] is None else "best"}
     parts = parse_query(query)
     rows = _filtered(db, group, _rows(db, group, candidates(parts)), filters)
     hits, total = _ranked(rows, group, parts, offset + limit, mark)

@@ -133,8 +133,9 @@ def _search_entry(datasette, request, hit: dict, imported: datetime) -> dict:
 
 def newest_matches(db, query: str, limit: int, since: str | None = None, until: str | None = None,
                    source: str | None = None, kind: str | None = None) -> list[dict]:
-    """The newest ``limit`` of the search's best SEARCH_POOL matches, each with when it
-    was stored (the date of an article without a publication date)."""
+    """The newest ``limit`` of the search's first SEARCH_POOL matches (its best; for a query
+    too broad to rank, the most recently added), each with when it was stored (the date
+    of an article without a publication date)."""
     hits = search(db, query, since=since, until=until, source=source, kind=kind, limit=SEARCH_POOL, mark=("", ""))
     hits.sort(key=lambda h: (local_time(h["published"]) or datetime.min.replace(tzinfo=VIETNAM), h["id"]), reverse=True)
     hits = hits[:limit]

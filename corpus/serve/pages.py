@@ -334,7 +334,7 @@ async def search_page(datasette, request) -> Response:
         hits = [{**_hit_links(datasette, group, hit), "snippet": marked(hit["snippet"])} for hit in found["hits"]]
         first = (page - 1) * size + 1
         groups.append({"name": group, "title": GROUP_TITLES[group], "total": found["total"], "hits": hits,
-                       "first": first, "last": first + len(hits) - 1})
+                       "first": first, "last": first + len(hits) - 1, "order": found.get("order")})
     return await _page(datasette, request, "hdnd_search.html", {
         "q": query, "groups": groups, "error": error, "filters": filters, "kinds": FILTER_KINDS, "page": page,
         "size": size, "next_url": pages["next"], "previous_url": pages["previous"],

@@ -13,7 +13,7 @@ from corpus.db import connect
 from corpus.search import RANK_AT_MOST, count, search
 from pipeline import fold
 from tests.conftest import ROOT
-from tests.corpus.conftest import save_paged_articles
+from tests.corpus.conftest import get, save_paged_articles, serving
 
 NOTICE = f"The query matches more than {RANK_AT_MOST:,} articles"
 
@@ -84,3 +84,18 @@ def test_filters_and_totals_hold_for_a_broad_query(fresh_db, monkeypatch, few):
     assert count(fresh_db, "chuyen doi so", source="a.example.vn", since="2024-03-03", until="2024-03-08") == 3
     assert {h["id"] for h in search(fresh_db, "chuyen doi so", limit=20, ranked=True)} == set(ids)
     assert all(h["score"] is not None for h in search(fresh_db, "chuyen doi so", ranked=True))
+
+
+def test_the_web_search_lists_a_broad_query_last_added_first_and_says_so(broad_file):
+    last = RANK_AT_MOST + 3
+    with serving(broad_file) as port:
+        status, body = get(f"http://127.0.0.1:{port}/-/search.json?q=chat+van&size=3")
+        assert status == 200, body[:300]
+        articles = json.loads(body)["groups"]["articles"]
+        assert articles["order"] == "added" and [h["id"] for h in articles["hits"]] == [last, last - 1, last - 2]
+        assert articles["total"] == last
+        page = get(f"http://127.0.0.1:{port}/-/search?q=chat+van")[1].decode("utf-8")
+        assert "the most recently added come first" in page
+        narrow = json.loads(get(f"http://127.0.0.1:{port}/-/search.json?q=giao+thong")[1])["groups"]["articles"]
+        assert narrow["order"] == "best" and [h["id"] for h in narrow["hits"]] == [1]
+        assert "the most recently added come first" not in get(f"http://127.0.0.1:{port}/-/search?q=giao+thong")[1].decode()

@@ -937,6 +937,34 @@ MIGRATIONS: list[Migration] = [
         END;
         """,
     ),
+    (
+        19,
+        "legal references cited by name and date, without a number: number may be empty, name kept",
+        """
+        -- "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015" is cited without its
+        -- number; the table required one. SQLite cannot drop a NOT NULL: the table is rebuilt,
+        -- its rows and ids kept (nothing refers to them).
+        CREATE TABLE legal_refs_rebuilt (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            number TEXT,
+            name TEXT,
+            date TEXT,
+            issuer TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            CHECK (number IS NOT NULL OR name IS NOT NULL)
+        );
+        INSERT INTO legal_refs_rebuilt (id, article_id, type, number, date, issuer, start, "end", quote)
+            SELECT id, article_id, type, number, date, issuer, start, "end", quote FROM legal_refs;
+        DROP TABLE legal_refs;
+        ALTER TABLE legal_refs_rebuilt RENAME TO legal_refs;
+        CREATE INDEX legal_refs_article ON legal_refs(article_id);
+        CREATE INDEX legal_refs_number ON legal_refs(number);
+        """,
+    ),
 ]
 
 

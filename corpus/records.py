@@ -22,16 +22,17 @@ TABLES = {
                           (SELECT COUNT(DISTINCT article_id) FROM mentions m WHERE m.person_id = p.id) AS articles,
                           (SELECT group_concat(DISTINCT title) FROM person_titles t WHERE t.person_id = p.id) AS titles
                    FROM persons p""", ("name", "title", "titles"), "title"),
-    "legal_refs": ("""SELECT r.id, r.type, r.number, r.date, r.issuer, r.quote, a.id AS article_id, a.url, a.published
+    "legal_refs": ("""SELECT r.id, r.type, r.number, r.name, r.date, r.issuer, r.quote, a.id AS article_id, a.url,
+                             a.published
                       FROM legal_refs r JOIN articles a ON a.id = r.article_id""",
-                   ("type", "number", "issuer", "quote"), "issuer"),
+                   ("type", "number", "name", "issuer", "quote"), "issuer"),
     "sessions": ("""SELECT s.id, s.council, s.term, s.session_no, s.date, s.kind,
                            (SELECT COUNT(DISTINCT article_id) FROM session_mentions m WHERE m.session_id = s.id) AS articles
                     FROM sessions s""", ("council", "term", "kind", "date"), "council"),
 }
 ORDER = {"index_values": lambda r: (r["index"], r["entity"] or "", r["year"] or 0, r["published"] or ""),
          "persons": lambda r: (-(r["articles"] or 0), r["name"]),
-         "legal_refs": lambda r: (r["type"], r["number"], r["published"] or ""),
+         "legal_refs": lambda r: (r["type"], r["number"] or "", r["name"] or "", r["published"] or ""),
          "sessions": lambda r: (r["date"] or "", r["council"])}
 
 

@@ -43,6 +43,12 @@ _CODE_TYPES = {"NQ": "Nghị quyết", "QĐ": "Quyết định", "KH": "Kế ho�
 # A law cited by its name, then its number: "Luật Tổ chức chính quyền địa phương số 72/2025/QH15".
 _NAMED_LAW = re.compile(rf"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh)\s+[A-ZĐÀ-Ỹ][^\s,.;:()]*(?:\s+[^\s,.;:()]+){{0,9}}?"
                         rf"\s+số\s+(?P<number>{_CODE})(?![\w/])")
+# A law cited by its name and the day it was passed, without its number: "Luật Tổ chức chính
+# quyền địa phương ngày 19 tháng 6 năm 2015", "Luật Giao thông đường bộ\nngày 13/11/2008".
+_DATED_LAW = re.compile(r"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh)\s+(?P<name>[A-ZĐÀ-Ỹ][^\W\d]*(?:\s+[^\W\d]+){0,14}?)"
+                        r"\s+(?P<day>ngày\s+\d)")
+# Words that end a law's name: what is said of the law, not its title ("… có hiệu lực từ ngày …").
+_NOT_NAME = re.compile(r"(?<![\w])(?:có|được|đã|sẽ|từ|vào|đến|thông qua|hiệu lực|ban hành|số|năm)(?![\w])")
 # A header's date, after the place it was signed in: "Số: 30/2018/QĐ-UBND | Hải Phòng, ngày 09 tháng 10 năm 2018".
 _HEADER_DATE = re.compile(r"[\s|]*(?:[^\W\d][^|,\d]{0,40},\s*)?(?=ngày\s)", re.IGNORECASE)
 # More numbers after one type: "Quyết định số: 468/QĐ-UBND, 469/QĐ-UBND và 492/QĐ-UBND", "Chương
@@ -57,12 +63,13 @@ class LegalRef:
     start: int
     end: int
     type: str
-    number: str
+    number: str | None        # None for a law cited by name and date alone
     date: str | None
     issuer: str | None
+    name: str | None = None   # a law's name when it is cited without its number
 
     def as_dict(self, text: str) -> dict:
-        return {"type": self.type, "number": self.number, "date": self.date, "issuer": self.issuer,
+        return {"type": self.type, "number": self.number, "name": self.name, "date": self.date, "issuer": self.issuer,
                 "quote": text[self.start:self.end], "start": self.start, "end": self.end}
 
 
@@ -152,7 +159,24 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
         for start, _end, written in numbers:
             number = re.sub(r"\s*([/-])\s*", r"\1", written)  # "35 /2024/QĐ-UBND" as 35/2024/QĐ-UBND
             refs.append(LegalRef(start, end, kind, number, date, issuer or _issuer_from_code(number)))
-    return refs
+    taken = [(r.start, r.end) for r in refs]
+    refs += [ref for ref in _dated_laws(text, published) if not inside(taken, ref.start)]
+    return sorted(refs, key=lambda r: r.start)
+
+
+def _dated_laws(text: str, published) -> list[LegalRef]:
+    """Laws cited by name and date with no number: the name is kept, as the reference."""
+    found = []
+    for match in _DATED_LAW.finditer(text):
+        name = " ".join(match.group("name").split())
+        if _NOT_NAME.search(name):
+            continue
+        at = match.start("day")
+        dates = find_dates(text[at:at + 45], published)
+        if not dates or dates[0].start > match.end("day") - 1 - at or dates[0].granularity != "day":
+            continue
+        found.append(LegalRef(match.start(), at + dates[0].end, match.group("type"), None, dates[0].value, None, name))
+    return found
 
 
 @step("hdnd_legal_refs", "legal_refs", label=lambda r: r.type, requires=["published", "furniture"])

@@ -152,7 +152,7 @@ def test_the_migration_indexes_the_records_a_corpus_has(db_path):
     """A corpus that had records before the indexes existed gets them indexed when it opens."""
     older = sqlite_utils.Database(sqlite3.connect(db_path))
     prepare_connection(older.conn)
-    migrate(older, [m for m in MIGRATIONS if not m[1].startswith("search indexes of promises")])
+    migrate(older, [m for m in MIGRATIONS if m[0] < 18])  # a corpus made before the record indexes
     older.conn.execute("INSERT INTO persons (id, name, title) VALUES (7, 'Nguyễn Thị Duyên', 'Phó Chủ tịch')")
     older.conn.commit()
     older.conn.close()

@@ -83,3 +83,18 @@ def test_a_header_takes_the_date_signed_after_its_place(doc_id, number, day):
     doc = _doc(doc_id)
     dates = [r["date"] for r in analyze(doc["text"], doc.get("published"))["legal_refs"] if r["number"] == number]
     assert dates and dates[0] == day, dates
+
+
+@pytest.mark.parametrize("doc_id", ["dev-052", "dev-053", "dev-060"])
+def test_a_law_cited_by_name_and_date_keeps_its_name(doc_id):
+    """"Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015": no number, the name
+    and the day kept, as the annotators gave each law of these council resolutions."""
+    from pipeline.legal_refs import find_legal_refs
+
+    doc = _doc(doc_id)
+    found = {(r.start, r.end): r for r in find_legal_refs(doc["text"]) if r.number is None}
+    for gold in (g for g in doc["legal_refs"] if not g.get("number") and g["type"] == "Luật" and g.get("date")):
+        ref = found.get((gold["start"], gold["end"]))
+        assert ref is not None, gold["quote"]
+        assert ref.date == gold["date"] and ref.type == "Luật"
+        assert ref.name and " ".join(gold["quote"].split()).startswith(f"Luật {ref.name} ngày")

@@ -22,8 +22,11 @@ from crawler.extract import ArticleItem
 from crawler.importers import ImportProblem, expand_paths, read_file, shown
 
 # Articles stored in one transaction: a commit each cost more than storing a short article,
-# and a batch still holds the write lock for well under a second.
+# and a batch still holds the write lock for well under a second. Long transcripts end a batch
+# sooner: it never holds more than BATCH_CHARS characters of text and page, in memory and
+# under the lock.
 BATCH = 200
+BATCH_CHARS = 16_000_000
 
 
 @dataclass
@@ -113,11 +116,15 @@ def _import(db: sqlite_utils.Database, entries: Iterable[Path | ImportProblem | 
                 summary.problems.append(result)
             else:
                 items.append(result)
-            if len(items) >= BATCH and not _store(db, items, kind, summary):
+            if (len(items) >= BATCH or sum(map(_size, items)) >= BATCH_CHARS) and not _store(db, items, kind, summary):
                 return
         if entry is None and not _store(db, items, kind, summary):
             return
     _store(db, items, kind, summary)
+
+
+def _size(item: ArticleItem) -> int:
+    return len(item.text or "") + len(item.raw_html or b"")
 
 
 def _store(db: sqlite_utils.Database, items: list[ArticleItem], kind: str, summary: ImportSummary) -> bool:

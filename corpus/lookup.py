@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from corpus.records import TABLES, _names_of
+from corpus.records import TABLES, with_index_names
 from corpus.search import END, START, Phrase, count, match_spans, parse_query, phrase_spans, search, snippet
 
 GROUPS = ("articles", "promises", "people", "index_values")
@@ -92,7 +92,7 @@ def _rows(db: sqlite_utils.Database, group: str, expression: str | None) -> list
     """The rows of a record group that its index finds for ``expression`` (every row for None),
     index results with the names of their index."""
     sql = _PROMISES_SQL if group == "promises" else TABLES["persons" if group == "people" else group][0]
-    if expression is None:
+    if expression is None or not db[_INDEXES[group]].exists():  # a corpus not migrated to 18: every row
         cursor = db.execute(sql)
     else:
         index = _INDEXES[group]
@@ -100,9 +100,7 @@ def _rows(db: sqlite_utils.Database, group: str, expression: str | None) -> list
                             [expression])
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row)) for row in cursor]
-    for row in rows if group == "index_values" else ():
-        row["index_names"] = _names_of(row["index"]) + " " + row["index"].replace("_", " ")
-    return rows
+    return with_index_names(rows) if group == "index_values" else rows
 
 
 def _ranked(rows: list[dict], group: str, parts: list, limit: int, mark: tuple[str, str]) -> tuple[list[dict], int]:

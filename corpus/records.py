@@ -45,9 +45,13 @@ def rows_of(db: sqlite_utils.Database, table: str) -> list[dict]:
     cursor = db.execute(TABLES[table][0])
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor.fetchall()]
-    if table == "index_values":
-        for row in rows:
-            row["index_names"] = _names_of(row["index"]) + " " + row["index"].replace("_", " ")
+    return with_index_names(rows) if table == "index_values" else rows
+
+
+def with_index_names(rows: list[dict]) -> list[dict]:
+    """Index results with every name of their index, which a search may use."""
+    for row in rows:
+        row["index_names"] = _names_of(row["index"]) + " " + row["index"].replace("_", " ")
     return rows
 
 

@@ -78,8 +78,9 @@ FACETS = {
     "persons": ["title"],
     "sessions": ["council", "term", "kind"],
 }
-# Tables the triggers use in passing (empty between writes): not listed beside the corpus's own.
-HELPER_TABLES = ("articles_fts_folding", "fts_replaced")
+# Tables the triggers and the writer keep for themselves (notes in passing, the near-duplicate
+# bands, the index names the record search folds in): not listed beside the corpus's own.
+HELPER_TABLES = ("articles_fts_folding", "fts_replaced", "article_lsh", "article_lsh_unbanded", "index_name_variants")
 LABELS = {"sources": "domain", "persons": "name", "bodies": "name", "articles": "title"}
 PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
 PROMISE_LINKS = {"promise_id", "commitment_id"}

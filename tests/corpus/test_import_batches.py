@@ -81,3 +81,19 @@ def test_a_disk_full_in_a_batch_keeps_what_fits_and_stops(fresh_db, db_path, tmp
         stored = [row[0] for row in conn.execute("SELECT url FROM articles ORDER BY url")]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert stored == [(folder / f"b-{seed}.txt").as_uri() for seed in range(10, 10 + new)]
+
+
+def test_long_pages_end_a_batch_before_its_count(fresh_db, tmp_path, monkeypatch):
+    """A batch holds at most BATCH_CHARS characters of text and page: with the limit below
+    two pages, five pages are five commits (plus the run's start and end), all stored."""
+    from corpus import ingest
+
+    folder = _pages(tmp_path / "bai", 5)
+    size = max(len(p.read_bytes()) for p in folder.iterdir())
+    monkeypatch.setattr(ingest, "BATCH_CHARS", size + 1)
+    statements: list[str] = []
+    fresh_db.conn.set_trace_callback(statements.append)
+    summary = import_paths(fresh_db, [folder])
+    fresh_db.conn.set_trace_callback(None)
+    assert summary.counts["new"] == 5 and fresh_db.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
+    assert statements.count("COMMIT") == 7

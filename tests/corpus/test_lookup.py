@@ -159,3 +159,15 @@ def test_the_migration_indexes_the_records_a_corpus_has(db_path):
     db = connect(db_path)
     assert [h["id"] for h in search_group(db, "nguyen thi duyen", "people")["hits"]] == [7]
     db.conn.close()
+
+
+def test_a_corpus_without_the_record_indexes_is_still_searched(tmp_path):
+    """Served as it is (plain `datasette hdnd.db` does not migrate), a corpus made before
+    migration 18 is matched row by row instead of failing on the missing index."""
+    older = sqlite_utils.Database(sqlite3.connect(tmp_path / "old.db"))
+    prepare_connection(older.conn)
+    migrate(older, [m for m in MIGRATIONS if m[0] < 18])
+    older.conn.execute("INSERT INTO persons (id, name, title) VALUES (7, 'Nguyễn Thị Duyên', 'Phó Chủ tịch')")
+    older.conn.commit()
+    found = search_group(older, "nguyen thi duyen", "people")
+    assert found["total"] == 1 and [hit["id"] for hit in found["hits"]] == [7]

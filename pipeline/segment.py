@@ -76,8 +76,10 @@ class _Segmenter:
 
     def __init__(self, folder: Path):
         import joblib
+        from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
         from underthesea_core import CRFFeaturizer, CRFTagger
 
+        self.tokenize = tokenize
         templates = joblib.load(folder / "features.bin")
         self.dictionary = joblib.load(folder / "dictionary.bin")
         self.plan = [self._planned(template) for template in templates]
@@ -139,10 +141,8 @@ class _Segmenter:
 
     def words(self, sentence: str) -> list[str]:
         """``underthesea.word_tokenize(sentence, use_token_normalize=False)``."""
-        from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
-
         # The text is normalised already (pipeline.normalize): underthesea need not do it again.
-        syllables = tokenize(sentence, use_token_normalize=False)
+        syllables = self.tokenize(sentence, use_token_normalize=False)
         words: list[str] = []
         for tag, syllable in zip(self.tagger.tag(self.features(syllables)) if syllables else (), syllables):
             if tag == "I-W" and words:
@@ -157,16 +157,27 @@ def model_folder() -> Path:
     return Path(find_spec("underthesea").origin).parent.joinpath(*_MODEL)
 
 
+# Checked once per process against underthesea's own word_tokenize before _Segmenter is used.
+_CHECK = "Chủ tịch UBND TP.HCM cam kết sẽ hoàn thành 2,5 km đường Nguyễn Văn Linh trước 30/6/2025."
+
+
 @lru_cache(maxsize=None)
 def word_segmenter() -> Callable[[str], list[str]]:
-    """Words of a sentence: :class:`_Segmenter` on the model it was checked against, else
-    (another underthesea release) ``underthesea.word_tokenize`` itself."""
-    try:
-        return _Segmenter(model_folder()).words
-    except (OSError, ValueError):
-        from underthesea import word_tokenize
+    """Words of a sentence: :class:`_Segmenter` when it loads and gives underthesea's own
+    words on a check sentence, else (another underthesea release, other internals)
+    ``underthesea.word_tokenize`` itself."""
+    from underthesea import word_tokenize
 
-        return lambda sentence: word_tokenize(sentence, use_token_normalize=False)
+    def theirs(sentence: str) -> list[str]:
+        return word_tokenize(sentence, use_token_normalize=False)
+
+    try:
+        ours = _Segmenter(model_folder()).words
+        if ours(_CHECK) == theirs(_CHECK):
+            return ours
+    except Exception:  # noqa: BLE001 (any change of underthesea's internals means: use its own path)
+        pass
+    return theirs
 
 
 def _sentences_and_words(line: str, offset: int, text: str) -> list[list[tuple[int, int]]]:

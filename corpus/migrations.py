@@ -965,6 +965,17 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX legal_refs_number ON legal_refs(number);
         """,
     ),
+    (
+        20,
+        "a deleted commitment's body spelling no longer shown by the rows of its body",
+        f"""
+        -- Migration 16 spells each body from the rows there are, on insert and update; a row
+        -- deleted by another tool left its spelling on the others.
+        CREATE TRIGGER commitments_body_deleted AFTER DELETE ON commitments WHEN old.body_key IS NOT NULL BEGIN
+            {_spelling_statement("old.body_key")}
+        END;
+        """,
+    ),
 ]
 
 

@@ -112,6 +112,16 @@ def test_each_body_is_spelled_from_the_rows_there_are(web_corpus, tmp_path):
                                                                                                    "Sở Xây dựng")
 
 
+def test_a_deleted_rows_spelling_goes_with_it(web_corpus, tmp_path):
+    """Another tool deletes the row whose spelling a body shows: the others show their own."""
+    db = _copy(web_corpus, tmp_path)
+    builders = [i for i, body in _bodies(db).items() if body == "Sở Xây dựng"]
+    other = _add(db, "Giám đốc Sở Xây Dựng")
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"DELETE FROM commitments WHERE id IN ({', '.join(map(str, builders))})")
+    assert builders and _bodies(db)[other] == "Sở Xây Dựng"
+
+
 def test_abbreviated_and_written_out_names_are_one_body(web_corpus, tmp_path):
     """The corpus names the province's people's committee "UBND tỉnh Bắc Giang" in a page
     and the pipeline stores it as "Ủy ban nhân dân tỉnh Bắc Giang": promises by its chairman

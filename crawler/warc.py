@@ -23,6 +23,7 @@ never reach the store's machine, since a restarted crawl on that --db does not f
 
 from __future__ import annotations
 
+import fcntl
 import http
 import os
 import socket
@@ -122,6 +123,9 @@ class WarcWriterMiddleware:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         self.path = self.folder / f"hdnd-{stamp}-{self.tag}-{self.count:05d}.warc.gz"
         self.file = open(f"{self.path}{OPEN_SUFFIX}", "wb")
+        # Held until the file is closed or the process dies: another process (another container
+        # with this host name and its own process ids) can tell the file is still being written.
+        fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.writer = WARCWriter(self.file, gzip=True, warc_version="1.1")
         self.writer.write_record(self.writer.create_warcinfo_record(
             self.path.name, {"software": "hdnd/0.1 (Scrapy)", "hostname": socket.gethostname()}))
@@ -169,7 +173,27 @@ class WarcWriterMiddleware:
 
 
 def _left_by_a_dead_process(path: Path) -> bool:
-    """An unfinished file named by a process of this machine that is no longer running."""
+    """An unfinished file named by a process of this machine that is no longer running, and
+    that no process holds open for writing."""
+    return _named_by_a_dead_process(path) and not _held(path)
+
+
+def _held(path: Path) -> bool:
+    """Whether a live writer holds the file's lock (taken in ``WarcWriterMiddleware._open``)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return True  # renamed or salvaged meanwhile: not for this process to take
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing the descriptor also gives the lock back
+    return False
+
+
+def _named_by_a_dead_process(path: Path) -> bool:
     middle = path.name.removesuffix(f".warc.gz{OPEN_SUFFIX}").split("-", 2)[-1]  # HOST-PID-COUNT
     host, _, pid = middle.rpartition("-")[0].rpartition("-")
     if host != socket.gethostname() or not pid.isdecimal():

@@ -304,3 +304,18 @@ def test_a_killed_crawl_restarted_on_its_corpus_and_warc_folder_hands_on_what_it
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stderr
     assert _urls(store) == {site.base + path for path in ARTICLES}
+
+
+def test_an_unfinished_warc_file_still_held_by_its_writer_is_not_taken(tmp_path):
+    """A file named by this host and a process id that is not running here (another
+    container with the same host name) is taken over only once no writer holds its lock."""
+    import fcntl
+
+    from crawler.warc import OPEN_SUFFIX, _left_by_a_dead_process
+
+    gone = 4_194_305  # above the largest process id Linux can give (2**22): no process here has it
+    path = tmp_path / f"hdnd-20260101000000-{socket.gethostname()}-{gone}-00001.warc.gz{OPEN_SUFFIX}"
+    with path.open("wb") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert not _left_by_a_dead_process(path)
+    assert _left_by_a_dead_process(path)

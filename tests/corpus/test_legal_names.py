@@ -23,7 +23,7 @@ def test_a_corpus_made_before_keeps_its_references_and_takes_named_laws(tmp_path
     db.conn.execute("INSERT INTO legal_refs (id, article_id, type, number, date, start, \"end\", quote) "
                     "VALUES (7, 1, 'Nghị quyết', '18-NQ/TU', '2022-12-30', 0, 10, 'Nghị quyết 18')")
     db.conn.commit()
-    assert migrate(db) == [19]
+    assert migrate(db) == [m[0] for m in MIGRATIONS if m[0] > 18]
     assert db.execute("SELECT id, type, number, name, date FROM legal_refs").fetchall() == \
         [(7, "Nghị quyết", "18-NQ/TU", None, "2022-12-30")]
     db.conn.execute("INSERT INTO legal_refs (article_id, type, number, name, start, \"end\", quote) "

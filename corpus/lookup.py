@@ -92,10 +92,10 @@ def _rows(db: sqlite_utils.Database, group: str, expression: str | None) -> list
     """The rows of a record group that its index finds for ``expression`` (every row for None),
     index results with the names of their index."""
     sql = _PROMISES_SQL if group == "promises" else TABLES["persons" if group == "people" else group][0]
-    if expression is None or not db[_INDEXES[group]].exists():  # a corpus not migrated to 18: every row
+    index = _INDEXES[group]
+    if expression is None or not db[index].exists():  # a corpus not migrated to 18: every row
         cursor = db.execute(sql)
     else:
-        index = _INDEXES[group]
         cursor = db.execute(f"SELECT * FROM ({sql}) WHERE id IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)",
                             [expression])
     names = [d[0] for d in cursor.description]

@@ -139,9 +139,7 @@ class Attributor:
             # (but a "Phó Chủ tịch" is not the "Chủ tịch").
             within = re.compile(rf"(?:^|(?<!pho) ){re.escape(key)}(?: |$)")
             self._titled[key] = [m for m in self.persons.records if any(
-                part and (within.search(part) or key.startswith(part))
-                for title in (self.best_title.get(m.name), m.title) if title
-                for part in map(title_key, title.split(",")))]
+                part and (within.search(part) or key.startswith(part)) for part in self._title_parts(m))]
         matching = self._titled[key]
         earlier = [m for m in matching if m.start < before + len(phrase)]
         if matching:
@@ -156,10 +154,15 @@ class Attributor:
         for size in range(len(words) - 1, MIN_TITLE_WORDS - 1, -1):
             within = re.compile(rf"(?:^|(?<!pho) ){re.escape(' '.join(words[:size]))}$")
             for mention in reversed(self.persons.before(before)):
-                titles = (self.best_title.get(mention.name), mention.title)
-                if any(within.search(part) for title in titles if title for part in map(title_key, title.split(","))):
+                if any(within.search(part) for part in self._title_parts(mention)):
                     return mention
         return None
+
+    def _title_parts(self, mention: PersonMention) -> list[str]:
+        """The keys of each part of a person's titles, best and here ("Phó Bí thư Tỉnh ủy,
+        Chủ tịch UBND tỉnh" has two)."""
+        return [title_key(part) for title in (self.best_title.get(mention.name), mention.title) if title
+                for part in title.split(",")]
 
     def _named_beside(self, phrase: str, before: int) -> PersonMention | None:
         """The person the text names right beside the same title before ``before`` ("Ông

@@ -83,7 +83,7 @@ class Classifier:
         texts = [c.features for c in candidates]
         pipe = self.nlp.get_pipe(self.nlp.pipe_names[0]) if len(self.nlp.pipe_names) == 1 else None
         if isinstance(pipe, linear.LinearTextcat):  # no spaCy Doc needed: the weights read the text
-            cats = pipe.probabilities_of(texts) if texts else []
+            cats = pipe.probabilities_of(texts)
         else:
             cats = [doc.cats for doc in self.nlp.pipe(texts, batch_size=256)]
         for cand, found in zip(candidates, cats):

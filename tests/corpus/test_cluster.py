@@ -147,6 +147,18 @@ def dask_cluster(folder: Path, workers: int) -> Iterator[tuple[str, subprocess.P
                 process.kill()
 
 
+def _run_until(address: str, db: Path, stored: int, before: str) -> subprocess.Popen:
+    """``hdnd process --scheduler address`` started on ``db``, returned once it has stored
+    ``stored`` articles (the test fails if it ends or stalls ``before`` that)."""
+    run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
+                            "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while analysed(db) < stored:
+        assert run.poll() is None and time.monotonic() < deadline, f"the run ended or stalled before {before}"
+        time.sleep(0.05)
+    return run
+
+
 def test_a_worker_killed_mid_run_costs_only_a_retry(corpora, tmp_path):
     """Two workers, one killed with SIGKILL once a quarter of the articles are stored: the
     run ends well and every analysis table equals the local run's, ids included."""
@@ -155,12 +167,8 @@ def test_a_worker_killed_mid_run_costs_only_a_retry(corpora, tmp_path):
     shutil.copy(base, db)
     total = len(dump(base)["articles"])
     with dask_cluster(tmp_path, 2) as (address, _, (kept, victim), log):
-        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
-                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 300
-        while (done := analysed(db)) < total // 4:
-            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before the kill"
-            time.sleep(0.05)
+        run = _run_until(address, db, total // 4, "the kill")
+        done = analysed(db)
         victim.send_signal(signal.SIGKILL)
         assert victim.wait(timeout=10) == -signal.SIGKILL
         out, err = run.communicate(timeout=600)
@@ -203,12 +211,7 @@ def test_a_worker_joining_mid_run_with_another_pipeline_version_is_refused(corpo
     preload.write_text("import pipeline.document\n\npipeline.document.PIPELINE_VERSION = '0.test'\n")
     log = tmp_path / "late.log"
     with dask_cluster(tmp_path, 1) as (address, _, _, _):
-        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
-                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 300
-        while analysed(db) < 10:
-            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before the late worker"
-            time.sleep(0.05)
+        run = _run_until(address, db, 10, "the late worker")
         late = _worker(address, "late", log, "--preload", str(preload))
         try:
             late.wait(timeout=120)
@@ -232,12 +235,7 @@ def test_an_interrupted_run_leaves_no_work_on_the_cluster(corpora, tmp_path):
     shutil.copy(base, db)
     total = len(dump(base)["articles"])
     with dask_cluster(tmp_path, 1) as (address, _, _, _):
-        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
-                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 300
-        while analysed(db) < 5:
-            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before Ctrl-C"
-            time.sleep(0.05)
+        run = _run_until(address, db, 5, "Ctrl-C")
         run.send_signal(signal.SIGINT)
         out, err = run.communicate(timeout=120)
         left = _scheduler_tasks(address)
@@ -279,12 +277,7 @@ def test_a_scheduler_lost_mid_run_is_one_sentence_and_a_rerun_finishes(corpora, 
     shutil.copy(base, db)
     total = len(dump(base)["articles"])
     with dask_cluster(tmp_path, 1) as (address, scheduler, _, _log):
-        run = subprocess.Popen([sys.executable, "-m", "corpus", "process", "--scheduler", address, "--today", TODAY,
-                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 300
-        while analysed(db) < 10:
-            assert run.poll() is None and time.monotonic() < deadline, "the run ended or stalled before the kill"
-            time.sleep(0.05)
+        run = _run_until(address, db, 10, "the kill")
         scheduler.send_signal(signal.SIGKILL)
         out, err = run.communicate(timeout=120)
     assert run.returncode == 2 and not out

@@ -121,14 +121,21 @@ def connected(scheduler: str) -> Iterator[Cluster]:
 
 @contextmanager
 def _client_quiet() -> Iterator[None]:
-    """Dask's client logs a traceback when it loses the scheduler; hdnd says so in one sentence."""
-    chatter = logging.getLogger("distributed.client")
-    level = chatter.level
-    chatter.setLevel(logging.CRITICAL)
+    """Dask logs on this side when it loses the scheduler (a traceback from its client,
+    "Batched Comm Closed" from its connection, …); hdnd says so in one sentence. Every
+    logger of ``distributed`` is quieted while the command runs."""
+    import distributed  # noqa: F401  (its loggers exist once it is imported)
+
+    chatter = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+               if name == "distributed" or name.startswith("distributed.")]
+    levels = [logger.level for logger in chatter]
+    for logger in chatter:
+        logger.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
-        chatter.setLevel(level)
+        for logger, level in zip(chatter, levels):
+            logger.setLevel(level)
 
 
 def _local_workers(scheduler: str) -> int:

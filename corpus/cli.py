@@ -79,7 +79,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 # Commands that only read the corpus (or decide about rows already in it): a missing file is a
 # mistyped --db, so they refuse it rather than create an empty corpus and report nothing found.
-_READERS = {"search", "promises", "stats", "sessions", "session", "promise", "versions", "export", "serve", "train"}
+_READERS = {"search", "promises", "stats", "sessions", "session", "promise", "person", "versions", "export", "serve", "train"}
 
 
 def _open(db_path: str):
@@ -1211,6 +1211,93 @@ def _promise_table(record: dict) -> None:
                 click.echo(f"       {key.replace('_', ' ')}: {event[key]}")
         if event["kind"] == "followup" and event["evidence_quote"]:
             click.echo(f"       “{event['evidence_quote']}”")
+
+
+@cli.command("person")
+@click.argument("name_or_id")
+@format_option
+@today_option
+@db_option
+def person_command(name_or_id: str, fmt: str, today: date, db_path: str) -> None:
+    """Show one person across the corpus: the titles they held and when each was seen,
+    their promises, demands and assignments, their turns at sessions, the questions they
+    asked and answered, and the articles that name them.
+
+    NAME_OR_ID is a person's id or name: other spellings of the name (Sĩ/Sỹ, Hòa/Hoà) and
+    part of it without tone marks find them too. When several people match, they are
+    listed with their titles (exit code 2): run it again with the id of the one you mean.
+    --format json prints the person as one object; jsonl and csv print one row for each
+    item of its lists (titles, commitments, turns, questions, articles), named in "list".
+
+    \b
+    Example:
+      hdnd person "Trương Hòa Bình"
+      hdnd person 28 --format json
+    """
+    from corpus.people import PersonError, find_persons, person_detail
+
+    db = _open(db_path)
+    found = find_persons(db, name_or_id)
+    if not found:
+        _fail(f"there is no person {name_or_id} in this corpus" if name_or_id.strip().isdecimal() else
+              f"no person called {name_or_id!r} is in this corpus; hdnd search --in persons finds people by any word")
+    if len(found) > 1:
+        emit(fmt, found, lambda: _person_choices(found))
+        _fail(f"{len(found)} people match {name_or_id!r}; give the id of the one you mean, e.g. hdnd person {found[0]['id']}")
+    try:
+        record = person_detail(db, found[0]["id"], today)
+    except PersonError as err:
+        _fail(f"{err}.")
+    rows = [{"list": name, **item} for name in _PERSON_LISTS for item in record[name]]
+    emit(fmt, rows, lambda: _person_table(record), document=record)
+
+
+# The lists of a person that jsonl and csv print, one row per item.
+_PERSON_LISTS = ("titles", "commitments", "turns", "questions_asked", "questions_answered", "articles")
+
+
+def _person_choices(rows: list[dict]) -> None:
+    from corpus.display import count_of
+
+    for row in rows:
+        click.echo(f"#{row['id']} {row['name']}: {row['titles'] or row['title'] or '(no title)'} "
+                   f"({count_of(row['articles'], 'article')})")
+
+
+def _person_table(record: dict) -> None:
+    """One person for reading: titles over time, promises, turns, questions, articles."""
+    from corpus.display import count_of, shorten
+
+    click.echo(click.style(f"#{record['id']} {record['name']}", bold=True) +
+               (f"  ({record['title']})" if record["title"] else ""))
+    if record["spellings"]:
+        click.echo("  also written: " + ", ".join(record["spellings"]))
+    click.echo(f"  seen {record['first_seen'] or '?'} … {record['last_seen'] or '?'} in "
+               f"{count_of(len(record['articles']), 'article')}")
+    if len(record["provinces"]) > 1:
+        click.echo(f"  Their titles name {len(record['provinces'])} provinces ({', '.join(record['provinces'])}): "
+                   "these may be different people with one name.")
+    click.echo(f"\nTitles over time ({len(record['titles'])}):")
+    for t in record["titles"]:
+        click.echo(f"  {t['first_seen'] or '?'} … {t['last_seen'] or '?'}  {t['title']}  "
+                   f"(article {', '.join('#' + str(a['id']) for a in t['articles'])})")
+    click.echo(f"\nPromises, demands and assignments ({len(record['commitments'])}):")
+    for c in record["commitments"]:
+        click.echo(f"  #{c['id']} {c['kind']} [{c['status']}] {c['deadline'] or ''}: “{shorten(c['quote'], 140)}”"
+                   + (f"  ({c['session']})" if c["session"] else ""))
+    click.echo(f"\nTurns at sessions ({sum(t['turns'] for t in record['turns'])}):")
+    for t in record["turns"]:
+        where = t["session"] or f"article #{t['article_id']}"
+        click.echo(f"  {where}: {t['turns']} {t['role']}")
+    for name, other in (("questions_asked", "answerer"), ("questions_answered", "asker")):
+        click.echo(f"\nQuestions {name.split('_')[1]} ({len(record[name])}):")
+        for q in record[name]:
+            words = q.get("question") or q.get("answer")
+            click.echo(f"  {other}: {q[other] or q.get('answerer_title') or '?'}" + (f" [{q['topic']}]" if q["topic"] else "")
+                       + (f": “{shorten(words, 140)}”" if words else ""))
+    click.echo(f"\nArticles ({len(record['articles'])}):")
+    for a in record["articles"]:
+        click.echo(f"  {a['published'] or '(undated)'} [{a['kind']}] {a['title'] or '(untitled)'}  {a['url']}")
 
 
 @cli.command("versions")

@@ -4,8 +4,9 @@ The file is opened read-only (SQLite ``mode=ro``), SQL is Datasette's read-only 
 with a time limit, there is no write endpoint, the server binds to 127.0.0.1 unless told
 otherwise and answers only to loopback host names and those it is given (``hosts``). This
 package is also the Datasette plugin: facets and canned queries are metadata; our pages
-(search, promise, chart) are routes in ``pages``; the templates ship in ``templates/``
-beside this file. A stored URL is a link only when it is a web address.
+(search, promise, chart) are routes in ``pages``, the person page in ``person``; the
+templates ship in ``templates/`` beside this file. A stored URL is a link only when it is
+a web address.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from corpus.db import foreign
 from corpus.db import prepare_connection as _prepare
 from corpus.display import today_local
 from corpus.search import TIME_LIMIT_MS, fts_expression
-from corpus.serve import excel, feeds, hosts, pages
+from corpus.serve import excel, feeds, hosts, pages, person
 
 SQL_TIME_LIMIT_MS = TIME_LIMIT_MS  # Datasette's SQL and our searches stop at the same time
 
@@ -222,7 +223,7 @@ def prepare_connection(conn):
 
 @hookimpl
 def register_routes():
-    return pages.ROUTES + feeds.ROUTES
+    return pages.ROUTES + feeds.ROUTES + person.ROUTES
 
 
 @hookimpl

@@ -177,7 +177,7 @@ def _hit_links(datasette, group: str, hit: dict) -> dict:
         return {"href": datasette.urls.path(f"-/promise/{hit['id']}"), "label": f"{KIND_TITLES.get(hit['kind'], hit['kind'])} #{hit['id']}",  # noqa: E501
                 "detail": " · ".join(filter(None, detail))}
     if group == "people":
-        return {"href": _db_path(datasette, "persons", hit["id"]), "label": hit["name"],
+        return {"href": datasette.urls.path(f"-/person/{hit['id']}"), "label": hit["name"],
                 "detail": f"{hit['title'] or ''} · {hit['articles']} bài"}
     chart = datasette.urls.path("-/chart") + "?" + urlencode({"index": hit["index"], "entity": hit["entity"] or ""})
     figure = " ".join(str(x) for x in (hit["value"], hit["unit"]) if x is not None)
@@ -374,11 +374,14 @@ async def promise_page(datasette, request) -> Response:
                                source["article_id"], span)
         source["stored"] = reader_url(datasette, source["article_id"], span)
     session = record["session"]
+    person_id = await _read(datasette, lambda db: db.execute("SELECT person_id FROM commitments WHERE id = ?",
+                                                             (promise_id,)).fetchone()[0])
     return await _page(datasette, request, "hdnd_promise.html", {
         "p": record, "status_title": STATUS_TITLES.get(record["status"], record["status"]),
         "kind_title": KIND_TITLES.get(record["kind"], record["kind"]),
         "session_label": session_label(session) if session else None,
         "session_url": datasette.urls.path(f"-/session/{session['id']}") if session else None,
+        "person_url": datasette.urls.path(f"-/person/{person_id}") if person_id else None,
         "json_url": datasette.urls.path(f"-/promise/{promise_id}.json"),
     })
 

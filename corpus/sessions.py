@@ -11,6 +11,7 @@ import sqlite_utils
 
 from corpus.commitments import PROMISE_KIND, status_for
 from pipeline import cue_regex
+from pipeline.labels import STANDING_COMMITTEE
 
 # What a session counts of the statements made there, by kind: promises as hdnd stats and the
 # home page count them (PROMISE_KIND), demands and assignments beside them, never added to them.
@@ -22,10 +23,12 @@ class SessionError(ValueError):
 
 
 def session_label(row: dict) -> str:
-    """ "HĐND tỉnh Bắc Giang khóa XIX, kỳ họp thứ 18" """
+    """ "HĐND tỉnh Bắc Giang khóa XIX, kỳ họp thứ 18"; the Standing Committee numbers its
+    meetings, not sessions: "Ủy ban Thường vụ Quốc hội, phiên họp thứ 26"."""
     label = row["council"] + (f" khóa {row['term']}" if row.get("term") else "")
     if row.get("session_no") is not None:
-        label += f", kỳ họp thứ {row['session_no']}"
+        sitting = "phiên họp" if row["council"] == STANDING_COMMITTEE else "kỳ họp"
+        label += f", {sitting} thứ {row['session_no']}"
     return label + (f" ({row['date']})" if row.get("date") else "")
 
 

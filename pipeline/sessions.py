@@ -1,6 +1,8 @@
 """Council sessions: "Kỳ họp thứ 12 HĐND TP Hà Nội", "kỳ họp thứ mười hai, HĐND thành phố
 Hà Nội khóa XVI", "phiên chất vấn của HĐND TP.Hà Nội", with term, number, date and the
-kind of sitting (chất vấn, giám sát, thường lệ, chuyên đề, bất thường).
+kind of sitting (chất vấn, giám sát, thường lệ, chuyên đề, bất thường); and the National
+Assembly Standing Committee's meetings ("phiên họp thứ 26 của Ủy ban Thường vụ Quốc hội"),
+which it numbers by meeting as councils number sessions, its question sittings among them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from spacy.tokens import Doc
 
 from pipeline.bodies import BodyMention
 from pipeline.dates import TimeExpr, find_dates, parse_published
+from pipeline.labels import STANDING_COMMITTEE
 from pipeline.numbers import ROMAN, int_to_roman, parse_number_words, roman_to_int
 from pipeline.steps import step
 from pipeline.text import inside
@@ -22,9 +25,15 @@ _NUMBER_WORDS = r"(?:mười|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mươ
 _SESSION = re.compile(rf"(?<![\w])kỳ họp\s+(?:thứ\s+(?P<no>\d{{1,2}}|{_NUMBER_WORDS}\b)|(?P<kind>chuyên đề|bất thường|"
                       rf"thường lệ|cuối năm|giữa năm)(?:\s+lần\s+thứ\s+(?P<no2>\d{{1,2}}))?)",
                       re.IGNORECASE)
-_SITTING = re.compile(r"(?<![\w])(?:phiên\s+(?P<kind>chất vấn|giải trình|thảo luận|khai mạc|bế mạc|họp)|"
-                      r"(?:tiến hành|bắt đầu|tiếp tục|hoạt động|phần|buổi|ngày)\s+(?P<kind2>chất vấn))(?![\w])",
-                      re.IGNORECASE)
+# A sitting: "phiên chất vấn", "bắt đầu phần trả lời chất vấn trước Quốc hội", "Quốc hội họp phiên
+# toàn thể", "Quốc hội tiếp tục ngày làm việc thứ sáu" (a day of a session named without its number).
+_SITTING = re.compile(r"(?<![\w])(?:phiên\s+(?P<kind>chất vấn|giải trình|thảo luận|khai mạc|bế mạc|họp|toàn thể)|"
+                      r"(?:tiến hành|bắt đầu|tiếp tục|hoạt động|phần|buổi|ngày)\s+(?:trả lời\s+)?(?P<kind2>chất vấn)|"
+                      r"ngày làm việc)(?![\w])", re.IGNORECASE)
+# The Standing Committee sits between the Assembly's sessions and numbers its meetings: "phiên
+# họp thứ 26", "Phiên họp lần thứ 36", "UBTVQH"; its question sittings are its meetings.
+_MEETING = re.compile(rf"(?<![\w])phiên họp\s+(?:lần\s+)?thứ\s+(?P<no>\d{{1,3}}|{_NUMBER_WORDS}\b)", re.IGNORECASE)
+_STANDING = re.compile(r"(?<![\w])UBTVQH(?![\w])")
 _TERM = re.compile(rf"\b(?i:khóa)\s+(?:(?P<term>{ROMAN})|(?P<digits>\d{{1,2}}))\b")
 _COUNCIL_HEADS = ("HĐND", "Hội đồng nhân dân", "Quốc hội")
 # A session named as the subject of a report, not the one sitting: "kết quả giải quyết kiến
@@ -60,11 +69,15 @@ class SessionMention:
 
 
 def _councils(text: str, bodies: list[BodyMention]) -> list[BodyMention]:
-    """The councils named: bodies headed HĐND, Thường trực … or Quốc hội, and the National
-    Assembly in a capitals heading ("KỲ HỌP THỨ MƯỜI QUỐC HỘI KHÓA XIV") or through its
-    deputies as a group ("Cuối phiên chất vấn sáng nay, nhiều ĐBQH …")."""
+    """The councils named: bodies headed HĐND, Thường trực … or Quốc hội, the Standing
+    Committee (also as "UBTVQH"), and the National Assembly in a capitals heading ("KỲ HỌP
+    THỨ MƯỜI QUỐC HỘI KHÓA XIV") or through its deputies as a group ("Cuối phiên chất vấn
+    sáng nay, nhiều ĐBQH …")."""
     national = [BodyMention(m.start(), m.end(), "Quốc hội", "Quốc hội") for m in _NATIONAL.finditer(text)]
-    return [b for b in bodies + national if b.head in _COUNCIL_HEADS or b.head.startswith("Thường trực")]
+    standing = [BodyMention(m.start(), m.end(), STANDING_COMMITTEE, STANDING_COMMITTEE) for m in _STANDING.finditer(text)]
+    return sorted((b for b in bodies + national + standing
+                   if b.head in _COUNCIL_HEADS + (STANDING_COMMITTEE,) or b.head.startswith("Thường trực")),
+                  key=lambda b: b.start)
 
 
 def _council_near(text: str, near: list[BodyMention], start: int, end: int) -> BodyMention | None:
@@ -132,6 +145,19 @@ def _term(match: re.Match[str] | None) -> str | None:
     return match.group("term") if roman_to_int(match.group("term")) else None
 
 
+def _named_terms(text: str, councils: list[BodyMention]) -> dict[str, str]:
+    """The term a page gives a council where it names it ("Quốc hội khoá XV: Bổ sung …" in a
+    heading), for its sittings named without one; none where the page names two of its terms
+    ("đại biểu Quốc hội khóa XV", "Ủy ban Kinh tế của Quốc hội khóa XIV")."""
+    terms: dict[str, set[str]] = {}
+    for council in councils:
+        after = text[council.end:council.end + 12]
+        term = _term(_TERM.match(text, council.end + len(after) - len(after.lstrip(" ,")))) if after.strip() else None
+        if term:
+            terms.setdefault(council.canonical, set()).add(term)
+    return {name: next(iter(found)) for name, found in terms.items() if len(found) == 1}
+
+
 def find_sessions(text: str, bodies: list[BodyMention], published=None,
                   furniture: list[tuple[int, int]] = (), transcript: bool = False) -> list[SessionMention]:
     """The sessions named in ``text``; in a transcript or minutes (``transcript``) a
@@ -141,12 +167,15 @@ def find_sessions(text: str, bodies: list[BodyMention], published=None,
     furniture = list(furniture)
     header = _header_date(text, pub) if transcript else None
     councils = _councils(text, bodies)
+    named_terms = _named_terms(text, councils)
     found: list[SessionMention] = []
-    for match in list(_SESSION.finditer(text)) + list(_SITTING.finditer(text)):
+    for match in [m for pattern in (_SESSION, _SITTING, _MEETING) for m in pattern.finditer(text)]:
         if inside(furniture, match.start()):
             continue
         council = _council_near(text, councils, match.start(), match.end())
-        if council is None:
+        # Only the Standing Committee numbers its meetings as sessions (a council's "phiên họp
+        # thứ 2" is a sitting of a session); it holds no "kỳ họp" (one near it is the Assembly's).
+        if council is None or match.re is not _SITTING and (match.re is _MEETING) != (council.head == STANDING_COMMITTEE):
             continue
         groups = match.groupdict()
         number = groups.get("no") or groups.get("no2")
@@ -162,7 +191,7 @@ def find_sessions(text: str, bodies: list[BodyMention], published=None,
         if term and term.start() - end < 10:
             end = term.end()
         found.append(SessionMention(match.start(), end, _short_council(council.canonical), level, place,
-                                    _term(term), session_no,
+                                    _term(term) or named_terms.get(council.canonical), session_no,
                                     _session_date(text, match.start(), match.end(), pub) or
                                     (header if match.start() < HEADER_CHARS else None), kind,
                                     bool(_REFERENCE.search(text, max(0, match.start() - 14), match.start()))))

@@ -104,7 +104,7 @@ def _delegation() -> re.Pattern[str]:
 
 
 def _timestamp(match: re.Match[str]) -> str | None:
-    if match.group("hour") is None:
+    if match.re.groupindex.get("hour") is None or match.group("hour") is None:
         return None
     return f"{int(match.group('hour')):02d}:{match.group('minute') or '00'}"
 
@@ -137,8 +137,10 @@ class _Speakers:
         self.text = text
         self.attributor = attributor
 
-    def in_label(self, start: int, end: int) -> tuple[str | None, str | None]:
-        label = self.text[start:end]
+    def in_label(self, start: int, end: int, label: str | None = None) -> tuple[str | None, str | None]:
+        """The speaker a label names; ``label`` is its text as read (a wrapped label's line
+        break as a space), of the same length as the text from ``start`` to ``end``."""
+        label = label or self.text[start:end]
         named = self.attributor.persons.between(start, end)
         asks = _cue("ask").search(label)
         if asks and any(p.start < start + asks.start() for p in named):
@@ -249,35 +251,67 @@ def _wrapped_end(text: str, pos: int) -> int:
 
 
 def _label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]]) -> list[Turn]:
+    return [turn for match in _LINE.finditer(text)
+            if (turn := _label_turn(text, match, match.group("label"), speakers, furniture)) is not None]
+
+
+# A label a PDF's layout broke over two lines ("Bộ\ntrưởng Bộ Công an Tô Lâm:", "Giám đốc Sở Tài
+# nguyên và\nMôi trường X:"): a paragraph's first line with no stop and no colon, the rest up to the colon.
+_WRAPPED_LINE = re.compile(r"^(?P<label>[ \t*•\-–]*[^\n:.!?;“”\"]{1,100}\n[^\n:.!?;“”\"]{1,120}?)\s*:"
+                           r"[ \t]*(?:\n\s*)?(?=\S)", re.MULTILINE)
+
+
+def _wrapped_label_turns(text: str, speakers: _Speakers, furniture: list[tuple[int, int]],
+                         labelled: list[Turn]) -> list[Turn]:
+    """In a transcript, the labels wrapped over two lines that neither line is alone: read with
+    the line break as the space it replaced (the same length, so offsets hold)."""
+    starts = {t.start for t in labelled}
     turns = []
-    for match in _LINE.finditer(text):
-        label = match.group("label")
-        if inside(furniture, match.start()) or not _is_label(label):
+    for match in _WRAPPED_LINE.finditer(text):
+        above = text[:match.start()].rstrip("\n").rsplit("\n", 1)[-1] if text[:match.start()].strip() else ""
+        if above.strip() and not re.search(r"[.!?:;…\"”)]\s*$", above):
+            continue  # the first line goes on from a sentence above it
+        if match.start() in starts or text.index("\n", match.start()) + 1 in starts:
+            continue  # a label on either line alone
+        turn = _label_turn(text, match, match.group("label").replace("\n", " "), speakers, furniture)
+        if turn is None:
             continue
-        if _CAPTION_CELL.match(text, text.rfind("\n", 0, max(0, match.start() - 1)) + 1,
-                               _paragraph_end(text, match.start())):
-            continue  # the cell under a photo ("![]() |", "Đồng chí X, …: Tăng cường … |"): its caption, not a turn
-        if text[match.end():match.end() + 1] in "“\"" and not any(_cue(g).search(label) for g in ("ask", "answer")):
-            continue  # "X nói: “…”" quotes a speaker; "ĐBQH X chất vấn Thủ tướng: “…”" is a turn
-        start, end = match.start("label"), match.end("label")
-        name, title = speakers.in_label(start, end)
-        bare_role = _BARE_LABELS.get(label.strip(" *•-–").lower())
-        if _INTERVIEWER.fullmatch(label.strip(" *•-–")):
-            name, title = None, "Phóng viên"
-        if bare_role == "answer":
-            first = speakers.speaker(match.end(), min(_paragraph_end(text, match.end()), match.end() + 60))
-            name, title = (first.name, first.title) if first else (None, None)
-        if name is None and title is None and bare_role is None:
-            continue
-        delegation = _delegation().search(label)
-        if title and delegation:
-            title = title.replace(delegation.group("delegation").strip(), "").strip(" ,-–()") or None
-        named = speakers.attributor.persons.between(start, end)
-        turns.append(Turn(match.start(), match.end(), name, title,
-                          delegation.group("delegation").strip() if delegation else
-                          (_province_after(text, named[-1].end) if named and named[-1].name == name else None),
-                          "", _timestamp(match), None, None, "transcript", label_end=match.end(), label=label))
+        broken = re.search(rf"{re.escape(turn.speaker or '@')}\n(?P<rest>{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+                           rf"(?=\s*$|\s+[a-zà-ỹđ(])", match.group("label"))
+        if broken:  # "… Trần Minh\nĐức trả lời:": the name the line break cut
+            turn.speaker += " " + " ".join(broken.group("rest").split())
+        turns.append(turn)
     return turns
+
+
+def _label_turn(text: str, match: re.Match[str], label: str, speakers: _Speakers,
+                furniture: list[tuple[int, int]]) -> Turn | None:
+    """The turn a label opens, or None for a line that only looks like one."""
+    if inside(furniture, match.start()) or not _is_label(label):
+        return None
+    if _CAPTION_CELL.match(text, text.rfind("\n", 0, max(0, match.start() - 1)) + 1,
+                           _paragraph_end(text, match.start())):
+        return None  # the cell under a photo ("![]() |", "Đồng chí X, …: Tăng cường … |"): its caption, not a turn
+    if text[match.end():match.end() + 1] in "“\"" and not any(_cue(g).search(label) for g in ("ask", "answer")):
+        return None  # "X nói: “…”" quotes a speaker; "ĐBQH X chất vấn Thủ tướng: “…”" is a turn
+    start, end = match.start("label"), match.end("label")
+    name, title = speakers.in_label(start, end, label)
+    bare_role = _BARE_LABELS.get(label.strip(" *•-–").lower())
+    if _INTERVIEWER.fullmatch(label.strip(" *•-–")):
+        name, title = None, "Phóng viên"
+    if bare_role == "answer":
+        first = speakers.speaker(match.end(), min(_paragraph_end(text, match.end()), match.end() + 60))
+        name, title = (first.name, first.title) if first else (None, None)
+    if name is None and title is None and bare_role is None:
+        return None
+    delegation = _delegation().search(label)
+    if title and delegation:
+        title = title.replace(delegation.group("delegation").strip(), "").strip(" ,-–()") or None
+    named = speakers.attributor.persons.between(start, end)
+    return Turn(match.start(), match.end(), name, title,
+                delegation.group("delegation").strip() if delegation else
+                (_province_after(text, named[-1].end) if named and named[-1].name == name else None),
+                "", _timestamp(match), None, None, "transcript", label_end=match.end(), label=label)
 
 
 # The words of a label's line that head a speaker's paragraphs rather than say something:
@@ -783,6 +817,8 @@ def find_turns(text: str, sentences: list[tuple[int, int]], persons: list[Person
     labelled = _label_turns(text, speakers, furniture)
     if transcript is None:
         transcript = len(labelled) >= TRANSCRIPT_LABELS
+    if transcript:
+        labelled = sorted(labelled + _wrapped_label_turns(text, speakers, furniture, labelled), key=lambda t: t.start)
     _close_label_turns(text, labelled, transcript)
     question_time = _question_time(text)
     for turn in labelled:

@@ -187,6 +187,26 @@ def test_three_sites_reporting_one_session_make_one_session(tmp_path, db_path, r
     assert rows == [("HĐND tỉnh Kon Tum", "XII", 7, "2024-07-08")]
 
 
+def test_the_standing_committees_meeting_is_one_session_numbered_as_a_meeting(tmp_path, db_path, runner):
+    """Real reports of the National Assembly Standing Committee's question sitting at its 25th
+    meeting ("phiên họp thứ 25 … Ủy ban Thường vụ Quốc hội") from Bắc Kạn's and Hà Nam's sites,
+    one dated, one not, imported as text files: one session row of the Standing Committee, not
+    of the Assembly, shown as its meeting ("phiên họp thứ 25"), not as a session of the Assembly."""
+    from tests.pipeline.test_session_records import load_records
+
+    (tmp_path / "in").mkdir()
+    for record in load_records():
+        if record["id"] in ("headers-13", "headers-14"):
+            (tmp_path / "in" / f"{record['id']}.txt").write_text(record["text"], encoding="utf-8")
+    _run(runner, "import", tmp_path / "in", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    rows = connect(db_path).execute("SELECT council, session_no, date FROM sessions").fetchall()
+    assert rows == [("Ủy ban Thường vụ Quốc hội", 25, "2023-08-15")]
+    record = json.loads(_run(runner, "session", "1", "--format", "json", "--db", db_path, "--today", TODAY))
+    assert record["label"] == "Ủy ban Thường vụ Quốc hội, phiên họp thứ 25 (2023-08-15)"
+    assert len(record["articles"]) == 2
+
+
 def test_a_rejected_promise_leaves_the_session(session_db, runner):
     record = json.loads(_run(runner, "session", "1", "--format", "json", "--db", session_db, "--today", TODAY))
     first = next(c for c in record["commitments"] if c["kind"] == "commitment")

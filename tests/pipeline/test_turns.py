@@ -114,6 +114,22 @@ def test_capitalised_labels_and_a_bare_chair_label():
     assert _pairs(result)[0] == ("Nguyễn Văn Khải", "Trần Minh Đức")
 
 
+@pytest.mark.parametrize("wrapped", [
+    "Giám đốc\nSở Xây dựng Trần Minh Đức trả lời:",        # a title cut mid-word ("Bộ\ntrưởng")
+    "Giám đốc Sở Xây dựng Trần Minh\nĐức trả lời:",         # a name cut by the line's end
+])
+def test_a_label_a_pdf_broke_over_two_lines_is_still_the_speakers(wrapped):
+    """A PDF's text keeps its layout's line breaks, which can fall inside a label: the answer is
+    still the director's, with his whole title and name, and so is his promise."""
+    text = TRANSCRIPT.replace("Giám đốc Sở Xây dựng Trần Minh Đức trả lời:", wrapped)
+    result = analyze(text, "2024-07-10")
+    assert ("Trần Minh Đức", "Giám đốc Sở Xây dựng", "answer") in {(t["speaker"], t["title"], t["role"])
+                                                                    for t in result["turns"]}
+    assert _pairs(result)[0] == ("Nguyễn Văn Khải", "Trần Minh Đức")
+    promise = next(c for c in result["commitments"] if c["quote"].startswith("Sở Xây dựng cam kết hoàn thành"))
+    assert promise["speaker"] == "Trần Minh Đức"
+
+
 def test_a_debate_continues_the_exchange_its_speaker_took_part_in():
     """Two exchanges, then the first delegate debates again: the debate joins the first
     exchange, not the latest one; a debate by someone in neither joins the latest."""

@@ -349,6 +349,21 @@ _ASKER = re.compile(r"(?<![\w])(?:của|do)\s+(?:các\s+)?(?:đại biểu|ĐB)\
 # "ĐB Bạch cũng đề nghị Sở Giao thông công chính cho biết …": asking, in a delegate's words.
 ASKS_TO_EXPLAIN = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|xin hỏi|chất vấn)(?![\w])[^.;!?]{0,120}?"
                              r"(?<![\w])(?:cho biết|làm rõ|giải thích|trả lời)(?![\w])", re.IGNORECASE)
+# "chất vấn" as a noun, what was answered or the sitting, not someone asking: "đánh giá cao phần trả
+# lời chất vấn của các tư lệnh ngành", "phiên chất vấn", "nội dung chất vấn".
+_QUESTIONING_NOUN = re.compile(r"(?<![\w])(?:trả lời|giải trình|phiên|phần|buổi|nội dung|hoạt động)\s+$", re.IGNORECASE)
+
+
+def _asking(sentence: str) -> re.Match[str] | None:
+    """The first words of a sentence that ask (a verb of asking, or "đề nghị … làm rõ"), not
+    "chất vấn" named as a noun."""
+    for pattern in (_cue("ask"), ASKS_TO_EXPLAIN):
+        for match in pattern.finditer(sentence):
+            if not _QUESTIONING_NOUN.search(sentence, max(0, match.start() - 14), match.start()):
+                return match
+    return None
+
+
 # A photo caption, credited at its end ("… tại phiên họp. Ảnh: Thanh Hải"), reports no turn.
 _CAPTION = re.compile(r"[.)]\s*\(?\s*(?:Ảnh|Ảnh minh họa|Nguồn ảnh)\s*:\s*[^.:\n]{1,40}\)?\.?\s*$")
 CAPTION_WORDS = 14
@@ -395,7 +410,7 @@ def _prose_turns(text: str, sentences: list[tuple[int, int]], speakers: _Speaker
                                   speakers.attributor.best_title.get(named[0].name) or named[0].title,
                                   _delegation_near(text, named[0].end, end), "debate", None, None, None, "prose"))
                 continue
-        asked = _cue("ask").search(sentence) or ASKS_TO_EXPLAIN.search(sentence)
+        asked = _asking(sentence)
         if asked and re.search(r"(?<![\w])(?:đại biểu|ĐB)\s", sentence[:asked.start() + 1] + sentence[asked.end():],
                                re.IGNORECASE):
             turn = _prose_question(text, start, end, asked, speakers)

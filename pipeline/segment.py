@@ -9,10 +9,19 @@ puts one paragraph per line, and a line never continues a sentence.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
+import threading
 from functools import lru_cache
-from importlib.util import find_spec
+from importlib import import_module
+from importlib.metadata import version
+from importlib.util import find_spec, module_from_spec
+from operator import itemgetter
 from pathlib import Path
+from types import ModuleType
 from typing import Callable
 
 import spacy
@@ -55,6 +64,36 @@ def _align(text: str, pieces: list[str], offset: int) -> list[tuple[int, int]]:
     return spans
 
 
+_COMPLETING = threading.RLock()
+
+
+def _underthesea(name: str) -> ModuleType:
+    """``underthesea.<name>``, imported without running the package's ``__init__`` first: that
+    imports every pipeline underthesea has, and its NER, POS and chunking modules build their
+    dictionaries at import (0.15 s of CPU in every process that segments). The package is
+    registered bare; its ``__init__`` runs the first time anyone asks it for a name
+    (``from underthesea import ner``), so every other user still sees the whole package."""
+    if "underthesea" not in sys.modules:
+        spec = find_spec("underthesea")
+        package = module_from_spec(spec)
+        started = []
+
+        def complete(attr: str):
+            with _COMPLETING:
+                if not started:
+                    started.append(True)
+                    spec.loader.exec_module(package)
+                    del package.__getattr__
+            if attr in package.__dict__:
+                return package.__dict__[attr]
+            raise AttributeError(f"module 'underthesea' has no attribute {attr!r}")
+
+        package.__getattr__ = complete
+        sys.modules["underthesea"] = package
+        import_module("underthesea.pipeline.text_normalize")  # first, as in underthesea's __init__ (circular imports)
+    return import_module(f"underthesea.{name}")
+
+
 # underthesea's word segmenter: a CRF over syllables, its model in the package.
 _MODEL = ("pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")
 _TEMPLATE = re.compile(r"T\[(-?\d)(?:,(-?\d))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
@@ -75,13 +114,12 @@ class _Segmenter:
     """
 
     def __init__(self, folder: Path):
-        import joblib
-        from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
         from underthesea_core import CRFFeaturizer, CRFTagger
 
-        self.tokenize = tokenize
-        templates = joblib.load(folder / "features.bin")
-        self.dictionary = joblib.load(folder / "dictionary.bin")
+        self.characters = _underthesea("pipeline.text_normalize.character_normalize").normalize_characters_in_text
+        self.pattern = _underthesea("pipeline.word_tokenize.regex_tokenize").patterns
+        templates = _unpickled(folder / "features.bin")
+        self.dictionary = _unpickled(folder / "dictionary.bin")
         self.plan = [self._planned(template) for template in templates]
         self.reach = max(max(abs(a), abs(a + span)) for _, a, span, _ in self.plan) + 1
         self.singles = [(prefix, attr) for prefix, _, span, attr in self.plan if span == 0]
@@ -109,15 +147,22 @@ class _Segmenter:
 
     def features(self, syllables: list[str]) -> list[list[str]]:
         """The CRF's features of one sentence: one list of strings per syllable."""
+        return [list(row) for row in self.rows(syllables)]
+
+    def rows(self, syllables: list[str]) -> list[tuple[str, ...]]:
+        """The features of each syllable as a tuple (the tagger takes tuples: no list is made
+        per syllable), built a column per template, each with C loops where it can."""
         n, reach = len(syllables), self.reach
         lower, title, singles = zip(*map(self.describe, syllables))
-        units = [self.edges[0]] * reach + list(singles) + [self.edges[1]] * reach
-        at_offset: dict[int, list[tuple[str, ...]]] = {}  # the one-syllable features of the syllable a away, by template
+        units = (self.edges[0],) * reach + singles + (self.edges[1],) * reach
         grams: dict[tuple[int, str | None], list[str]] = {}
-
-        def values(span: int, attr: str | None) -> list[str]:
-            """The attribute of each run of span + 1 syllables, padded with BOS and EOS."""
-            if (span, attr) not in grams:
+        columns, single = [], 0
+        for prefix, a, span, attr in self.plan:
+            if span == 0:  # this template's one-syllable feature of the syllable a away
+                columns.append(list(map(itemgetter(single), units[reach + a:reach + a + n])))
+                single += 1
+                continue
+            if (span, attr) not in grams:  # the attribute of each run of span + 1 syllables, padded
                 runs = zip(*((title if attr == "istitle" else syllables if attr is None else lower)[k:] for k in range(span + 1)))
                 if attr == "istitle":
                     found = [_TRUTH[all(run)] for run in runs]
@@ -126,25 +171,17 @@ class _Segmenter:
                 else:
                     found = [" ".join(run) for run in runs]
                 grams[span, attr] = ["BOS"] * reach + found + ["EOS"] * (reach + span + 1)
-            return grams[span, attr]
-
-        columns, single = [], 0
-        for prefix, a, span, attr in self.plan:
-            if span == 0:
-                if a not in at_offset:
-                    at_offset[a] = list(zip(*units[reach + a:reach + a + n]))
-                columns.append(at_offset[a][single])
-                single += 1
-            else:
-                columns.append([prefix + v for v in values(span, attr)[reach + a:reach + a + n]])
-        return [list(row) for row in zip(*columns)]
+            columns.append([prefix + v for v in grams[span, attr][reach + a:reach + a + n]])
+        return list(zip(*columns))
 
     def words(self, sentence: str) -> list[str]:
         """``underthesea.word_tokenize(sentence, use_token_normalize=False)``."""
-        # The text is normalised already (pipeline.normalize): underthesea need not do it again.
-        syllables = self.tokenize(sentence, use_token_normalize=False)
+        # underthesea's tokenize(sentence, use_token_normalize=False) (the text is normalised
+        # already): each alternative of its pattern is one named group, so the group it reads
+        # from every match's groupdict is the whole match.
+        syllables = [match.group() for match in self.pattern.finditer(self.characters(sentence))]
         words: list[str] = []
-        for tag, syllable in zip(self.tagger.tag(self.features(syllables)) if syllables else (), syllables):
+        for tag, syllable in zip(self.tagger.tag(self.rows(syllables)) if syllables else (), syllables):
             if tag == "I-W" and words:
                 words[-1] += " " + syllable
             else:
@@ -152,13 +189,67 @@ class _Segmenter:
         return words
 
 
+def _unpickled(path: Path):
+    """A model file of underthesea: joblib dumps of plain lists and sets, which the C
+    unpickler reads about four times faster than joblib's own (Python) one; joblib reads any
+    file it cannot (compressed, or holding arrays)."""
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)
+    except Exception:  # noqa: BLE001 (not a plain pickle: joblib's own format)
+        import joblib
+
+        return joblib.load(path)
+
+
 def model_folder() -> Path:
     """Where the installed underthesea keeps its word segmenter."""
     return Path(find_spec("underthesea").origin).parent.joinpath(*_MODEL)
 
 
-# Checked once per process against underthesea's own word_tokenize before _Segmenter is used.
+# Checked against underthesea's own word_tokenize before _Segmenter is used (see _verified).
 _CHECK = "Chủ tịch UBND TP.HCM cam kết sẽ hoàn thành 2,5 km đường Nguyễn Văn Linh trước 30/6/2025."
+CACHE_ENV = "HDND_CACHE"
+
+
+def cache_folder() -> Path:
+    """Where hdnd keeps what it can rebuild: ``HDND_CACHE``, else the user's cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hdnd"
+
+
+def _check_key(folder: Path) -> str:
+    """What the check's answer depends on: the versions of underthesea and its core, its
+    model files and tokenizer as installed, and this module's code."""
+    tokenizer = folder.parents[1]
+    parts = [version("underthesea"), version("underthesea_core"), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
+    for path in sorted([*folder.iterdir(), *tokenizer.glob("*.py")]):
+        stat = path.stat()
+        parts.append(f"{path.name} {stat.st_size} {stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _verified(ours: Callable[[str], list[str]], folder: Path) -> bool:
+    """Whether ``ours`` gives underthesea's own words on the check sentence. Asking loads
+    underthesea's segmenter a second time (0.2 s), so a yes is remembered in the cache
+    folder under :func:`_check_key`: a process asks again only when something it depends on
+    changed (or the cache cannot be written)."""
+    mark = cache_folder() / f"segmenter-{_check_key(folder)}.ok"
+    if mark.is_file():
+        return True
+    from underthesea import word_tokenize
+
+    if ours(_CHECK) != word_tokenize(_CHECK, use_token_normalize=False):
+        return False
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        for stale in mark.parent.glob("segmenter-*.ok"):
+            stale.unlink()
+        mark.write_text(_CHECK + "\n", encoding="utf-8")
+    except OSError:
+        pass
+    return True
 
 
 @lru_cache(maxsize=None)
@@ -166,27 +257,26 @@ def word_segmenter() -> Callable[[str], list[str]]:
     """Words of a sentence: :class:`_Segmenter` when it loads and gives underthesea's own
     words on a check sentence, else (another underthesea release, other internals)
     ``underthesea.word_tokenize`` itself."""
+    try:
+        folder = model_folder()
+        ours = _Segmenter(folder).words
+        if _verified(ours, folder):
+            return ours
+    except Exception:  # noqa: BLE001 (any change of underthesea's internals means: use its own path)
+        pass
     from underthesea import word_tokenize
 
     def theirs(sentence: str) -> list[str]:
         return word_tokenize(sentence, use_token_normalize=False)
 
-    try:
-        ours = _Segmenter(model_folder()).words
-        if ours(_CHECK) == theirs(_CHECK):
-            return ours
-    except Exception:  # noqa: BLE001 (any change of underthesea's internals means: use its own path)
-        pass
     return theirs
 
 
 def _sentences_and_words(line: str, offset: int, text: str) -> list[list[tuple[int, int]]]:
-    from underthesea import sent_tokenize
-
     words = word_segmenter()
     result = []
     pos = offset
-    for sentence in sent_tokenize(line):
+    for sentence in _underthesea("pipeline.sent_tokenize").sent_tokenize(line):
         spans = _align(text, words(sentence), pos)
         if spans:
             result.append(spans)
@@ -228,7 +318,8 @@ def make_doc(text: str, nlp: Language | None = None) -> Doc:
     gap_to(len(text))
     doc = Doc(nlp.vocab, words=words, spaces=spaces,
               sent_starts=[True if s else (None if w.isspace() else False) for s, w in zip(starts, words)] or None)
-    assert doc.text == text
+    # doc.text == text, read from the words without making a Token of each
+    assert "".join(word + " " if space else word for word, space in zip(words, spaces)) == text
     doc._.text = text
     return doc
 

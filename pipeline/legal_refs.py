@@ -10,6 +10,9 @@ may be cited by its name before the number ("Luật Tổ chức chính quyền �
 72/2025/QH15"), and one type may cover several numbers ("Quyết định số 468/QĐ-UBND,
 469/QĐ-UBND và 492/QĐ-UBND"), each a reference with the date and issuer written after the last. A header's date is the day
 written after the place it was signed in ("Số: 30/2018/QĐ-UBND | Hải Phòng, ngày 09 tháng 10 năm 2018").
+A law cited by its name without a number, with the day it was passed ("Luật Giao thông đường
+bộ ngày 13/11/2008") or only the year ("Luật Đất đai năm 2013", "Hiến pháp 2013"), is a
+reference with its name kept and that day or year as its date.
 """
 
 from __future__ import annotations
@@ -49,6 +52,15 @@ _DATED_LAW = re.compile(r"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh)\s+(
                         r"\s+(?P<day>ngày\s+\d)")
 # Words that end a law's name: what is said of the law, not its title ("… có hiệu lực từ ngày …").
 _NOT_NAME = re.compile(r"(?<![\w])(?:có|được|đã|sẽ|từ|vào|đến|thông qua|hiệu lực|ban hành|số|năm)(?![\w])")
+# A law cited by its name and the year it was passed, without its number or day: "Luật Đất
+# đai 2013", "Luật Đất đai năm 2024", "Bộ luật Hình sự 2015", "Hiến pháp năm 2013" (the
+# Constitution alone may have no name). Not a period ("năm 2021-2025") or a day ("2013/…").
+_YEAR_LAW = re.compile(r"(?<![\w])(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến [pP]háp)(?P<name>(?:\s+[^\W\d]+){0,14}?)"
+                       r"\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\w/]|\s*[-–]\s*\d|[.,]\d)")
+# Words that are no part of a law's name before a year: where or when it applies ("Luật Đầu
+# tư công trong năm 2024", "Luật này năm 2025").
+_NOT_YEAR_NAME = re.compile(r"(?<![\w])(?:trong|tại|theo|cho|với|này|đó|khi|mà|là|thì|nhưng|hiện hành|mới|trước|sau)"
+                            r"(?![\w])")
 # A header's date, after the place it was signed in: "Số: 30/2018/QĐ-UBND | Hải Phòng, ngày 09 tháng 10 năm 2018".
 _HEADER_DATE = re.compile(r"[\s|]*(?:[^\W\d][^|,\d]{0,40},\s*)?(?=ngày\s)", re.IGNORECASE)
 # More numbers after one type: "Quyết định số: 468/QĐ-UBND, 469/QĐ-UBND và 492/QĐ-UBND", "Chương
@@ -161,6 +173,8 @@ def find_legal_refs(text: str, published=None, furniture: list[tuple[int, int]] 
             refs.append(LegalRef(start, end, kind, number, date, issuer or _issuer_from_code(number)))
     taken = [(r.start, r.end) for r in refs]
     refs += [ref for ref in _dated_laws(text, published) if not inside(taken, ref.start)]
+    taken = [(r.start, r.end) for r in refs]
+    refs += [ref for ref in _year_laws(text) if not inside(taken, ref.start)]
     return sorted(refs, key=lambda r: r.start)
 
 
@@ -176,6 +190,19 @@ def _dated_laws(text: str, published) -> list[LegalRef]:
         if not dates or dates[0].start > match.end("day") - 1 - at or dates[0].granularity != "day":
             continue
         found.append(LegalRef(match.start(), at + dates[0].end, match.group("type"), None, dates[0].value, None, name))
+    return found
+
+
+def _year_laws(text: str) -> list[LegalRef]:
+    """Laws cited by name and the year they were passed: the name kept, the year as the date
+    ("2013", as a deadline's year is written); the Constitution without a name is named by its type."""
+    found = []
+    for match in _YEAR_LAW.finditer(text):
+        name = " ".join(match.group("name").split())
+        law = "Hiến pháp" if match.group("type").startswith("Hiến") else match.group("type")
+        if _NOT_NAME.search(name) or _NOT_YEAR_NAME.search(name) or not (name or law == "Hiến pháp"):
+            continue
+        found.append(LegalRef(match.start(), match.end(), law, None, match.group("year"), None, name or law))
     return found
 
 

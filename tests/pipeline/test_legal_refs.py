@@ -98,3 +98,44 @@ def test_a_law_cited_by_name_and_date_keeps_its_name(doc_id):
         assert ref is not None, gold["quote"]
         assert ref.date == gold["date"] and ref.type == "Luật"
         assert ref.name and " ".join(gold["quote"].split()).startswith(f"Luật {ref.name} ngày")
+
+
+@pytest.mark.parametrize("doc_id, quote, type_, name, year", [
+    ("tr-24-003", "Luật Đất đai năm 2013", "Luật", "Đất đai", "2013"),
+    ("tr-34-019", "Luật Đất đai năm 2024", "Luật", "Đất đai", "2024"),
+    ("tr-26-018", "Luật Giáo dục 2019", "Luật", "Giáo dục", "2019"),
+    ("tr-26-006", "Luật Hoạt động giám sát của Quốc hội và Hội đồng nhân dân năm 2015", "Luật",
+     "Hoạt động giám sát của Quốc hội và Hội đồng nhân dân", "2015"),  # "của" and "và" inside a name
+    ("dev-160", "Luật đất đai 2013", "Luật", "đất đai", "2013"),       # a name in lower case
+    ("dev-195", "Luật Tổ chức Tòa án nhân dân 2014", "Luật", "Tổ chức Tòa án nhân dân", "2014"),
+    ("dev-174", "Hiến pháp năm 2013", "Hiến pháp", "Hiến pháp", "2013"),  # the Constitution: named by its type
+])
+def test_a_law_cited_by_name_and_year_keeps_its_name_and_the_year(doc_id, quote, type_, name, year):
+    """The year a law was passed, written after its name, is its date (granularity year,
+    as a deadline's "2025"); number empty. These are in the train split."""
+    from pipeline.document import analyze
+    from pipeline.train import in_dev
+
+    doc = _doc(doc_id)
+    assert not in_dev(doc_id)
+    found = [r for r in analyze(doc["text"], doc.get("published"))["legal_refs"] if r["quote"] == quote]
+    assert found, quote
+    assert {(r["type"], r["number"], r["name"], r["date"]) for r in found} == {(type_, None, name, year)}
+
+
+@pytest.mark.parametrize("doc_id", ["tr-23-020", "tr-24-003", "tr-26-006", "tr-26-018", "tr-34-019", "dev-153",
+                                    "dev-160", "dev-174", "dev-178", "dev-195", "dev-214"])
+def test_every_law_cited_by_year_is_one_the_annotators_gave(doc_id):
+    """Each document of the train split in which a law is cited by name and year: every such
+    reference found is one of the document's hand-annotated laws without a number (one of
+    that type and year: the annotators listed a law cited twice once, and dev-153's "Luật
+    BVMT năm 2020" under its full name), none passed after the article was published."""
+    from pipeline.legal_refs import find_legal_refs
+
+    doc = _doc(doc_id)
+    annotated = {" ".join(g["quote"].split()) for g in doc["legal_refs"] if not g.get("number")}
+    found = [r for r in find_legal_refs(doc["text"], doc.get("published")) if r.number is None and len(r.date or "") == 4]
+    assert found
+    for ref in found:
+        assert any(quote.startswith(ref.type) and quote.endswith(ref.date) for quote in annotated), ref
+        assert ref.name and (not doc.get("published") or ref.date <= doc["published"][:4])

@@ -4,7 +4,7 @@ one — with the near-duplicate index kept in the corpus, beside the in-memory i
 replaced (every signature loaded into datasketch's MinHashLSH at each run, and every
 pending id listed by a scan of the articles), in the same run, each in a process of its own.
 
-Run: python benchmarks/dedup_speed.py [--sizes 10000 100000] [--cache build/dedup_speed]
+Run: python benchmarks/dedup_speed.py [--sizes 10000 100000] [--cache build/dedup_speed] [--process]
 
 Each corpus is built once into the cache folder (reused while its size matches) by
 ``benchmarks.search_speed.build`` (real paragraphs recombined into distinct articles),
@@ -12,14 +12,22 @@ every article marked analysed, its signature stored and indexed; the new article
 of one of them without its first paragraph. Both sides work inside a transaction that is
 rolled back, so the cached corpus stays as built. Analysis itself is left out: it is the
 same on both sides (benchmarks/analyze_speed.py times it).
+
+``--process`` times the whole command instead, each in a fresh process on a copy of the
+corpus: ``hdnd process`` storing the one new article (wall, CPU seconds and peak resident
+memory, imports and model loading included), beside the same command with nothing pending
+(its fixed cost: no model is loaded) and the floor of any Python process that opens SQLite
+(``python -c "import sqlite3"``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -136,14 +144,53 @@ def measure(side: str, path: Path) -> dict:
     return {"seconds": seconds, "mb": grown, "pending": len(pending), "found": found}
 
 
+# Runs the command in argv once and prints its wall and CPU seconds and peak resident set.
+# A small helper of its own: the kernel counts a child's memory from the fork, when it
+# still holds its parent's pages (this module's imports are 90 MB), and a process's
+# RUSAGE_CHILDREN is the largest of all its children.
+_RUN = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                  "mb": usage.ru_maxrss / 1024}))
+"""
+
+
+def whole_process(path: Path) -> None:
+    """hdnd process on a copy of the corpus at ``path``: the one new article, then nothing
+    pending, beside the floor of a process that imports sqlite3; each in a helper process
+    of its own, so the peak memory is that command's alone."""
+    work = path.with_name(f"process-{os.getpid()}.db")
+    shutil.copyfile(path, work)
+    try:
+        hdnd = [sys.executable, "-m", "corpus", "process", "--db", str(work)]
+        for label, command in (("one new article", hdnd), ("nothing pending", hdnd),
+                               ("python -c 'import sqlite3'", [sys.executable, "-c", "import sqlite3"])):
+            done = subprocess.run([sys.executable, "-c", _RUN, *command], cwd=ROOT, capture_output=True, text=True,
+                                  check=True)
+            result = json.loads(done.stdout)
+            print(f"{'':>9} {label:<28} {result['wall']:>6.2f} s wall {result['cpu']:>6.2f} s CPU {result['mb']:>6.0f} MB peak")
+    finally:
+        for leftover in work.parent.glob(work.name + "*"):
+            leftover.unlink()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "dedup_speed")
+    parser.add_argument("--process", action="store_true", help="Time hdnd process on one new article, whole.")
     parser.add_argument("--measure", nargs=2, metavar=("SIDE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure[0], Path(args.measure[1]))))
+        return
+    if args.process:
+        for size in args.sizes:
+            print(f"{size:>9,} articles: hdnd process, whole commands (load average {os.getloadavg()[0]:.1f})")
+            whole_process(corpus(args.cache, size))
         return
     print(f"{'articles':>9} {'side':<7} {'seconds':>8} {'MB grown':>9} {'pending':>8}  copy of")
     for size in args.sizes:

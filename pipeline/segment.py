@@ -73,25 +73,32 @@ def _underthesea(name: str) -> ModuleType:
     dictionaries at import (0.15 s of CPU in every process that segments). The package is
     registered bare; its ``__init__`` runs the first time anyone asks it for a name
     (``from underthesea import ner``), so every other user still sees the whole package."""
-    if "underthesea" not in sys.modules:
-        spec = find_spec("underthesea")
-        package = module_from_spec(spec)
-        started = []
-
-        def complete(attr: str):
-            with _COMPLETING:
-                if not started:
-                    started.append(True)
-                    spec.loader.exec_module(package)
-                    del package.__getattr__
-            if attr in package.__dict__:
-                return package.__dict__[attr]
-            raise AttributeError(f"module 'underthesea' has no attribute {attr!r}")
-
-        package.__getattr__ = complete
-        sys.modules["underthesea"] = package
-        import_module("underthesea.pipeline.text_normalize")  # first, as in underthesea's __init__ (circular imports)
+    with _COMPLETING:  # one registration, even when two threads analyse their first document
+        if "underthesea" not in sys.modules:
+            _register_bare()
+            import_module("underthesea.pipeline.text_normalize")  # first, as in underthesea's __init__ (circular imports)
     return import_module(f"underthesea.{name}")
+
+
+def _register_bare() -> None:
+    """Put underthesea in ``sys.modules`` without running its ``__init__`` until it is asked
+    for a name it does not have yet."""
+    spec = find_spec("underthesea")
+    package = module_from_spec(spec)
+    started = []
+
+    def complete(attr: str):
+        with _COMPLETING:
+            if not started:
+                started.append(True)
+                spec.loader.exec_module(package)
+                del package.__getattr__
+        if attr in package.__dict__:
+            return package.__dict__[attr]
+        raise AttributeError(f"module 'underthesea' has no attribute {attr!r}")
+
+    package.__getattr__ = complete
+    sys.modules["underthesea"] = package
 
 
 # underthesea's word segmenter: a CRF over syllables, its model in the package.

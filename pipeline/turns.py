@@ -469,6 +469,12 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
     elif question_time and cue_regex("executive").search(speaker.title) and \
             not cue_regex("council").match(speaker.title) and _unanswered(earlier):
         role = "answer"  # an official speaking after a question no one has answered yet
+    elif re.match(r"(?:đại biểu|ĐB)", speaker.title, re.IGNORECASE) and not _unanswered(earlier) and \
+            not _cue("ask").search(speaker.title) and not cue_regex("executive").search(speaker.title):
+        # a deputy speaking, not asking ("Đại biểu X (Thái Bình) nhấn mạnh …"); not a title read
+        # from around a name ("đại biểu Quốc hội chất vấn Phó Thủ tướng, Bộ trưởng …", "… của đại
+        # biểu X, Giám đốc Sở GTVT cho rằng …": the director speaks of the deputy's proposal)
+        role = "other"
     else:
         return None
     if earlier and earlier[-1].speaker == speaker.name:

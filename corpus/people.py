@@ -101,10 +101,11 @@ def _session_labels(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
 
 
 def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dict:
-    """One person: their name and its other spellings, titles over time, the provinces
-    those titles name, their promises, demands and assignments (status as of ``today``;
-    those a reader rejected as no promise left out, as everywhere), their turns at each
-    session by role, the questions they asked and answered, and the articles naming them."""
+    """One person: their name and its other spellings, their latest title and the titles
+    over time, the provinces those titles name, their promises, demands and assignments
+    (status as of ``today``; those a reader rejected as no promise left out, as everywhere),
+    their turns at each session by role, the questions they asked and answered, and the
+    articles naming them."""
     found = _rows(db, "SELECT id, name, title FROM persons WHERE id = ?", (person_id,))
     if not found:
         raise PersonError(f"there is no person {person_id} in this corpus; hdnd search --in persons finds people.")
@@ -120,6 +121,9 @@ def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dic
     days = [a["published"] for a in record["articles"] if a["published"]]
     record["first_seen"], record["last_seen"] = (min(days), max(days)) if days else (None, None)
     record["titles"] = _titles(db, person_id)
+    latest = max((t for t in record["titles"] if t["last_seen"]), key=lambda t: t["last_seen"], default=None)
+    # persons.title is the title of the last article processed with a later or no date: not always the latest.
+    record["title"] = latest["title"] if latest else record["title"]
     record["provinces"] = provinces_in([t["title"] for t in record["titles"]])
     record["commitments"] = _session_labels(db, _rows(db, """
         SELECT c.id, c.kind, c.speaker_title, c.deadline, c.quote, c.made_on, c.session_id,

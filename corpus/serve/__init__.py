@@ -87,6 +87,8 @@ PROMISE_COLUMNS = {("commitments", "id"), ("promises", "id")}
 PROMISE_LINKS = {"promise_id", "commitment_id"}
 SESSION_COLUMNS = {("sessions", "id")}
 SESSION_LINKS = {"session_id"}
+PERSON_COLUMNS = {("persons", "id")}
+PERSON_LINKS = {"person_id", "asker_person_id", "answerer_person_id"}
 # What a column holds, in words: on a phone Datasette's tables and queries become cards, each
 # value labelled with its column's name (speaker_title) unless we say otherwise. A (table,
 # column) entry is for a column whose name means something else in that table.
@@ -238,7 +240,7 @@ def prepare_jinja2_environment(env):
 
 @hookimpl
 def render_cell(value, column, table, datasette):
-    """A promise's or a session's id links to its page wherever it is shown, also when
+    """A promise's, a session's or a person's id links to its page wherever it is shown, also when
     Datasette has expanded it to {"value": id, "label": …} (a foreign key); a cell that
     holds no integer id (text in an INTEGER column, a label) is left to Datasette. Codes
     (topic, status, kind, how a speaker was found, a turn's role) are shown in words."""
@@ -246,6 +248,8 @@ def render_cell(value, column, table, datasette):
         page = "promise"
     elif (table, column) in SESSION_COLUMNS or column in SESSION_LINKS:
         page = "session"
+    elif (table, column) in PERSON_COLUMNS or column in PERSON_LINKS:
+        page = "person"
     else:
         return _code_cell(value, column, table)
     row_id, label = (value.get("value"), value.get("label")) if isinstance(value, dict) else (value, None)

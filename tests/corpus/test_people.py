@@ -112,6 +112,15 @@ def test_old_and_new_tone_placement_give_one_person_with_titles_over_time(people
     assert record["provinces"] == []
 
 
+def test_the_latest_title_is_the_one_seen_last(people_db, tmp_path):
+    """Whatever title the persons row kept (the last article processed, dated or not)."""
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(people_db.read_bytes())
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE persons SET title = 'Chánh án TAND Tối cao' WHERE name = 'Trương Hòa Bình'")
+    assert person(copy, "Trương Hòa Bình")["title"] == "Phó Thủ tướng Thường trực Chính phủ"
+
+
 def test_i_and_y_and_old_tone_placement_are_one_person_found_any_way(people_db):
     dong = person(people_db, "Hà Sỹ Đồng")
     for other in ("Hà Sĩ Đồng", "ha sy dong", "HÀ SĨ ĐỒNG", str(dong["id"])):
@@ -198,3 +207,5 @@ def test_the_promise_page_and_search_link_to_the_person(server):
     assert [hit["id"] for hit in found["groups"]["people"]["hits"]] == [5]
     assert 'href="/-/person/5"' in get(f"{server}/-/search?q=tran+minh+duc")[1].decode()
     assert "Trần Minh Đức" in get(f"{server}/-/person/5")[1].decode()
+    turns = get(f"{server}/hdnd/turns?person_id=5")[1].decode()  # Datasette's own table links a person's id
+    assert '<a href="/-/person/5">' in turns

@@ -129,7 +129,7 @@ def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dic
         SELECT c.id, c.kind, c.speaker_title, c.deadline, c.quote, c.made_on, c.session_id,
                (SELECT status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'confirmed'
                 ORDER BY e.id DESC LIMIT 1) AS verdict
-        FROM commitments c WHERE c.person_id = ? AND c.id IN (SELECT id FROM promises)
+        FROM commitments c WHERE c.person_id = ? AND EXISTS (SELECT 1 FROM promises p WHERE p.id = c.id)
         ORDER BY c.made_on IS NULL, c.made_on, c.id""", (person_id,)))
     for row in record["commitments"]:
         row["status"] = status_for(row["deadline"], today, row.pop("verdict"))

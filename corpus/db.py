@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import sys
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,7 +20,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from corpus.migrations import MIGRATIONS, migrate
+from corpus.migrations import MIGRATIONS, migrate, rebuilt, triggers
 from pipeline import fold, person_key
 
 DEFAULT_DB = "hdnd.db"
@@ -100,12 +101,45 @@ def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True, adopt
         db = sqlite_utils.Database(conn)
         if migrate_schema:
             migrate(db)  # before WAL: a migration that fails leaves another application's file as it was
+        repair(conn)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as err:
         raise CorpusError(f"{path} cannot be opened as an hdnd corpus ({err}).") from err
     return db
+
+
+def _lost(conn: sqlite3.Connection) -> dict[str, str]:
+    """The triggers of the migrations that the corpus lacks (name → creating statement); none
+    for a file that is not an up-to-date corpus, whose triggers are the migrations' business."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != MIGRATIONS[-1][0]:
+        return {}
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return {name: sql for name, (_, sql) in triggers().items() if name not in present}
+
+
+def repair(conn: sqlite3.Connection) -> None:
+    """Re-create the triggers a tool dropped with the table it rebuilt (``sqlite-utils
+    transform`` creates a new table, copies, drops the old one, renames), after rebuilding what
+    they keep from the rows written meanwhile, in one transaction; one sentence on stderr
+    says so. Costs one read of the schema when nothing is lost (every open)."""
+    if not _lost(conn):
+        return
+    begin(conn)
+    try:
+        lost = _lost(conn)  # another process may have repaired it while this one waited
+        tables = {table for name, (table, _) in triggers().items() if name in lost}
+        for statement in [*rebuilt(tables), *lost.values()]:
+            conn.execute(statement)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if lost:
+        print(f"{_file(conn)}: another tool dropped {len(lost)} of hdnd's triggers with the tables it rebuilt "
+              f"({', '.join(sorted(tables))}); they are back and what they keep was rebuilt from the rows.",
+              file=sys.stderr)
 
 
 def foreign(conn: sqlite3.Connection) -> bool:

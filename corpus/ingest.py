@@ -140,9 +140,9 @@ def _store(db: sqlite_utils.Database, items: list[ArticleItem], kind: str, summa
             try:
                 _count(summary, *_write(db, [item], kind))
             except CorpusUnwritable as err:
-                return _stop(summary, item, err)
-    except CorpusUnwritable as err:
-        return _stop(summary, items[0], err)
+                return _stop(summary, [item], err)
+    except CorpusUnwritable as err:  # the batch was not stored, none of it
+        return _stop(summary, items, err)
     finally:
         items.clear()
     return True
@@ -173,12 +173,13 @@ def _count(summary: ImportSummary, counts: Counter[str], problems: list[ImportPr
     summary.problems.extend(problems)
 
 
-def _stop(summary: ImportSummary, item: ArticleItem, err: CorpusUnwritable) -> bool:
-    """Count the article the corpus did not take and say why the import stops there:
-    every later file would fail (or wait) as long."""
-    summary.counts["failed"] += 1
-    summary.problems.append(ImportProblem(item.url, f"could not be stored ({err.short})"))
-    summary.stopped = f"the import stopped at {item.url}: {err}"
+def _stop(summary: ImportSummary, items: list[ArticleItem], err: CorpusUnwritable) -> bool:
+    """Count the articles the corpus did not take (each one, so that the summary says how many
+    to import again) and say why the import stops at the first: every later file would fail
+    (or wait) as long."""
+    summary.counts["failed"] += len(items)
+    summary.problems.extend(ImportProblem(item.url, f"could not be stored ({err.short})") for item in items)
+    summary.stopped = f"the import stopped at {items[0].url}: {err}"
     return False
 
 

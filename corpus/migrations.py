@@ -7,8 +7,10 @@ SQLite tool can tell the schema version. Never edit an applied migration: add on
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime, timezone
+from functools import lru_cache
 from itertools import chain
 from typing import Callable
 
@@ -230,6 +232,92 @@ def _index_name_variants() -> str:
     for name, code in index_names().items():
         codes.setdefault(code, []).append(name.replace("'", "''"))
     return ", ".join(f"('{code}', '{' '.join(names)}')" for code, names in codes.items())
+
+
+# What hdnd keeps of an article besides its row (its analysis, earlier versions, near-duplicate
+# signature and bands): the tables that refer to it by article_id, most with ON DELETE CASCADE,
+# which no tool enforces unless it turns foreign keys on (Python's sqlite3, the sqlite3 shell
+# and sqlite-utils leave them off).
+_ARTICLE_ROWS = ("person_titles", "mentions", "index_values", "legal_refs", "session_mentions", "commitment_sources",
+                 "status_reports", "turns", "questions", "recalls", "article_versions", "article_signatures",
+                 "article_lsh", "article_lsh_unbanded")
+# The rows noted for ``{}`` in migration 16's table fts_replaced. The BEFORE trigger of each insert
+# or update clears and writes them, so they are the rows that write may replace; the AFTER
+# triggers of that write (of this migration or a later one) read them in any order. Only
+# articles_fts's are removed once used: they are applied as FTS 'delete' commands, exactly once.
+_NOTED = "SELECT id FROM fts_replaced WHERE fts = '{}'"
+
+
+def _articles_gone(ids: str) -> str:
+    """Statements that remove what hdnd keeps of the articles ``ids`` (an SQL list or query)
+    names, and that no longer call another article a copy of them."""
+    return "\n            ".join([f"DELETE FROM {table} WHERE article_id IN ({ids});" for table in _ARTICLE_ROWS] + [
+        f"UPDATE article_signatures SET duplicate_of = NULL, similarity = NULL WHERE duplicate_of IN ({ids});"])
+
+
+# What hdnd keeps of articles no longer there (written before migration 21, or while a tool had
+# dropped the triggers), removed.
+_KEPT_OF_NO_ARTICLE = "\n        ".join(
+    [f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles);" for table in _ARTICLE_ROWS]
+    + ["UPDATE article_signatures SET duplicate_of = NULL, similarity = NULL "
+       "WHERE duplicate_of NOT IN (SELECT id FROM articles);"])
+
+
+def _articles_noting(rows: str) -> str:
+    """Statements of a BEFORE trigger that note the articles the row being written may replace
+    (``rows``, an SQL condition): as indexed, for their search entries ('articles_fts', as
+    migration 16 did), and by id, for what hdnd keeps of them ('articles')."""
+    return f"""DELETE FROM fts_replaced WHERE fts IN ('articles_fts', 'articles');
+            INSERT INTO fts_replaced (fts, id, title, text, title_folded, text_folded)
+            SELECT 'articles_fts', id, title, text, title_folded, text_folded FROM articles WHERE {rows};
+            INSERT INTO fts_replaced (fts, id) SELECT 'articles', id FROM fts_replaced WHERE fts = 'articles_fts';"""
+
+
+# Statements that remove the search entries of the articles a REPLACE removed, as they were
+# indexed; every AFTER trigger that may run first for the statement starts with them, the first
+# one removes those notes and the others find none.
+_ARTICLES_UNINDEXED = """INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            SELECT 'delete', id, title, text, title_folded, text_folded FROM fts_replaced WHERE fts = 'articles_fts';
+            DELETE FROM fts_replaced WHERE fts = 'articles_fts';"""
+_ARTICLES_KEPT_GONE = _articles_gone(_NOTED.format("articles"))
+
+
+def _articles_moved() -> str:
+    """Statements that move what hdnd keeps of article ``old.id`` to its new id ``new.id`` (a
+    commitment_events row, append-only, keeps the id it was written with)."""
+    moves = [(table, "article_id") for table in _ARTICLE_ROWS] + [
+        ("article_signatures", "duplicate_of"), ("commitments", "first_article_id")]
+    return "\n            ".join(f"UPDATE {table} SET {column} = new.id WHERE {column} = old.id AND new.id IS NOT old.id;"
+                                   for table, column in moves)
+
+
+def _noting(fts: str, table: str, unique: str, columns: str = "", update: bool = False) -> str:
+    """Statements of a BEFORE trigger that note the rows of ``table`` the row being written may
+    replace (same id, or same ``unique`` column), for ``fts``; ``columns``: more to note.
+    An update never replaces its own row."""
+    extra = f", {columns}" if columns else ""
+    own = " AND id <> old.id" if update else ""
+    return f"""DELETE FROM fts_replaced WHERE fts = '{fts}';
+            INSERT INTO fts_replaced (fts, id{extra}) SELECT '{fts}', id{extra} FROM {table}
+            WHERE (id = new.id OR {unique} = new.{unique}){own};"""
+
+
+def _commitments_replaced() -> str:
+    """Statements that drop the words and search entries of the commitments a REPLACE removed
+    (the row ``new.id``'s search entry is its own trigger's) and spell their bodies again from
+    the rows left (a REPLACE removes at most two rows: one of its id, one of its fingerprint)."""
+    noted = _NOTED.format("commitments_fts")
+    keys = "(SELECT body_key FROM fts_replaced WHERE fts = 'commitments_fts' AND body_key IS NOT NULL ORDER BY id {})"
+    return f"""DELETE FROM commitments_fts WHERE rowid IN ({noted});
+            DELETE FROM commitments_search WHERE rowid IN ({noted}) AND rowid IS NOT new.id;
+            {_spelling_statement(keys.format("LIMIT 1"))}
+            {_spelling_statement(keys.format("DESC LIMIT 1"))}"""
+
+
+def _noted_any(fts: str) -> str:
+    """A trigger's condition: the statement noted rows it may replace, for ``fts`` (a trigger
+    with nothing to do then costs one look-up, not a run of all its statements)."""
+    return f"EXISTS (SELECT 1 FROM fts_replaced WHERE fts = '{fts}')"
 
 
 MIGRATIONS: list[Migration] = [
@@ -976,6 +1064,107 @@ MIGRATIONS: list[Migration] = [
         END;
         """,
     ),
+    (
+        21,
+        "every write by another tool keeps what is derived from a row: an id changed, a row replaced by an update, a delete",
+        f"""
+        -- Tools other than hdnd write with foreign keys and recursive triggers off. An article
+        -- deleted that way left its analysis, signature and near-duplicate bands; an UPDATE of
+        -- an id left its search entry (and everything else) under the old one; an UPDATE OR
+        -- REPLACE onto another row's URL or id removed that row without a delete trigger. Now
+        -- a delete removes what refers to the article (as ON DELETE CASCADE would), a changed id
+        -- takes it along (as ON UPDATE CASCADE would), and a BEFORE UPDATE trigger notes the rows
+        -- an update may replace, as migration 16's BEFORE INSERT triggers do for inserts; AFTER
+        -- triggers remove them, and what hdnd keeps of them. Promises, people, index results and
+        -- status reports keep their search entries and words the same way. Rows left behind by
+        -- such writes before this migration are removed.
+        ALTER TABLE fts_replaced ADD COLUMN body_key TEXT;
+        CREATE INDEX article_lsh_article ON article_lsh(article_id);
+        CREATE INDEX person_titles_article ON person_titles(article_id);
+        CREATE INDEX questions_article ON questions(article_id);
+        {_KEPT_OF_NO_ARTICLE}
+        DROP TRIGGER articles_fts_replacing;
+        CREATE TRIGGER articles_fts_replacing BEFORE INSERT ON articles BEGIN
+            {_articles_noting("id = new.id OR url = new.url")}
+        END;
+        CREATE TRIGGER articles_kept_replaced AFTER INSERT ON articles WHEN {_noted_any("articles")} BEGIN
+            {_ARTICLES_KEPT_GONE}
+        END;
+        CREATE TRIGGER articles_replacing_update BEFORE UPDATE OF id, url, title, text, title_folded, text_folded
+        ON articles BEGIN
+            {_articles_noting("(id = new.id OR url = new.url) AND id <> old.id")}
+        END;
+        DROP TRIGGER articles_fts_update;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF id, title, text, title_folded, text_folded ON articles
+        WHEN NOT {_NEEDS_FOLDING} BEGIN
+            {_ARTICLES_UNINDEXED}
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            VALUES ('delete', old.id, old.title, old.text, old.title_folded, old.text_folded);
+            INSERT INTO articles_fts(rowid, title, text, title_folded, text_folded)
+            VALUES (new.id, new.title, new.text, new.title_folded, new.text_folded);
+        END;
+        DROP TRIGGER articles_fts_update_unfolded;
+        CREATE TRIGGER articles_fts_update_unfolded AFTER UPDATE OF id, title, text, title_folded, text_folded ON articles
+        WHEN {_NEEDS_FOLDING} BEGIN
+            {_ARTICLES_UNINDEXED}
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, title_folded, text_folded)
+            VALUES ('delete', old.id, old.title, old.text, old.title_folded, old.text_folded);
+            INSERT INTO articles_fts(rowid, title, text, title_folded, text_folded)
+            VALUES (new.id, new.title, new.text, new.title_folded, new.text_folded);
+            INSERT INTO articles_fts_folding (id, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_rekeyed AFTER UPDATE OF id, url ON articles
+        WHEN new.id IS NOT old.id OR {_noted_any("articles")} BEGIN
+            {_ARTICLES_UNINDEXED}
+            {_ARTICLES_KEPT_GONE}
+            {_articles_moved()}
+        END;
+        CREATE TRIGGER articles_kept_deleted AFTER DELETE ON articles BEGIN
+            {_articles_gone("old.id")}
+        END;
+        DROP TRIGGER commitments_fts_replacing;
+        CREATE TRIGGER commitments_fts_replacing BEFORE INSERT ON commitments BEGIN
+            {_noting("commitments_fts", "commitments", "fingerprint", "body_key")}
+        END;
+        DROP TRIGGER commitments_fts_replaced;
+        CREATE TRIGGER commitments_fts_replaced AFTER INSERT ON commitments WHEN {_noted_any("commitments_fts")} BEGIN
+            {_commitments_replaced()}
+        END;
+        CREATE TRIGGER commitments_replacing_update BEFORE UPDATE OF id, fingerprint ON commitments BEGIN
+            {_noting("commitments_fts", "commitments", "fingerprint", "body_key", update=True)}
+        END;
+        CREATE TRIGGER commitments_rekeyed AFTER UPDATE OF id, fingerprint ON commitments
+        WHEN new.id IS NOT old.id OR {_noted_any("commitments_fts")} BEGIN
+            {_commitments_replaced()}
+            UPDATE commitments_fts SET rowid = new.id WHERE rowid = old.id AND new.id IS NOT old.id;
+            DELETE FROM commitments_search WHERE rowid = old.id;
+            {_refreshed("commitments", "new.id")}
+            {_spelling_statement("new.body_key")}
+        END;
+        CREATE TRIGGER persons_search_replacing BEFORE INSERT ON persons BEGIN
+            {_noting("persons_search", "persons", "name")}
+        END;
+        CREATE TRIGGER persons_search_replaced AFTER INSERT ON persons WHEN {_noted_any("persons_search")} BEGIN
+            DELETE FROM persons_search WHERE rowid IN ({_NOTED.format("persons_search")}) AND rowid IS NOT new.id;
+        END;
+        CREATE TRIGGER persons_search_replacing_update BEFORE UPDATE OF id, name ON persons BEGIN
+            {_noting("persons_search", "persons", "name", update=True)}
+        END;
+        CREATE TRIGGER persons_search_rekeyed AFTER UPDATE OF id, name ON persons
+        WHEN new.id IS NOT old.id OR {_noted_any("persons_search")} BEGIN
+            DELETE FROM persons_search WHERE rowid IN ({_NOTED.format("persons_search")}) OR rowid = old.id;
+            {_refreshed("persons", "new.id")}
+        END;
+        CREATE TRIGGER index_values_search_rekeyed AFTER UPDATE OF id ON index_values WHEN new.id IS NOT old.id BEGIN
+            DELETE FROM index_values_search WHERE rowid = old.id;
+            {_refreshed("index_values", "new.id")}
+        END;
+        CREATE TRIGGER status_reports_fts_rekeyed AFTER UPDATE OF id ON status_reports WHEN new.id IS NOT old.id BEGIN
+            DELETE FROM status_reports_fts WHERE rowid = new.id;
+            UPDATE status_reports_fts SET rowid = new.id WHERE rowid = old.id;
+        END;
+        """,
+    ),
 ]
 
 
@@ -1036,3 +1225,62 @@ def _statements(sql: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return statements
+
+
+_TRIGGER = re.compile(r"(CREATE|DROP) TRIGGER (\w+)")
+_TRIGGER_TABLE = re.compile(r"\bON (\w+)")
+
+
+@lru_cache(maxsize=None)
+def triggers() -> dict[str, tuple[str, str]]:
+    """Every trigger the migrations leave, by name: the table it is on and the statement that
+    creates it. A tool that rebuilds a table (sqlite-utils transform: create, copy, drop,
+    rename) loses the table's triggers; corpus.db.repair re-creates them from these."""
+    found: dict[str, tuple[str, str]] = {}
+    for _, _, sql in MIGRATIONS:
+        for statement in _statements(sql):
+            if match := _TRIGGER.match(statement):
+                if match[1] == "CREATE":
+                    found[match[2]] = (_TRIGGER_TABLE.search(statement)[1], statement)
+                else:
+                    del found[match[2]]
+    return found
+
+
+def _search_rebuilt(table: str) -> str:
+    """Statements that write the search index of a record table anew from its rows."""
+    return f"""DELETE FROM {table}_search;
+        INSERT INTO {table}_search(rowid, text) SELECT r.id, {_RECORD_TEXTS[table].format(r="r")} FROM {table} r;"""
+
+
+def _derived_rebuilt() -> dict[str, str]:
+    """For each table whose triggers may be lost, statements that rebuild what its triggers keep
+    (run before the triggers are back, so that no trigger redoes it row by row): articles'
+    folded copies (with hdnd_fold) and search index, and what is kept of articles gone; the
+    body spellings, words and search entries of promises; the search entries of people and of
+    index results; the words of status reports. Also the notes of a statement that never ended."""
+    articles = f"""UPDATE articles SET title_folded = hdnd_fold(title), text_folded = hdnd_fold(text)
+            WHERE title_folded IS NOT hdnd_fold(title) OR text_folded IS NOT hdnd_fold(text);
+        DELETE FROM articles_fts_folding;
+        DELETE FROM fts_replaced WHERE fts = 'articles_fts';
+        INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+        {_KEPT_OF_NO_ARTICLE}"""
+    commitments = f"""{chr(10).join(_written_body_statements("TRUE"))}
+        UPDATE commitments SET body = (SELECT body_written FROM commitments c WHERE c.body_key = commitments.body_key
+            ORDER BY {_SPELLING_ORDER} LIMIT 1);
+        DELETE FROM commitments_fts WHERE rowid NOT IN (SELECT id FROM commitments);
+        DELETE FROM fts_replaced WHERE fts = 'commitments_fts';
+        {_search_rebuilt("commitments")}"""
+    persons = f"""DELETE FROM fts_replaced WHERE fts = 'persons_search';
+        {_search_rebuilt("persons")}"""
+    return {"articles": articles, "articles_fts_folding": articles, "commitments": commitments, "persons": persons,
+            "person_titles": persons, "index_values": _search_rebuilt("index_values"),
+            "status_reports": """DELETE FROM status_reports_fts WHERE rowid NOT IN (SELECT id FROM status_reports);
+        DELETE FROM fts_replaced WHERE fts = 'status_reports_fts';"""}
+
+
+def rebuilt(tables: set[str]) -> list[str]:
+    """The statements that rebuild what the triggers on ``tables`` keep (each once)."""
+    scripts = _derived_rebuilt()
+    return [statement for script in dict.fromkeys(scripts[t] for t in sorted(tables) if t in scripts)
+            for statement in _statements(script)]

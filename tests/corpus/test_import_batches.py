@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
+import corpus.db
 from corpus import store
 from corpus.db import CorpusError, batch, transaction
-from corpus.ingest import import_paths
+from corpus.ingest import import_entries, import_paths
 from tests.conftest import SENTENCES, article_html, article_text
 
 
@@ -97,3 +98,27 @@ def test_long_pages_end_a_batch_before_its_count(fresh_db, tmp_path, monkeypatch
     fresh_db.conn.set_trace_callback(None)
     assert summary.counts["new"] == 5 and fresh_db.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     assert statements.count("COMMIT") == 7
+
+
+def test_a_batch_the_locked_corpus_did_not_take_counts_every_article(fresh_db, db_path, tmp_path, monkeypatch):
+    """Another process takes the corpus while a batch of five is read and keeps it: the batch's
+    transaction never begins, so all five are counted as failed, each named, none stored."""
+    monkeypatch.setattr(corpus.db, "BUSY_TIMEOUT_MS", 300)
+    fresh_db.execute("PRAGMA busy_timeout = 50")
+    files = sorted(_pages(tmp_path / "bai", 5).iterdir())
+    other = sqlite3.connect(db_path, isolation_level=None)
+
+    def entries():
+        yield files[0]
+        other.execute("BEGIN IMMEDIATE")
+        yield from files[1:]
+
+    summary = import_entries(fresh_db, entries(), [str(files[0].parent)])
+    other.execute("ROLLBACK")
+    other.close()
+
+    assert summary.counts["new"] == 0 and summary.counts["failed"] == 5
+    assert [(p.where, p.reason) for p in summary.problems] == [
+        (f"https://bao{n}.example.vn/ky-hop-{n}.html", "could not be stored (the corpus stayed locked)") for n in range(5)]
+    assert summary.stopped.startswith("the import stopped at https://bao0.example.vn/ky-hop-0.html: ")
+    assert fresh_db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0

@@ -7,6 +7,7 @@ none of hdnd's SQL functions registered; searches through ``hdnd search`` as a u
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -18,7 +19,8 @@ import pytest
 
 from corpus import search
 from corpus.db import connect
-from corpus.migrations import MIGRATIONS, fold_map, migrate
+from corpus.duplicates import band_keys
+from corpus.migrations import _RECORD_TEXTS, _SPELLING_ORDER, MIGRATIONS, fold_map, migrate
 from pipeline import fold
 from tests.conftest import ROOT, article_text
 from tests.corpus.conftest import free_port, get, serving
@@ -66,6 +68,53 @@ def _index_is_sound(db_path: Path) -> None:
         conn.execute("ROLLBACK")
     finally:
         conn.close()
+
+
+def _derived(db_path: Path) -> dict[str, int]:
+    """Every table derived from rows, checked against the rows (plain sqlite3); the rows each
+    holds. The search index as _index_is_sound checks it; no row of any table with an
+    article_id (the analysis, versions, signatures, bands) names an article that is gone, and
+    no signature calls one its original; the near-duplicate bands are those of the signatures
+    stored; the search entries of promises, people and index results are the rows' texts, one
+    each; the words of promises and reports belong to rows there are; each body shows one spelling."""
+    _index_is_sound(db_path)
+    conn = sqlite3.connect(db_path)
+    try:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        keeping = [t for t in tables if "article_id" in {c[1] for c in conn.execute(f"PRAGMA table_info('{t}')")}]
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in keeping}
+        for table in keeping:
+            assert conn.execute(f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
+                                ).fetchone() == (0,), table
+        assert conn.execute("SELECT count(*) FROM article_signatures WHERE duplicate_of NOT IN (SELECT id FROM articles)"
+                            ).fetchone() == (0,)
+        banded = conn.execute("SELECT article_id, minhash FROM article_signatures "
+                              "WHERE article_id NOT IN (SELECT article_id FROM article_lsh_unbanded)").fetchall()
+        assert set(conn.execute("SELECT key, article_id FROM article_lsh")) == {
+            (key, article_id) for article_id, blob in banded for key in band_keys(blob)}
+        for table, text in _RECORD_TEXTS.items():
+            expected = conn.execute(f"SELECT r.id, {text.format(r='r')} FROM {table} r ORDER BY 1").fetchall()
+            assert conn.execute(f"SELECT rowid, text FROM {table}_search ORDER BY 1").fetchall() == expected, table
+            counts[f"{table}_search"] = len(expected)
+        for table in ("commitments", "status_reports"):
+            assert conn.execute(f"SELECT count(*) FROM {table}_fts WHERE rowid NOT IN (SELECT id FROM {table})"
+                                ).fetchone() == (0,), table
+            counts[f"{table}_fts"] = conn.execute(f"SELECT count(*) FROM {table}_fts").fetchone()[0]
+        assert conn.execute(f"""SELECT count(*) FROM commitments c WHERE body_key IS NOT NULL AND body IS NOT
+            (SELECT body_written FROM commitments WHERE body_key = c.body_key ORDER BY {_SPELLING_ORDER} LIMIT 1)"""
+                            ).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM articles_fts_folding").fetchone() == (0,)
+    finally:
+        conn.close()
+    return counts
+
+
+def _copy(corpus: Path, tmp_path: Path) -> Path:
+    """A copy of ``corpus`` to write to."""
+    db = tmp_path / "hdnd.db"
+    with sqlite3.connect(corpus) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    return db
 
 
 def test_an_article_written_by_plain_sqlite3_is_found_folded(db_path):
@@ -292,3 +341,171 @@ def test_sqlite_utils_gets_hdnd_fold(db_path):
                            "SELECT hdnd_fold('Hội đồng') AS folded"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"folded": "Hoi dong"}]
+
+
+TITLE_WORDS = "cong bo ket qua chi so cai cach"  # article 1's title, folded: no other article has it
+
+
+def _titled(db_path: Path, url: str) -> bool:
+    """Whether ``hdnd search`` finds the article at ``url`` by its title's words."""
+    return url in _hdnd_search(db_path, TITLE_WORDS)
+
+
+def _url(db_path: Path, article_id: int) -> str:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_an_articles_new_id_takes_everything_kept_of_it_along(web_corpus, tmp_path):
+    """UPDATE of an article's id by plain sqlite3 (foreign keys off): its search entry, analysis,
+    signature and bands follow it; nothing is left under the old id, nothing is lost."""
+    db = _copy(web_corpus, tmp_path)
+    before, url = _derived(db), _url(db, 1)
+    _plain(db, "UPDATE articles SET id = 900 WHERE id = 1")
+    assert _titled(db, url) and _derived(db) == before
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM mentions WHERE article_id = 900").fetchone()[0] > 0
+    assert conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'title_folded: \"cai cach\"'").fetchall() == [
+        (900,)]
+    conn.close()
+
+
+def test_update_or_replace_onto_another_articles_url_or_id_removes_that_article_whole(web_corpus, tmp_path):
+    """The row an UPDATE OR REPLACE removes (another article's URL or id taken) leaves no search
+    entry, analysis, signature or bands; the row updated keeps its own."""
+    db = _copy(web_corpus, tmp_path)
+    before, first, third = _derived(db), _url(db, 1), _url(db, 3)
+    _plain(db, "UPDATE OR REPLACE articles SET url = ? WHERE id = 3", (first,))  # article 1 removed
+    assert _titled(db, first) is False and _url(db, 3) == first
+    assert "PAR INDEX" in _hdnd_search(db, "par index")
+    after = _derived(db)
+    assert after["mentions"] < before["mentions"] and after["article_signatures"] == 3 and after["article_lsh"] == 75
+    _plain(db, "UPDATE OR REPLACE articles SET id = 4 WHERE id = 3")  # article 4 removed, 3 becomes 4
+    assert _derived(db)["article_signatures"] == 2 and "PAR INDEX" in _hdnd_search(db, "par index")
+    assert "dai doan ket" not in _hdnd_search(db, "dai doan ket").lower() and third
+
+
+def test_an_article_deleted_or_replaced_by_plain_sqlite3_leaves_nothing_behind(web_corpus, tmp_path):
+    """With foreign keys off nothing cascades: the analysis, signature and near-duplicate bands of
+    an article deleted, or replaced by INSERT OR REPLACE under a new id, are removed by triggers."""
+    db = _copy(web_corpus, tmp_path)
+    first = _url(db, 1)
+    _plain(db, "DELETE FROM articles WHERE id = 2")
+    counts = _derived(db)
+    assert counts["turns"] == 0 and counts["article_signatures"] == 3 and counts["article_lsh"] == 75
+    _plain(db, "INSERT OR REPLACE INTO articles (url, title, text, content_hash, imported_at) "
+               "VALUES (?, 'Tin khác', 'Sở Nội vụ báo cáo tiến độ.', 'h9', '2026-12-05')", (first,))
+    counts = _derived(db)
+    assert counts["article_signatures"] == 2 and counts["article_lsh"] == 50 and counts["index_values"] < 5
+    assert not _titled(db, first) and first in _hdnd_search(db, "so noi vu")
+
+
+def test_records_renumbered_or_replaced_by_plain_sqlite3_keep_their_search_entries(web_corpus, tmp_path):
+    """Promises, people, index results and reports: a changed id moves the search entry and the
+    words; a REPLACE onto another's id, fingerprint or name removes the other's entry and words."""
+    db = _copy(web_corpus, tmp_path)
+    words = _derived(db)["commitments_fts"]
+    for sql in ("UPDATE commitments SET id = 70 WHERE id = 1", "UPDATE persons SET id = 70 WHERE id = 2",
+                "UPDATE index_values SET id = 70 WHERE id = 1", "UPDATE status_reports SET id = 70 WHERE id = 1",
+                "UPDATE OR REPLACE commitments SET id = 4 WHERE id = 3",
+                "UPDATE OR REPLACE commitments SET fingerprint = (SELECT fingerprint FROM commitments WHERE id = 5) "
+                "WHERE id = 6",
+                "INSERT OR REPLACE INTO commitments (kind, fingerprint, quote, created_at) "
+                "SELECT kind, fingerprint, 'Một lời hứa khác.', created_at FROM commitments WHERE id = 7",
+                "UPDATE OR REPLACE persons SET name = 'Hoàng Văn Nam' WHERE id = 3",
+                "INSERT OR REPLACE INTO persons (name) VALUES ('Ngô Quang Vinh')"):
+        _plain(db, sql)
+        _derived(db)
+    counts = _derived(db)
+    assert counts["commitments_search"] == 5 and counts["persons_search"] == 6 and counts["status_reports_fts"] == 1
+    assert words - 3 <= counts["commitments_fts"] < words
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT rowid FROM persons_search WHERE persons_search MATCH 'Gau'").fetchall() == [(70,)]
+    conn.close()
+
+
+def test_sqlite_utils_with_recursive_triggers_keeps_every_derived_table_right(web_corpus, tmp_path):
+    """sqlite-utils turns recursive triggers on: a REPLACE fires delete triggers too."""
+    db = _copy(web_corpus, tmp_path)
+    first = _url(db, 1)
+    for sql in ("UPDATE OR REPLACE articles SET id = 1 WHERE id = 4", "UPDATE articles SET id = 40 WHERE id = 3",
+                "UPDATE OR REPLACE commitments SET id = 2 WHERE id = 1"):
+        done = subprocess.run([sys.executable, "-m", "sqlite_utils", "query", str(db), sql], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    counts = _derived(db)
+    assert not _titled(db, first) and counts["article_signatures"] == 3 and counts["commitments_search"] == 6
+
+
+def test_the_sqlite3_shell_renumbers_an_article(web_corpus, tmp_path):
+    if not shutil.which("sqlite3"):
+        pytest.skip("no sqlite3 shell on this machine")
+    db = _copy(web_corpus, tmp_path)
+    before, url = _derived(db), _url(db, 1)
+    done = subprocess.run(["sqlite3", str(db), "UPDATE articles SET id = 77 WHERE id = 1;"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert _titled(db, url) and _derived(db) == before
+
+
+def _sqlite_utils(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "sqlite_utils", *args], input=stdin, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _triggers(db_path: Path) -> set[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        conn.close()
+
+
+def test_hdnd_repairs_what_sqlite_utils_transform_dropped(web_corpus, tmp_path):
+    """sqlite-utils transform rebuilds a table without its triggers; an article added and one
+    deleted by plain sqlite3 after it leave the search index and the rest wrong. The next hdnd
+    command re-creates the triggers and rebuilds what they keep, saying so in one sentence; the
+    one after says nothing."""
+    db = _copy(web_corpus, tmp_path)
+    every = _triggers(db)
+    _sqlite_utils("transform", str(db), "articles", "--column-order", "url")
+    lost = every - _triggers(db)
+    assert lost == {t for t in every if t.startswith("articles_")} - {"articles_fts_folding_run"}
+    _plain(db, INSERT, (URL,))
+    _plain(db, "DELETE FROM articles WHERE id = 4")
+    done = subprocess.run([sys.executable, "-m", "corpus", "search", "chat van", "--db", str(db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and URL in done.stdout
+    assert re.fullmatch(rf"\S+hdnd\.db: another tool dropped {len(lost)} of hdnd's triggers with the tables it rebuilt "
+                        r"\(articles\); they are back and what they keep was rebuilt from the rows\.\n", done.stderr), done.stderr
+    assert _triggers(db) == every
+    assert _derived(db)["article_signatures"] == 3
+    again = subprocess.run([sys.executable, "-m", "corpus", "search", "chat van", "--db", str(db)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and again.stderr == "" and URL in again.stdout
+
+
+def test_the_next_sqlite_utils_command_repairs_before_it_writes(web_corpus, tmp_path):
+    """hdnd's sqlite-utils plugin repairs when sqlite-utils opens the corpus: a promise written by
+    plain sqlite3 after a transform gets its body and search entry at the next command, and an
+    article inserted by sqlite-utils right after a transform is indexed by the triggers."""
+    db = _copy(web_corpus, tmp_path)
+    _sqlite_utils("transform", str(db), "commitments", "--column-order", "kind")
+    _plain(db, "INSERT INTO commitments (kind, fingerprint, quote, speaker_title, speaker_kind, created_at) "
+               "VALUES ('promise', 'moi', 'Sở Nội vụ cam kết số hóa hồ sơ.', 'Giám đốc SỞ NỘI VỤ', 'person', '2026-12-05')")
+    assert "(commitments)" in _sqlite_utils("transform", str(db), "articles", "--column-order", "url").stderr
+    row = {"url": URL, "title": "Kỳ họp", "text": "Hội đồng nhân dân tỉnh chất vấn.", "content_hash": "h",
+           "imported_at": "2026-12-05"}
+    assert "(articles)" in _sqlite_utils("insert", str(db), "articles", "-", stdin=json.dumps([row])).stderr
+    conn = sqlite3.connect(db)
+    assert (URL,) in conn.execute("SELECT a.url FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                                  "WHERE articles_fts MATCH 'text_folded: \"chat van\"'").fetchall()
+    assert conn.execute("SELECT body_written, body FROM commitments WHERE fingerprint = 'moi'").fetchone() == (
+        "SỞ NỘI VỤ", "Sở Nội vụ")  # the body's spelling in the rows already there
+    conn.close()
+    assert _derived(db)["commitments_search"] == 8

@@ -12,7 +12,11 @@ after it; with no year at all, the year before publication (results come out the
 following spring), and a year written as the publication's own is the edition before. A
 target ("phấn đấu … đạt 88%"), an index's structure ("gồm 12 chỉ số … (400 điểm)") and a rise
 ("mức tăng cao nhất là 9,39%") are no results; a figure for no one named is dropped. A
-regional ranking ("xếp thứ 5 trong 6 tỉnh Bắc Trung Bộ") is a result of its own.
+regional ranking ("xếp thứ 5 trong 6 tỉnh Bắc Trung Bộ") is a result of its own. One rank may
+be given for several indexes named together ("đứng đầu … PAR INDEX, SIPAS, PCI và PGI"); an
+average of a group is that group's ("của 17 bộ, cơ quan ngang bộ"), the country a lead is over is
+no entity ("đứng đầu cả nước với …"), and one result written with two spellings of its entity is
+one record. Tables with a place, a score and a rank per row are read as rankings.
 """
 
 from __future__ import annotations
@@ -33,25 +37,27 @@ from pipeline.steps import step
 from pipeline.text import inside
 
 # Not after an abbreviated kind of place: "TP. Hải Phòng xếp thứ 3" is one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)\s+(?=\S)|\n+")
-_VALUE = re.compile(rf"(?:đạt|với|là|được|ở mức|đạt mức|đạt được|:|=)\s+"
-                    rf"(?:(?P<about>trên|gần|hơn|khoảng)\s+)?"
-                    rf"(?:(?:số điểm|tỷ lệ(?: hài lòng)?)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)\s+(?=\S)|\n+")
+_VALUE = re.compile(rf"(?:đạt|với|là|được|có|ở mức|đạt mức|đạt được|:|=)\s+"
+                    rf"(?:(?P<about>trên|gần|hơn|khoảng)\s+|chỉ\s+)?"
+                    rf"(?:(?:số điểm|tỷ lệ(?: hài lòng)?)\s+(?P<num>{NUMBER})(?:/(?:1|10|80|100))?"
+                    rf"(?:\s*(?P<unit>%|điểm)|(?=\s+trên\s+thang))"
                     rf"|điểm số\s+(?P<num2>{NUMBER})(?:\s*(?P<unit2>%|điểm))?"
-                    rf"|(?P<num3>{NUMBER})(?:/(?:100|1\.?000))?\s*(?P<unit3>%|điểm)"
-                    # a score without a unit, written to three or four decimals (PAPI 42,407; DTI 0,7955)
-                    rf"|(?P<num4>\d{{1,2}}[,.]\d{{3,4}})(?![\d%])(?=\s*[,;.)(]|\s*$|\s+(?:và|tăng|giảm|cao|thấp|xếp|đứng)\s))",
+                    rf"|(?P<num3>{NUMBER})(?:/(?:1|10|80|100|1\.?000))?\s*(?P<unit3>%|điểm)"
+                    # a score without a unit, written to two to four decimals (PAPI 42,407; DTI 0,7955; "đạt 47,88;")
+                    rf"|(?:(?:số điểm|điểm số|tổng điểm)\s+)?(?P<num4>\d{{1,2}}[,.]\d{{2,4}})(?![\d%/])"
+                    rf"(?=\s*[,;.)(]|\s*$|\s+(?:và|tăng|giảm|cao|thấp|xếp|đứng)\s))",
                     re.IGNORECASE)
 _CHANGE = re.compile(rf"(?P<verb>tăng|giảm|cải thiện|sụt giảm|tụt|cao hơn|thấp hơn)\s+(?:thêm\s+)?(?P<num>{NUMBER})\s*"
                      rf"(?P<unit>%|điểm)(?!\s*/)|\(\s*(?P<verb2>[+-])\s*(?P<num2>{NUMBER})\s*(?P<unit2>%|điểm)\s*\)",
                      re.IGNORECASE)
-_ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+_ORDINALS = {"nhất": 1, "một": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
              "chín": 9, "mười": 10}
 _RANK = re.compile(r"(?:xếp thứ|xếp hạng|xếp vị trí|đứng thứ|đứng ở vị trí|đứng vị thứ|vị trí thứ|vị trí|thứ hạng|hạng|xếp|"
-                   r"lên thứ|xuống thứ|lên)\s+"
+                   r"lên thứ|xuống thứ|lên|bậc)\s+"
                    # not "trong bảng xếp hạng năm nay" (this year's ranking, not fifth place)
                    r"(?:thứ\s+|số\s+)?(?:(?P<rank>\d{1,3})|(?P<word>" + "|".join(_ORDINALS) + r")(?![\w])"
-                   r"(?!\s+(?:nay|qua|trước|ngoái|(?:19|20)\d\d)(?![\w])))"
+                   r"(?!\s+(?:nay|qua|trước|ngoái|bậc|hạng|(?:19|20)\d\d)(?![\w])))"
                    r"(?:\s*/\s*(?P<of>\d{1,3})|\s+(?:trên|trong tổng số|trong số|trong(?: bảng xếp hạng)?)\s+(?P<of2>\d{1,3}))?"
                    r"(?![\d%]|[,.]\d)",
                    re.IGNORECASE)
@@ -68,11 +74,13 @@ _ABOUT_BEFORE = re.compile(r"(?<![\w])(?:về|(?:(?:trong|của|tại)\s+)?(?:b�
 # Second place in words: "giành vị trí á quân".
 _FIRST = re.compile(r"(?<!người )(?<![\w])(?:đứng đầu|dẫn đầu|quán quân|ngôi đầu|vị trí dẫn đầu|(?P<second>á quân))(?![\w])"
                     r"(?!\s+(?:đoàn|cơ quan|đơn vị))", re.IGNORECASE)
-_YEAR_AFTER = re.compile(r"\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)|\s+năm\s+((?:19|20)\d{2})(?![\d/-])"
+_YEAR_AFTER = re.compile(r"(?:\s+(?:cả nước|toàn quốc))?\s*\(\s*(?:năm\s+)?((?:19|20)\d{2})\s*\)"
+                         r"|\s+(?:(?:của|trong)\s+)?năm\s+((?:19|20)\d{2})(?![\d/-])"
                          # "… xếp thứ 4/63 tỉnh thành vào năm 2018": at the end of the figure's clause
                          r"|[^.;,\n]{0,30}?\s+vào\s+năm\s+((?:19|20)\d{2})(?=\s*[.;,\n]|\s*$)")
 _BARE_YEAR = re.compile(r"\s*[-–(]?\s*((?:19|20)\d{2})(?![\d/.,-])")
-_INTRODUCES = re.compile(r"\s*(?:trong bảng xếp hạng\s+)?(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+"
+_INTRODUCES = re.compile(r"\s*(?:trong bảng xếp hạng\s+)?(?:(?!lần lượt)[^\W\d][^.;,:\d]{0,24}?(?:\s(?:19|20)\d{2})?\s+)?"
+                         r"(?:vẫn |cũng )?(?:là|thuộc về|tiếp theo là)\s+"
                          r"(?:tỉnh|thành phố|TP\.?|vùng|khu vực)?\s*", re.IGNORECASE)
 # A score leading its sentence, capitalised (a page may glue a label to it: "Địa phươngVới 67,48 điểm").
 _LEADING_SCORE = re.compile(rf"(?:Với|Đạt)\s+(?:(?:số điểm|điểm số|tổng điểm)\s+)?(?:{NUMBER})\s*(?:/100\s*)?(?:%|điểm)")
@@ -80,7 +88,8 @@ _MANY_LEAD = re.compile(r"(?<![\w])(?:các|những)\s+(?:tỉnh|thành phố|đ�
 _FROM_BEFORE = re.compile(r"(?<![\w])từ\s+$", re.IGNORECASE)
 _GROUP_BEFORE = re.compile(r"(?<![\w])(?:nhóm|tốp|top|trong số)(?![\w])[^.;:]*$", re.IGNORECASE)
 # A score in brackets after the entity: "Đà Nẵng (70,1 điểm)", "Ngân hàng Nhà nước (91,77% điểm)".
-_PAREN_VALUE = re.compile(rf"\(\s*(?P<num>{NUMBER})\s*(?P<unit>%|điểm)(?:\s*điểm)?\s*(?:\)|[–,;-])", re.IGNORECASE)
+_PAREN_VALUE = re.compile(rf"\(\s*(?P<num>{NUMBER})(?:/(?:1|10|80|100))?\s*(?P<unit>%|điểm)(?:\s*điểm)?\s*(?:\)|[–,;-])",
+                          re.IGNORECASE)
 # The score of the year compared with, in brackets after it.
 _EARLIER = re.compile(rf"so với\s+(?:năm\s+)?(?P<year>(?:19|20)\d{{2}})\s*\(\s*(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?\s*\)",
                       re.IGNORECASE)
@@ -90,10 +99,22 @@ _REGIONS = re.compile(r"(?<![\w])(?:vùng\s+)?(?:Đồng bằng sông Hồng|Đ�
 _AGENCIES = re.compile(r"(?<![\w])(?:Ngân hàng Nhà nước(?: Việt Nam)?|Bảo hiểm xã hội Việt Nam|Thanh tra Chính phủ|"
                        r"Ủy ban Dân tộc|Văn phòng Chính phủ|Viện Hàn lâm (?:Khoa học và Công nghệ|Khoa học xã hội) Việt Nam|"
                        r"Đài Truyền hình Việt Nam|Đài Tiếng nói Việt Nam|Thông tấn xã Việt Nam)(?![\w])", re.IGNORECASE)
+# Banks and corporations the ICT Index ranks, by name ("Tập đoàn Điện lực Việt Nam đã giành vị trí số một"),
+# not the kind ("các tập đoàn kinh tế"): the name starts in capitals and ends before its verb.
+_COMPANIES = re.compile(r"(?<![\w])(?:Ngân hàng TMCP|Tập đoàn|Tổng công ty)(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])"
+                        r"(?:\s+(?!(?:đã|đang|dẫn|giành|xếp|đứng|với|là|có|được|tiếp|vẫn|cũng|và|ở|trong)(?![\w]))"
+                        r"[^\W\d][\w&-]*){1,6}")
 # "tăng 5 bậc", "nhảy vọt 8 bậc", "tụt đến 8 bậc", "giảm một bậc".
 _RANK_CHANGE = re.compile(r"(?P<verb>tăng vọt|nhảy vọt|vọt|tăng|giảm|tụt|lên|xuống|thăng|rơi)\s+(?:thêm\s+|tới\s+|đến\s+)?"
                           r"(?P<n>\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:bậc|hạng|vị trí|thứ hạng)",
                           re.IGNORECASE)
+_EARLIER_IS = re.compile(rf"\(\s*năm\s+(?P<year>(?:19|20)\d{{2}})\s+(?:là|đạt)\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?\s*\)",
+                         re.IGNORECASE)
+_YEAR_RANK = re.compile(r"(?<![\w])năm\s+(?P<year>(?:19|20)\d{2})\s*\(\s*(?:thứ\s+|hạng\s+)?"
+                        r"(?P<rank>\d{1,3})\s*/\s*(?P<of>\d{1,3})"
+                        r"[^()\d]{0,12}\)", re.IGNORECASE)
+# K: a place out of how many with no verb: ", thứ 4/17 về hạ tầng nhân lực"
+_RANK_OF = re.compile(r"(?<![\w])thứ\s+(?P<rank>\d{1,3})\s*/\s*(?P<of>\d{1,3})(?![\d%]|[,.]\d)", re.IGNORECASE)
 # The year compared with: "so với năm 2022", "tăng từ 60,98 năm 2018 lên 63,85".
 _COMPARISON = re.compile(rf"(?:so với|so cùng kỳ|từ|trước|hơn|kể từ)(?:\s+(?:{NUMBER})\s*(?:%|điểm)?)?\s*$", re.IGNORECASE)
 # The score reached: "Điểm số đã tăng từ 60,98 năm 2018 lên 63,85 (+2,87 điểm)".
@@ -107,10 +128,16 @@ _FROM_YEAR = re.compile(rf"(?<=từ )(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?\s*
 _STRUCTURE = re.compile(r"(?<![\w])(?:gồm|chia thành)\s+\d+\s+(?:chỉ số|trụ cột|lĩnh vực|tiêu chí|nhóm)|thang điểm|điểm tối đa",
                         re.IGNORECASE)
 # A rise written as a value: "tỉnh có mức tăng cao nhất là 9,39%".
-_RISE_IS = re.compile(r"(?<![\w])(?:mức|tốc độ)\s+(?:tăng|giảm)(?![\w])[^.;]*$", re.IGNORECASE)
+_RISE_IS = re.compile(r"(?<![\w])(?:mức|tốc độ)\s+(?:tăng|giảm)(?![\w])[^.;]*$"
+                      # the most risen, not a score: "tỉnh Bình Thuận tăng mạnh nhất với 6,39%", "giảm điểm nhiều nhất (với 5,14"
+                      r"|(?<![\w])(?:tăng|giảm)(?:\s+điểm)?\s+(?:mạnh|cao|nhiều|sâu|ít|thấp)\s+nhất\s*\(?\s*(?:với|là)?\s*$"
+                      # nobody named: "tỉnh cao nhất là 94,07%", "nơi giảm nhiều nhất là 2,94%"
+                      r"|(?<![\w])(?:tỉnh|địa phương|nơi|đơn vị)\s+(?:(?:tăng|giảm)\s+)?(?:cao|thấp|nhiều|ít)\s+nhất"
+                      r"\s*(?:(?:là|đạt|với)\s*)?$",
+                      re.IGNORECASE)
 # A lead held in the years before: "sau 4 năm đứng đầu … PCI, Đà Nẵng tiếp tục …"; a rank held over
 # years, no one year's result: "Từ năm 2021 đến nay, chỉ số PCI của tỉnh duy trì vị trí đứng thứ 3".
-_PAST_STREAK = re.compile(r"(?<![\w])sau\s+\d+\s+năm(?:\s+liên tiếp|\s+liền)?\s+$", re.IGNORECASE)
+_PAST_STREAK = re.compile(r"(?<![\w])sau\s+\d+\s+năm(?:\s+liên tiếp|\s+liền)?\s+(?:(?:chiếm|giữ)\s+)?$", re.IGNORECASE)
 _SINCE = re.compile(r"(?<![\w])(?:kể\s+)?từ\s+năm\s+(?:19|20)\d{2}\s+(?:đến|tới)\s+nay(?![\w])", re.IGNORECASE)
 # A target is a commitment, not a result: "phấn đấu Chỉ số SIPAS năm 2025 đạt 88%" (issue 15); not a
 # result that met one ("vượt mục tiêu"). Not "chỉ tiêu" either, an indicator as often as a target
@@ -186,23 +213,41 @@ def _sentences(text: str, start: int, end: int):
         yield pos, end
 
 
+# A score right after the sub-index it is for: "chi phí không chính thức 7,49 điểm (giảm 0,42 điểm)".
+_AFTER_NAME = re.compile(rf"\s+(?P<num>{NUMBER})\s*(?P<unit>%|điểm)?(?=\s*[,;.(]|\s*$)", re.IGNORECASE)
+
+
+def _named_scores(text: str, start: int, end: int, mentions) -> list[tuple[int, int, str, re.Match[str]]]:
+    """Scores written straight after a sub-index's name, with a unit or decimals (not "… 47 chỉ
+    số thành phần"), unless the sentence is a target or an index's structure."""
+    if _TARGET.search(text, start, end) or _STRUCTURE.search(text, start, end):
+        return []
+    found = []
+    for pos, _code, name in mentions:
+        score = _AFTER_NAME.match(text, pos + len(name), end) if name else None
+        if score and (score.group("unit") or re.search(r"[.,]\d", score.group("num"))):
+            found.append((score.start("num"), score.end(), "value", score))
+    return found
+
+
 def _events(text: str, start: int, end: int, entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str, re.Match[str]]]:
     events = []
     taken: list[tuple[int, int]] = []
     structure = _STRUCTURE.search(text, start, end)
     target = _TARGET.search(text, start, end)
-    for kind, rx in (("earlier", _EARLIER), ("rank_change", _RANK_CHANGE), ("change", _CHANGE), ("value", _VALUE),
-                     ("value", _RISE), ("value", _PAREN_VALUE),
-                     ("rank", _RANK), ("rank", _RANK_PAREN), ("rank", _RANK_IS), ("first", _FIRST), ("earlier", _FROM_YEAR)):
+    for kind, rx in (("earlier", _EARLIER), ("earlier", _EARLIER_IS), ("rank_year", _YEAR_RANK), ("rank_change", _RANK_CHANGE),
+                     ("change", _CHANGE), ("value", _VALUE), ("value", _RISE), ("value", _PAREN_VALUE),
+                     ("rank", _RANK), ("rank", _RANK_PAREN), ("rank", _RANK_IS), ("rank", _RANK_OF), ("first", _FIRST),
+                     ("earlier", _FROM_YEAR)):
         for match in rx.finditer(text, start, end):
             if rx is not _FROM_YEAR and any(s < match.end() and match.start() < e for s, e in taken):
                 continue  # (the score risen from lies inside the rise: both are figures)
             if kind == "value" and (structure and structure.start() < match.start() or
                                     _RISE_IS.search(text, max(start, match.start() - 60), match.start())):
                 continue
-            if target and target.start() < match.start() and kind != "earlier":
+            if target and target.start() < match.start() and kind not in ("earlier", "rank_year"):
                 continue
-            if kind in ("rank", "first") and (_PAST_STREAK.search(text, max(start, match.start() - 25), match.start()) or
+            if kind in ("rank", "first") and (_PAST_STREAK.search(text, max(start, match.start() - 35), match.start()) or
                                               _SINCE.search(text, start, match.start())):
                 continue
             if rx is _RANK and match.group().lower().startswith("xếp hạng") and not (match.group("of") or match.group("of2")) \
@@ -268,10 +313,13 @@ def _joined_after(entities: list[tuple[int, int, str]], text: str, pos: int, cei
     return joined
 
 
-def _entity_before(entities: list[tuple[int, int, str]], pos: int, floor: int) -> tuple[int, str] | None:
+def _entity_before(entities: list[tuple[int, int, str]], pos: int, floor: int, text: str = "") -> tuple[int, str] | None:
+    """The last entity before ``pos``, not one in an aside closed before it ("xếp thứ 5/17 Bộ (không
+    tính Bộ Quốc phòng và Bộ Công an) …, năm 2019 (thứ 10/17 Bộ)" is the first ministry's)."""
     best = None
     for start, end, label in entities:
-        if floor <= start and end <= pos:
+        if floor <= start and end <= pos and not (text and text.rfind("(", floor, start) > text.rfind(")", floor, start)
+                                                  and ")" in text[end:pos]):
             best = (start, label)
     return best
 
@@ -285,10 +333,17 @@ _NATIONAL = re.compile(r"(?<![\w])(?:cả nước|toàn quốc|trung bình|bình
                        re.IGNORECASE)
 # Not the country a rank is out of either: "đứng thứ 3 cả nước", "xếp thứ 23/63 tỉnh, thành phố trong cả nước".
 _THAN = re.compile(r"(?:(?<![\w])(?:hơn|với)\s+(?:mức\s+)?(?:(?:điểm\s+)?(?:trung bình|bình quân)\s+)?"
-                   r"|(?:thứ|hạng|vị trí)\s+\w+(?:/\d+)?(?:\s+(?:tỉnh|thành phố|tỉnh,\s+thành phố|trong|của))*\s+)$",
+                   r"|(?:thứ|hạng|vị trí)\s+\w+(?:/\d+)?(?:\s+(?:tỉnh|thành phố|tỉnh,\s+thành phố|trong|của))*\s+"
+                   r"|(?<![\w])(?:dẫn đầu|đứng đầu)\s+)$",
                    re.IGNORECASE)
-_OWN = re.compile(r"(?<![\w])(?:của|các)\s+(?:tỉnh|thành phố|địa phương|huyện|sở|cơ quan)(?![\w])|(?<![\w])vùng(?![\w])",
+_OWN = re.compile(r"(?<![\w])(?<!trung bình )(?<!bình quân )(?:của|các)\s+(?:tỉnh|thành phố|địa phương|huyện|sở|cơ quan)(?![\w])"
+                  r"|(?<![\w])vùng(?![\w])",
                   re.IGNORECASE)
+# The groups an average is of, beside the country: "của 17 bộ, cơ quan ngang bộ", "của UBND cấp huyện", "của các tỉnh,
+# thành phố" (as written, which is what a reader finds).
+_GROUP = re.compile(r"(?<![\w])(?:(?:trung bình|bình quân)\s+các\s+tỉnh|các\s+tỉnh,\s*thành\s+phố|"
+                    r"\d+\s+bộ(?:,\s*(?:cơ quan ngang bộ|ngành))?|UBND cấp (?:huyện|xã)|các sở, ban, ngành)(?![\w])",
+                    re.IGNORECASE)
 # A place named by what it is: "địa phương này", "Kết quả, địa phương giành vị trí á quân".
 _ANAPHOR = re.compile(r"(?<![\w])(?:(?:địa phương|tỉnh|thành phố|đơn vị) này|địa phương(?!\s+(?:khác|còn lại)))(?![\w])",
                       re.IGNORECASE)
@@ -348,10 +403,17 @@ def _slot(index: str, subindex: str | None, entity: str | None, year: int | None
     return index, subindex.casefold() if subindex else None, entity, year
 
 
+_BODY_VERB = re.compile(r"\s+(?:vươn|tiếp tục|đứng|dẫn|xếp|đạt|giữ|là|có|được|đã|vẫn)(?![\w])")
+
+
 def _body_entity(text: str, body: BodyMention) -> tuple[int, int, str]:
     """A body as an entity, as written when abbreviated ("Bộ TT&TT"); a span that runs on past a
     comma ("Theo Bộ TT&TT, Đà Nẵng tiếp tục …") ends there, leaving the place after it."""
     written = text[body.start:body.end]
+    verb = _BODY_VERB.search(written)
+    if verb:
+        written = written[:verb.start()]
+        return body.start, body.start + len(written), written
     if ", " in written:
         written = written[:written.index(", ")]
         return body.start, body.start + len(written), written
@@ -364,7 +426,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
     pub = parse_published(published)
     entities = sorted([(p.start, p.end, _as_written(text[p.start:p.end], p.label)) for p in places] +
                       [_body_entity(text, b) for b in bodies if b.head in _ENTITY_HEADS] +
-                      [(m.start(), m.end(), m.group()) for rx in (_REGIONS, _AGENCIES) for m in rx.finditer(text)])
+                      [(m.start(), m.end(), m.group()) for rx in (_REGIONS, _AGENCIES, _COMPANIES) for m in rx.finditer(text)])
     entities = [e for i, e in enumerate(entities) if not any(o[0] <= e[0] and e[1] <= o[1] and o != e
                                                              for o in entities[max(0, i - 3):i + 3])]
     records: dict[tuple, IndexValue] = {}
@@ -385,7 +447,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                      for m in _subindex_regex().finditer(text, s_start, s_end)
                      if not named_indexes or index_subindices()[m.group().lower()] in named_indexes]
         mentions.sort()
-        events = _events(text, s_start, s_end, entities)
+        events = sorted(_events(text, s_start, s_end, entities) + _named_scores(text, s_start, s_end, mentions))
         years = _years(dates, text, s_start, s_end)
         ordered = _ORDERED.search(text, s_start, s_end) is not None  # "4 vị trí tiếp theo thuộc về A, B, …"
         if not mentions and not events and not ordered and carried and quiet < 2:
@@ -424,9 +486,11 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             before = [m for m in mentions if m[0] < ev_start]
             shared = None
             named_after = next((m for m in mentions if ev_end <= m[0] <= ev_end + 40 and
-                                _ABOUT_BEFORE.search(text, max(s_start, m[0] - 30), m[0])), None) \
-                if kind in ("rank", "first") else None
+                                (_ABOUT_BEFORE.search(text, max(s_start, m[0] - 30), m[0]) or not text[ev_end:m[0]].strip())),
+                               None) if kind in ("rank", "first") else None
+            together: list[str] = []
             if named_after:  # "Quảng Ninh tiếp tục đứng đầu bảng xếp hạng Chỉ số … (PCI)", whatever index came before
+                together = _coordinated(text, mentions, named_after)
                 code, subindex, anchor = named_after[1], named_after[2], ev_start
             elif before:
                 index_pos = max(m[0] for m in before)
@@ -465,13 +529,13 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             explicit = [y for y in years if y[0] < ev_start and not y[2]]
             comparisons = [y for y in years if y[2]]
             right_after = _YEAR_AFTER.match(text, ev_end)
-            if kind == "earlier":  # "cao hơn 3,05% so với năm 2022 (84,74%)": the score of that year
+            if kind in ("earlier", "rank_year"):  # "cao hơn 3,05% so với năm 2022 (84,74%)": the score of that year
                 year, inferred = int(match.group("year")), False
-            elif kind == "rank_from":  # the year compared with in its clause, just before
-                compared = [y for y in comparisons if ev_start - 60 <= y[0] < ev_start]
-                if not compared:
+            elif kind == "rank_from":  # the year written after it ("từ vị trí thứ 5 của năm 2015"), else the year
+                compared = [y for y in comparisons if ev_start - 60 <= y[0] < ev_start]  # compared with, just before
+                if not (compared or right_after):
                     continue
-                year, inferred = compared[-1][1], False
+                year, inferred = (int(next(g for g in right_after.groups() if g)) if right_after else compared[-1][1]), False
             elif right_after:  # "hạng 48 (năm 2012), hạng 33 (năm 2013)": the year written after the figure
                 year, inferred = int(next(g for g in right_after.groups() if g)), False
             elif explicit:
@@ -485,7 +549,7 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             after = _entity_after(entities, text, ev_end, s_end) if kind in ("rank", "first", "value") else None
             if match.re is _RANK_IS and after is None:
                 continue
-            ent = after[:2] if after else _entity_before(entities, ev_start, s_start)
+            ent = after[:2] if after else _entity_before(entities, ev_start, s_start, text)
             if ent is None and kind in ("value", "change"):
                 ent = _subject_after(text, entities, ev_end, s_end, leading=anchor == ev_start)
             if ent is None:
@@ -496,7 +560,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             national = (kind == "value" and _national(text, max(ent[0] if ent else s_start, last_figure), ev_start)) or \
                 (kind in ("change", "earlier") and national and not after and not (ent and ent[0] > last_figure))
             last_figure = ev_end
-            entity = "cả nước" if national else ent[1] if ent else main_place
+            group = _GROUP.search(text, s_start, ev_start) if national else None
+            entity = group.group() if group else "cả nước" if national else ent[1] if ent else main_place
             # The quote starts at the last of index name, entity and year before the figure,
             # or at the figure when it introduces the entity after it.
             anchor = ev_start if after else max([anchor] + ([ent[0]] if ent else []) + [y[0] for y in explicit[-1:]])
@@ -508,8 +573,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
             else:
                 key_tail = ()
             years_of = _years_sharing(text, explicit, year, ev_start, kind)
-            for sub, year, entity in [(sub, y, who) for y in years_of for sub in shared or [subindex]
-                                      for who in [entity, *joined]]:
+            for code, sub, year, entity in [(c, sub, y, who) for c in together or [code] for y in years_of
+                                            for sub in shared or [subindex] for who in [entity, *joined]]:
                 key = _slot(code, sub, entity, year) + key_tail
                 record = records.get(key)
                 if record is None:
@@ -525,7 +590,8 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
                     ranked.append(record)
                     if record.rank_of is None:
                         record.rank_of = _group_size(text, s_start, ev_start, record.rank)
-                if kind not in ("earlier", "rank_from"):  # the year compared with does not carry to the next sentence
+                # the year compared with does not carry to the next sentence
+                if kind not in ("earlier", "rank_from", "rank_year"):
                     used_context = _Context(code, sub, year, inferred)
         _share_rank_of(ranked)
         filled = filled or previous
@@ -537,14 +603,39 @@ def find_index_values(text: str, places: list[PlaceMention], bodies: list[BodyMe
         else:
             carried = used_context
     for record in _tables(text, entities, main_place, only) + _year_rows(text, main_place, only) + \
-            _ranked_lines(text, entities, only):
+            _ranked_lines(text, entities, only) + _score_rows(text, entities, only):
         key = _slot(record.index, record.subindex, record.entity, record.year)
         if key not in records:
             records[key] = record
             order.append(record)
+    order = _merge_spellings(order)
     # A figure for no one named (no place in the text, none from its source) cannot be checked.
     return [r for r in order if r.entity and (r.value is not None or r.rank is not None or r.change is not None
                                               or r.rank_change is not None)]
+
+
+_FIGURES = ("value", "unit", "rank", "rank_of", "change", "rank_change")
+
+
+def _merge_spellings(order: list[IndexValue]) -> list[IndexValue]:
+    """One result whose entity is written two ways ("Ngân hàng Nhà nước Việt Nam" in the lead,
+    "Ngân hàng Nhà nước" in the body) is one record: a later record of the same index, sub-index
+    and year whose entity contains or is contained in an earlier one's, with no figure that
+    disagrees, fills the earlier one's empty slots."""
+    kept: list[IndexValue] = []
+    for record in order:
+        twin = next((k for k in kept if (k.index, k.subindex, k.year) == (record.index, record.subindex, record.year)
+                     and k.entity and record.entity and k.entity != record.entity
+                     and (_letters(k.entity) in _letters(record.entity) or _letters(record.entity) in _letters(k.entity))
+                     and all(getattr(k, f) is None or getattr(record, f) is None or getattr(k, f) == getattr(record, f)
+                             for f in _FIGURES)), None)
+        if twin is None:
+            kept.append(record)
+            continue
+        for f in _FIGURES:
+            if getattr(twin, f) is None:
+                setattr(twin, f, getattr(record, f))
+    return kept
 
 
 # Indexes whose results for a year come out the year after (the ICT Index has come out in December).
@@ -556,6 +647,21 @@ def _edition(code: str, year: int, pub) -> int:
     results came out, for the year before ("Năm 2023, Chỉ số DTI của tỉnh đạt 541,46/1.000 điểm"
     on 16 November 2023 is DTI 2022: DTI 2023 came out in 2024)."""
     return year - 1 if pub and year == pub.year and code in _PUBLISHED_NEXT_YEAR else year
+
+
+def _coordinated(text: str, mentions, first) -> list[str]:
+    """The indexes named together from ``first`` on ("PAR INDEX, SIPAS, PCI và PGI"), which share
+    the figure before them."""
+    codes, end = [first[1]], first[0]
+    for start, code, sub in mentions:
+        if start <= first[0]:
+            continue
+        name = _index_regex().match(text, end)
+        if sub is not None or name is None or not re.fullmatch(r"\s*(?:,|và)\s*", text[name.end():start]):
+            break
+        codes.append(code)
+        end = start
+    return list(dict.fromkeys(codes))
 
 
 def _subindex_after(text: str, mentions, code: str, pos: int) -> str | None:
@@ -680,6 +786,42 @@ def _ranked_lines(text: str, entities, only) -> list[IndexValue]:
         runs[-1].append((line.start(), line.end(), int(line.group("rank")), _as_written(line.group("name"), place[2])))
     return [IndexValue(only.index, None, name, only.year, start, end, rank=rank, year_inferred=only.year_inferred)
             for run in runs if len(run) >= 3 for start, end, rank, name in run]
+
+
+# A row of a ranking table: a place, its score, its rank and maybe its tier ("Quảng Ninh 72.95 1 Rất tốt"),
+# on one line or, as some portals print tables, one cell per line ("Quảng Ninh\n\n73.40\n\n1\n\nRất tốt").
+_SCORE_ROW = re.compile(r"^(?P<name>[^\d\n|]{2,40}?)(?:[ \t]+|[ \t]*\n\s*)(?P<score>\d{1,3}[.,]\d{1,4})(?:[ \t]+|[ \t]*\n\s*)"
+                        r"(?P<rank>\d{1,2})[ \t]*(?=\n|$|[ \t]+[^\W\d][^\d\n]{0,20}$)", re.MULTILINE)
+_TABLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _score_rows(text: str, entities, only) -> list[IndexValue]:
+    """A ranking table with a place, its score and its rank per row, at least three rows in a
+    row with ranks that never go down, in a document about one index; the year is the last one
+    written in the table's heading (the 200 characters before its first row)."""
+    if only is None:
+        return []
+    runs: list[list[re.Match[str]]] = [[]]
+    for row in _SCORE_ROW.finditer(text):
+        name = row.group("name").strip()
+        run = runs[-1]
+        apart = run and (text.count("\n", run[-1].end(), row.start()) > 4 or int(row.group("rank")) < int(run[-1].group("rank")))
+        if not (name[:1].isupper() and len(name.split()) <= 5) or apart:
+            runs.append([])
+            if not name[:1].isupper():
+                continue
+        runs[-1].append(row)
+    result = []
+    for run in (r for r in runs if len(r) >= 3):
+        heading = _TABLE_YEAR.findall(text, max(0, run[0].start() - 200), run[0].start())
+        year = int(heading[-1]) if heading else only.year
+        for row in run:
+            place = next((e for e in entities if row.start("name") <= e[0] and e[1] <= row.end("name")), None)
+            name = row.group("name").strip()
+            result.append(IndexValue(only.index, None, _as_written(name, place[2]) if place else name, year, row.start(),
+                                     row.end("rank"), value=parse_number(row.group("score"), max_plain=_MAX_SCORE), unit="điểm",
+                                     rank=int(row.group("rank")), year_inferred=not heading))
+    return result
 
 
 _RESPECTIVELY = re.compile(r"(?<![\w])(?:lần lượt|tương ứng)(?![\w])", re.IGNORECASE)
@@ -885,7 +1027,7 @@ def _fill(record: IndexValue, kind: str, match: re.Match[str]) -> bool:
         if record.rank is not None:
             return False
         record.rank = 2 if match.group("second") else 1
-    elif kind in ("rank", "rank_from"):
+    elif kind in ("rank", "rank_from", "rank_year"):
         written = match.groupdict().get("of") or match.groupdict().get("of2")
         rank = int(match.group("rank")) if match.group("rank") else _ORDINALS[match.group("word").lower()]
         rank_of = int(written) if written else None

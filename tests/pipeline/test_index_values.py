@@ -49,6 +49,21 @@ def _docs() -> dict[str, dict]:
     ("tr-29-013", "Chỉ số đánh giá chuyển đổi số (DTI) của tỉnh đạt"),  # "Năm 2023, …" on 16-11-2023: DTI 2022
     ("tr-29-013", "Chính quyền số đứng thứ 46/63"),
     ("tr-33-018", "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh của Nghệ An"),  # "… xếp thứ 4/63 … vào năm 2018"
+    # Batch 36, real pages found after these rules were written; each case failed before the rule it names.
+    ("tr-36-013", "Bắc Giang 72.80 2"),                 # a table row: place, score, rank, tier ("… PCI NĂM 2022")
+    ("tr-36-028", "TP.HCM\n\n67.16"),                  # the same table printed one cell per line
+    ("tr-36-020", "Đà Nẵng tiếp tục đứng đầu cả nước"),  # "… cả nước với điểm số 0,9238": the country it leads, no entity
+    ("tr-36-021", "TP Đà Nẵng đạt 0,8654/1 điểm"),      # a score out of 1
+    ("tr-36-037", "chi phí không chính thức 7,49 điểm"),  # a score straight after its sub-index; "…" ends the sentence before
+    ("tr-36-024", "năm 2019 (thứ 10/17 Bộ)"),           # an earlier year's rank in brackets, not the ministries in an aside
+    ("tr-36-024", "thứ 8/17 về ứng dụng"),              # a rank out of N with no verb, for the sub-index after it
+    ("tr-36-040", "từ vị trí 25 trong năm 2020"),       # the rank left, for the year written after it
+    ("tr-36-010", "từ vị trí thứ 5 của năm 2015"),
+    ("tr-36-023", "Tập đoàn Điện lực Việt Nam đã giành"),  # a corporation, "vị trí số một"
+    ("tr-36-032", "dẫn đầu PAR Index 2021"),            # "… là TP. Hải Phòng": the index between the lead and the leader
+    ("tr-36-019", "Quảng Ninh có số điểm 70,7"),        # "… trên thang điểm 100": a score, then the scale
+    ("tr-36-018", "tỉnh Cao Bằng đứng cuối cùng"),      # "… với 38,80": a score with two decimals and no unit
+    ("tr-36-023", "Phú Yên đứng cuối bảng"),            # "… với chỉ 0,1993 điểm"
 ])
 def test_index_results_in_real_rankings(doc_id, quote):
     from pipeline.document import analyze
@@ -160,6 +175,9 @@ def _found(doc: dict) -> list[dict]:
     ("dev-225", "value", 300.0),               # "gồm 12 chỉ số chia thành 3 trụ cột chính: …, Kinh tế số (300 điểm)"
     ("dev-121", "value", 9.39),                # "tỉnh có mức tăng cao nhất là 9,39% và thấp nhất là 0,03%": rises
     ("dev-121", "value", 0.03),
+    ("tr-36-003", "value", 6.39),              # "tỉnh Bình Thuận tăng mạnh nhất với 6,39%": the largest rise
+    ("tr-36-010", "value", 5.26),              # "quận Ô Môn là đơn vị có số điểm tăng cao nhất với 5,26 điểm"
+    ("tr-36-035", "value", 94.07),             # "tỉnh cao nhất là 94,07%": a province not named, not the site's own
 ])
 def test_figures_that_are_no_ones_result(doc_id, field, value):
     from pipeline.train import load_gold
@@ -285,3 +303,25 @@ def test_a_target_is_a_commitment_not_a_result():
     assert analyze("UBND tỉnh phấn đấu Chỉ số SIPAS năm 2025 đạt 88%.", "2025-03-01", source=site)["index_values"] == []
     (found,) = analyze("UBND tỉnh: Chỉ số SIPAS năm 2024 đạt 88%.", "2025-03-01", source=site)["index_values"]
     assert (found["entity"], found["year"], found["value"]) == ("Nghệ An", 2024, 88.0)
+
+
+def test_one_rank_for_several_indexes_named_together():
+    """"Quảng Ninh đứng đầu trên cả 4 bảng xếp hạng PAR INDEX, SIPAS, PCI và PGI năm 2023" (tr-36-002)."""
+    found = _found(_docs()["tr-36-002"])
+    assert {p["index"] for p in found if p["entity"] == "Quảng Ninh" and p["rank"] == 1 and p["year"] == 2023} == \
+        {"PAR_INDEX", "SIPAS", "PCI", "PGI"}, found
+
+
+def test_one_result_written_with_two_spellings_of_its_entity_is_one_record():
+    """tr-36-008 names "Ngân hàng Nhà nước Việt Nam" in its lead and "Ngân hàng Nhà nước" in its body."""
+    found = [p for p in _found(_docs()["tr-36-008"]) if p["index"] == "PAR_INDEX" and p["subindex"] is None]
+    assert [(p["value"], p["rank"], p["rank_of"]) for p in found] == [(89.89, 2, 17)], found
+
+
+@pytest.mark.parametrize("doc_id, value, group", [
+    ("tr-36-006", 84.38, "17 bộ, cơ quan ngang bộ"),  # "giá trị trung bình … của 17 bộ, cơ quan ngang bộ là 84,38%"
+    ("tr-36-010", 84.05, "UBND cấp huyện"),           # "giá trị trung bình kết quả CCHC của UBND cấp huyện là 84,05 điểm"
+])
+def test_an_average_of_a_group_is_the_groups_not_the_countrys(doc_id, value, group):
+    found = [p for p in _found(_docs()[doc_id]) if p["value"] == value]
+    assert [p["entity"] for p in found] == [group], found

@@ -462,7 +462,8 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
         return None  # "… sẽ trực tiếp trả lời chất vấn": the agenda, not a turn
     if _cue("report").match(text, verb.start()):
         role = "report"  # "Phó Thủ tướng Trương Hòa Bình trình bày Báo cáo …"
-    elif _cue("chair_title").search(speaker.title) and not _VOTERS.match(text, start):
+    elif (_cue("chair_title").search(speaker.title) or _chair_named(text, start, verb.start(), speakers)) and \
+            not _VOTERS.match(text, start):
         # also "Phát biểu khai mạc phiên chất vấn, đồng chí X, Phó Bí thư …, Chủ tịch HĐND tỉnh đề nghị";
         # not a voter who holds a council seat ("Cử tri X, Phó Chủ tịch HĐND xã …")
         role = "chair"
@@ -484,6 +485,15 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
         return None  # the same official goes on (the turn is extended over the paragraphs after it)
     return Turn(start, _paragraph_end(text, start), speaker.name, speaker.title, None, role, None, None, None,
                 "prose", speaker_kind=speaker.kind)
+
+
+def _chair_named(text: str, start: int, end: int, speakers: _Speakers) -> bool:
+    """Whether the person speaking is named here with the chair's title right before the name
+    ("Phát biểu khai mạc phiên chất vấn, Chủ tịch HĐND TPHCM Nguyễn Thị Lệ thông tin, …"),
+    whatever other office the page gives them elsewhere ("Phó Bí thư Thành ủy")."""
+    named = speakers.attributor.persons.between(start, end)
+    return bool(named) and re.search(rf"(?:{_cue('chair_title').pattern})[^,.;:]{{0,40}}$",
+                                     text[start:named[-1].start]) is not None
 
 
 # "Ông Nguyễn Văn Bình phân bua: “…", "Thống đốc nói: “…": a speaker's words quoted after a colon.

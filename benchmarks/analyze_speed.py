@@ -2,7 +2,7 @@
 sentences, in the same process, and the ratio (target: ≥ 5×). Also the ratio of
 ``hdnd process`` with two workers to one, and peak RSS.
 
-Run: python benchmarks/analyze_speed.py [--docs 200] [--rss-articles 10000] [--whole 200] [--steps 200]
+Run: python benchmarks/analyze_speed.py [--docs 200] [--rss-articles 10000] [--whole 200] [--steps 200] [--startup]
 
 ``--whole N`` times whole processes on the first N real texts of
 ``../shared/gold/dev/news.jsonl``: ``hdnd analyze`` (the full pipeline, trained classifier
@@ -13,6 +13,11 @@ machine the wall time measures the neighbours too).
 
 ``--steps N`` prints the CPU seconds of each pipeline step (normalisation and segmentation
 first) on the first N of those texts, in one process with the models loaded.
+
+``--startup`` prints the CPU seconds of each stage of a fresh process's start-up, before
+its first document's own work: importing spaCy, importing the pipeline's modules, building
+the pipeline, loading the word segmenter, and the rest of the first (one-sentence) document
+(lexicons, matchers, the classifier).
 
 ``--rss-articles N`` processes N synthetic articles with two workers in a fresh corpus
 and prints the peak RSS of this process and of the largest worker (target: under 1 GB).
@@ -165,13 +170,51 @@ def step_costs(count: int) -> None:
           + "; ".join(f"{name} {cost:.2f} ({cost / total:.0%})" for name, cost in sorted(costs.items(), key=lambda kv: -kv[1])))
 
 
+# Run in a fresh process: the CPU seconds of each start-up stage, as JSON.
+_STARTUP = """
+import json, time
+stages, last = {}, 0.0  # from the process start: the interpreter first
+def stage(name):
+    global last
+    now = time.process_time()
+    stages[name], last = round(now - last, 3), now
+stage("interpreter")
+import spacy
+stage("import spacy")
+from pipeline import document
+stage("import pipeline modules")
+document.nlp(document.model_choice())
+stage("build the pipeline")
+from pipeline.segment import word_segmenter
+word_segmenter()
+stage("load the word segmenter")
+document.warm()
+stage("first document (lexicons, matchers, classifier)")
+print(json.dumps(stages))
+"""
+
+
+def startup() -> None:
+    """CPU seconds of each start-up stage of a fresh process (``_STARTUP``)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _STARTUP], cwd=ROOT, capture_output=True, text=True, check=True)
+    stages = json.loads(done.stdout)
+    print(f"start-up CPU seconds, {sum(stages.values()):.2f} s in all (load average {os.getloadavg()[0]:.1f}): "
+          + "; ".join(f"{name} {seconds:.2f}" for name, seconds in stages.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--rss-articles", type=int, default=0)
     parser.add_argument("--whole", type=int, default=0, help="Time whole processes on this many real texts.")
     parser.add_argument("--steps", type=int, default=0, help="CPU seconds of each pipeline step on this many real texts.")
+    parser.add_argument("--startup", action="store_true", help="CPU seconds of each stage of a fresh process's start-up.")
     args = parser.parse_args()
+    if args.startup:
+        startup()
+        return
     if args.steps:
         step_costs(args.steps)
         return

@@ -371,6 +371,14 @@ CAPTION_WORDS = 14
 _DEBATE_LEAD = re.compile(r"(?:Tranh luận|Tái chất vấn)(?:\s+(?:lại|thêm|với[^,]{0,60}))?\s*,?\s*", re.IGNORECASE)
 # Who will answer, in a preview or an agenda: "Bộ trưởng … sẽ trực tiếp trả lời chất vấn".
 _FUTURE = re.compile(r"(?<![\w])(?:sẽ|dự kiến|sắp)(?![\w])", re.IGNORECASE)
+# A paragraph that sets out the programme ("Theo chương trình, UBTVQH sẽ nghe … Tiếp đó, … Nguyễn
+# Hạnh Phúc trình bày Báo cáo …"): every sentence of it is the agenda, not someone speaking.
+_AGENDA = re.compile(r"[ \t*•\-–]*(?:Theo chương trình|Theo kế hoạch|Theo dự kiến|Dự kiến)(?![\w])", re.IGNORECASE)
+
+
+def _agenda(text: str, start: int, verb: int) -> bool:
+    """Whether the words up to ``verb`` are in the future or in a paragraph of the programme."""
+    return bool(_FUTURE.search(text, start, verb) or _AGENDA.match(text, text.rfind("\n", 0, start) + 1))
 
 
 def _caption(text: str, start: int) -> bool:
@@ -458,7 +466,7 @@ def _officials_speak(text: str, start: int, end: int, speakers: _Speakers, earli
         # "Bộ trưởng nhấn mạnh là …" in a delegate's words cites the minister; a new turn names
         # him, or quotes him right after a question no one has answered yet.
         return _quoted_answer(text, start, end, speakers, earlier) if question_time else None
-    if _FUTURE.search(text, start, verb.start()):
+    if _agenda(text, start, verb.start()):
         return None  # "… sẽ trực tiếp trả lời chất vấn": the agenda, not a turn
     if _cue("report").match(text, verb.start()):
         role = "report"  # "Phó Thủ tướng Trương Hòa Bình trình bày Báo cáo …"

@@ -395,6 +395,12 @@ def test_the_chair_named_so_where_she_speaks_is_the_chair():
     assert [t["role"] for t in _analysed("live-04")["turns"] if t["speaker"] == "Nguyễn Thị Lệ"] == ["chair"]
 
 
+def test_a_paragraph_of_the_programme_is_nobodys_turn():
+    """headers-16: "Theo chương trình, UBTVQH sẽ nghe … Tiếp đó, Ủy viên UBTVQH, Tổng Thư ký QH, Chủ
+    nhiệm VPQH Nguyễn Hạnh Phúc trình bày Báo cáo …": the meeting has not sat; he reports nothing yet."""
+    assert "Nguyễn Hạnh Phúc" not in {t["speaker"] for t in _analysed("headers-16")["turns"]}
+
+
 def test_a_deputys_proposal_answered_by_an_official_is_not_the_deputy_speaking():
     """tr-05-021 (models/training): "Đối với đề xuất làm cầu vượt … của đại biểu Lê Ngọc Huấn,
     Giám đốc Sở GTVT cho rằng …": the director speaks, not the deputy."""

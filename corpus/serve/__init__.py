@@ -112,7 +112,7 @@ COLUMN_TITLES = {
     "change": "Thay đổi · Change", "rank_change": "Đổi hạng · Rank change", "start": "Từ ký tự · From character",
     "end": "Đến ký tự · To character", "role": "Vai trò · Role", "seq": "Thứ tự · Order",
     "timestamp": "Thời điểm · Time", "delegation": "Đoàn · Delegation", "addressee": "Hỏi ai · Addressed to",
-    "council": "Hội đồng · Council", "term": "Khóa · Term", "session_no": "Kỳ họp thứ · Session no.",
+    "council": "Hội đồng · Council", "term": "Khóa · Term", "session_no": "Kỳ/phiên họp thứ · Session no.",
     "date": "Ngày · Date", "first_seen": "Lần đầu · First seen", "last_seen": "Lần cuối · Last seen",
     ("persons", "title"): "Chức danh · Title", ("turns", "title"): "Chức danh · Title",
 }

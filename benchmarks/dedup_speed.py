@@ -105,7 +105,12 @@ def build(path: Path, size: int) -> None:
 
 
 def corpus(cache: Path, size: int) -> Path:
-    """The cached corpus of ``size`` articles, built first if missing or of another size."""
+    """The cached corpus of ``size`` articles, built first if missing or of another size.
+    Its analysed articles are marked analysed by the current pipeline version, so that
+    only the new article is pending after a version bump too."""
+    from corpus.db import connect
+    from pipeline import PIPELINE_VERSION
+
     cache.mkdir(parents=True, exist_ok=True)
     path, done = cache / f"dedup-{size}.db", cache / f"dedup-{size}.built"
     if not done.exists():
@@ -114,6 +119,11 @@ def corpus(cache: Path, size: int) -> Path:
         start = time.perf_counter()
         build(path, size)
         done.write_text(f"{time.perf_counter() - start:.0f}\n")
+    db = connect(path)
+    with db.conn:
+        db.execute("UPDATE articles SET pipeline_version = ? WHERE pipeline_version IS NOT NULL AND pipeline_version != ?",
+                   (PIPELINE_VERSION, PIPELINE_VERSION))
+    db.conn.close()
     return path
 
 

@@ -76,7 +76,7 @@ def test_underthesea_is_whole_for_whoever_asks_for_more(tmp_path):
     what they give in a process that imported underthesea first."""
     asks = "from underthesea import ner, word_tokenize\nimport underthesea\n" \
            f"print(json.dumps([underthesea.__version__, ner({SENTENCE!r}), word_tokenize({SENTENCE!r})], ensure_ascii=False))"
-    _probe(tmp_path)  # the mark: the next processes do not ask underthesea themselves
+    (tmp_path / f"segmenter-{_check_key(model_folder())}.ok").write_text("checked\n")  # hdnd asks underthesea nothing
     lazy = _probe(tmp_path, "import json\nfrom pipeline import analyze\n" f"analyze({SENTENCE!r})\n" + asks)
     whole = _probe(tmp_path, "import json\nimport underthesea\nfrom pipeline import analyze\n" f"analyze({SENTENCE!r})\n" + asks)
     assert lazy == whole

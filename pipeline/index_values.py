@@ -838,15 +838,35 @@ def _index_before(mentions, pos: int, context) -> tuple[str | None, str | None]:
     return (context.index, context.subindex) if context else (None, None)
 
 
+def _listed_before(entities, text: str, pos: int, floor: int) -> list[tuple[int, int, str]]:
+    """The places listed together ("A, B và C") whose last one ends just before ``pos`` (a verb
+    between, "giữ vị trí"), first to last."""
+    before = [e for e in entities if floor <= e[0] and e[1] <= pos]
+    if not before or not re.fullmatch(r"\s*(?:(?:giữ|xếp|đứng|ở|lần lượt|vị trí|hạng)\s+)*", text[before[-1][1]:pos]):
+        return []
+    listed = [before[-1]]
+    for e in reversed(before[:-1]):
+        if not re.fullmatch(r"\s*(?:,|và)\s*", text[e[1]:listed[0][0]]):
+            break
+        listed.insert(0, e)
+    return listed if len(listed) >= 2 else []
+
+
 def _respectively(text: str, start: int, end: int, entities, mentions, context, years, default_year) -> list[IndexValue]:
     """"Hà Nội và TP.HCM lần lượt đạt 43,96 điểm và 41,77 điểm", "TP.HCM và Quảng Ninh lần
     lượt xếp thứ 2 và 3", "Lạng Sơn, Bạc Liêu và Điện Biên, với các điểm số tương ứng là
     0,2144; 0,1914 và 0,1738": the entities before the word, paired in order with the
-    figures after it (only when their numbers agree)."""
+    figures after it (only when their numbers agree). Without the word, places listed together
+    right before as many ranks: "Thanh Hóa, Điện Biên, Hà Tĩnh giữ vị trí thứ 5, 6, 7"."""
     word = _RESPECTIVELY.search(text, start, end)
     if word is None:
-        return []
-    named = [(a, b, label) for a, b, label in entities if start <= a and b <= word.start()]
+        listed = _LIST_RANKS.search(text, start, end)
+        named = _listed_before(entities, text, listed.start(), start) if listed else []
+        if not listed or len(named) != 1 + len(re.findall(r"\d{1,2}", listed.group(2))):
+            return []
+        word = re.compile(r"\s*").match(text, listed.start())  # the ranks follow at once
+    else:
+        named = [(a, b, label) for a, b, label in entities if start <= a and b <= word.start()]
     code, subindex = _index_before(mentions, word.start(), context)
     if code is None or len(named) < 2:
         return []

@@ -334,7 +334,7 @@ _NATIONAL = re.compile(r"(?<![\w])(?:cả nước|toàn quốc|trung bình|bình
 # Not the country a rank is out of either: "đứng thứ 3 cả nước", "xếp thứ 23/63 tỉnh, thành phố trong cả nước".
 _THAN = re.compile(r"(?:(?<![\w])(?:hơn|với)\s+(?:mức\s+)?(?:(?:điểm\s+)?(?:trung bình|bình quân)\s+)?"
                    r"|(?:thứ|hạng|vị trí)\s+\w+(?:/\d+)?(?:\s+(?:tỉnh|thành phố|tỉnh,\s+thành phố|trong|của))*\s+"
-                   r"|(?<![\w])(?:dẫn đầu|đứng đầu)\s+)$",
+                   r"|(?<![\w])(?:dẫn đầu|đứng đầu|xếp hạng)\s+)$",
                    re.IGNORECASE)
 _OWN = re.compile(r"(?<![\w])(?<!trung bình )(?<!bình quân )(?:của|các)\s+(?:tỉnh|thành phố|địa phương|huyện|sở|cơ quan)(?![\w])"
                   r"|(?<![\w])vùng(?![\w])",

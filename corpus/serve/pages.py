@@ -260,7 +260,7 @@ async def _every_hit(datasette, query: str, filters: Filters) -> AsyncIterator[t
                                                                    offset=offset, filters=filters))
             yield group, found
             offset += EXPORT_CHUNK
-            if offset >= found["total"] or not found["hits"]:
+            if len(found["hits"]) < EXPORT_CHUNK or (found["total_exact"] and offset >= found["total"]):
                 break
 
 
@@ -281,10 +281,10 @@ def _export_all(datasette, query: str, filters: Filters) -> AsgiStream:
 async def _all_groups(datasette, query: str, filters: Filters) -> dict:
     """The whole result as search_everything gives a page of it: every hit of each group
     with its total (for .json?_all=1, which is answered whole or, out of time, not at all)."""
-    groups = {group: {"total": 0, "hits": []} for group in filters.groups()}
+    groups = {group: {"total": 0, "total_exact": True, "hits": []} for group in filters.groups()}
     async for group, found in _every_hit(datasette, query, filters):
-        groups[group]["total"] = found["total"]
         groups[group]["hits"] += found["hits"]
+        groups[group]["total"] = found["total"] if found["total_exact"] else len(groups[group]["hits"])
     return {"query": query, "groups": groups}
 
 
@@ -309,7 +309,8 @@ async def search_page(datasette, request) -> Response:
         except QueryError as err:
             error = str(err)
     status = 400 if error else 200
-    more = bool(result) and not whole and any(g["total"] > page * size for g in result["groups"].values())
+    more = bool(result) and not whole and any(g["total"] > page * size or (not g["total_exact"] and len(g["hits"]) == size)
+                                              for g in result["groups"].values())
     pages = {"next": _search_url(datasette, "." + fmt if fmt else "", query, filters, page=page + 1,
                                  size=size if request.args.get("size") else None) if more else None,
              "previous": _search_url(datasette, "." + fmt if fmt else "", query, filters, page=page - 1 if page > 2 else None,
@@ -333,7 +334,8 @@ async def search_page(datasette, request) -> Response:
         found = result["groups"][group]
         hits = [{**_hit_links(datasette, group, hit), "snippet": marked(hit["snippet"])} for hit in found["hits"]]
         first = (page - 1) * size + 1
-        groups.append({"name": group, "title": GROUP_TITLES[group], "total": found["total"], "hits": hits,
+        groups.append({"name": group, "title": GROUP_TITLES[group], "total": found["total"],
+                       "total_exact": found["total_exact"], "hits": hits,
                        "first": first, "last": first + len(hits) - 1, "order": found.get("order")})
     return await _page(datasette, request, "hdnd_search.html", {
         "q": query, "groups": groups, "error": error, "filters": filters, "kinds": FILTER_KINDS, "page": page,

@@ -200,3 +200,34 @@ def test_session_page_shows_exchanges_promises_and_coverage(server):
 def test_an_unknown_session_is_404(server):
     status, body = _get(server + "/-/session/99999")
     assert status == 404 and "There is no session 99999 in this corpus" in body.decode("utf-8")
+
+
+def test_search_counts_records_up_to_a_bound_and_still_pages_and_exports_them_all(tmp_path):
+    """More people match than the page counts (lookup.COUNT_AT_MOST): it says "more than", the
+    JSON says the total is not exact, the next page is offered, and _all=1 reads every one."""
+    import sqlite3
+
+    from corpus.db import connect
+    from corpus.lookup import COUNT_AT_MOST
+    from tests.corpus.conftest import serving
+
+    path = tmp_path / "many.db"
+    connect(path).conn.close()
+    many = COUNT_AT_MOST["records"] + 5
+    with sqlite3.connect(path) as conn:  # plumbing rows written as any tool would: the triggers index them
+        conn.executemany("INSERT INTO persons (name, title, first_seen) VALUES (?, 'Đại biểu', '2024-01-01')",
+                         [(f"Nguyễn Văn An {n}",) for n in range(many)])
+    with serving(path) as port:
+        base = f"http://127.0.0.1:{port}"
+        _, first = _json(base + "/-/search.json?q=nguyen+van+an&size=3")
+        people = first["groups"]["people"]
+        assert (people["total"], people["total_exact"], len(people["hits"])) == (COUNT_AT_MOST["records"], False, 3)
+        assert first["next"] == "/-/search.json?q=nguyen+van+an&page=2&size=3"
+        _, second = _json(base + first["next"])
+        assert not {h["id"] for h in second["groups"]["people"]["hits"]} & {h["id"] for h in people["hits"]}
+        page = _get(base + "/-/search?q=nguyen+van+an")[1].decode("utf-8")
+        assert f"1–10 / hơn · more than {COUNT_AT_MOST['records']}" in page
+        _, whole = _json(base + "/-/search.json?q=nguyen+van+an&_all=1")
+        hits = whole["groups"]["people"]["hits"]
+        assert (whole["groups"]["people"]["total"], whole["groups"]["people"]["total_exact"]) == (many, True)
+        assert len({h["id"] for h in hits}) == many

@@ -132,9 +132,14 @@ def test_a_total_past_the_count_says_there_are_more(db, monkeypatch):
     monkeypatch.setattr(lookup, "COUNT_AT_MOST", {"articles": 1, "records": 2})
     found = search_everything(db, "bac giang")["groups"]
     assert (found["index_values"]["total"], found["index_values"]["total_exact"]) == (2, False)
-    assert len(found["index_values"]["hits"]) == 5  # the hits are not cut by the count
+    # Too many to rank: every hit still comes, the most recently added first, without a score.
+    index_values = found["index_values"]
+    assert index_values["order"] == "added" and {h["score"] for h in index_values["hits"]} == {None}
+    assert [h["id"] for h in index_values["hits"]] == sorted((h["id"] for h in index_values["hits"]), reverse=True)
+    assert len(index_values["hits"]) == 5
     assert (found["articles"]["total"], found["articles"]["total_exact"]) == (1, False)
-    assert search_everything(db, "tran minh duc")["groups"]["people"]["total_exact"]
+    narrow = search_everything(db, "tran minh duc")["groups"]["people"]
+    assert narrow["total_exact"] and narrow["order"] == "best" and narrow["hits"][0]["score"] is not None
 
 
 def test_the_record_indexes_follow_rows_any_tool_writes(fresh_db, db_path):

@@ -203,8 +203,9 @@ def test_an_unknown_session_is_404(server):
 
 
 def test_search_counts_records_up_to_a_bound_and_still_pages_and_exports_them_all(tmp_path):
-    """More people match than the page counts (lookup.COUNT_AT_MOST): it says "more than", the
-    JSON says the total is not exact, the next page is offered, and _all=1 reads every one."""
+    """More people match than the page counts (lookup.COUNT_AT_MOST): it says "more than" and
+    lists them most recently added first, the JSON says the total is not exact, the next page
+    is offered, and _all=1 reads every one."""
     import sqlite3
 
     from corpus.db import connect
@@ -224,9 +225,11 @@ def test_search_counts_records_up_to_a_bound_and_still_pages_and_exports_them_al
         assert (people["total"], people["total_exact"], len(people["hits"])) == (COUNT_AT_MOST["records"], False, 3)
         assert first["next"] == "/-/search.json?q=nguyen+van+an&page=2&size=3"
         _, second = _json(base + first["next"])
-        assert not {h["id"] for h in second["groups"]["people"]["hits"]} & {h["id"] for h in people["hits"]}
+        ids = [h["id"] for h in people["hits"] + second["groups"]["people"]["hits"]]
+        assert people["order"] == "added" and ids == list(range(many, many - 6, -1))
         page = _get(base + "/-/search?q=nguyen+van+an")[1].decode("utf-8")
         assert f"1–10 / hơn · more than {COUNT_AT_MOST['records']}" in page
+        assert "Too many matches to rank by relevance: the most recently added come first" in page
         _, whole = _json(base + "/-/search.json?q=nguyen+van+an&_all=1")
         hits = whole["groups"]["people"]["hits"]
         assert (whole["groups"]["people"]["total"], whole["groups"]["people"]["total_exact"]) == (many, True)

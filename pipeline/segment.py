@@ -251,9 +251,7 @@ def _verified(ours: Callable[[str], list[str]], folder: Path) -> bool:
         return False
     try:
         mark.parent.mkdir(parents=True, exist_ok=True)
-        for stale in mark.parent.glob("segmenter-*.ok"):
-            stale.unlink()
-        mark.write_text(_CHECK + "\n", encoding="utf-8")
+        mark.write_text(_CHECK + "\n", encoding="utf-8")  # others stay: installations may share the folder
     except OSError:
         pass
     return True

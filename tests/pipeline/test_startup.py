@@ -36,11 +36,11 @@ def _probe(cache, code: str = _PROBE) -> dict:
 def test_the_segmenter_check_is_asked_once_then_remembered(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "segmenter-0123.ok").write_text("from an older underthesea\n")
+    (cache / "segmenter-0123.ok").write_text("another installation's (another underthesea)\n")
     first = _probe(cache)
     assert first["ours"] and first["asked"]
     marks = sorted(p.name for p in cache.iterdir())
-    assert marks == [f"segmenter-{_check_key(model_folder())}.ok"]  # the stale mark is gone
+    assert marks == ["segmenter-0123.ok", f"segmenter-{_check_key(model_folder())}.ok"]
     second = _probe(cache)
     assert second["ours"] and not second["asked"] and not second["whole"]
     assert second["result"] == first["result"]

@@ -395,6 +395,13 @@ def turn_speaker(turns: SpanIndex, pos: int) -> tuple[int | None, Speaker | None
 def subject_speaker(clause: Clause, cue_start: int, attributor: Attributor) -> Speaker | None:
     """No attribution in the sentence: reported speech carried over, else the subject body
     (or a place named as the subject)."""
+    if cue_start == clause.start:
+        # No cue: "Phát biểu tại buổi lễ, Thiếu tướng X - Thứ trưởng … - yêu cầu …" is said by whoever the
+        # clause's first verb of saying names (a later one is inside what is asked: "Đề nghị UBND … chỉ đạo").
+        first = cue_regex("speech").search(attributor.text, clause.start, clause.end)
+        own = next((speaker for at, speaker in attributor.said if first and at == first.start()), None)
+        if own:
+            return own
     carried = attributor.carried(clause.start)
     subject_body = next(iter(attributor.bodies.between(clause.start, cue_start)), None)
     if carried:

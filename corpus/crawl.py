@@ -272,6 +272,8 @@ def run_crawl(db_path: str | Path, spider_args: dict, settings: dict | None = No
     try:
         process.crawl(crawler, **spider_args)
         process.start()
+        if "finish_reason" in summary.stats:  # with what Scrapy's own handlers added after ours (elapsed time)
+            summary.stats = {**crawler.stats.get_stats(), "finish_reason": summary.stats["finish_reason"]}
         status = summary.status
         if mark and "finish_reason" in summary.stats:  # Scrapy closed and saved its state
             mark.truncate(0)

@@ -34,11 +34,26 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
+# The page read last and its meta tags: the fields of one page share one walk. One tuple,
+# replaced whole, so a reader never pairs one page with another's tags (extraction never
+# changes the page it reads: it drops boxes from a copy of the body only).
+_last_metas: tuple[BeautifulSoup | None, list[Tag]] = (None, [])
+
+
+def _metas(soup: BeautifulSoup) -> list[Tag]:
+    """Every meta tag of the page, in page order, found in one walk for all its fields."""
+    global _last_metas
+    last = _last_metas
+    if last[0] is not soup:
+        last = _last_metas = (soup, soup.find_all("meta"))
+    return last[1]
+
+
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     """The content of the first meta tag named by the first of ``names`` that has one, as
     property, name or itemprop. The page's meta tags are gathered in one walk: looking each
     name up with find() walked the whole page for every name it lacks."""
-    metas = soup.find_all("meta")
+    metas = _metas(soup)
     for name in names:
         for attr in ("property", "name", "itemprop"):
             tag = next((meta for meta in metas if meta.get(attr) == name), None)
@@ -49,7 +64,7 @@ def _meta(soup: BeautifulSoup, *names: str) -> str | None:
 
 def _meta_all(soup: BeautifulSoup, name: str) -> list[str]:
     return [
-        c for tag in soup.find_all("meta", attrs={"property": name}) if (c := _clean(tag.get("content")))
+        c for tag in _metas(soup) if tag.get("property") == name and (c := _clean(tag.get("content")))
     ]
 
 

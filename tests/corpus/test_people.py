@@ -183,6 +183,16 @@ def test_promises_turns_and_questions_of_a_person(web_corpus):
     assert "#3 commitment [overdue] 2024-12-31" in table and "kỳ họp thứ 18 (2024-07-10): 1 answer" in table
 
 
+def test_a_persons_promises_and_questions_are_read_by_index(people_db):
+    """Migration 23: the person page reads no whole table of commitments or questions."""
+    conn = sqlite3.connect(people_db)
+    for sql, index in (("SELECT id FROM commitments WHERE person_id = 1", "commitments_person"),
+                       ("SELECT id FROM questions WHERE asker_person_id = 1", "questions_asker"),
+                       ("SELECT id FROM questions WHERE answerer_person_id = 1", "questions_answerer")):
+        plan = " ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert f"USING COVERING INDEX {index}" in plan or f"USING INDEX {index}" in plan, plan
+
+
 def test_the_person_page_is_the_record_with_its_links(people_db):
     dung, truong = person(people_db, "Hồ Quốc Dũng"), person(people_db, "Trương Hòa Bình")
     with serving(people_db) as port:

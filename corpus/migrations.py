@@ -1258,6 +1258,17 @@ MIGRATIONS: list[Migration] = [
         END;
         """,
     ),
+    (
+        23,
+        "a person's promises and questions read by index (hdnd person, /-/person/ID)",
+        """
+        -- A person's page reads their commitments and the questions they asked and answered;
+        -- without these indexes each read scanned its table (0.8 s for 1M commitments).
+        CREATE INDEX commitments_person ON commitments(person_id);
+        CREATE INDEX questions_asker ON questions(asker_person_id);
+        CREATE INDEX questions_answerer ON questions(answerer_person_id);
+        """,
+    ),
 ]
 
 

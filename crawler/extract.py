@@ -203,16 +203,13 @@ def is_caption(element: Tag) -> bool:
     return before is not None and not before.get_text(strip=True)
 
 
-# The boxes dropped from a body, as one selector: one walk of the body instead of one per selector.
-DROP = ", ".join(GENERIC_DROP)
-
-
-def _text_of(element: Tag) -> str:
-    """Body paragraphs of one element, boxes and photo captions dropped, through trafilatura's cleaning."""
+def _text_of(element: Tag, marks: tuple[set[str], set[str]]) -> str:
+    """Body paragraphs of one element, boxes and photo captions dropped, through trafilatura's
+    cleaning. The boxes are found in one walk of the body, by the selectors that can match
+    on its page (``marks``: the page's classes and ids, which include the body's)."""
     fragment = BeautifulSoup(str(element), "lxml")
-    for tag in fragment.select(DROP):
-        if not tag.decomposed:  # not inside a box already dropped
-            tag.decompose()
+    for tag in fragment.select(", ".join(s for s in GENERIC_DROP if could_match(s, *marks))):
+        tag.decompose()  # a box inside a box dropped before: dropped with it, this does nothing
     for caption in [t for t in fragment.find_all(["p", "div"]) if is_caption(t)]:
         caption.decompose()
     wrapped = f"<html><body><article>{fragment.body.decode_contents() if fragment.body else ''}</article></body></html>"
@@ -227,7 +224,7 @@ def _text_of(element: Tag) -> str:
 def body_from_selectors(soup: BeautifulSoup, source: Source | None) -> str:
     selectors = (source.body if source else ()) + GENERIC_BODY
     element = _select(soup, selectors)
-    return _text_of(element) if element is not None else ""
+    return _text_of(element, _marks(soup)) if element is not None else ""
 
 
 def body_from_trafilatura(html: str) -> str:

@@ -137,9 +137,12 @@ class Attributor:
             # A compound title ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh") matches by any part.
             # "Phó Bí thư Tỉnh ủy giữ chức vụ Chủ tịch UBND tỉnh" holds "Chủ tịch UBND tỉnh"
             # (but a "Phó Chủ tịch" is not the "Chủ tịch").
+            # Who holds the whole title outranks who holds only its start: "tân Chủ tịch nước" is the one
+            # elected, not "Chủ tịch Hồ Chí Minh" named after him.
             within = re.compile(rf"(?:^|(?<!pho) ){re.escape(key)}(?: |$)")
-            self._titled[key] = [m for m in self.persons.records if any(
-                part and (within.search(part) or key.startswith(part)) for part in self._title_parts(m))]
+            whole = [m for m in self.persons.records if any(part and within.search(part) for part in self._title_parts(m))]
+            self._titled[key] = whole or [m for m in self.persons.records if any(
+                part and key.startswith(part) for part in self._title_parts(m))]
         matching = self._titled[key]
         earlier = [m for m in matching if m.start < before + len(phrase)]
         if matching:
@@ -396,7 +399,7 @@ def subject_speaker(clause: Clause, cue_start: int, attributor: Attributor) -> S
     """No attribution in the sentence: reported speech carried over, else the subject body
     (or a place named as the subject)."""
     if cue_start == clause.start:
-        # No cue: "Phát biểu tại buổi lễ, Thiếu tướng X - Thứ trưởng … - yêu cầu …" is said by whoever the
+        # No cue: "Lập tức ông Trần Thọ yêu cầu ông Lê Anh … giải thích" is said by whoever the
         # clause's first verb of saying names (a later one is inside what is asked: "Đề nghị UBND … chỉ đạo").
         first = cue_regex("speech").search(attributor.text, clause.start, clause.end)
         own = next((speaker for at, speaker in attributor.said if first and at == first.start()), None)

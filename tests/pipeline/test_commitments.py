@@ -64,6 +64,7 @@ def _candidate_for(doc: dict, item: dict):
     ("tr-09-006", "commitments", "bảo vệ tuyệt đối quyền", "pronoun"),        # "Ông" is the governor, not the woman who asked
     ("tr-22-015", "demands", "yêu cầu ông Lê Anh", "speech_verb"),            # no cue: "Lập tức ông Trần Thọ yêu cầu …" asks
     ("tr-01-014", "demands", "nhắc nhớ Bộ trưởng GD", "speech_verb"),         # no cue: "Chủ tịch Quốc hội … cắt ngang phần trả lời"
+    ("dev-207", "commitments", "tân Chủ tịch nước hứa", "subject"),           # the holder of the whole title, not "Chủ tịch Hồ Chí Minh"
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok

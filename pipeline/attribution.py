@@ -170,12 +170,14 @@ class Attributor:
     def _named_beside(self, phrase: str, before: int) -> PersonMention | None:
         """The person the text names right beside the same title before ``before`` ("Ông
         Lương Nguyễn Minh Triết, tân Bí thư Thành ủy Đà Nẵng …" for a later "tân Bí thư
-        Thành ủy Đà Nẵng hứa …"), when the title was not read as that person's."""
+        Thành ủy Đà Nẵng hứa …", also after another title, "đồng chí X, Tỉnh ủy viên, Bí thư
+        Huyện ủy", or appointed to it, "ông X - Trưởng phòng … giữ chức Phó Giám đốc Sở …"),
+        when the title was not read as that person's."""
         if len(phrase.split()) < 3:
             return None
         for match in reversed(list(re.finditer(re.escape(phrase), self.text[:before], re.IGNORECASE))):
             ahead = self.persons.before(match.start())
-            if ahead and re.fullmatch(r"\s*[,–-]?\s*(?:tân\s+)?", self.text[ahead[-1].end:match.start()], re.IGNORECASE):
+            if ahead and _BESIDE.fullmatch(self.text, ahead[-1].end, match.start()):
                 return ahead[-1]
             after = self.persons.between(match.end(), match.end() + 3)
             if after:
@@ -340,6 +342,9 @@ def title_key(title: str) -> str:
     return key.strip()
 
 _NEW = re.compile(r"^(?:tân|tân nhiệm)\s+", re.IGNORECASE)
+# Between a name and its title: a comma or dash, up to two shorter titles, or an appointment ("giữ chức").
+_BESIDE = re.compile(r"\s*[,–-]?\s*(?:(?:[^,.;:!?()\n]{1,30},\s*){0,2}(?:tân\s+)?|"
+                     r"[^.;!?\n]{0,120}?(?<![\w])giữ chức(?:\s+vụ)?\s+)", re.IGNORECASE)
 _NAME_AT_END = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+(?:cũng|đã|vẫn|còn|thì))?$")
 _SPEECH_TAIL = re.compile(r"\s+(?:" + "|".join(re.escape(p) for p in sorted(commitment_cues()["speech"], key=len,
                                                                          reverse=True)) + r")(?![\w])")

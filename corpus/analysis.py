@@ -88,9 +88,10 @@ def store_analysis(db: sqlite_utils.Database, article_id: int, result: dict, ver
             if person["title"]:
                 conn.execute("UPDATE persons SET title = ? WHERE id = ? AND (last_seen IS NULL OR ? >= last_seen)",
                              (person["title"], person_id, published or ""))
-            conn.execute("UPDATE persons SET first_seen = MIN(COALESCE(first_seen, ?), ?), "
-                         "last_seen = MAX(COALESCE(last_seen, ?), ?) WHERE id = ?",
-                         (published, published, published, published, person_id))
+            # An undated article leaves the dates as they are (MIN/MAX with NULL would be NULL).
+            conn.execute("UPDATE persons SET first_seen = MIN(COALESCE(first_seen, :d), COALESCE(:d, first_seen)), "
+                         "last_seen = MAX(COALESCE(last_seen, :d), COALESCE(:d, last_seen)) WHERE id = :id",
+                         {"d": published, "id": person_id})
             for title in person["titles"]:
                 conn.execute("INSERT OR IGNORE INTO person_titles VALUES (?, ?, ?, ?)",
                              (person_id, title, article_id, published))

@@ -112,6 +112,21 @@ def test_old_and_new_tone_placement_give_one_person_with_titles_over_time(people
     assert record["provinces"] == []
 
 
+def test_an_undated_article_keeps_the_days_a_person_was_seen(people_db, tmp_path):
+    """Hà Sỹ Đồng is also named on an undated page (tr-05-036): analysed after the dated
+    ones, it leaves the days the persons row was seen as they were (not NULL)."""
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(people_db.read_bytes())
+    names = "name IN ('Hà Sỹ Đồng', 'Hà Sĩ Đồng')"
+    with sqlite3.connect(copy) as conn:
+        before = conn.execute(f"SELECT first_seen, last_seen FROM persons WHERE {names}").fetchone()
+        undated = conn.execute("SELECT id FROM articles WHERE published IS NULL AND text LIKE '%Hà Sỹ Đồng%'").fetchall()
+        assert len(undated) == 1 and None not in before
+        conn.execute("UPDATE articles SET pipeline_version = NULL WHERE id = ?", undated[0])
+    hdnd(copy, "process", "--today", "2025-12-01")
+    assert sqlite3.connect(copy).execute(f"SELECT first_seen, last_seen FROM persons WHERE {names}").fetchone() == before
+
+
 def test_the_latest_title_is_the_one_seen_last(people_db, tmp_path):
     """Whatever title the persons row kept (the last article processed, dated or not)."""
     copy = tmp_path / "copy.db"

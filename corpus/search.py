@@ -10,7 +10,9 @@ Query language, in full:
     syllables in that order, in any case and with any marks;
   * ``"…"`` quotes a phrase explicitly; ``AND`` / ``OR`` (upper case) join phrases,
     phrases next to each other are joined by AND;
-  * a phrase ending in ``*`` matches any continuation of its last syllable;
+  * a phrase ending in ``*`` matches any continuation of its last syllable (a beginning of
+    two or three characters is read from the index's prefix lists; a longer or shorter one
+    gathers every syllable that begins so, slow at a million articles);
   * a phrase also matches its equivalent spellings: an abbreviation in
     ``models/abbreviations.tsv`` and its expansion stand for each other (HĐND ↔ Hội đồng
     nhân dân, TP ↔ thành phố), and a syllable ending in i or y after consonants matches
@@ -57,6 +59,9 @@ FEW_MATCHES = 5000
 # A query matching more articles than this (before its filters: ranking costs as much however
 # few the filters keep) lists them most recently added first unless ranking is asked for.
 RANK_AT_MOST = 5000
+# A query without filters is first looked for among the articles added last, this many ids back:
+# more than RANK_AT_MOST matches there, and it is broad without reading further.
+NEWEST_WINDOW = 100_000
 TIME_LIMIT_MESSAGE = "The search took longer than the time limit; make the query more specific."
 # A phrase's equivalent spellings (abbreviations, i/y) are searched as alternatives, at most this many.
 MAX_ALTERNATIVES = 16
@@ -381,6 +386,51 @@ def _last_added(db: sqlite_utils.Database, expression: str) -> list[int]:
     return [row[0] for row in db.conn.execute(sql, [expression, most])]
 
 
+def _last_added_or_best(db: sqlite_utils.Database, expression: str) -> tuple[list[int], list[tuple[int, float]] | None]:
+    """What ``_last_added`` finds (RANK_AT_MOST + 1 at most) and, when there are no more than
+    RANK_AT_MOST, every match best first as (id, score): by score, then newest published, then
+    id, the order ``_top`` gives them. Counting the matches first and ranking them after read
+    each of their lists three times (bm25 counts each phrase over the whole index on its own);
+    here the newest NEWEST_WINDOW articles are read first (more than RANK_AT_MOST matches there
+    and the query is broad, nothing else is read), then the matches are read once with their
+    scores: for a query matching few of the newest articles, twice in all."""
+    most = RANK_AT_MOST + 1
+    top = db.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+    window = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ? ORDER BY rowid DESC LIMIT ?"
+    newest = [row[0] for row in db.conn.execute(window, [expression, top - NEWEST_WINDOW, most])]
+    if len(newest) == most:
+        return newest, None
+    sql = f"""SELECT id, score FROM (SELECT articles_fts.rowid AS id, {_SCORE} AS score, a.published
+                                     FROM articles_fts LEFT JOIN articles a ON a.id = articles_fts.rowid
+                                     WHERE articles_fts MATCH ? ORDER BY articles_fts.rowid DESC LIMIT ?)
+              ORDER BY score, published DESC, id"""
+    best = db.conn.execute(sql, [expression, most]).fetchall()
+    last = sorted((row[0] for row in best), reverse=True)
+    return (last, None) if len(best) == most else (last, best)
+
+
+def _kept(db: sqlite_utils.Database, ids: list[int], filters: tuple, most: int) -> list[int]:
+    """Of ``ids`` (a broad query's last added matches), those whose articles the filters keep,
+    last added first, at most ``most``. Looked up one by one, they often hold a filtered page;
+    narrowing by the filters' indexes reads every article the filters keep (a year's, 70,000
+    of a million) before the first match."""
+    indexed, on_row, params = _filters(*filters)
+    sources = " LEFT JOIN sources s ON s.id = a.source_id" if filters[2] else ""
+    sql = (f"SELECT a.id FROM json_each(:ids) j CROSS JOIN articles a ON a.id = j.value{sources} "
+           f"WHERE {' AND '.join(indexed + on_row)} ORDER BY a.id DESC LIMIT :most")
+    return [row[0] for row in db.conn.execute(sql, {**params, "ids": json.dumps(ids), "most": most})]
+
+
+def _scored(db: sqlite_utils.Database, best: list[tuple[int, float]]) -> list[dict[str, Any]]:
+    """The hits of (id, score) pairs, in their order, with the columns ``_HITS`` gives."""
+    if not best:
+        return []
+    sql = ("SELECT a.id, a.title, a.published, a.url, s.domain AS source FROM articles a "
+           f"LEFT JOIN sources s ON s.id = a.source_id WHERE a.id IN ({', '.join('?' for _ in best)})")
+    rows = {row["id"]: row for row in _rows(db, sql, [row_id for row_id, _ in best])}
+    return [{**rows[row_id], "score": score} for row_id, score in best if row_id in rows]
+
+
 def _matching(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], since: str | None, until: str | None,
               source: str | None, kind: str | None, matches: int | None = None) -> tuple[str, list[str], dict[str, Any]]:
     """The FROM clause, WHERE conditions and parameters of the articles matching a query
@@ -415,14 +465,21 @@ def _top(db: sqlite_utils.Database, parts: list[tuple[str, Phrase]], filters: tu
     over its best ``2 × (offset + limit) + 1`` only (equal scores are common: articles of
     one length with the same counts); when the last of them still ties the last wanted,
     equal scores may lie beyond it, so every article scoring that or better is taken.
-    A query too broad to rank (unless ``ranked``) walks its matches from the last added."""
+    A query too broad to rank (unless ``ranked``) walks its matches from the last added; one
+    without filters and few enough matches comes ranked from ``_last_added_or_best``."""
     k = offset + limit
-    last = _last_added(db, fts_query(parts))
+    if any(filters):
+        last, best = _last_added(db, fts_query(parts)), None
+    else:
+        last, best = _last_added_or_best(db, fts_query(parts))
+    if best is not None:
+        return _scored(db, best[offset:k])
     source, where, params = _matching(db, parts, *filters, matches=len(last))
     if len(last) > RANK_AT_MOST and not ranked:
-        if k <= len(last) and not any(filters):  # a prefix query's matches are gathered each time: once is enough
+        newest = _kept(db, last, filters, k) if any(filters) else last
+        if k <= len(newest):  # the matches counted first hold the page (a prefix query's are gathered once)
             return list(_rows(db, _NEWEST.format(added="SELECT value AS id FROM json_each(:ids)"),
-                              {"ids": json.dumps(last[offset:k])}))
+                              {"ids": json.dumps(newest[offset:k])}))
         added = f"SELECT articles_fts.rowid AS id FROM {source} WHERE {' AND '.join(where)} " \
                 "ORDER BY articles_fts.rowid DESC LIMIT :limit OFFSET :offset"
         return list(_rows(db, _NEWEST.format(added=added), {**params, "limit": limit, "offset": offset}))
@@ -469,7 +526,7 @@ def count(db: sqlite_utils.Database, query: str, *, since: str | None = None, un
         raise QueryError(f"The search index could not run this query ({err}).") from err
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]):
+def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any] | list[Any]):
     cursor = db.conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return (dict(zip(names, row)) for row in cursor)

@@ -10,7 +10,7 @@ import pytest
 
 from corpus import search as search_module
 from corpus.db import connect
-from corpus.search import RANK_AT_MOST, count, search
+from corpus.search import RANK_AT_MOST, count, fts_expression, search
 from pipeline import fold
 from tests.conftest import ROOT
 from tests.corpus.conftest import get, save_paged_articles, serving
@@ -84,6 +84,24 @@ def test_filters_and_totals_hold_for_a_broad_query(fresh_db, monkeypatch, few):
     assert count(fresh_db, "chuyen doi so", source="a.example.vn", since="2024-03-03", until="2024-03-08") == 3
     assert {h["id"] for h in search(fresh_db, "chuyen doi so", limit=20, ranked=True)} == set(ids)
     assert all(h["score"] is not None for h in search(fresh_db, "chuyen doi so", ranked=True))
+
+
+@pytest.mark.parametrize("window", [3, 100_000], ids=["matches beyond the newest", "all among the newest"])
+def test_a_query_ranked_as_its_matches_are_read_agrees_with_ranking_every_match(fresh_db, monkeypatch, window):
+    """Read once with their scores, few matches come in the order of the query that ranks every
+    match (score, newest published, id: the dates tie in fours and many scores tie), page by page;
+    more than RANK_AT_MOST come last added first, whether the newest articles hold them or not."""
+    monkeypatch.setattr(search_module, "NEWEST_WINDOW", window)
+    save_paged_articles(fresh_db, 12, lambda n: f"2024-03-{n % 3 + 1:02d}")
+    reference = [row[0] for row in fresh_db.execute(
+        "SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? "
+        "ORDER BY bm25(articles_fts, 5.0, 1.0, 5.0, 1.0), a.published DESC, a.id", [fts_expression("chuyen doi so")])]
+    pages = [search(fresh_db, "chuyen doi so", limit=5, offset=offset) for offset in (0, 5, 10)]
+    assert [h["id"] for page in pages for h in page] == reference and len(reference) == 12
+    assert all(h["score"] is not None for page in pages for h in page)
+    monkeypatch.setattr(search_module, "RANK_AT_MOST", 5)
+    newest = search(fresh_db, "chuyen doi so", limit=12)
+    assert [h["id"] for h in newest] == sorted(reference, reverse=True) and {h["score"] for h in newest} == {None}
 
 
 def test_the_web_search_lists_a_broad_query_last_added_first_and_says_so(broad_file):

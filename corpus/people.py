@@ -17,7 +17,7 @@ from corpus.commitments import status_for
 from corpus.db import row_id
 from corpus.sessions import answer_as_given, session_label
 from pipeline import fold, person_key
-from pipeline.places import find_places
+from pipeline.placenames import find_places
 
 
 class PersonError(ValueError):

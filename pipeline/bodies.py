@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from pipeline.places import KIND_WORDS, PlaceMention
+from pipeline.placenames import KIND_WORDS, PlaceMention
 from pipeline.resources import abbreviations, body_heads, surnames
 from pipeline.resources import places as gazetteer
 from pipeline.steps import step

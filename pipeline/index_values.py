@@ -31,7 +31,7 @@ from pipeline.bodies import BodyMention
 from pipeline.dates import TimeExpr, parse_published
 from pipeline.normalize import fold
 from pipeline.numbers import NUMBER, parse_number, parse_number_words
-from pipeline.places import PlaceMention
+from pipeline.placenames import PlaceMention
 from pipeline.resources import body_heads, index_names, index_subindices, places, provinces
 from pipeline.steps import step
 from pipeline.text import inside

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from pipeline.places import PlaceMention
+from pipeline.placenames import PlaceMention
 from pipeline.resources import person_prefixes, places, surnames, titles
 from pipeline.steps import step
 from pipeline.text import CAP, CAP_RUN, UPPER, inside

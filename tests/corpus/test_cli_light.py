@@ -27,10 +27,11 @@ def _light_commands(db) -> list[list[str]]:
     with sqlite3.connect(db) as conn:
         session = conn.execute("SELECT MIN(id) FROM sessions").fetchone()[0]
         promise = conn.execute("SELECT MIN(id) FROM commitments").fetchone()[0]
-    assert session and promise, "the web corpus should hold a session and a promise"
+        person = conn.execute("SELECT MIN(person_id) FROM commitments").fetchone()[0]
+    assert session and promise and person, "the web corpus should hold a session and a promise by a person"
     return [["--version"], ["--help"], ["search", "cải cách hành chính"], ["search", "cai cach hanh chinh"],
             ["promises", "--kind", "all"], ["stats"], ["sessions"], ["session", str(session)],
-            ["promise", str(promise)], ["sources"]]
+            ["promise", str(promise)], ["person", str(person)], ["sources"]]
 
 
 def test_reading_commands_import_neither_spacy_nor_underthesea(web_corpus):

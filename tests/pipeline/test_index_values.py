@@ -144,7 +144,7 @@ def test_every_result_of_a_real_ranking_layout(shared, doc_id, layout):
     ("not a url", None),
 ])
 def test_the_province_of_a_provincial_site(url, province):
-    from pipeline.places import place_of_source
+    from pipeline.placenames import place_of_source
 
     assert place_of_source(url) == province
 

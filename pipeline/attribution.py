@@ -76,7 +76,13 @@ class Attributor:
                 self.text[end - 1:end].isalpha() and self.text[end:end + 1].isalpha() else self.text[match.start():end]
             phrase = _SPEECH_TAIL.split(phrase.strip(" ,"))[0].strip(" ,")
             if len(phrase.split()) > MAX_TITLE_WORDS:
-                continue  # "đại biểu đề cập khi có …": a title word inside a longer clause
+                # A subject "Chủ tịch UBND tỉnh phân công cụ thể …": the office and the body it heads;
+                # "đại biểu đề cập khi có …": a title word inside a longer clause.
+                body = next((b for b in self.bodies.between(match.end(), end)
+                             if how == "subject" and not self.text[match.end():b.start].strip()), None)
+                if body is None:
+                    continue
+                phrase = self.text[match.start():body.end]
             named = _NAME_AT_END.search(phrase)
             if named and named.group(1).split()[0] in surnames() and not is_place(named.group(1)):
                 # "Chủ tịch UBND TP Nguyễn Thành Phong" where the name was not found as a person.

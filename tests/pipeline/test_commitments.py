@@ -66,6 +66,7 @@ def _candidate_for(doc: dict, item: dict):
     ("tr-01-014", "demands", "nhắc nhớ Bộ trưởng GD", "speech_verb"),         # no cue: "Chủ tịch Quốc hội … cắt ngang phần trả lời"
     ("dev-207", "commitments", "tân Chủ tịch nước hứa", "subject"),           # the holder of the whole title, not "Chủ tịch Hồ Chí Minh"
     ("tr-27-027", "demands", "đề nghị Thường trực HĐND huyện", "subject"),    # "đ/c X, Tỉnh ủy viên, Bí thư Huyện ủy" read with no title
+    ("tr-26-026", "demands", "Chủ tịch UBND tỉnh phân công", "subject"),      # the office and its body out of a long subject
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok

@@ -9,7 +9,7 @@ import signal
 import sqlite3
 import sys
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -512,9 +512,15 @@ def _cluster(scheduler: str | None):
                    "dask worker tcp://HOST:8786), or local:N to start N worker processes here. This process still "
                    "writes the corpus alone.")
 @click.option("--reprocess", is_flag=True, help="Analyse every article again, not only new or changed ones.")
+@click.option("--watch", is_flag=True, help="Keep going: analyse each article as it is stored (beside hdnd import "
+                                             "--watch), the models loaded once, until Ctrl-C.")
+@click.option("--poll", default=1.0, show_default=True, type=click.FloatRange(0.05),
+              help="With --watch, seconds between looks for new articles.")
 @today_option
 @db_option
-def process_command(workers: int, scheduler: str | None, reprocess: bool, today: date, db_path: str) -> None:
+@click.pass_context
+def process_command(ctx: click.Context, workers: int, scheduler: str | None, reprocess: bool, watch: bool, poll: float,
+                    today: date, db_path: str) -> None:
     """Analyse the stored articles and store persons, bodies, index values, legal
     references, sessions, commitments, demands and assignments, each with the span it
     came from.
@@ -528,16 +534,29 @@ def process_command(workers: int, scheduler: str | None, reprocess: bool, today:
     code 1.
 
     \b
+    With --watch, the models are loaded once and every article stored afterwards (by hdnd
+    import --watch, a crawl, another tool) is analysed within --poll seconds, one run per
+    round, each printing its summary line; Ctrl-C stops it (exit code 130). A new article
+    then costs its own analysis, not the two seconds a fresh process spends loading.
+
+    \b
     Example:
       hdnd process --workers 2 --db hdnd.db
       hdnd process --scheduler tcp://10.0.0.5:8786 --db hdnd.db
+      hdnd import warc/ --watch & hdnd process --watch
     """
     from corpus.process import pending_count, process_corpus
 
     if scheduler and workers > 1:
         _fail("give --workers or --scheduler, not both: a cluster's workers are started with dask worker")
+    if watch and reprocess:
+        _fail("give --watch or --reprocess, not both: a watcher analyses what arrives, hdnd process --reprocess "
+              "analyses everything once")
     with _cluster(scheduler) as cluster:
         db = _open(db_path)
+        if watch:
+            fixed = today if ctx.get_parameter_source("today") is click.core.ParameterSource.COMMANDLINE else None
+            _watch_process(db, poll, workers, fixed, cluster, db_path)
         total = pending_count(db, reprocess)
         with _interruptible("the articles analysed so far are kept, and hdnd process run again goes on from there"), \
                 click.progressbar(length=total, label="Analysing", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
@@ -548,6 +567,27 @@ def process_command(workers: int, scheduler: str | None, reprocess: bool, today:
     click.echo(summary.line())
     if summary.counts["failed"]:
         sys.exit(1)
+
+
+def _watch_process(db, poll: float, workers: int, today: date | None, cluster, db_path: str) -> None:
+    """hdnd process --watch: each round's summary line, with the time in Vietnam, until
+    Ctrl-C or SIGTERM; then exit code 130."""
+    from corpus.display import VIETNAM
+    from corpus.process import watched_rounds
+
+    click.echo(f"Watching {db_path} for new articles (every {poll:g} s); Ctrl-C stops.", err=True)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        for summary in watched_rounds(db, poll, workers, today, cluster):
+            for problem in summary.problems:
+                click.echo(f"  failed: {problem['where']}: {problem['reason']}", err=True)
+            click.echo(f"{datetime.now(VIETNAM):%H:%M:%S} {summary.line()}")
+    except KeyboardInterrupt:
+        click.echo("Stopped watching; every article stored so far is analysed or still pending for the next run.",
+                   err=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    sys.exit(130)
 
 
 @cli.command("eval")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import signal
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -164,6 +165,21 @@ def process_corpus(db: sqlite_utils.Database, workers: int = 1, reprocess: bool 
             pool.join()
         _finish(db, summary, status)
     return summary
+
+
+def watched_rounds(db: sqlite_utils.Database, poll: float, workers: int = 1, today: date | None = None,
+                   cluster: Cluster | None = None) -> Iterator[ProcessSummary]:
+    """``hdnd process --watch``: the pipeline loaded once, then each round of articles that
+    arrived (``hdnd import --watch`` beside it) analysed within ``poll`` seconds, a run of its
+    own; forever, until Ctrl-C. A fresh process spends about two seconds loading spaCy and
+    the models before its first article, which a running watcher has already done. Without
+    ``today``, deadlines are judged on each round's own day."""
+    warm()
+    while True:
+        if pending_count(db):
+            yield process_corpus(db, workers=workers, today=today, cluster=cluster)
+        else:
+            time.sleep(poll)
 
 
 def _ahead(batches: Iterable[list[tuple]], analyse: Callable[[list[tuple]], Iterator[Result]]

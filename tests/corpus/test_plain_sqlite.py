@@ -13,14 +13,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from corpus import search
 from corpus.db import connect
 from corpus.duplicates import band_keys
-from corpus.migrations import _RECORD_TEXTS, _SPELLING_ORDER, MIGRATIONS, fold_map, migrate
+from corpus.migrations import _SPELLING_ORDER, MIGRATIONS, RECORD_FIELDS, _field_rows, fold_map, migrate
 from pipeline import fold
 from tests.conftest import ROOT, article_text
 from tests.corpus.conftest import free_port, get, serving
@@ -75,8 +77,9 @@ def _derived(db_path: Path) -> dict[str, int]:
     holds. The search index as _index_is_sound checks it; no row of any table with an
     article_id (the analysis, versions, signatures, bands) names an article that is gone, and
     no signature calls one its original; the near-duplicate bands are those of the signatures
-    stored; the search entries of promises, people and index results are the rows' texts, one
-    each; the words of promises and reports belong to rows there are; each body shows one spelling."""
+    stored; the per-field search entries of promises, people and index results are the rows'
+    fields as written and folded, one each (and migration 18's old indexes are gone); the words
+    of promises and reports belong to rows there are; each body shows one spelling."""
     _index_is_sound(db_path)
     conn = sqlite3.connect(db_path)
     try:
@@ -92,10 +95,14 @@ def _derived(db_path: Path) -> dict[str, int]:
                               "WHERE article_id NOT IN (SELECT article_id FROM article_lsh_unbanded)").fetchall()
         assert set(conn.execute("SELECT key, article_id FROM article_lsh")) == {
             (key, article_id) for article_id, blob in banded for key in band_keys(blob)}
-        for table, text in _RECORD_TEXTS.items():
-            expected = conn.execute(f"SELECT r.id, {text.format(r='r')} FROM {table} r ORDER BY 1").fetchall()
-            assert conn.execute(f"SELECT rowid, text FROM {table}_search ORDER BY 1").fetchall() == expected, table
-            counts[f"{table}_search"] = len(expected)
+        assert not [t for t in tables if t.endswith("_search")]
+        for table, fields in RECORD_FIELDS.items():
+            rows = conn.execute(f"{_field_rows(table, 'TRUE')} ORDER BY 1").fetchall()
+            expected = [(*row, *[fold(value) for value in row[1:]]) for row in rows]
+            folded = ", ".join(f"{name}_folded" for name in fields)
+            assert conn.execute(f"SELECT rowid, {', '.join(fields)}, {folded} FROM {table}_fields ORDER BY 1"
+                                ).fetchall() == expected, table
+            counts[f"{table}_fields"] = len(expected)
         for table in ("commitments", "status_reports"):
             assert conn.execute(f"SELECT count(*) FROM {table}_fts WHERE rowid NOT IN (SELECT id FROM {table})"
                                 ).fetchone() == (0,), table
@@ -420,10 +427,10 @@ def test_records_renumbered_or_replaced_by_plain_sqlite3_keep_their_search_entri
         _plain(db, sql)
         _derived(db)
     counts = _derived(db)
-    assert counts["commitments_search"] == 5 and counts["persons_search"] == 6 and counts["status_reports_fts"] == 1
+    assert counts["commitments_fields"] == 5 and counts["persons_fields"] == 6 and counts["status_reports_fts"] == 1
     assert words - 3 <= counts["commitments_fts"] < words
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT rowid FROM persons_search WHERE persons_search MATCH 'Gau'").fetchall() == [(70,)]
+    assert conn.execute("SELECT rowid FROM persons_fields WHERE persons_fields MATCH 'Gau'").fetchall() == [(70,)]
     conn.close()
 
 
@@ -437,7 +444,7 @@ def test_sqlite_utils_with_recursive_triggers_keeps_every_derived_table_right(we
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
     counts = _derived(db)
-    assert not _titled(db, first) and counts["article_signatures"] == 3 and counts["commitments_search"] == 6
+    assert not _titled(db, first) and counts["article_signatures"] == 3 and counts["commitments_fields"] == 6
 
 
 def test_the_sqlite3_shell_renumbers_an_article(web_corpus, tmp_path):
@@ -508,4 +515,69 @@ def test_the_next_sqlite_utils_command_repairs_before_it_writes(web_corpus, tmp_
     assert conn.execute("SELECT body_written, body FROM commitments WHERE fingerprint = 'moi'").fetchone() == (
         "SỞ NỘI VỤ", "Sở Nội vụ")  # the body's spelling in the rows already there
     conn.close()
-    assert _derived(db)["commitments_search"] == 8
+    assert _derived(db)["commitments_fields"] == 8
+
+
+def _search_json(port: int, query: str, group: str) -> tuple[list[int], int]:
+    """The ids of a group's hits on the served corpus's /-/search.json, and its total."""
+    status, body = get(f"http://127.0.0.1:{port}/-/search.json?q={urllib.parse.quote(query)}")
+    assert status == 200, body
+    found = json.loads(body)["groups"][group]
+    return [hit["id"] for hit in found["hits"]], found["total"]
+
+
+def test_a_replace_onto_another_persons_name_or_promises_fingerprint_is_neither_found_nor_counted(web_corpus, tmp_path):
+    """SQLite removes the row a REPLACE displaces without a delete trigger: its per-field search
+    entry stayed, and the web search counted a person or promise that is gone."""
+    db = _copy(web_corpus, tmp_path)
+    _plain(db, "UPDATE OR REPLACE persons SET name = 'Ngô Quang Vinh' WHERE id = 2")  # person 7 removed
+    _plain(db, "INSERT OR REPLACE INTO commitments (kind, fingerprint, quote, created_at) "
+               "SELECT kind, fingerprint, 'Sở Nội vụ số hóa hồ sơ.', created_at FROM commitments WHERE id = 5")
+    counts = _derived(db)
+    assert counts["persons_fields"] == 6 and counts["commitments_fields"] == 7
+    with serving(db) as port:
+        assert _search_json(port, "ngo quang vinh", "people") == ([2], 1)
+        assert _search_json(port, "ban giao toan bo mat bang", "promises") == ([], 0)
+
+
+def test_hdnd_repairs_the_record_indexes_sqlite_utils_transform_dropped(web_corpus, tmp_path):
+    """After sqlite-utils transform of promises, people and index results, rows written and deleted
+    by plain sqlite3 left their per-field indexes wrong; opening the corpus rebuilds them."""
+    db = _copy(web_corpus, tmp_path)
+    every = _triggers(db)
+    rebuilding = sqlite_utils.Database(db, execute_plugins=False)  # as three commands in a row, none repairing
+    for table in ("commitments", "persons", "index_values"):
+        rebuilding[table].transform(column_order=["id"])
+    rebuilding.close()
+    assert {t for t in every - _triggers(db) if "_fields_" in t} >= {
+        f"{table}_fields_{event}" for table in ("commitments", "persons", "index_values")
+        for event in ("insert", "update", "delete")}
+    _plain(db, "INSERT INTO persons (name, title) VALUES ('Đinh Văn Cường', 'Giám đốc Sở Tài chính')")
+    _plain(db, "DELETE FROM commitments WHERE id = 5")
+    _plain(db, "UPDATE index_values SET entity = 'Quảng Trị' WHERE id = 1")
+    with serving(db) as port:
+        assert _search_json(port, "dinh van cuong", "people")[1] == 1
+        assert _search_json(port, "ban giao toan bo mat bang", "promises") == ([], 0)
+        assert _search_json(port, "quang tri", "index_values") == ([1], 1)
+    log = "".join(path.read_text() for path in tmp_path.glob("serve-*.log"))
+    assert "(commitments, index_values, persons); they are back" in log
+    assert _triggers(db) == every
+    counts = _derived(db)
+    assert counts["persons_fields"] == 8 and counts["commitments_fields"] == 6
+
+
+def test_migrating_drops_the_old_record_indexes_and_the_entries_replaces_left(db_path):
+    """A corpus written under migration 22, where a REPLACE by fingerprint left an entry behind:
+    migrated, its per-field entries are the rows' and migration 18's indexes are gone."""
+    previous = connect(db_path, migrate_schema=False)
+    migrate(previous, [m for m in MIGRATIONS if m[0] <= 22])
+    previous.conn.close()
+    promise = ("INSERT OR REPLACE INTO commitments (kind, fingerprint, quote, created_at) "
+               "VALUES ('commitment', 'f1', ?, '2026-12-05')")
+    _plain(db_path, promise, ("Sở Xây dựng hoàn thành cải tạo.",))
+    _plain(db_path, promise, ("Sở Nội vụ số hóa hồ sơ.",))
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM commitments_fields").fetchone() == (2,)
+    conn.close()
+    connect(db_path).conn.close()
+    assert _derived(db_path)["commitments_fields"] == 1

@@ -99,6 +99,12 @@ class Attributor:
             # "HĐND TP đề nghị …" is the council's own act; "Bộ Công an sẽ …" in the minister's answer is his.
             head = self.head_of(body, start)
             return self.person(head, how) if head else Speaker(None, body.canonical, "body", how)
+        # A quote's "“…” - ông Tuân nói" when the text never gives his full name: the name as
+        # written (not "ông Chủ tịch", not "Bà Rịa").
+        given = next(reversed(list(_GIVEN_NAME.finditer(self.text, start, end))), None) if how.startswith("quote") else None
+        if given and not title_regex().match(self.text, given.start(1)) and \
+                not any(is_place(name) for name in (given.group(1), self.text[given.start():given.end(1)])):
+            return Speaker(given.group(1), None, "person", how)
         return None
 
     def _before_addressee(self, start: int, end: int) -> int:
@@ -348,6 +354,8 @@ def title_key(title: str) -> str:
     return key.strip()
 
 _NEW = re.compile(r"^(?:tân|tân nhiệm)\s+", re.IGNORECASE)
+# "ông Tuân" right before the verb: a man or woman named by the given name alone.
+_GIVEN_NAME = re.compile(r"(?<![\w])(?:[Ôô]ng|[Bb]à)\s+([A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?![\w])(?!\s+[A-ZĐÀ-Ỹ])\s*(?:\w+\s*)?$")
 # Between a name and its title: a comma or dash, up to two shorter titles, or an appointment ("giữ chức").
 _BESIDE = re.compile(r"\s*[,–-]?\s*(?:(?:[^,.;:!?()\n]{1,30},\s*){0,2}(?:tân\s+)?|"
                      r"[^.;!?\n]{0,120}?(?<![\w])giữ chức(?:\s+vụ)?\s+)", re.IGNORECASE)

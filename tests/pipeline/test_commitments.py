@@ -67,6 +67,7 @@ def _candidate_for(doc: dict, item: dict):
     ("dev-207", "commitments", "tân Chủ tịch nước hứa", "subject"),           # the holder of the whole title, not "Chủ tịch Hồ Chí Minh"
     ("tr-27-027", "demands", "đề nghị Thường trực HĐND huyện", "subject"),    # "đ/c X, Tỉnh ủy viên, Bí thư Huyện ủy" read with no title
     ("tr-26-026", "demands", "Chủ tịch UBND tỉnh phân công", "subject"),      # the office and its body out of a long subject
+    ("tr-22-008", "commitments", "Tỉnh sẽ chỉ đạo", "quote_after"),            # "“…”- ông Tuân nói", his full name never given
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok

@@ -1359,6 +1359,31 @@ MIGRATIONS: list[Migration] = [
         INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
         """,
     ),
+    (
+        26,
+        "the promises view names a Standing Committee meeting as a meeting ('phiên họp thứ N')",
+        """
+        -- A session row of the National Assembly Standing Committee is numbered by its meeting
+        -- (pipeline.sessions): the view's session column reads "…, phiên họp thứ 26" for it, as
+        -- corpus.sessions.session_label does, and "…, kỳ họp thứ N" for a council's session.
+        DROP VIEW promises;
+        CREATE VIEW promises AS
+            SELECT c.id, c.kind, c.status, c.speaker, c.speaker_title, c.body, c.topic, c.deadline, c.quote, c.target,
+                   c.made_on, substr(c.made_on, 1, 4) AS year,
+                   (SELECT src.domain FROM commitment_sources cs JOIN articles a ON a.id = cs.article_id
+                      JOIN sources src ON src.id = a.source_id WHERE cs.commitment_id = c.id
+                    ORDER BY a.published, a.id LIMIT 1) AS source,
+                   s.council || COALESCE(' khóa ' || s.term, '') ||
+                       COALESCE(CASE WHEN s.council = 'Ủy ban Thường vụ Quốc hội' THEN ', phiên họp thứ '
+                                     ELSE ', kỳ họp thứ ' END || s.session_no, '') AS session,
+                   c.session_id
+            FROM commitments c
+            LEFT JOIN sessions s ON s.id = c.session_id
+            WHERE EXISTS (SELECT 1 FROM commitment_sources cs WHERE cs.commitment_id = c.id)
+              AND (SELECT e.status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'correction'
+                   ORDER BY e.id DESC LIMIT 1) IS NOT 'not_a_promise';
+        """,
+    ),
 ]
 
 

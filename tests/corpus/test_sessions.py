@@ -207,6 +207,20 @@ def test_the_standing_committees_meeting_is_one_session_numbered_as_a_meeting(tm
     assert len(record["articles"]) == 2
 
 
+def test_a_promise_at_a_standing_committee_meeting_names_the_meeting(tmp_path, db_path, runner):
+    """live-07 (tr-02-023, the Minister of Public Security at the Standing Committee's 26th meeting):
+    the promises view (what Datasette facets) names his promise's session as the meeting it was,
+    "phiên họp thứ 26", as hdnd session does, not as a session of the Assembly."""
+    from tests.pipeline.test_session_records import load_records
+
+    record = next(r for r in load_records() if r["id"] == "live-07")
+    (tmp_path / "vtc.txt").write_text(record["text"], encoding="utf-8")
+    _run(runner, "import", tmp_path / "vtc.txt", "--db", db_path)
+    _run(runner, "process", "--db", db_path, "--today", TODAY)
+    rows = connect(db_path).execute("SELECT speaker, session FROM promises WHERE kind = 'commitment'").fetchall()
+    assert rows == [("Tô Lâm", "Ủy ban Thường vụ Quốc hội, phiên họp thứ 26")]
+
+
 def test_a_rejected_promise_leaves_the_session(session_db, runner):
     record = json.loads(_run(runner, "session", "1", "--format", "json", "--db", session_db, "--today", TODAY))
     first = next(c for c in record["commitments"] if c["kind"] == "commitment")

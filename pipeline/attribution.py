@@ -68,9 +68,12 @@ class Attributor:
         if named:
             return self.person(named[-1], how)
         group = _GROUP.search(self.text, start, end)
-        if group:
+        # "… nhiều đại biểu đặt câu hỏi, Chủ tịch Quốc hội đề nghị": a title after the group's clause speaks.
+        comma = self.text.find(",", group.end(), end) if group else -1
+        titled_after = comma >= 0 and title_regex().search(self.text, comma + 1, end) is not None
+        if group and not titled_after:
             return Speaker(None, group.group(), "group", how)
-        for match in title_regex().finditer(self.text, start, end):
+        for match in title_regex().finditer(self.text, comma + 1 if titled_after else start, end):
             # Whole words only: callers may end the window one letter into the verb.
             phrase = re.sub(r"\s+\S*$", "", self.text[match.start():end + 1]) if end < len(self.text) and \
                 self.text[end - 1:end].isalpha() and self.text[end:end + 1].isalpha() else self.text[match.start():end]

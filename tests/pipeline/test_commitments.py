@@ -68,6 +68,7 @@ def _candidate_for(doc: dict, item: dict):
     ("tr-27-027", "demands", "đề nghị Thường trực HĐND huyện", "subject"),    # "đ/c X, Tỉnh ủy viên, Bí thư Huyện ủy" read with no title
     ("tr-26-026", "demands", "Chủ tịch UBND tỉnh phân công", "subject"),      # the office and its body out of a long subject
     ("tr-22-008", "commitments", "Tỉnh sẽ chỉ đạo", "quote_after"),            # "“…”- ông Tuân nói", his full name never given
+    ("tr-32-030", "demands", "Chủ tịch Quốc hội đề nghị một", "carried"),      # "quá nhiều đại biểu đặt câu hỏi, Chủ tịch …"
 ])
 def test_attribution_on_real_sentences(doc_id, key, prefix, how):
     from pipeline.evaluate import speaker_ok

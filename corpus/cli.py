@@ -1223,6 +1223,7 @@ def promise_command(commitment_id: int, verdict, evidence, by, note, followup, r
 def _promise_table(record: dict) -> None:
     """One commitment for reading: who, deadline, session, each source with the quote in bold, the events."""
     from corpus.display import shown_time
+    from corpus.sessions import session_label
 
     who = ", ".join(filter(None, [record["speaker"], record["speaker_title"]])) or "(speaker unknown)"
     click.echo(click.style(f"#{record['id']} {record['kind']} [{record['status']}]", bold=True) + f"  {who}")
@@ -1231,9 +1232,7 @@ def _promise_table(record: dict) -> None:
         if record[label]:
             click.echo(f"  {label.replace('_', ' ')}: {record[label]}")
     if record["session"]:
-        s = record["session"]
-        click.echo(f"  session: {s['council']}" + (f" khóa {s['term']}" if s["term"] else "") +
-                   (f", kỳ họp thứ {s['session_no']}" if s["session_no"] else "") + (f", {s['date']}" if s["date"] else ""))
+        click.echo(f"  session: {session_label(record['session'])}")
     click.echo(f"\nSources ({len(record['sources'])}):")
     for source in record["sources"]:
         paragraph, a, b = source["paragraph"], source["quote_start"], source["quote_end"]

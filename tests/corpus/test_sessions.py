@@ -217,8 +217,10 @@ def test_a_promise_at_a_standing_committee_meeting_names_the_meeting(tmp_path, d
     (tmp_path / "vtc.txt").write_text(record["text"], encoding="utf-8")
     _run(runner, "import", tmp_path / "vtc.txt", "--db", db_path)
     _run(runner, "process", "--db", db_path, "--today", TODAY)
-    rows = connect(db_path).execute("SELECT speaker, session FROM promises WHERE kind = 'commitment'").fetchall()
-    assert rows == [("Tô Lâm", "Ủy ban Thường vụ Quốc hội, phiên họp thứ 26")]
+    rows = connect(db_path).execute("SELECT id, speaker, session FROM promises WHERE kind = 'commitment'").fetchall()
+    assert [tuple(row[1:]) for row in rows] == [("Tô Lâm", "Ủy ban Thường vụ Quốc hội, phiên họp thứ 26")]
+    shown = _run(runner, "promise", str(rows[0][0]), "--db", db_path)
+    assert "session: Ủy ban Thường vụ Quốc hội, phiên họp thứ 26" in shown and "kỳ họp" not in shown
 
 
 def test_a_rejected_promise_leaves_the_session(session_db, runner):

@@ -27,7 +27,7 @@ from pipeline.text import inside
 from pipeline.turns import question_of
 
 # Bump when extraction changes: ``hdnd process`` redoes articles analysed by an older one.
-PIPELINE_VERSION = "7.8"
+PIPELINE_VERSION = "7.9"
 # The pipeline, in order: each step and the module that declares it (importing the module
 # registers the component).
 COMPONENTS = (

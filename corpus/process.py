@@ -23,7 +23,7 @@ import sqlite_utils
 
 from corpus.analysis import store_analysis, store_error
 from corpus.commitments import refresh_statuses
-from corpus.db import MAX_ROW_ID, CorpusUnwritable
+from corpus.db import MAX_ROW_ID, CorpusBusy, CorpusUnwritable
 from corpus.display import count_of, today_local
 from corpus.duplicates import NearDuplicates, signature
 from corpus.store import finish_run, start_run
@@ -173,12 +173,20 @@ def watched_rounds(db: sqlite_utils.Database, poll: float, workers: int = 1, tod
     arrived (``hdnd import --watch`` beside it) analysed within ``poll`` seconds, a run of its
     own; forever, until Ctrl-C. A fresh process spends about two seconds loading spaCy and
     the models before its first article, which a running watcher has already done. Without
-    ``today``, deadlines are judged on each round's own day."""
+    ``today``, deadlines are judged on each round's own day. A round that finds the corpus
+    locked by another process for too long says so and the next round tries again; a full
+    disk ends the watch."""
     warm()
     while True:
-        if pending_count(db):
+        if not pending_count(db):
+            time.sleep(poll)
+            continue
+        try:
             yield process_corpus(db, workers=workers, today=today, cluster=cluster)
-        else:
+        except CorpusBusy as err:
+            locked = ProcessSummary()
+            locked.problems.append({"where": "the corpus", "reason": f"{err}; trying again in {poll:g} s"})
+            yield locked
             time.sleep(poll)
 
 

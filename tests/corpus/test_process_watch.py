@@ -75,3 +75,28 @@ def test_watch_and_reprocess_together_is_one_sentence(tmp_path):
     done = _hdnd(db, "process", "--watch", "--reprocess")
     assert done.returncode == 2 and "give --watch or --reprocess, not both" in done.stderr
     assert _pending(db) == 1
+
+
+def test_a_round_that_finds_the_corpus_locked_says_so_and_the_next_one_goes_on(tmp_path, monkeypatch):
+    """Another process holds the corpus through a whole round: the watcher reports it as that
+    round's problem instead of ending, and analyses the article once the lock is gone."""
+    import corpus.db
+    from corpus.db import connect
+    from corpus.process import watched_rounds
+
+    db_path = tmp_path / "hdnd.db"
+    assert _hdnd(db_path, "import", str(_seeds()[0])).returncode == 0
+    monkeypatch.setattr(corpus.db, "BUSY_TIMEOUT_MS", 300)
+    db = connect(db_path)
+    db.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    rounds = watched_rounds(db, poll=0.05)
+    locked = next(rounds)
+    assert locked.counts["analysed"] == 0
+    assert [p["where"] for p in locked.problems] == ["the corpus"] and "trying again" in locked.problems[0]["reason"]
+    other.execute("ROLLBACK")
+    other.close()
+    done = next(rounds)
+    assert done.counts["analysed"] == 1 and not done.problems
+    assert _pending(db_path) == 0

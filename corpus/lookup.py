@@ -17,7 +17,6 @@ row in Python, every row read, each match scored by the weights of the fields it
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,7 @@ import sqlite_utils
 
 from corpus.migrations import RECORD_FIELDS
 from corpus.records import TABLES, with_index_names
-from corpus.search import END, START, Phrase, QueryError, _matching, match_spans, parse_query, phrase_spans, search, snippet
+from corpus.search import END, START, Phrase, count, match_spans, parse_query, phrase_spans, search, snippet
 
 GROUPS = ("articles", "promises", "people", "index_values")
 SEPARATOR = " · "
@@ -284,19 +283,6 @@ def _filtered(db: sqlite_utils.Database, group: str, rows: list[dict], filters: 
     return rows
 
 
-def _articles_total(db: sqlite_utils.Database, query: str, filters: Filters) -> tuple[int, bool]:
-    """How many articles match, counted up to COUNT_AT_MOST (walking every match of a common
-    phrase takes a second at a million articles), and whether that is all of them."""
-    most = COUNT_AT_MOST["articles"]
-    source, where, params = _matching(db, parse_query(query), filters.since, filters.until, filters.source, filters.kind)
-    try:
-        found = db.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} "
-                                f"LIMIT {most + 1})", params).fetchone()[0]
-    except sqlite3.OperationalError as err:
-        raise QueryError(f"The search index could not run this query ({err}).") from err
-    return min(found, most), found <= most
-
-
 def search_group(db: sqlite_utils.Database, query: str, group: str, *, limit: int = 10, offset: int = 0,
                  filters: Filters = Filters(), mark: tuple[str, str] = (START, END)) -> dict[str, Any]:
     """One group's hits ``offset`` to ``offset + limit`` for ``query`` inside ``filters``;
@@ -305,7 +291,8 @@ def search_group(db: sqlite_utils.Database, query: str, group: str, *, limit: in
     if group == "articles":  # a query too broad to rank comes most recently added first, and says so
         narrow = {"since": filters.since, "until": filters.until, "source": filters.source, "kind": filters.kind}
         hits = search(db, query, limit=limit, offset=offset, mark=mark, **narrow)
-        total, exact = _articles_total(db, query, filters)
+        found = count(db, query, **narrow, at_most=COUNT_AT_MOST["articles"])
+        total, exact = min(found, COUNT_AT_MOST["articles"]), found <= COUNT_AT_MOST["articles"]
         return {"total": total, "total_exact": exact, "hits": hits,
                 "order": "added" if hits and hits[0]["score"] is None else "best"}
     parts = parse_query(query)

@@ -517,11 +517,15 @@ def search(db: sqlite_utils.Database, query: str, *, since: str | None = None, u
 
 
 def count(db: sqlite_utils.Database, query: str, *, since: str | None = None, until: str | None = None,
-          source: str | None = None, kind: str | None = None) -> int:
-    """How many articles match ``query`` (and the filters, as in ``search``)."""
+          source: str | None = None, kind: str | None = None, at_most: int | None = None) -> int:
+    """How many articles match ``query`` (and the filters, as in ``search``). With ``at_most``
+    it stops at ``at_most + 1`` (walking every match of a common phrase takes a second at a
+    million articles), so more than ``at_most`` means "at least that many"."""
     source_sql, where, params = _matching(db, parse_query(query), since, until, source, kind)
+    limit = "" if at_most is None else f" LIMIT {int(at_most) + 1}"
     try:
-        return db.conn.execute(f"SELECT count(*) FROM {source_sql} WHERE {' AND '.join(where)}", params).fetchone()[0]
+        return db.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source_sql} WHERE {' AND '.join(where)}{limit})",
+                               params).fetchone()[0]
     except sqlite3.OperationalError as err:
         raise QueryError(f"The search index could not run this query ({err}).") from err
 

@@ -132,6 +132,8 @@ def test_equal_scores_across_a_page_boundary_keep_newest_first(fresh_db):
         pages = [search(fresh_db, "chat van", limit=size, offset=start) for start in range(0, 15, size)]
         assert [key for page in pages for key in keys(page)] == keys(whole)
     assert count(fresh_db, "chat van") == 15
+    # at_most stops one past the cap, so a caller can tell "that many" from "more"
+    assert [count(fresh_db, "chat van", at_most=n) for n in (3, 14, 15, 40)] == [4, 15, 15, 15]
 
 
 @pytest.mark.parametrize("few", [5000, 0], ids=["each match looked up", "narrowed by the indexes"])

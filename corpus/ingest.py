@@ -136,11 +136,11 @@ def _store(db: sqlite_utils.Database, items: list[ArticleItem], kind: str, summa
     try:
         _count(summary, *_write(db, items, kind))
     except CorpusFull:
-        for item in items:
+        for at, item in enumerate(items):
             try:
                 _count(summary, *_write(db, [item], kind))
-            except CorpusUnwritable as err:
-                return _stop(summary, [item], err)
+            except CorpusUnwritable as err:  # this article and the rest of the batch were not stored
+                return _stop(summary, items[at:], err)
     except CorpusUnwritable as err:  # the batch was not stored, none of it
         return _stop(summary, items, err)
     finally:

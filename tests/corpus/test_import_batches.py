@@ -65,7 +65,8 @@ def test_a_failed_transaction_inside_a_batch_is_undone_alone(fresh_db):
 
 def test_a_disk_full_in_a_batch_keeps_what_fits_and_stops(fresh_db, db_path, tmp_path):
     """The batch fails whole; its articles are then stored one a transaction until the disk
-    is full, so the import stops at the first article that does not fit, as it would alone."""
+    is full, so the import stops at the first article that does not fit, as it would alone; that
+    one and the rest of the batch are counted as failed, each named."""
     folder = tmp_path / "bai"
     folder.mkdir()
     for seed in range(10, 70):
@@ -76,7 +77,8 @@ def test_a_disk_full_in_a_batch_keeps_what_fits_and_stops(fresh_db, db_path, tmp
     summary = import_paths(fresh_db, [folder])
 
     new = summary.counts["new"]
-    assert 0 < new < 60 and summary.counts["failed"] == 1
+    assert 0 < new < 60 and summary.counts["failed"] == 60 - new
+    assert [p.where for p in summary.problems] == [(folder / f"b-{seed}.txt").as_uri() for seed in range(10 + new, 70)]
     assert summary.stopped.startswith(f"the import stopped at {(folder / f'b-{10 + new}.txt').as_uri()}: the disk")
     with closing(sqlite3.connect(db_path)) as conn:
         stored = [row[0] for row in conn.execute("SELECT url FROM articles ORDER BY url")]

@@ -20,7 +20,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from corpus.migrations import MIGRATIONS, migrate, rebuilt, triggers
+from corpus.migrations import MIGRATIONS, database_file, migrate, rebuilt, triggers
 from pipeline import fold, person_key
 
 DEFAULT_DB = "hdnd.db"
@@ -98,7 +98,7 @@ def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True, adopt
             conn.close()
             raise CorpusError(f"{path} is another application's SQLite database, not an hdnd corpus, so it was left "
                               "unchanged; --migrate adds the corpus tables beside its own.")
-        db = sqlite_utils.Database(conn)
+        db = sqlite_utils.Database(conn, execute_plugins=False)  # hdnd's plugin would repair before migrating
         if migrate_schema:
             migrate(db)  # before WAL: a migration that fails leaves another application's file as it was
         repair(conn)
@@ -112,8 +112,9 @@ def connect(path: str | Path = DEFAULT_DB, *, migrate_schema: bool = True, adopt
 
 def _lost(conn: sqlite3.Connection) -> dict[str, str]:
     """The triggers of the migrations that the corpus lacks (name → creating statement); none
-    for a file that is not an up-to-date corpus, whose triggers are the migrations' business."""
-    if conn.execute("PRAGMA user_version").fetchone()[0] != MIGRATIONS[-1][0]:
+    for a file that is not an up-to-date corpus, whose triggers are the migrations' business,
+    nor for another application's file whose user_version happens to match ours."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != MIGRATIONS[-1][0] or foreign(conn):
         return {}
     present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     return {name: sql for name, (_, sql) in triggers().items() if name not in present}
@@ -123,8 +124,9 @@ def repair(conn: sqlite3.Connection) -> None:
     """Re-create the triggers a tool dropped with the table it rebuilt (``sqlite-utils
     transform`` creates a new table, copies, drops the old one, renames), after rebuilding what
     they keep from the rows written meanwhile, in one transaction; one sentence on stderr
-    says so. Costs one read of the schema when nothing is lost (every open)."""
-    if not _lost(conn):
+    says so. Costs one read of the schema when nothing is lost (every open). A read-only
+    connection (Datasette's, a ``mode=ro`` file) reads without them; the next writer repairs."""
+    if conn.execute("PRAGMA query_only").fetchone()[0] or not _lost(conn):
         return
     begin(conn)
     try:
@@ -133,11 +135,16 @@ def repair(conn: sqlite3.Connection) -> None:
         for statement in [*rebuilt(tables), *lost.values()]:
             conn.execute(statement)
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as err:
+        conn.execute("ROLLBACK")
+        if err.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+            raise
+        return  # SQLite opened the file read-only: nothing was written
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     if lost:
-        print(f"{_file(conn)}: another tool dropped {len(lost)} of hdnd's triggers with the tables it rebuilt "
+        print(f"{database_file(conn)}: another tool dropped {len(lost)} of hdnd's triggers with the tables it rebuilt "
               f"({', '.join(sorted(tables))}); they are back and what they keep was rebuilt from the rows.",
               file=sys.stderr)
 
@@ -240,7 +247,7 @@ def begin(conn: sqlite3.Connection) -> None:
             if not busy(err):
                 raise
             if time.monotonic() + pause > deadline:
-                raise CorpusBusy(f"{_file(conn)} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s, "
+                raise CorpusBusy(f"{database_file(conn)} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s, "
                                  "so nothing more was written; run the command again when that process has finished.") from err
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
@@ -248,7 +255,7 @@ def begin(conn: sqlite3.Connection) -> None:
 
 def _full(conn: sqlite3.Connection, err: BaseException) -> CorpusFull:
     """The one sentence for a write that found the disk full."""
-    return CorpusFull(f"the disk holding {_file(conn)} is full ({err}), so nothing more was written; "
+    return CorpusFull(f"the disk holding {database_file(conn)} is full ({err}), so nothing more was written; "
                       "run the command again once there is room.")
 
 
@@ -259,11 +266,6 @@ def busy(err: sqlite3.Error) -> bool:
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return "locked" in str(err) or "busy" in str(err)
-
-
-def _file(conn: sqlite3.Connection) -> str:
-    """The file a connection has open (its main database), for messages."""
-    return conn.execute("PRAGMA database_list").fetchone()[2] or "the corpus"
 
 
 def insert_row(conn: sqlite3.Connection, table: str, row: dict) -> int:

@@ -8,6 +8,8 @@ SQLite tool can tell the schema version. Never edit an applied migration: add on
 from __future__ import annotations
 
 import re
+import sqlite3
+import sys
 import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -1414,6 +1416,7 @@ def migrate(db: sqlite_utils.Database, migrations: list[Migration] | None = None
         for version, name, sql in migrations:
             if version in done:
                 continue
+            _announce_rebuild(conn, version, name, sql)
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute(
@@ -1429,10 +1432,28 @@ def migrate(db: sqlite_utils.Database, migrations: list[Migration] | None = None
     return applied
 
 
+_REBUILD = re.compile(r"INSERT INTO articles_fts\(articles_fts\) VALUES \('rebuild'\)")
+
+
+def _announce_rebuild(conn: sqlite3.Connection, version: int, name: str, sql: str) -> None:
+    """One sentence on stderr before a migration rebuilds the search index of a corpus that
+    has articles: at a million articles that holds the write lock for most of an hour, and
+    whatever command runs it first (even a search) would otherwise look hung."""
+    if not _REBUILD.search(sql):
+        return
+    count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    if count:
+        print(f"{database_file(conn)}: rebuilding the search index of {count:,} articles for migration {version} "
+              f"({name.split(':')[0]}); this runs once and may take a while.", file=sys.stderr)
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file a connection has open (its main database), for messages."""
+    return conn.execute("PRAGMA database_list").fetchone()[2] or "the corpus"
+
+
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements; trigger bodies contain semicolons."""
-    import sqlite3
-
     statements, current = [], ""
     for line in sql.strip().splitlines():
         if line.strip().startswith("--"):

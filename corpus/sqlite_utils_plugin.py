@@ -2,7 +2,8 @@
 connection sqlite-utils opens, so ``sqlite-utils query hdnd.db "… hdnd_fold(…) …"`` folds
 as hdnd does. Writing the corpus needs none of them; reading it the way hdnd searches does.
 A corpus that lost triggers to ``sqlite-utils transform`` gets them back at the next command,
-before that command writes (sqlite-utils has no hook after a command).
+before that command writes (sqlite-utils has no hook after a command); a read-only
+connection leaves them to the next command that can write.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ async def _read(datasette, fn):
     TimeLimitError when it runs out)."""
     def call(conn):
         with time_limit(conn, datasette.setting("sql_time_limit_ms")):
-            return fn(sqlite_utils.Database(conn))
+            return fn(sqlite_utils.Database(conn, execute_plugins=False))  # the plugin's repair would write
     return await datasette.get_database().execute_fn(call)
 
 

@@ -581,3 +581,55 @@ def test_migrating_drops_the_old_record_indexes_and_the_entries_replaces_left(db
     conn.close()
     connect(db_path).conn.close()
     assert _derived(db_path)["commitments_fields"] == 1
+
+
+def _drop_one_trigger(db_path: Path) -> set[str]:
+    """A trigger of the articles dropped by plain sqlite3, as a tool rebuilding the table would; the triggers left."""
+    lost = sorted(t for t in _triggers(db_path) if t.startswith("articles_"))[0]
+    _plain(db_path, f"DROP TRIGGER {lost}")
+    return _triggers(db_path)
+
+
+def test_a_read_only_connection_reads_a_corpus_that_lost_a_trigger_and_writes_nothing(web_corpus, tmp_path):
+    """sqlite-utils (and its hdnd plugin) on a read-only connection, and the served pages on
+    Datasette's, read a corpus that lost a trigger while the server ran; nothing is repaired
+    or written, and the next writing command repairs."""
+    db = _copy(web_corpus, tmp_path)
+    with serving(db) as port:
+        left = _drop_one_trigger(db)
+        assert _search_json(port, "chat van", "articles")[1] > 0
+        assert get(f"http://127.0.0.1:{port}/")[0] == 200
+    read_only = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+    assert search.search(sqlite_utils.Database(read_only), "chat van")
+    read_only.close()
+    assert _triggers(db) == left
+    connect(db).conn.close()
+    assert len(_triggers(db)) == len(left) + 1
+
+
+def test_another_applications_file_with_our_user_version_is_left_alone(tmp_path):
+    """The sqlite-utils plugin repairs only an hdnd corpus, not any file whose user_version matches hdnd's."""
+    other = tmp_path / "notes.db"
+    _plain(other, "CREATE TABLE notes (body TEXT)")
+    _plain(other, "INSERT INTO notes VALUES ('ghi chú')")
+    _plain(other, f"PRAGMA user_version = {MIGRATIONS[-1][0]}")
+    done = _sqlite_utils("rows", str(other), "notes")
+    assert json.loads(done.stdout) == [{"body": "ghi chú"}] and done.stderr == ""
+    assert _triggers(other) == set()
+
+
+def test_the_command_that_rebuilds_the_search_index_says_so_once(db_path):
+    """A corpus made before the prefix index (migration 25): the first command after upgrading
+    rebuilds the search index, and says so in one sentence first; the next says nothing."""
+    previous = connect(db_path, migrate_schema=False)
+    migrate(previous, [m for m in MIGRATIONS if m[0] < 25])
+    _add_articles(previous)
+    previous.conn.close()
+    first = subprocess.run([sys.executable, "-m", "corpus", "search", "hoi dong", "--db", str(db_path)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and "bai-" in first.stdout, first.stderr
+    assert re.fullmatch(r"\S+hdnd\.db: rebuilding the search index of 6 articles for migration 25 \(prefix indexes in "
+                        r"the article search index\); this runs once and may take a while\.\n", first.stderr), first.stderr
+    again = subprocess.run([sys.executable, "-m", "corpus", "search", "hoi dong", "--db", str(db_path)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == first.stdout

@@ -90,8 +90,12 @@ def _register_bare() -> None:
     def complete(attr: str):
         with _COMPLETING:
             if not started:
-                started.append(True)
-                spec.loader.exec_module(package)
+                started.append(True)  # lookups from inside the __init__ see what it has set so far
+                try:
+                    spec.loader.exec_module(package)
+                except BaseException:  # the next lookup runs it again and meets the same error, not a missing name
+                    started.clear()
+                    raise
                 del package.__getattr__
         if attr in package.__dict__:
             return package.__dict__[attr]

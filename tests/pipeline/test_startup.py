@@ -81,3 +81,26 @@ def test_underthesea_is_whole_for_whoever_asks_for_more(tmp_path):
     whole = _probe(tmp_path, "import json\nimport underthesea\nfrom pipeline import analyze\n" f"analyze({SENTENCE!r})\n" + asks)
     assert lazy == whole
     assert lazy[1][0][0] == "Chủ tịch"
+
+
+def test_underthesea_init_that_fails_says_why_each_time_and_completes_once_it_can(tmp_path):
+    """A module underthesea's __init__ imports cannot be imported (None in sys.modules): whoever
+    asks underthesea for a name meets that import error every time, not a missing attribute,
+    and once the module can be imported the package completes."""
+    (tmp_path / f"segmenter-{_check_key(model_folder())}.ok").write_text("checked\n")
+    tries = """
+import json, sys
+from pipeline import analyze
+analyze("Chủ tịch UBND tỉnh cam kết.")
+sys.modules["underthesea.pipeline.chunking"] = None
+errors = []
+for _ in range(2):
+    try:
+        from underthesea import ner
+    except Exception as err:
+        errors.append(type(err).__name__)
+del sys.modules["underthesea.pipeline.chunking"]
+from underthesea import chunk, ner
+print(json.dumps([errors, callable(ner) and callable(chunk)]))
+"""
+    assert _probe(tmp_path, tries) == [["ModuleNotFoundError", "ModuleNotFoundError"], True]

@@ -1286,7 +1286,7 @@ def person_command(name_or_id: str, fmt: str, today: date, db_path: str) -> None
     try:
         record = person_detail(db, found[0]["id"], today)
     except PersonError as err:
-        _fail(f"{err}.")
+        _fail(f"{err}; hdnd search --in persons finds people")
     rows = [{"list": name, **item} for name in _PERSON_LISTS for item in record[name]]
     emit(fmt, rows, lambda: _person_table(record), document=record)
 

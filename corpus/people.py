@@ -108,7 +108,7 @@ def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dic
     articles naming them."""
     found = _rows(db, "SELECT id, name, title FROM persons WHERE id = ?", (person_id,))
     if not found:
-        raise PersonError(f"there is no person {person_id} in this corpus; hdnd search --in persons finds people.")
+        raise PersonError(f"there is no person {person_id} in this corpus")
     record = found[0]
     key = person_key(record["name"])
     record["spellings"] = sorted({quote for (quote,) in db.execute(

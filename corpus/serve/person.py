@@ -21,7 +21,7 @@ async def person_page(datasette, request) -> Response:
     try:
         record = await _read(datasette, lambda db: person_detail(db, person_id, today_local()))
     except PersonError as err:
-        return await _not_found(datasette, request, "hdnd_person.html", _sentence(err))
+        return await _not_found(datasette, request, "hdnd_person.html", f"{_sentence(err)}.")
     if request.url_vars.get("format") == "json":
         return Response.json({"ok": True, **record})
     for title in record["titles"]:

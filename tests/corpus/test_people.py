@@ -221,7 +221,8 @@ def test_the_person_page_is_the_record_with_its_links(people_db):
         page = get(f"{base}/-/person/{dung['id']}")[1].decode()
         assert 'class="hdnd-homonyms' in page and "Bình Định, Gia Lai" in page
         status, body = get(f"{base}/-/person/987654")
-        assert status == 404 and "There is no person 987654 in this corpus" in body.decode()
+        assert status == 404 and "There is no person 987654 in this corpus." in body.decode()
+        assert "hdnd search" not in body.decode()  # a command to type is for the terminal, not the web page
         assert get(f"{base}/-/person/987654.json")[0] == 404
 
 

@@ -1273,7 +1273,7 @@ def person_command(name_or_id: str, fmt: str, today: date, db_path: str) -> None
       hdnd person "Trương Hòa Bình"
       hdnd person 28 --format json
     """
-    from corpus.people import PersonError, find_persons, person_detail
+    from corpus.people import MATCHES_AT_MOST, PersonError, find_persons, person_detail
 
     db = _open(db_path)
     found = find_persons(db, name_or_id)
@@ -1282,7 +1282,8 @@ def person_command(name_or_id: str, fmt: str, today: date, db_path: str) -> None
               f"no person called {name_or_id!r} is in this corpus; hdnd search --in persons finds people by any word")
     if len(found) > 1:
         emit(fmt, found, lambda: _person_choices(found))
-        _fail(f"{len(found)} people match {name_or_id!r}; give the id of the one you mean, e.g. hdnd person {found[0]['id']}")
+        many = f"{len(found)} or more" if len(found) == MATCHES_AT_MOST else len(found)
+        _fail(f"{many} people match {name_or_id!r}; give the id of the one you mean, e.g. hdnd person {found[0]['id']}")
     try:
         record = person_detail(db, found[0]["id"], today)
     except PersonError as err:

@@ -39,6 +39,9 @@ SELECT p.id, p.name, p.title,
 FROM persons p"""
 
 
+MATCHES_AT_MOST = 50  # a name part given: the persons containing it, those in the most articles first
+
+
 def find_persons(db: sqlite_utils.Database, name_or_id: str) -> list[dict]:
     """The persons ``name_or_id`` can mean: the one with that id; else those whose name is
     that name in another spelling (i/y, old or new tone placement); else those whose name
@@ -55,7 +58,7 @@ def find_persons(db: sqlite_utils.Database, name_or_id: str) -> list[dict]:
         return same
     pattern = "%" + fold(person_key(text)).replace("%", "").replace("_", "") + "%"
     return _rows(db, f"{_SUMMARY_SQL} WHERE hdnd_fold(COALESCE(p.name_key, lower(p.name))) LIKE ? "
-                     "ORDER BY articles DESC, p.name LIMIT 50", (pattern,))
+                     f"ORDER BY articles DESC, p.name LIMIT {MATCHES_AT_MOST}", (pattern,))
 
 
 def provinces_in(titles: list[str]) -> list[str]:

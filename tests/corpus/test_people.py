@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from corpus.db import connect
-from corpus.people import find_persons
+from corpus.people import MATCHES_AT_MOST, find_persons
 from tests.conftest import ROOT, SHARED, article_html
 from tests.corpus.conftest import get, serving
 
@@ -164,6 +164,19 @@ def test_several_people_matching_are_listed_to_choose_from(people_db):
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("Error: ") and "give the id" in done.stderr
     table = hdnd(people_db, "person", "hoa binh", ok=False).stdout
     assert f"#{names['Trương Hòa Bình']['id']} Trương Hòa Bình: " in table
+
+
+def test_a_name_part_matching_more_people_than_are_listed_says_or_more(tmp_path):
+    """find_persons lists at most MATCHES_AT_MOST people for a part of a name: the message
+    says "or more" then, and the plain count below it."""
+    db = connect(tmp_path / "hdnd.db")
+    db["persons"].insert_all({"name": f"Người Thử {n}", "name_key": f"người thử {n}"} for n in range(MATCHES_AT_MOST + 5))
+    db["persons"].insert_all({"name": f"Người Khác {n}", "name_key": f"người khác {n}"} for n in range(3))
+    db.conn.commit()
+    many, few = hdnd(tmp_path / "hdnd.db", "person", "nguoi thu", ok=False), hdnd(tmp_path / "hdnd.db", "person", "khac", ok=False)
+    assert many.returncode == 2 and f"Error: {MATCHES_AT_MOST} or more people match 'nguoi thu'; give the id" in many.stderr
+    assert many.stdout.count("\n") == MATCHES_AT_MOST
+    assert few.returncode == 2 and "Error: 3 people match 'khac'; give the id" in few.stderr
 
 
 def test_an_unknown_person_or_corpus_is_one_sentence(people_db, tmp_path):

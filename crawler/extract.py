@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
+import soupsieve
 import trafilatura
 from bs4 import BeautifulSoup, Tag
 
@@ -203,12 +205,26 @@ def is_caption(element: Tag) -> bool:
     return before is not None and not before.get_text(strip=True)
 
 
+@cache
+def readable(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``selectors`` soupsieve can compile, checked once: joined into one select, a single
+    empty or unreadable one would make every page's select fail, where alone it was skipped."""
+    def compiles(selector: str) -> bool:
+        try:
+            soupsieve.compile(selector)
+        except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError):
+            return False
+        return True
+    return tuple(s for s in selectors if compiles(s))
+
+
 def _text_of(element: Tag, marks: tuple[set[str], set[str]]) -> str:
     """Body paragraphs of one element, boxes and photo captions dropped, through trafilatura's
     cleaning. The boxes are found in one walk of the body, by the selectors that can match
     on its page (``marks``: the page's classes and ids, which include the body's)."""
     fragment = BeautifulSoup(str(element), "lxml")
-    for tag in fragment.select(", ".join(s for s in GENERIC_DROP if could_match(s, *marks))):
+    drop = ", ".join(s for s in readable(GENERIC_DROP) if could_match(s, *marks))
+    for tag in fragment.select(drop) if drop else ():
         tag.decompose()  # a box inside a box dropped before: dropped with it, this does nothing
     for caption in [t for t in fragment.find_all(["p", "div"]) if is_caption(t)]:
         caption.decompose()

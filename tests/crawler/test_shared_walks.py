@@ -9,8 +9,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+import crawler.extract
 from crawler import metadata
-from crawler.extract import extract_html
+from crawler.extract import extract_html, readable
 
 HERE = Path(__file__).parent
 
@@ -48,3 +49,16 @@ def test_boxes_inside_boxes_are_dropped_with_them():
     text = extract_html(page, "https://example.vn/ky-hop-1234567.html").text
     assert paragraph.strip() in text
     assert "trong hộp" not in text and "var x" not in text
+
+
+def test_an_unreadable_or_empty_drop_selector_is_left_out_and_the_others_still_drop(monkeypatch):
+    """One drop selector soupsieve cannot compile (or an empty one) in the list: the boxes the
+    others name are still dropped and the text is still extracted, as when each ran alone."""
+    assert readable(("div.related", "", "p[", "div:nosuch", ".box-related")) == ("div.related", ".box-related")
+    paragraph = "Đại biểu HĐND tỉnh chất vấn Giám đốc Sở Tài chính về tiến độ giải ngân vốn đầu tư công năm nay. " * 3
+    page = (f"<html><head><title>Kỳ họp</title><meta property='article:published_time' content='2024-07-05T10:00:00+07:00'>"
+            f"</head><body><div class='detail-content'><p>{paragraph}</p>"
+            f"<div class='box-related'><p>Tin liên quan trong hộp</p></div><p>{paragraph}</p></div></body></html>")
+    monkeypatch.setattr(crawler.extract, "GENERIC_DROP", ("", "p[", *crawler.extract.GENERIC_DROP))
+    text = extract_html(page, "https://example.vn/ky-hop-1234567.html").text
+    assert paragraph.strip() in text and "trong hộp" not in text

@@ -182,7 +182,7 @@ def _select(soup: BeautifulSoup, selectors: tuple[str, ...]) -> Tag | None:
             continue
         try:
             found = soup.select_one(selector)
-        except (ValueError, NotImplementedError):
+        except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError):
             continue
         if found is not None and found.get_text(strip=True):
             return found

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 import crawler.extract
 from crawler import metadata
-from crawler.extract import extract_html, readable
+from crawler.extract import _select, extract_html, readable
 
 HERE = Path(__file__).parent
 
@@ -62,3 +62,10 @@ def test_an_unreadable_or_empty_drop_selector_is_left_out_and_the_others_still_d
     monkeypatch.setattr(crawler.extract, "GENERIC_DROP", ("", "p[", *crawler.extract.GENERIC_DROP))
     text = extract_html(page, "https://example.vn/ky-hop-1234567.html").text
     assert paragraph.strip() in text and "trong hộp" not in text
+
+
+def test_an_unreadable_body_selector_is_skipped_and_the_next_one_finds_the_body():
+    """A user's source file may name its body with a selector soupsieve cannot read ("div[",
+    unclosed): that one is skipped, as an unknown pseudo-class already was, not a crash."""
+    soup = BeautifulSoup("<div class='detail-content'><p>Nội dung</p></div>", "html.parser")
+    assert _select(soup, ("div[", "div:nosuch", "div.detail-content")).get_text(strip=True) == "Nội dung"

@@ -388,6 +388,14 @@ async def promise_page(datasette, request) -> Response:
     })
 
 
+def promise_links(datasette, promises: list[dict]) -> None:
+    """A page's promises with their link and their kind and status in words."""
+    for promise in promises:
+        promise["href"] = datasette.urls.path(f"-/promise/{promise['id']}")
+        promise["kind_title"] = KIND_TITLES.get(promise["kind"], promise["kind"])
+        promise["status_title"] = STATUS_TITLES.get(promise["status"], promise["status"])
+
+
 async def session_page(datasette, request) -> Response:
     """/-/session/ID: the agenda, the sittings, the exchanges in order with their times,
     the promises and demands made, and the articles and records that covered it."""
@@ -406,10 +414,7 @@ async def session_page(datasette, request) -> Response:
         question["answer_short"] = shorten(question["answer"], 600)
         for debate in question["debates"]:
             debate["quote_short"] = shorten(debate["quote"], 400)
-    for promise in record["commitments"]:
-        promise["href"] = datasette.urls.path(f"-/promise/{promise['id']}")
-        promise["kind_title"] = KIND_TITLES.get(promise["kind"], promise["kind"])
-        promise["status_title"] = STATUS_TITLES.get(promise["status"], promise["status"])
+    promise_links(datasette, record["commitments"])
     for article in record["articles"]:
         article["stored"] = reader_url(datasette, article["id"])
     for recall in record["recalls"]:

@@ -8,7 +8,7 @@ from datasette.utils.asgi import Response
 from corpus.db import row_id
 from corpus.display import shorten, today_local
 from corpus.people import PersonError, person_detail
-from corpus.serve.pages import KIND_TITLES, STATUS_TITLES, _not_found, _page, _read, _sentence, reader_url
+from corpus.serve.pages import _not_found, _page, _read, _sentence, promise_links, reader_url
 
 
 async def person_page(datasette, request) -> Response:
@@ -27,10 +27,7 @@ async def person_page(datasette, request) -> Response:
     for title in record["titles"]:
         for article in title["articles"]:
             article["stored"] = reader_url(datasette, article["id"])
-    for promise in record["commitments"]:
-        promise["href"] = datasette.urls.path(f"-/promise/{promise['id']}")
-        promise["kind_title"] = KIND_TITLES.get(promise["kind"], promise["kind"])
-        promise["status_title"] = STATUS_TITLES.get(promise["status"], promise["status"])
+    promise_links(datasette, record["commitments"])
     for row in record["turns"] + record["questions_asked"] + record["questions_answered"]:
         row["session_url"] = datasette.urls.path(f"-/session/{row['session_id']}") if row["session_id"] else None
         row["stored"] = reader_url(datasette, row["article_id"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -117,3 +120,23 @@ def web_corpus(tmp_path_factory) -> Path:
         result = CliRunner().invoke(cli, [*args, "--db", str(path)], env={"HDND_MODEL": "rules"})
         assert result.exit_code == 0, result.output
     return path
+
+
+@contextmanager
+def locked_after_first(db_path: Path, items: list) -> Iterator[Iterator]:
+    """``items`` to hand to a writer, another connection taking the corpus's write lock once
+    the first is handed out and keeping it until the block ends: a corpus another process
+    holds in the middle of a batch."""
+    other = sqlite3.connect(db_path, isolation_level=None)
+
+    def handed_out():
+        yield items[0]
+        other.execute("BEGIN IMMEDIATE")
+        yield from items[1:]
+
+    try:
+        yield handed_out()
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()

@@ -9,7 +9,7 @@ import corpus.db
 from corpus import store
 from corpus.db import CorpusError, batch, transaction
 from corpus.ingest import import_entries, import_paths
-from tests.conftest import SENTENCES, article_html, article_text
+from tests.conftest import SENTENCES, article_html, article_text, locked_after_first
 
 
 def _pages(folder, count: int):
@@ -108,16 +108,8 @@ def test_a_batch_the_locked_corpus_did_not_take_counts_every_article(fresh_db, d
     monkeypatch.setattr(corpus.db, "BUSY_TIMEOUT_MS", 300)
     fresh_db.execute("PRAGMA busy_timeout = 50")
     files = sorted(_pages(tmp_path / "bai", 5).iterdir())
-    other = sqlite3.connect(db_path, isolation_level=None)
-
-    def entries():
-        yield files[0]
-        other.execute("BEGIN IMMEDIATE")
-        yield from files[1:]
-
-    summary = import_entries(fresh_db, entries(), [str(files[0].parent)])
-    other.execute("ROLLBACK")
-    other.close()
+    with locked_after_first(db_path, files) as entries:
+        summary = import_entries(fresh_db, entries, [str(files[0].parent)])
 
     assert summary.counts["new"] == 0 and summary.counts["failed"] == 5
     assert [(p.where, p.reason) for p in summary.problems] == [

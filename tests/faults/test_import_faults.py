@@ -26,7 +26,7 @@ import corpus.ingest
 from corpus.db import connect
 from corpus.ingest import import_entries, import_paths
 from crawler.documents import MAX_DECOMPRESSED_BYTES
-from tests.conftest import ROOT, SENTENCES, article_html, article_text
+from tests.conftest import ROOT, SENTENCES, article_html, article_text, locked_after_first
 from tests.faults.conftest import wait_measured
 
 MIB = 1 << 20
@@ -289,16 +289,8 @@ def test_a_corpus_locked_too_long_stops_the_import(fresh_db, db_path, tmp_path, 
     monkeypatch.setattr(corpus.ingest, "BATCH", 1)  # a transaction per article: the other takes the lock between two
     fresh_db.execute("PRAGMA busy_timeout = 50")
     files = sorted(_texts_folder(tmp_path / "bai", range(1, 6)).iterdir())
-    other = sqlite3.connect(db_path, isolation_level=None)
-
-    def entries():
-        yield files[0]
-        other.execute("BEGIN IMMEDIATE")
-        yield from files[1:]
-
-    summary = import_entries(fresh_db, entries(), [str(files[0].parent)])
-    other.execute("ROLLBACK")
-    other.close()
+    with locked_after_first(db_path, files) as entries:
+        summary = import_entries(fresh_db, entries, [str(files[0].parent)])
 
     assert summary.counts["new"] == 1 and summary.counts["failed"] == 1, summary.problems
     assert summary.problems[0].reason == "could not be stored (the corpus stayed locked)"

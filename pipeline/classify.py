@@ -70,6 +70,9 @@ class Classifier:
     def __init__(self, nlp: Language, threshold: float = DEFAULT_THRESHOLD):
         self.nlp = nlp
         self.threshold = threshold
+        # A shipped model is one hdnd_linear: its weights read the texts, no spaCy Doc needed.
+        only = nlp.get_pipe(nlp.pipe_names[0]) if len(nlp.pipe_names) == 1 else None
+        self.linear = only if isinstance(only, linear.LinearTextcat) else None
 
     @classmethod
     def load(cls, path: str | Path, threshold: float | None = None) -> "Classifier":
@@ -81,9 +84,8 @@ class Classifier:
     def decide(self, candidates: list[Candidate]) -> None:
         """Set each candidate's probabilities, then its kind (None for neither)."""
         texts = [c.features for c in candidates]
-        pipe = self.nlp.get_pipe(self.nlp.pipe_names[0]) if len(self.nlp.pipe_names) == 1 else None
-        if isinstance(pipe, linear.LinearTextcat):  # no spaCy Doc needed: the weights read the text
-            cats = pipe.probabilities_of(texts)
+        if self.linear is not None:
+            cats = self.linear.probabilities_of(texts)
         else:
             cats = [doc.cats for doc in self.nlp.pipe(texts, batch_size=256)]
         for cand, found in zip(candidates, cats):

@@ -67,6 +67,7 @@ def _align(text: str, pieces: list[str], offset: int) -> list[tuple[int, int]]:
 _COMPLETING = threading.RLock()
 
 
+@lru_cache(maxsize=None)
 def _underthesea(name: str) -> ModuleType:
     """``underthesea.<name>``, imported without running the package's ``__init__`` first: that
     imports every pipeline underthesea has, and its NER, POS and chunking modules build their

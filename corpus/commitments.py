@@ -483,6 +483,7 @@ def commitment_detail(db: sqlite_utils.Database, commitment_id: int, today: date
     session = db.execute("SELECT s.id, s.council, s.term, s.session_no, s.date, s.kind FROM sessions s "
                          "JOIN commitments c ON c.session_id = s.id WHERE c.id = ?", (commitment_id,)).fetchone()
     record["session"] = dict(zip(("id", "council", "term", "session_no", "date", "kind"), session)) if session else None
+    record["person_id"] = db.execute("SELECT person_id FROM commitments WHERE id = ?", (commitment_id,)).fetchone()[0]
     events = db.execute("SELECT e.id, e.at, e.recorded_at, e.kind, e.status, e.actor, e.score, e.note, e.evidence_url, "
                         "e.evidence_quote, e.followup_of, e.correction, a.url FROM commitment_events e "
                         "LEFT JOIN articles a ON a.id = e.evidence_article_id WHERE e.commitment_id = ? ORDER BY e.id",

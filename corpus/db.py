@@ -164,6 +164,13 @@ def foreign(conn: sqlite3.Connection) -> bool:
     return first is None or first[0] != MIGRATIONS[0][1]
 
 
+def dict_rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict]:
+    """The rows of ``sql`` as dicts of column name to value (the record pages read many queries)."""
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
 def row_id(text: str) -> int | None:
     """The row id ``text`` names, or None when it names no row: not a whole number, or one
     beyond SQLite's integers (SQLite would refuse it, and Python to read over 4,300 digits)."""

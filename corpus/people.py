@@ -14,7 +14,7 @@ from datetime import date
 import sqlite_utils
 
 from corpus.commitments import status_for
-from corpus.db import row_id
+from corpus.db import dict_rows, row_id
 from corpus.sessions import answer_as_given, session_label
 from pipeline import fold, person_key
 from pipeline.placenames import find_places
@@ -22,12 +22,6 @@ from pipeline.placenames import find_places
 
 class PersonError(ValueError):
     """A person that is not in the corpus; the message is one sentence."""
-
-
-def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
 
 
 # A person as a line of a list to choose from: their titles and how many articles name them.
@@ -50,14 +44,14 @@ def find_persons(db: sqlite_utils.Database, name_or_id: str) -> list[dict]:
     text = name_or_id.strip()
     number = row_id(text) if text.isdecimal() else None
     if number is not None:
-        return _rows(db, f"{_SUMMARY_SQL} WHERE p.id = ?", (number,))
+        return dict_rows(db, f"{_SUMMARY_SQL} WHERE p.id = ?", (number,))
     if not text:
         return []
-    same = _rows(db, f"{_SUMMARY_SQL} WHERE p.name_key = ? OR p.name = ? ORDER BY p.id", (person_key(text), text))
+    same = dict_rows(db, f"{_SUMMARY_SQL} WHERE p.name_key = ? OR p.name = ? ORDER BY p.id", (person_key(text), text))
     if same:
         return same
     pattern = "%" + fold(person_key(text)).replace("%", "").replace("_", "") + "%"
-    return _rows(db, f"{_SUMMARY_SQL} WHERE hdnd_fold(COALESCE(p.name_key, lower(p.name))) LIKE ? "
+    return dict_rows(db, f"{_SUMMARY_SQL} WHERE hdnd_fold(COALESCE(p.name_key, lower(p.name))) LIKE ? "
                      f"ORDER BY articles DESC, p.name LIMIT {MATCHES_AT_MOST}", (pattern,))
 
 
@@ -74,7 +68,7 @@ def provinces_in(titles: list[str]) -> list[str]:
 def _titles(db: sqlite_utils.Database, person_id: int) -> list[dict]:
     """Each title with the first and last day an article gave it, and those articles, in
     the order the titles were first seen (titles from undated articles last)."""
-    rows = _rows(db, """
+    rows = dict_rows(db, """
         SELECT t.title, a.id AS article_id, a.title AS article_title, a.url, COALESCE(t.published, a.published) AS published
         FROM person_titles t JOIN articles a ON a.id = t.article_id
         WHERE t.person_id = ? ORDER BY COALESCE(t.published, a.published) IS NULL, COALESCE(t.published, a.published), a.id""",
@@ -95,7 +89,7 @@ def _titles(db: sqlite_utils.Database, person_id: int) -> list[dict]:
 def _session_labels(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
     """``rows`` with the label of their session_id ("HĐND tỉnh X khóa XIX, kỳ họp thứ 18")."""
     ids = {row["session_id"] for row in rows if row["session_id"] is not None}
-    labels = {s["id"]: session_label(s) for s in _rows(
+    labels = {s["id"]: session_label(s) for s in dict_rows(
         db, f"SELECT id, council, term, session_no, date FROM sessions WHERE id IN ({', '.join('?' * len(ids))})",
         tuple(ids))} if ids else {}
     for row in rows:
@@ -109,7 +103,7 @@ def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dic
     (status as of ``today``; those a reader rejected as no promise left out, as everywhere),
     their turns at each session by role, the questions they asked and answered, and the
     articles naming them."""
-    found = _rows(db, "SELECT id, name, title FROM persons WHERE id = ?", (person_id,))
+    found = dict_rows(db, "SELECT id, name, title FROM persons WHERE id = ?", (person_id,))
     if not found:
         raise PersonError(f"there is no person {person_id} in this corpus")
     record = found[0]
@@ -117,7 +111,7 @@ def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dic
     record["spellings"] = sorted({quote for (quote,) in db.execute(
         "SELECT DISTINCT quote FROM mentions WHERE person_id = ? AND quote != ?", (person_id, record["name"]))
         if person_key(quote) == key})
-    record["articles"] = _rows(db, """
+    record["articles"] = dict_rows(db, """
         SELECT a.id, a.title, a.url, substr(a.published, 1, 10) AS published, a.kind, COUNT(*) AS mentions
         FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.person_id = ?
         GROUP BY a.id ORDER BY a.published IS NULL, a.published, a.id""", (person_id,))
@@ -128,7 +122,7 @@ def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dic
     # persons.title is the title of the last article processed with a later or no date: not always the latest.
     record["title"] = latest["title"] if latest else record["title"]
     record["provinces"] = provinces_in([t["title"] for t in record["titles"]])
-    record["commitments"] = _session_labels(db, _rows(db, """
+    record["commitments"] = _session_labels(db, dict_rows(db, """
         SELECT c.id, c.kind, c.speaker_title, c.deadline, c.quote, c.made_on, c.session_id,
                (SELECT status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'confirmed'
                 ORDER BY e.id DESC LIMIT 1) AS verdict
@@ -136,15 +130,15 @@ def person_detail(db: sqlite_utils.Database, person_id: int, today: date) -> dic
         ORDER BY c.made_on IS NULL, c.made_on, c.id""", (person_id,)))
     for row in record["commitments"]:
         row["status"] = status_for(row["deadline"], today, row.pop("verdict"))
-    record["turns"] = _session_labels(db, _rows(db, """
+    record["turns"] = _session_labels(db, dict_rows(db, """
         SELECT t.session_id, t.role, COUNT(*) AS turns, MIN(t.article_id) AS article_id
         FROM turns t WHERE t.person_id = ? GROUP BY t.session_id, t.role ORDER BY t.session_id IS NULL, t.session_id, t.role""",
                                                 (person_id,)))
-    record["questions_asked"] = _session_labels(db, _rows(db, """
+    record["questions_asked"] = _session_labels(db, dict_rows(db, """
         SELECT q.id, q.session_id, q.answerer, q.answerer_title, q.topic, qt.quote AS question, q.article_id
         FROM questions q LEFT JOIN turns qt ON qt.id = q.question_turn_id
         WHERE q.asker_person_id = ? ORDER BY q.article_id, q.id""", (person_id,)))
-    record["questions_answered"] = _session_labels(db, _rows(db, """
+    record["questions_answered"] = _session_labels(db, dict_rows(db, """
         SELECT q.id, q.session_id, q.asker, q.topic, qt.quote AS question, at.quote AS answer, q.article_id
         FROM questions q LEFT JOIN turns qt ON qt.id = q.question_turn_id LEFT JOIN turns at ON at.id = q.answer_turn_id
         WHERE q.answerer_person_id = ? ORDER BY q.article_id, q.id""", (person_id,)))

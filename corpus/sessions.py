@@ -10,6 +10,7 @@ from datetime import date
 import sqlite_utils
 
 from corpus.commitments import PROMISE_KIND, status_for
+from corpus.db import dict_rows
 from pipeline import cue_regex
 from pipeline.labels import STANDING_COMMITTEE
 
@@ -84,12 +85,6 @@ def absorb_sitting(conn: sqlite3.Connection, session_id: int, session: dict) -> 
     conn.execute("DELETE FROM sessions WHERE id = ?", (found[0],))
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
-
-
 def _only_the_asker(question: dict) -> bool:
     """A question turn that holds no more than the asker and their delegation."""
     words = question["question"] or ""
@@ -118,7 +113,7 @@ def list_sessions(db: sqlite_utils.Database, council: str | None = None, limit: 
         where, params = "WHERE s.council LIKE ?", (f"%{council}%",)
     by_kind = "".join(f",\n               (SELECT COUNT(*) FROM promises p WHERE p.session_id = s.id AND p.kind = ?) AS {name}"
                       for name in KIND_COUNTS)
-    rows = _rows(db, f"""
+    rows = dict_rows(db, f"""
         SELECT s.id, s.council, s.term, s.session_no, s.date, s.kind, s.agenda,
                (SELECT COUNT(*) FROM articles a WHERE a.session_id = s.id) AS articles,
                (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turns,
@@ -134,19 +129,19 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
     """One session: its sittings, question-answer pairs, speaker turns by role, the
     commitments, demands and assignments made (with how many of each, as KIND_COUNTS
     names them), the earlier promises recalled there, and the articles that covered it."""
-    found = _rows(db, "SELECT id, council, term, session_no, date, kind, agenda FROM sessions WHERE id = ?",
+    found = dict_rows(db, "SELECT id, council, term, session_no, date, kind, agenda FROM sessions WHERE id = ?",
                   (session_id,))
     if not found:
         raise SessionError(f"there is no session {session_id} in this corpus; hdnd sessions lists them.")
     record = found[0]
     record["agenda"] = json.loads(record["agenda"])
     record["label"] = session_label(record)
-    record["sittings"] = _rows(db, """
+    record["sittings"] = dict_rows(db, """
         SELECT COALESCE(m.date, s.date) AS date, GROUP_CONCAT(DISTINCT m.kind) AS kinds,
                COUNT(DISTINCT m.article_id) AS articles
         FROM session_mentions m JOIN sessions s ON s.id = m.session_id
         WHERE m.session_id = ? GROUP BY COALESCE(m.date, s.date) ORDER BY 1""", (session_id,))
-    record["questions"] = _rows(db, """
+    record["questions"] = dict_rows(db, """
         SELECT q.id, q.asker, qt.delegation AS asker_delegation, COALESCE(qt.addressee, q.answerer_title) AS asked,
                q.answerer, q.answerer_title, q.topic, qt.timestamp, qt.quote AS question, at.quote AS answer,
                q.article_id
@@ -156,11 +151,11 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
         question["answer"] = answer_as_given(question["question"], question["answer"])
         if _only_the_asker(question):
             question["question"] = None  # known only from the answer that names who asked
-        question["debates"] = _rows(db, "SELECT speaker, title, delegation, timestamp, quote FROM turns "
+        question["debates"] = dict_rows(db, "SELECT speaker, title, delegation, timestamp, quote FROM turns "
                                         "WHERE question_id = ? ORDER BY seq", (question["id"],))
-    record["turns"] = _rows(db, "SELECT role, COUNT(*) AS count FROM turns WHERE session_id = ? GROUP BY role "
+    record["turns"] = dict_rows(db, "SELECT role, COUNT(*) AS count FROM turns WHERE session_id = ? GROUP BY role "
                                 "ORDER BY count DESC", (session_id,))
-    record["commitments"] = _rows(db, """
+    record["commitments"] = dict_rows(db, """
         SELECT c.id, c.kind, c.speaker, c.speaker_title, c.deadline, c.quote,
                (SELECT status FROM commitment_events e WHERE e.commitment_id = c.id AND e.kind = 'confirmed'
                 ORDER BY e.id DESC LIMIT 1) AS verdict,
@@ -170,10 +165,10 @@ def session_detail(db: sqlite_utils.Database, session_id: int, today: date) -> d
     for row in record["commitments"]:
         row["status"] = status_for(row["deadline"], today, row.pop("verdict"))
     record.update({name: sum(c["kind"] == kind for c in record["commitments"]) for name, kind in KIND_COUNTS.items()})
-    record["recalls"] = _rows(db, """
+    record["recalls"] = dict_rows(db, """
         SELECT r.id, r.recaller, r.promiser, r.status, r.quote, r.commitment_id, r.article_id, t.timestamp
         FROM recalls r LEFT JOIN turns t ON t.id = r.turn_id
         WHERE r.session_id = ? ORDER BY r.article_id, r.start""", (session_id,))
-    record["articles"] = _rows(db, "SELECT id, title, url, published, kind FROM articles WHERE session_id = ? "
+    record["articles"] = dict_rows(db, "SELECT id, title, url, published, kind FROM articles WHERE session_id = ? "
                                    "ORDER BY published, id", (session_id,))
     return record

@@ -376,14 +376,12 @@ async def promise_page(datasette, request) -> Response:
                                source["article_id"], span)
         source["stored"] = reader_url(datasette, source["article_id"], span)
     session = record["session"]
-    person_id = await _read(datasette, lambda db: db.execute("SELECT person_id FROM commitments WHERE id = ?",
-                                                             (promise_id,)).fetchone()[0])
     return await _page(datasette, request, "hdnd_promise.html", {
         "p": record, "status_title": STATUS_TITLES.get(record["status"], record["status"]),
         "kind_title": KIND_TITLES.get(record["kind"], record["kind"]),
         "session_label": session_label(session) if session else None,
         "session_url": datasette.urls.path(f"-/session/{session['id']}") if session else None,
-        "person_url": datasette.urls.path(f"-/person/{person_id}") if person_id else None,
+        "person_url": datasette.urls.path(f"-/person/{record['person_id']}") if record["person_id"] else None,
         "json_url": datasette.urls.path(f"-/promise/{promise_id}.json"),
     })
 
